@@ -1,0 +1,132 @@
+package result
+
+// Result is the outcome of one simulation run, in the machine-readable shape
+// of spec §8. Nothing in it depends on wall-clock time: the same scenario and
+// seed give the same bytes when it is encoded with encoding/json (map keys
+// are sorted by the encoder).
+type Result struct {
+	// FastsimVersion is the version of the engine that produced the result.
+	FastsimVersion string `json:"fastsim_version"`
+	// Seed is the seed of the run.
+	Seed int64 `json:"seed"`
+	// HorizonS is the simulated horizon in seconds.
+	HorizonS float64 `json:"horizon_s"`
+	// Counts are the request and event counters.
+	Counts Counts `json:"counts"`
+	// Latency summarises end-to-end latency of completed requests.
+	Latency Latency `json:"latency"`
+	// Throughput is the completion rate per window.
+	Throughput Throughput `json:"throughput"`
+	// Servers holds per-server figures by server id.
+	Servers map[string]ServerStats `json:"servers"`
+	// Edges holds per-edge figures by edge id.
+	Edges map[string]EdgeStats `json:"edges"`
+	// Series holds the full sampled series; present only on request.
+	Series *Series `json:"series,omitempty"`
+	// LatencySketch is the mergeable quantile sketch of latency, kept so
+	// that results of several runs can be merged exactly as if they were
+	// one sample.
+	LatencySketch *Sketch `json:"latency_sketch,omitempty"`
+	// LatencyMoments are the exact moments of latency, kept for merging.
+	LatencyMoments Moments `json:"latency_moments"`
+}
+
+// Counts are the run's counters.
+type Counts struct {
+	// Generated is the number of requests the generator created.
+	Generated int64 `json:"generated"`
+	// Completed is the number of requests that came back to the client.
+	Completed int64 `json:"completed"`
+	// Dropped is the number of requests lost on edges (all edges).
+	Dropped int64 `json:"dropped"`
+	// Failed is the number of requests that reached a server while it was
+	// down and no load balancer could route around it.
+	Failed int64 `json:"failed"`
+	// InFlight is the number of requests neither completed, dropped nor
+	// failed when the horizon was reached.
+	InFlight int64 `json:"in_flight"`
+	// Events is the number of events the engine processed.
+	Events int64 `json:"events"`
+}
+
+// Latency summarises end-to-end latency in seconds. Count, mean, standard
+// deviation, minimum and maximum are exact; percentiles come from the
+// quantile sketch, within its relative accuracy (0.5 %).
+type Latency struct {
+	TotalRequests int64   `json:"total_requests"`
+	Mean          float64 `json:"mean"`
+	Median        float64 `json:"median"`
+	StdDev        float64 `json:"std_dev"`
+	P50           float64 `json:"p50"`
+	P90           float64 `json:"p90"`
+	P95           float64 `json:"p95"`
+	P99           float64 `json:"p99"`
+	P999          float64 `json:"p999"`
+	Min           float64 `json:"min"`
+	Max           float64 `json:"max"`
+}
+
+// Throughput is the number of completions per window over the horizon.
+type Throughput struct {
+	// WindowS is the window length in seconds (1).
+	WindowS float64 `json:"window_s"`
+	// MeanRPS is completed requests divided by the horizon.
+	MeanRPS float64 `json:"mean_rps"`
+	// Series holds completions per second of each window, in time order.
+	Series []float64 `json:"series"`
+}
+
+// Summary is the mean and maximum of a sampled series.
+type Summary struct {
+	Mean float64 `json:"mean"`
+	Max  float64 `json:"max"`
+}
+
+// ServerStats are one server's figures. A sampled metric that is not
+// enabled in the scenario is absent.
+type ServerStats struct {
+	// Requests is the number of requests the server finished.
+	Requests int64 `json:"requests"`
+	// Failed is the number of requests that reached the server while down.
+	Failed int64 `json:"failed"`
+	// Utilization is busy core-seconds / (cores · horizon).
+	Utilization float64 `json:"utilization"`
+	// ReadyQueueLen summarises the ready queue length.
+	ReadyQueueLen *Summary `json:"ready_queue_len,omitempty"`
+	// EventLoopIOSleep summarises the number of requests sleeping on I/O.
+	EventLoopIOSleep *Summary `json:"event_loop_io_sleep,omitempty"`
+	// RAMInUse summarises the RAM in use in MB.
+	RAMInUse *Summary `json:"ram_in_use,omitempty"`
+}
+
+// EdgeStats are one edge's figures.
+type EdgeStats struct {
+	// Dropped is the number of requests the edge lost.
+	Dropped int64 `json:"dropped"`
+	// EdgeConcurrentConnection summarises requests in transit; absent when
+	// the metric is not enabled.
+	EdgeConcurrentConnection *Summary `json:"edge_concurrent_connection,omitempty"`
+}
+
+// Series holds the sampled series. Sample k was taken at time k·PeriodS,
+// k = 0, 1, …, while k·PeriodS < the horizon.
+type Series struct {
+	// PeriodS is the sampling period in seconds.
+	PeriodS float64 `json:"period_s"`
+	// Servers holds per-server series by server id.
+	Servers map[string]ServerSeries `json:"servers"`
+	// Edges holds per-edge series by edge id.
+	Edges map[string]EdgeSeries `json:"edges"`
+}
+
+// ServerSeries are one server's sampled series; a metric not enabled is nil.
+type ServerSeries struct {
+	ReadyQueueLen    []float64 `json:"ready_queue_len,omitempty"`
+	EventLoopIOSleep []float64 `json:"event_loop_io_sleep,omitempty"`
+	RAMInUse         []float64 `json:"ram_in_use,omitempty"`
+}
+
+// EdgeSeries are one edge's sampled series; a metric not enabled is nil.
+type EdgeSeries struct {
+	EdgeConcurrentConnection []float64 `json:"edge_concurrent_connection,omitempty"`
+}
