@@ -1,0 +1,176 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of the FastSim service. The zero value is not
+// useful: start from Default.
+type Config struct {
+	// Addr is the TCP address the HTTP server listens on (--addr,
+	// FASTSIM_ADDR). Defaults to ":8000".
+	Addr string
+	// DatabaseURL is the PostgreSQL URL, e.g.
+	// "postgres://user:pass@host:5432/fastsim" (--database-url,
+	// FASTSIM_DATABASE_URL). When empty the embedded SQLite database
+	// "fastsim.db" in DataDir is used. Defaults to "".
+	DatabaseURL string
+	// DataDir is the directory of the embedded SQLite database (--data-dir,
+	// FASTSIM_DATA_DIR). Defaults to ".".
+	DataDir string
+	// RedisURL is the Redis URL of the result cache, e.g.
+	// "redis://localhost:6379/0" (--redis-url, FASTSIM_REDIS_URL). When
+	// empty an in-memory LRU cache of CacheSize entries is used. Defaults
+	// to "".
+	RedisURL string
+	// Workers is the number of simulation workers run in this process
+	// (--workers, FASTSIM_WORKERS); 0 runs the API only. Defaults to the
+	// number of CPUs at the time Default is called, at least 1.
+	Workers int
+	// AutoMigrate makes `fastsim serve` apply pending migrations at start
+	// (disabled by --no-migrate or FASTSIM_AUTO_MIGRATE=false). Defaults to
+	// true.
+	AutoMigrate bool
+	// LogLevel is the minimum log level: debug, info, warn or error
+	// (--log-level, FASTSIM_LOG_LEVEL). Defaults to "info".
+	LogLevel string
+	// LogFormat is the log format: json or text (--log-format,
+	// FASTSIM_LOG_FORMAT). Defaults to "json".
+	LogFormat string
+	// MaxBodyBytes is the largest request body accepted, in bytes; a larger
+	// body gets 413 (--max-body-bytes, FASTSIM_MAX_BODY_BYTES). Defaults to
+	// 1048576 (1 MiB).
+	MaxBodyBytes int64
+	// MaxEventBudget is the largest estimated number of simulation events
+	// of one run, all replications together; a run estimated above it is
+	// refused with 422 (--max-event-budget, FASTSIM_MAX_EVENT_BUDGET).
+	// Defaults to 200000000.
+	MaxEventBudget int64
+	// MaxReplications is the largest number of replications of one run
+	// (--max-replications, FASTSIM_MAX_REPLICATIONS). Defaults to 100.
+	MaxReplications int
+	// RunTimeout is the wall-clock limit of one run; a run still going
+	// after it fails (--run-timeout, FASTSIM_RUN_TIMEOUT). Defaults to 10m.
+	RunTimeout time.Duration
+	// ShutdownTimeout is how long a shutdown waits for in-flight HTTP
+	// requests and running jobs before handing the jobs back
+	// (--shutdown-timeout, FASTSIM_SHUTDOWN_TIMEOUT). Defaults to 30s.
+	ShutdownTimeout time.Duration
+	// CacheSize is the number of results the in-memory cache keeps
+	// (--cache-size, FASTSIM_CACHE_SIZE); unused with Redis. Defaults to
+	// 256.
+	CacheSize int
+	// CacheTTL is how long a cached result lives (--cache-ttl,
+	// FASTSIM_CACHE_TTL); 0 keeps entries until evicted. Defaults to 24h.
+	CacheTTL time.Duration
+}
+
+// Default returns the default configuration. numCPU is the number of CPUs
+// of the machine (runtime.NumCPU()); it sets the default of Workers.
+func Default(numCPU int) Config {
+	return Config{
+		Addr:            ":8000",
+		DataDir:         ".",
+		Workers:         max(numCPU, 1),
+		AutoMigrate:     true,
+		LogLevel:        "info",
+		LogFormat:       "json",
+		MaxBodyBytes:    1 << 20,
+		MaxEventBudget:  200_000_000,
+		MaxReplications: 100,
+		RunTimeout:      10 * time.Minute,
+		ShutdownTimeout: 30 * time.Second,
+		CacheSize:       256,
+		CacheTTL:        24 * time.Hour,
+	}
+}
+
+// SQLitePath returns the path of the embedded SQLite database,
+// DataDir/fastsim.db; it is meaningful only when DatabaseURL is empty.
+func (c Config) SQLitePath() string {
+	return filepath.Join(c.DataDir, "fastsim.db")
+}
+
+// Validate checks every field and returns all problems at once, each naming
+// the flag and the environment variable and saying what would be accepted.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		o := optionByName(name)
+		errs = append(errs, fmt.Errorf("--%s / %s: %s", o.flag, o.env, fmt.Sprintf(format, args...)))
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr", "%q is not host:port; use e.g. \":8000\" or \"127.0.0.1:8000\"", c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("addr", "port %q is not a number in 0..65535", port)
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("database-url", "%q is not a PostgreSQL URL; use postgres://user:pass@host:5432/db, or leave it empty for SQLite in --data-dir", redact(c.DatabaseURL))
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		bad("data-dir", "must not be empty when --database-url is empty; use a directory such as \".\"")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
+		bad("redis-url", "%q is not a Redis URL; use redis://host:6379/0, or leave it empty for the in-memory cache", redact(c.RedisURL))
+	}
+	if c.Workers < 0 || c.Workers > 1024 {
+		bad("workers", "%d is out of range; use 0 (API only) to 1024", c.Workers)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", "%q is not a level; use debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		bad("log-format", "%q is not a format; use json or text", c.LogFormat)
+	}
+	if c.MaxBodyBytes < 1024 {
+		bad("max-body-bytes", "%d is too small; use at least 1024", c.MaxBodyBytes)
+	}
+	if c.MaxEventBudget < 1 {
+		bad("max-event-budget", "%d must be at least 1", c.MaxEventBudget)
+	}
+	if c.MaxReplications < 1 || c.MaxReplications > 10000 {
+		bad("max-replications", "%d is out of range; use 1 to 10000", c.MaxReplications)
+	}
+	if c.RunTimeout <= 0 {
+		bad("run-timeout", "%s must be positive, e.g. 10m", c.RunTimeout)
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("shutdown-timeout", "%s must be positive, e.g. 30s", c.ShutdownTimeout)
+	}
+	if c.CacheSize < 1 {
+		bad("cache-size", "%d must be at least 1", c.CacheSize)
+	}
+	if c.CacheTTL < 0 {
+		bad("cache-ttl", "%s must not be negative; use 0 to keep entries until evicted", c.CacheTTL)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid configuration:\n%w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// redact hides the password of a URL-like string for error messages.
+func redact(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return s
+	}
+	if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
+		return scheme + "://" + user + ":xxxxx@" + host
+	}
+	return s
+}
