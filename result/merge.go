@@ -1,0 +1,257 @@
+package result
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// Merge combines the results of replications of one scenario (same horizon,
+// servers, edges and metrics; different seeds) into one result, as if the
+// replications were one long sample:
+//
+//   - counts (run counts, per-server requests and failures, per-edge drops)
+//     are summed;
+//   - latency moments and sketches are merged and the latency summary is
+//     recomputed from them, so percentiles stay within the sketch accuracy;
+//   - utilisation and the means of sampled series are averaged, their
+//     maxima are the maximum over replications;
+//   - the throughput series, its mean and any full sampled series are
+//     averaged element-wise.
+//
+// The merged result carries the first result's version and seed. Merge
+// returns an error if rs is empty, holds nil, or the results disagree on
+// version, horizon, servers, edges, enabled metrics or series lengths. The
+// inputs are not modified.
+func Merge(rs []*Result) (*Result, error) {
+	if len(rs) == 0 {
+		return nil, errors.New("result: merge: no results to merge")
+	}
+	for i, r := range rs {
+		if r == nil {
+			return nil, fmt.Errorf("result: merge: result %d is nil", i)
+		}
+		if err := compatible(rs[0], r); err != nil {
+			return nil, fmt.Errorf("result: merge: result %d does not match result 0: %w", i, err)
+		}
+	}
+	first := rs[0]
+	out := &Result{
+		FastsimVersion: first.FastsimVersion,
+		Seed:           first.Seed,
+		HorizonS:       first.HorizonS,
+		Servers:        make(map[string]ServerStats, len(first.Servers)),
+		Edges:          make(map[string]EdgeStats, len(first.Edges)),
+	}
+	sketch := NewSketch()
+	for i, r := range rs {
+		addCounts(&out.Counts, r.Counts)
+		out.LatencyMoments.Merge(r.LatencyMoments)
+		if r.LatencySketch == nil && r.LatencyMoments.Count > 0 {
+			return nil, fmt.Errorf("result: merge: result %d has %d latencies but no latency sketch", i, r.LatencyMoments.Count)
+		}
+		sketch.Merge(r.LatencySketch)
+	}
+	out.LatencySketch = sketch
+	out.Latency = LatencyFrom(out.LatencyMoments, sketch)
+
+	n := float64(len(rs))
+	out.Throughput = Throughput{WindowS: first.Throughput.WindowS, Series: make([]float64, len(first.Throughput.Series))}
+	for _, r := range rs {
+		out.Throughput.MeanRPS += r.Throughput.MeanRPS / n
+		addScaled(out.Throughput.Series, r.Throughput.Series, 1/n)
+	}
+	for id := range first.Servers {
+		out.Servers[id] = mergeServer(rs, id)
+	}
+	for id := range first.Edges {
+		out.Edges[id] = mergeEdge(rs, id)
+	}
+	if first.Series != nil {
+		out.Series = mergeSeries(rs)
+	}
+	return out, nil
+}
+
+// addCounts adds b to a.
+func addCounts(a *Counts, b Counts) {
+	a.Generated += b.Generated
+	a.Completed += b.Completed
+	a.Dropped += b.Dropped
+	a.Failed += b.Failed
+	a.InFlight += b.InFlight
+	a.Events += b.Events
+}
+
+// addScaled adds f·src to dst element-wise; the lengths are equal.
+func addScaled(dst, src []float64, f float64) {
+	for k, v := range src {
+		dst[k] += f * v
+	}
+}
+
+// mergeServer merges server id over rs.
+func mergeServer(rs []*Result, id string) ServerStats {
+	var out ServerStats
+	n := float64(len(rs))
+	var rq, io, ram []*Summary
+	for _, r := range rs {
+		s := r.Servers[id]
+		out.Requests += s.Requests
+		out.Failed += s.Failed
+		out.Utilization += s.Utilization / n
+		rq, io, ram = append(rq, s.ReadyQueueLen), append(io, s.EventLoopIOSleep), append(ram, s.RAMInUse)
+	}
+	out.ReadyQueueLen = mergeSummaries(rq)
+	out.EventLoopIOSleep = mergeSummaries(io)
+	out.RAMInUse = mergeSummaries(ram)
+	return out
+}
+
+// mergeEdge merges edge id over rs.
+func mergeEdge(rs []*Result, id string) EdgeStats {
+	var out EdgeStats
+	var cc []*Summary
+	for _, r := range rs {
+		e := r.Edges[id]
+		out.Dropped += e.Dropped
+		cc = append(cc, e.EdgeConcurrentConnection)
+	}
+	out.EdgeConcurrentConnection = mergeSummaries(cc)
+	return out
+}
+
+// mergeSummaries averages the means and takes the maximum of the maxima;
+// nil (metric not enabled) when the first is nil. compatible has checked
+// that all are nil or none is.
+func mergeSummaries(ss []*Summary) *Summary {
+	if ss[0] == nil {
+		return nil
+	}
+	out := &Summary{Max: ss[0].Max}
+	for _, s := range ss {
+		out.Mean += s.Mean / float64(len(ss))
+		out.Max = max(out.Max, s.Max)
+	}
+	return out
+}
+
+// mergeSeries averages the full sampled series element-wise.
+func mergeSeries(rs []*Result) *Series {
+	first := rs[0].Series
+	out := &Series{
+		PeriodS: first.PeriodS,
+		Servers: make(map[string]ServerSeries, len(first.Servers)),
+		Edges:   make(map[string]EdgeSeries, len(first.Edges)),
+	}
+	f := 1 / float64(len(rs))
+	avg := func(get func(*Series) []float64) []float64 {
+		if get(first) == nil {
+			return nil
+		}
+		dst := make([]float64, len(get(first)))
+		for _, r := range rs {
+			addScaled(dst, get(r.Series), f)
+		}
+		return dst
+	}
+	for id := range first.Servers {
+		out.Servers[id] = ServerSeries{
+			ReadyQueueLen:    avg(func(s *Series) []float64 { return s.Servers[id].ReadyQueueLen }),
+			EventLoopIOSleep: avg(func(s *Series) []float64 { return s.Servers[id].EventLoopIOSleep }),
+			RAMInUse:         avg(func(s *Series) []float64 { return s.Servers[id].RAMInUse }),
+		}
+	}
+	for id := range first.Edges {
+		out.Edges[id] = EdgeSeries{
+			EdgeConcurrentConnection: avg(func(s *Series) []float64 { return s.Edges[id].EdgeConcurrentConnection }),
+		}
+	}
+	return out
+}
+
+// compatible reports why b cannot be merged with a, or nil.
+func compatible(a, b *Result) error {
+	switch {
+	case a.FastsimVersion != b.FastsimVersion:
+		return fmt.Errorf("fastsim_version %q differs from %q", b.FastsimVersion, a.FastsimVersion)
+	case a.HorizonS != b.HorizonS:
+		return fmt.Errorf("horizon_s %v differs from %v", b.HorizonS, a.HorizonS)
+	case a.Throughput.WindowS != b.Throughput.WindowS:
+		return fmt.Errorf("throughput.window_s %v differs from %v", b.Throughput.WindowS, a.Throughput.WindowS)
+	case len(a.Throughput.Series) != len(b.Throughput.Series):
+		return fmt.Errorf("throughput.series has %d windows, want %d", len(b.Throughput.Series), len(a.Throughput.Series))
+	}
+	if err := sameKeys("servers", a.Servers, b.Servers); err != nil {
+		return err
+	}
+	if err := sameKeys("edges", a.Edges, b.Edges); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Servers)) {
+		x, y := a.Servers[id], b.Servers[id]
+		if (x.ReadyQueueLen == nil) != (y.ReadyQueueLen == nil) ||
+			(x.EventLoopIOSleep == nil) != (y.EventLoopIOSleep == nil) ||
+			(x.RAMInUse == nil) != (y.RAMInUse == nil) {
+			return fmt.Errorf("servers.%s: enabled sampled metrics differ", id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Edges)) {
+		if (a.Edges[id].EdgeConcurrentConnection == nil) != (b.Edges[id].EdgeConcurrentConnection == nil) {
+			return fmt.Errorf("edges.%s: enabled sampled metrics differ", id)
+		}
+	}
+	return compatibleSeries(a.Series, b.Series)
+}
+
+// compatibleSeries reports why two full series cannot be averaged, or nil.
+func compatibleSeries(a, b *Series) error {
+	if (a == nil) != (b == nil) {
+		return errors.New("series: present in one result only")
+	}
+	if a == nil {
+		return nil
+	}
+	if a.PeriodS != b.PeriodS {
+		return fmt.Errorf("series.period_s %v differs from %v", b.PeriodS, a.PeriodS)
+	}
+	if err := sameKeys("series.servers", a.Servers, b.Servers); err != nil {
+		return err
+	}
+	if err := sameKeys("series.edges", a.Edges, b.Edges); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Servers)) {
+		x, y := a.Servers[id], b.Servers[id]
+		if !sameShape(x.ReadyQueueLen, y.ReadyQueueLen) || !sameShape(x.EventLoopIOSleep, y.EventLoopIOSleep) || !sameShape(x.RAMInUse, y.RAMInUse) {
+			return fmt.Errorf("series.servers.%s: series lengths differ", id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Edges)) {
+		if !sameShape(a.Edges[id].EdgeConcurrentConnection, b.Edges[id].EdgeConcurrentConnection) {
+			return fmt.Errorf("series.edges.%s: series lengths differ", id)
+		}
+	}
+	return nil
+}
+
+// sameShape reports whether two series are both absent or of equal length.
+func sameShape(a, b []float64) bool {
+	return (a == nil) == (b == nil) && len(a) == len(b)
+}
+
+// sameKeys reports an error naming the first id present in one map only.
+func sameKeys[V any](what string, a, b map[string]V) error {
+	for _, id := range slices.Sorted(maps.Keys(a)) {
+		if _, ok := b[id]; !ok {
+			return fmt.Errorf("%s: %q is missing", what, id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(b)) {
+		if _, ok := a[id]; !ok {
+			return fmt.Errorf("%s: %q is unexpected", what, id)
+		}
+	}
+	return nil
+}
