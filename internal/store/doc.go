@@ -1,0 +1,20 @@
+// Package store holds the persistent records of the FastSim service
+// (scenarios and their immutable versions, runs, run results and
+// per-replication results), the Store interface that both database
+// implementations satisfy, and the errors callers branch on.
+//
+// The implementations live in sub-packages: store/postgres (pgx v5) and
+// store/sqlite (modernc.org/sqlite). store/dial opens the one a database URL
+// names, and store/storetest is the conformance suite both pass.
+//
+// A typical caller opens a store, migrates it, and uses it:
+//
+//	st, err := dial.Open(ctx, databaseURL, dataDir)
+//	if err != nil { ... }
+//	defer st.Close()
+//	if err := st.Migrate(ctx); err != nil { ... }
+//	sc, v, err := st.CreateScenario(ctx, "checkout", canonicalJSON)
+//
+// Errors are wrapped with context; test them with errors.Is against
+// ErrNotFound, ErrConflict and ErrInvalid.
+package store
