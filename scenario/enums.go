@@ -122,3 +122,20 @@ const (
 	NetworkSpikeStart EventKind = "network_spike_start"
 	NetworkSpikeEnd   EventKind = "network_spike_end"
 )
+
+// StartKinds lists the accepted kinds of an event start.
+var StartKinds = []EventKind{ServerDown, NetworkSpikeStart}
+
+// EndKinds lists the accepted kinds of an event end.
+var EndKinds = []EventKind{ServerUp, NetworkSpikeEnd}
+
+// EndKind returns the end kind that matches a start kind, or "".
+func (k EventKind) EndKind() EventKind {
+	switch k {
+	case ServerDown:
+		return ServerUp
+	case NetworkSpikeStart:
+		return NetworkSpikeEnd
+	}
+	return ""
+}

@@ -1,0 +1,814 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Format is the syntax of a scenario document.
+type Format int
+
+// The accepted formats.
+const (
+	// FormatAuto treats a document that is valid JSON as JSON and anything
+	// else as YAML.
+	FormatAuto Format = iota
+	// FormatYAML is YAML 1.2 (one document).
+	FormatYAML
+	// FormatJSON is strict JSON (RFC 8259).
+	FormatJSON
+)
+
+// String returns "auto", "yaml" or "json".
+func (f Format) String() string {
+	switch f {
+	case FormatYAML:
+		return "yaml"
+	case FormatJSON:
+		return "json"
+	case FormatAuto:
+		return "auto"
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// Limits that keep decoding of hostile input bounded in time and memory.
+const (
+	// MaxDocumentSize is the largest document Decode accepts, in bytes.
+	MaxDocumentSize = 4 << 20
+	// maxNodes bounds the number of YAML nodes visited, aliases expanded.
+	maxNodes = 1 << 20
+)
+
+// Decode decodes a scenario from YAML or JSON, strictly: unknown keys,
+// wrong types, missing required keys, bad enum values and trailing data
+// are errors. It then applies AsyncFlow's defaults to absent keys and
+// validates the result. On any problem it returns a nil Scenario and a
+// *ValidationError that lists every problem found, each with its path.
+func Decode(data []byte, format Format) (*Scenario, error) {
+	root, err := parseDocument(data, format)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{lines: lineIndex{}}
+	sc := &Scenario{}
+	d.scenario(root, sc)
+	errs := d.errs
+	if !d.exhausted {
+		// Validate what could be decoded, dropping problems at or below a
+		// path that already failed to decode: they would only repeat it.
+		for _, fe := range sc.validate() {
+			if !underAny(fe.Path, d.errs) {
+				errs = append(errs, fe)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return sc, nil
+	}
+	for i := range errs {
+		if errs[i].Line == 0 {
+			errs[i].Line = d.lines.lookup(errs[i].Path)
+		}
+	}
+	return nil, errs.result()
+}
+
+// underAny reports whether path equals or lies below the path of one of
+// errs.
+func underAny(path string, errs errorList) bool {
+	for _, e := range errs {
+		if path == e.Path || e.Path == "" ||
+			(strings.HasPrefix(path, e.Path) && (path[len(e.Path)] == '.' || path[len(e.Path)] == '[')) {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodeReader reads a whole document from r (at most MaxDocumentSize
+// bytes) and decodes it as Decode does.
+func DecodeReader(r io.Reader, format Format) (*Scenario, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("scenario: read document: %w", err)
+	}
+	return Decode(data, format)
+}
+
+// DecodeFile reads and decodes the scenario file at path. The format is
+// chosen by extension: .json is JSON, .yml and .yaml are YAML, anything
+// else is detected. It is a convenience for command-line programs; library
+// code should prefer Decode or DecodeReader.
+func DecodeFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: read %s: %w", path, err)
+	}
+	sc, err := Decode(data, FormatForName(path))
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	return sc, nil
+}
+
+// FormatForName returns the format implied by a file name's extension.
+func FormatForName(name string) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return FormatJSON
+	case ".yml", ".yaml":
+		return FormatYAML
+	}
+	return FormatAuto
+}
+
+// lineIndex maps paths to the line where their value starts.
+type lineIndex map[string]int
+
+// lookup returns the line of path or, failing that, of its nearest
+// ancestor that has one.
+func (li lineIndex) lookup(path string) int {
+	for {
+		if l, ok := li[path]; ok {
+			return l
+		}
+		if path == "" {
+			return 0
+		}
+		cut := strings.LastIndexAny(path, ".[")
+		if cut < 0 {
+			path = ""
+		} else {
+			path = path[:cut]
+		}
+	}
+}
+
+// parseDocument checks the size and the syntax and returns the root node
+// of the one document.
+func parseDocument(data []byte, format Format) (*yaml.Node, error) {
+	if len(data) > MaxDocumentSize {
+		return nil, syntaxError(fmt.Sprintf("document is larger than %d bytes; split it or remove unused parts", MaxDocumentSize), 0)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if format == FormatAuto {
+		if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(data) {
+			format = FormatJSON
+		} else {
+			format = FormatYAML
+		}
+	}
+	switch format {
+	case FormatJSON:
+		if err := checkJSON(data); err != nil {
+			return nil, err
+		}
+	case FormatYAML:
+	default:
+		return nil, fmt.Errorf("scenario: unknown format %v", format)
+	}
+	return parseYAML(data)
+}
+
+// checkJSON reports JSON syntax errors with their byte offset, including
+// trailing data after the top-level value.
+func checkJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return syntaxError(fmt.Sprintf("invalid JSON: %v", err), jsonLine(data, err))
+	}
+	if tok, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return syntaxError(fmt.Sprintf("invalid JSON after the top-level object: %v", err), jsonLine(data, err))
+		}
+		return syntaxError(fmt.Sprintf("unexpected data after the top-level object (%v); a scenario is one JSON object", tok), 0)
+	}
+	return nil
+}
+
+func jsonLine(data []byte, err error) int {
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset > 0 && int(se.Offset) <= len(data) {
+		return bytes.Count(data[:se.Offset], []byte("\n")) + 1
+	}
+	return 0
+}
+
+func syntaxError(msg string, line int) error {
+	return &ValidationError{Errors: []FieldError{{Message: msg, Line: line}}}
+}
+
+// parseYAML parses exactly one YAML document into a node tree.
+func parseYAML(data []byte) (root *yaml.Node, err error) {
+	defer func() {
+		// The YAML parser is third-party code; a panic on hostile input
+		// must become an error, never crash the caller.
+		if r := recover(); r != nil {
+			root, err = nil, syntaxError(fmt.Sprintf("invalid YAML: parser failure (%v)", r), 0)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, syntaxError("document is empty; a scenario needs rqs_input, topology_graph and sim_settings", 0)
+		}
+		return nil, syntaxError(yamlMessage(err), 0)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, syntaxError(yamlMessage(err), 0)
+		}
+		return nil, syntaxError("the file holds more than one YAML document; a scenario is exactly one document", extra.Line)
+	}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		return doc.Content[0], nil
+	}
+	return &doc, nil
+}
+
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	return "invalid YAML: " + msg
+}
+
+// decoder walks a YAML node tree, filling the scenario and collecting
+// every error with its path.
+type decoder struct {
+	errs  errorList
+	lines lineIndex
+	nodes int
+	// exhausted is set once the node budget is spent; the walk then stops.
+	exhausted bool
+}
+
+func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
+	fe := FieldError{Path: path, Message: fmt.Sprintf(format, args...)}
+	if n != nil {
+		fe.Line = n.Line
+	}
+	d.errs = append(d.errs, fe)
+}
+
+// resolve follows aliases and charges the node budget. It returns nil when
+// the budget is spent.
+func (d *decoder) resolve(n *yaml.Node, path string) *yaml.Node {
+	for depth := 0; n != nil && n.Kind == yaml.AliasNode; depth++ {
+		if depth > 100 {
+			d.errorf(n, path, "alias chain is too long")
+			return nil
+		}
+		n = n.Alias
+	}
+	if d.exhausted {
+		return nil
+	}
+	d.nodes++
+	if d.nodes > maxNodes {
+		d.exhausted = true
+		d.errorf(n, path, "document is too large once aliases are expanded (more than %d values); write it without deep alias reuse", maxNodes)
+		return nil
+	}
+	if n != nil {
+		d.lines[path] = n.Line
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// field is one accepted key of a mapping.
+type field struct {
+	name     string
+	required bool
+	decode   func(n *yaml.Node, path string)
+}
+
+// object decodes a mapping whose keys are described by fields. Absent or
+// null optional keys are skipped; absent required keys are errors.
+func (d *decoder) object(n *yaml.Node, path string, fields []field) {
+	n = d.resolve(n, path)
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "must be a mapping with the keys %s, got %s", keyList(fields), describe(n))
+		return
+	}
+	seen := make(map[string]bool, len(fields))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := d.resolve(n.Content[i], path), n.Content[i+1]
+		if k == nil {
+			return
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, path, "keys must be plain strings, got %s", describe(k))
+			continue
+		}
+		if k.ShortTag() == "!!merge" {
+			d.errorf(k, path, "merge keys (<<) are not supported; write the keys out")
+			continue
+		}
+		name := k.Value
+		sub := join(path, name)
+		f, ok := findField(fields, name)
+		if !ok {
+			d.errorf(k, sub, "unknown key %q%s; accepted keys: %s", name, suggest(name, fields), keyList(fields))
+			continue
+		}
+		if seen[name] {
+			d.errorf(k, sub, "key %q is given more than once", name)
+			continue
+		}
+		seen[name] = true
+		if isNull(resolveAlias(v)) {
+			if f.required {
+				d.errorf(v, sub, "is required but is null")
+			}
+			continue
+		}
+		f.decode(v, sub)
+	}
+	for _, f := range fields {
+		if f.required && !seen[f.name] {
+			d.errorf(n, join(path, f.name), "is required (missing key %q)", f.name)
+		}
+	}
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func findField(fields []field, name string) (field, bool) {
+	for _, f := range fields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+func keyList(fields []field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// suggest returns ` (did you mean "x"?)` for a near miss.
+func suggest(name string, fields []field) string {
+	best, bestD := "", 3
+	for _, f := range fields {
+		if dist := editDistance(strings.ToLower(name), f.name); dist < bestD {
+			best, bestD = f.name, dist
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance, bounded to short strings.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string {
+	return fmt.Sprintf("%s[%d]", path, i)
+}
+
+// describe names a node's type for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			return fmt.Sprintf("the string %q", clip(n.Value))
+		case "!!int", "!!float":
+			return "the number " + clip(n.Value)
+		case "!!bool":
+			return "the boolean " + n.Value
+		case "!!null":
+			return "null"
+		}
+		return fmt.Sprintf("%s %q", n.ShortTag(), clip(n.Value))
+	case yaml.DocumentNode:
+		return "a document"
+	}
+	return "an unsupported value"
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// list decodes a sequence, calling item for each element.
+func (d *decoder) list(n *yaml.Node, path, what string, item func(n *yaml.Node, path string, i int)) {
+	n = d.resolve(n, path)
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, path, "must be a list of %s, got %s", what, describe(n))
+		return
+	}
+	for i, c := range n.Content {
+		if d.exhausted {
+			return
+		}
+		item(c, index(path, i), i)
+	}
+}
+
+// str decodes a string scalar.
+func (d *decoder) str(n *yaml.Node, path string, dst *string) {
+	n = d.resolve(n, path)
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		hint := ""
+		if n.Kind == yaml.ScalarNode {
+			hint = fmt.Sprintf(" (quote it: \"%s\")", clip(n.Value))
+		}
+		d.errorf(n, path, "must be a string, got %s%s", describe(n), hint)
+		return
+	}
+	*dst = n.Value
+}
+
+// number decodes a finite number scalar.
+func (d *decoder) number(n *yaml.Node, path string) (float64, bool) {
+	n = d.resolve(n, path)
+	if n == nil {
+		return 0, false
+	}
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		d.errorf(n, path, "must be a number, got %s", describe(n))
+		return 0, false
+	}
+	var f float64
+	if err := n.Decode(&f); err != nil {
+		d.errorf(n, path, "must be a number, got %s", describe(n))
+		return 0, false
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		d.errorf(n, path, "must be a finite number, got %s", n.Value)
+		return 0, false
+	}
+	return f, true
+}
+
+func (d *decoder) float(n *yaml.Node, path string, dst *float64) {
+	if f, ok := d.number(n, path); ok {
+		*dst = f
+	}
+}
+
+func (d *decoder) floatPtr(n *yaml.Node, path string, dst **float64) {
+	if f, ok := d.number(n, path); ok {
+		*dst = &f
+	}
+}
+
+// maxInt bounds integer fields so that conversions never overflow.
+const maxInt = 1 << 31
+
+// integer decodes a whole number (2 and 2.0 are accepted, 2.5 is not).
+func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
+	f, ok := d.number(n, path)
+	if !ok {
+		return 0, false
+	}
+	if f != math.Trunc(f) {
+		d.errorf(resolveAlias(n), path, "must be a whole number, got %v", f)
+		return 0, false
+	}
+	if math.Abs(f) > maxInt {
+		d.errorf(resolveAlias(n), path, "is too large (at most %d)", maxInt)
+		return 0, false
+	}
+	return int(f), true
+}
+
+func (d *decoder) int(n *yaml.Node, path string, dst *int) {
+	if v, ok := d.integer(n, path); ok {
+		*dst = v
+	}
+}
+
+// enum decodes a string that must be one of accepted.
+func enum[T ~string](d *decoder, n *yaml.Node, path string, accepted []T, dst *T) {
+	r := d.resolve(n, path)
+	if r == nil {
+		return
+	}
+	if r.Kind != yaml.ScalarNode || r.ShortTag() != "!!str" {
+		d.errorf(r, path, "must be one of %s, got %s", enumList(accepted), describe(r))
+		return
+	}
+	for _, a := range accepted {
+		if string(a) == r.Value {
+			*dst = a
+			return
+		}
+	}
+	d.errorf(r, path, "unknown value %q; accepted values: %s", clip(r.Value), enumList(accepted))
+}
+
+func enumList[T ~string](accepted []T) string {
+	names := make([]string, len(accepted))
+	for i, a := range accepted {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
+}
+
+// constant decodes an optional discriminator that must equal want.
+func (d *decoder) constant(n *yaml.Node, path, want string) {
+	var got string
+	enum(d, n, path, []string{want}, &got)
+}
+
+func (d *decoder) scenario(root *yaml.Node, sc *Scenario) {
+	sc.Settings = Settings{
+		TotalSimulationTime:  DefaultTotalSimulationTime,
+		SamplePeriodS:        DefaultSamplePeriodS,
+		EnabledSampleMetrics: append([]SampleMetric(nil), SampleMetrics...),
+		EnabledEventMetrics:  []EventMetric{RqsClock},
+	}
+	d.object(root, "", []field{
+		{"rqs_input", true, func(n *yaml.Node, p string) { d.workload(n, p, &sc.Workload) }},
+		{"topology_graph", true, func(n *yaml.Node, p string) { d.topology(n, p, &sc.Topology) }},
+		{"sim_settings", true, func(n *yaml.Node, p string) { d.settings(n, p, &sc.Settings) }},
+		{"events", false, func(n *yaml.Node, p string) {
+			d.list(n, p, "events", func(n *yaml.Node, p string, _ int) {
+				var ev Event
+				d.event(n, p, &ev)
+				sc.Events = append(sc.Events, ev)
+			})
+		}},
+	})
+}
+
+func (d *decoder) rv(n *yaml.Node, path string, rv *RV) {
+	rv.Distribution = Poisson
+	d.object(n, path, []field{
+		{"mean", true, func(n *yaml.Node, p string) { d.float(n, p, &rv.Mean) }},
+		{"distribution", false, func(n *yaml.Node, p string) { enum(d, n, p, Distributions, &rv.Distribution) }},
+		{"variance", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &rv.Variance) }},
+	})
+}
+
+func (d *decoder) workload(n *yaml.Node, path string, w *Workload) {
+	w.UserSamplingWindow = DefaultUserSamplingWindow
+	d.object(n, path, []field{
+		{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &w.ID) }},
+		{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "generator") }},
+		{"avg_active_users", true, func(n *yaml.Node, p string) { d.rv(n, p, &w.AvgActiveUsers) }},
+		{"avg_request_per_minute_per_user", true, func(n *yaml.Node, p string) { d.rv(n, p, &w.AvgRequestPerMinutePerUser) }},
+		{"user_sampling_window", false, func(n *yaml.Node, p string) { d.int(n, p, &w.UserSamplingWindow) }},
+	})
+}
+
+func (d *decoder) topology(n *yaml.Node, path string, t *Topology) {
+	d.object(n, path, []field{
+		{"nodes", true, func(n *yaml.Node, p string) { d.nodesSection(n, p, &t.Nodes) }},
+		{"edges", true, func(n *yaml.Node, p string) {
+			t.Edges = []Edge{}
+			d.list(n, p, "edges", func(n *yaml.Node, p string, _ int) {
+				var e Edge
+				d.edge(n, p, &e)
+				t.Edges = append(t.Edges, e)
+			})
+		}},
+	})
+}
+
+func (d *decoder) nodesSection(n *yaml.Node, path string, ns *Nodes) {
+	d.object(n, path, []field{
+		{"client", true, func(n *yaml.Node, p string) {
+			d.object(n, p, []field{
+				{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &ns.Client.ID) }},
+				{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "client") }},
+			})
+		}},
+		{"servers", true, func(n *yaml.Node, p string) {
+			ns.Servers = []Server{}
+			d.list(n, p, "servers", func(n *yaml.Node, p string, _ int) {
+				var s Server
+				d.server(n, p, &s)
+				ns.Servers = append(ns.Servers, s)
+			})
+		}},
+		{"load_balancer", false, func(n *yaml.Node, p string) {
+			lb := &LoadBalancer{Algorithm: RoundRobin}
+			ns.LoadBalancer = lb
+			d.object(n, p, []field{
+				{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &lb.ID) }},
+				{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "load_balancer") }},
+				{"algorithms", false, func(n *yaml.Node, p string) { enum(d, n, p, Algorithms, &lb.Algorithm) }},
+				{"server_covered", false, func(n *yaml.Node, p string) {
+					d.list(n, p, "server ids", func(n *yaml.Node, p string, _ int) {
+						var id string
+						d.str(n, p, &id)
+						lb.ServerCovered = append(lb.ServerCovered, id)
+					})
+				}},
+			})
+		}},
+	})
+}
+
+func (d *decoder) server(n *yaml.Node, path string, s *Server) {
+	s.Resources = ServerResources{CPUCores: DefaultCPUCores, RAMMB: DefaultRAMMB}
+	d.object(n, path, []field{
+		{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &s.ID) }},
+		{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "server") }},
+		{"server_resources", true, func(n *yaml.Node, p string) {
+			r := &s.Resources
+			d.object(n, p, []field{
+				{"cpu_cores", false, func(n *yaml.Node, p string) { d.int(n, p, &r.CPUCores) }},
+				{"ram_mb", false, func(n *yaml.Node, p string) { d.int(n, p, &r.RAMMB) }},
+				{"db_connection_pool", false, func(n *yaml.Node, p string) {
+					if v, ok := d.integer(n, p); ok {
+						r.DBConnectionPool = &v
+					}
+				}},
+			})
+		}},
+		{"endpoints", true, func(n *yaml.Node, p string) {
+			s.Endpoints = []Endpoint{}
+			d.list(n, p, "endpoints", func(n *yaml.Node, p string, _ int) {
+				var e Endpoint
+				d.endpoint(n, p, &e)
+				s.Endpoints = append(s.Endpoints, e)
+			})
+		}},
+	})
+}
+
+func (d *decoder) endpoint(n *yaml.Node, path string, e *Endpoint) {
+	d.object(n, path, []field{
+		{"endpoint_name", true, func(n *yaml.Node, p string) {
+			d.str(n, p, &e.Name)
+			e.Name = strings.ToLower(e.Name)
+		}},
+		{"probability", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &e.Probability) }},
+		{"steps", true, func(n *yaml.Node, p string) {
+			e.Steps = []Step{}
+			d.list(n, p, "steps", func(n *yaml.Node, p string, _ int) {
+				var s Step
+				d.step(n, p, &s)
+				e.Steps = append(e.Steps, s)
+			})
+		}},
+	})
+}
+
+func (d *decoder) step(n *yaml.Node, path string, s *Step) {
+	d.object(n, path, []field{
+		{"kind", true, func(n *yaml.Node, p string) { enum(d, n, p, StepKinds, &s.Kind) }},
+		{"step_operation", true, func(n *yaml.Node, p string) {
+			op := &s.Operation
+			d.object(n, p, []field{
+				{"cpu_time", false, func(n *yaml.Node, p string) { op.CPUTime = d.quantity(n, p) }},
+				{"necessary_ram", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &op.NecessaryRAM) }},
+				{"io_waiting_time", false, func(n *yaml.Node, p string) { op.IOWaitingTime = d.quantity(n, p) }},
+			})
+		}},
+	})
+}
+
+// quantity decodes a number or an RV object.
+func (d *decoder) quantity(n *yaml.Node, path string) *Quantity {
+	r := resolveAlias(n)
+	if r != nil && r.Kind == yaml.MappingNode {
+		var rv RV
+		before := len(d.errs)
+		d.rv(n, path, &rv)
+		if len(d.errs) != before {
+			return nil
+		}
+		return &Quantity{Value: rv.Mean, RV: &rv}
+	}
+	if r != nil && r.Kind == yaml.ScalarNode && r.ShortTag() != "!!int" && r.ShortTag() != "!!float" {
+		d.resolve(n, path)
+		d.errorf(r, path, "must be a positive number of seconds or a random variable {mean, distribution, variance}, got %s", describe(r))
+		return nil
+	}
+	f, ok := d.number(n, path)
+	if !ok {
+		return nil
+	}
+	return &Quantity{Value: f}
+}
+
+func (d *decoder) edge(n *yaml.Node, path string, e *Edge) {
+	e.EdgeType = NetworkConnection
+	e.DropoutRate = DefaultDropoutRate
+	d.object(n, path, []field{
+		{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &e.ID) }},
+		{"source", true, func(n *yaml.Node, p string) { d.str(n, p, &e.Source) }},
+		{"target", true, func(n *yaml.Node, p string) { d.str(n, p, &e.Target) }},
+		{"latency", true, func(n *yaml.Node, p string) { d.rv(n, p, &e.Latency) }},
+		{"edge_type", false, func(n *yaml.Node, p string) { enum(d, n, p, []EdgeType{NetworkConnection}, &e.EdgeType) }},
+		{"dropout_rate", false, func(n *yaml.Node, p string) { d.float(n, p, &e.DropoutRate) }},
+	})
+}
+
+func (d *decoder) settings(n *yaml.Node, path string, s *Settings) {
+	d.object(n, path, []field{
+		{"total_simulation_time", false, func(n *yaml.Node, p string) { d.int(n, p, &s.TotalSimulationTime) }},
+		{"sample_period_s", false, func(n *yaml.Node, p string) { d.float(n, p, &s.SamplePeriodS) }},
+		{"enabled_sample_metrics", false, func(n *yaml.Node, p string) {
+			s.EnabledSampleMetrics = []SampleMetric{}
+			d.list(n, p, "sample metric names", func(n *yaml.Node, p string, _ int) {
+				var m SampleMetric
+				enum(d, n, p, SampleMetrics, &m)
+				s.EnabledSampleMetrics = append(s.EnabledSampleMetrics, m)
+			})
+		}},
+		{"enabled_event_metrics", false, func(n *yaml.Node, p string) {
+			s.EnabledEventMetrics = []EventMetric{}
+			d.list(n, p, "event metric names", func(n *yaml.Node, p string, _ int) {
+				var m EventMetric
+				enum(d, n, p, EventMetrics, &m)
+				s.EnabledEventMetrics = append(s.EnabledEventMetrics, m)
+			})
+		}},
+	})
+}
+
+func (d *decoder) event(n *yaml.Node, path string, ev *Event) {
+	d.object(n, path, []field{
+		{"event_id", true, func(n *yaml.Node, p string) { d.str(n, p, &ev.ID) }},
+		{"target_id", true, func(n *yaml.Node, p string) { d.str(n, p, &ev.TargetID) }},
+		{"start", true, func(n *yaml.Node, p string) {
+			d.object(n, p, []field{
+				{"kind", true, func(n *yaml.Node, p string) { enum(d, n, p, StartKinds, &ev.Start.Kind) }},
+				{"t_start", true, func(n *yaml.Node, p string) { d.float(n, p, &ev.Start.TStart) }},
+				{"spike_s", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &ev.Start.SpikeS) }},
+			})
+		}},
+		{"end", true, func(n *yaml.Node, p string) {
+			d.object(n, p, []field{
+				{"kind", true, func(n *yaml.Node, p string) { enum(d, n, p, EndKinds, &ev.End.Kind) }},
+				{"t_end", true, func(n *yaml.Node, p string) { d.float(n, p, &ev.End.TEnd) }},
+			})
+		}},
+	})
+}

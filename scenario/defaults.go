@@ -1,0 +1,102 @@
+package scenario
+
+import "strings"
+
+// AsyncFlow's defaults (spec §2–§7).
+const (
+	// DefaultDistribution is the distribution of an RV without one.
+	DefaultDistribution = Poisson
+	// DefaultUserSamplingWindow is rqs_input.user_sampling_window in seconds.
+	DefaultUserSamplingWindow = 60
+	// DefaultCPUCores is server_resources.cpu_cores.
+	DefaultCPUCores = 1
+	// DefaultRAMMB is server_resources.ram_mb.
+	DefaultRAMMB = 1024
+	// DefaultEdgeType is an edge's edge_type.
+	DefaultEdgeType = NetworkConnection
+	// DefaultDropoutRate is an edge's dropout_rate when the key is absent.
+	DefaultDropoutRate = 0.01
+	// DefaultAlgorithm is a load balancer's algorithms.
+	DefaultAlgorithm = RoundRobin
+	// DefaultTotalSimulationTime is sim_settings.total_simulation_time in seconds.
+	DefaultTotalSimulationTime = 3600
+	// DefaultSamplePeriodS is sim_settings.sample_period_s in seconds.
+	DefaultSamplePeriodS = 0.01
+)
+
+// ApplyDefaults fills every unset field that has a default with
+// AsyncFlow's value: an RV's distribution (poisson), the sampling window
+// (60), cores (1), RAM (1024), the edge type, the load-balancing algorithm
+// (round_robin), the horizon (3600), the sample period (0.01) and the
+// metric lists (all four sampled metrics; rqs_clock). It also lower-cases
+// endpoint names. It is idempotent.
+//
+// A zero field counts as unset, except where zero is a meaningful value:
+// an edge's DropoutRate is left alone (0 means no loss), because a Go
+// zero value cannot say whether it was set. Decode and the Builder apply
+// the 0.01 default when the key or the call is absent. Variance is left
+// nil: the engine interprets a missing variance per distribution as spec
+// §2 says (normal and log_normal: variance = mean; uniform: [0, 2·mean]).
+// A metric list that is empty but not nil is kept empty.
+func (sc *Scenario) ApplyDefaults() {
+	w := &sc.Workload
+	defaultRV(&w.AvgActiveUsers)
+	defaultRV(&w.AvgRequestPerMinutePerUser)
+	if w.UserSamplingWindow == 0 {
+		w.UserSamplingWindow = DefaultUserSamplingWindow
+	}
+	for i := range sc.Topology.Nodes.Servers {
+		s := &sc.Topology.Nodes.Servers[i]
+		if s.Resources.CPUCores == 0 {
+			s.Resources.CPUCores = DefaultCPUCores
+		}
+		if s.Resources.RAMMB == 0 {
+			s.Resources.RAMMB = DefaultRAMMB
+		}
+		for j := range s.Endpoints {
+			e := &s.Endpoints[j]
+			e.Name = strings.ToLower(e.Name)
+			for k := range e.Steps {
+				op := &e.Steps[k].Operation
+				defaultQuantity(op.CPUTime)
+				defaultQuantity(op.IOWaitingTime)
+			}
+		}
+	}
+	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil && lb.Algorithm == "" {
+		lb.Algorithm = DefaultAlgorithm
+	}
+	for i := range sc.Topology.Edges {
+		e := &sc.Topology.Edges[i]
+		defaultRV(&e.Latency)
+		if e.EdgeType == "" {
+			e.EdgeType = DefaultEdgeType
+		}
+	}
+	st := &sc.Settings
+	if st.TotalSimulationTime == 0 {
+		st.TotalSimulationTime = DefaultTotalSimulationTime
+	}
+	if st.SamplePeriodS == 0 {
+		st.SamplePeriodS = DefaultSamplePeriodS
+	}
+	if st.EnabledSampleMetrics == nil {
+		st.EnabledSampleMetrics = append([]SampleMetric(nil), SampleMetrics...)
+	}
+	if st.EnabledEventMetrics == nil {
+		st.EnabledEventMetrics = []EventMetric{RqsClock}
+	}
+}
+
+func defaultRV(rv *RV) {
+	if rv.Distribution == "" {
+		rv.Distribution = DefaultDistribution
+	}
+}
+
+func defaultQuantity(q *Quantity) {
+	if q != nil && q.RV != nil {
+		defaultRV(q.RV)
+		q.Value = q.RV.Mean
+	}
+}

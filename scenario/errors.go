@@ -1,0 +1,194 @@
+package scenario
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// FieldError is one problem found in a scenario: the path of the offending
+// value in the spec's notation
+// (`topology_graph.nodes.servers[1].endpoints[0].steps[2].step_operation`)
+// and a message that says what would be accepted.
+type FieldError struct {
+	// Path locates the value; empty for the document as a whole.
+	Path string `json:"path"`
+	// Message says what is wrong and what would be accepted.
+	Message string `json:"message"`
+	// Line is the 1-based line of the value in the decoded document, or 0
+	// when unknown (for example for a scenario built in Go).
+	Line int `json:"line,omitempty"`
+}
+
+// String formats the error as "path: message (line N)".
+func (e FieldError) String() string {
+	p := e.Path
+	if p == "" {
+		p = "(document)"
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("%s: %s (line %d)", p, e.Message, e.Line)
+	}
+	return p + ": " + e.Message
+}
+
+// ValidationError lists every problem found while decoding or validating a
+// scenario, sorted in the order of the document's schema. It is the error
+// type returned by Decode, Validate and Builder.Build for bad input.
+type ValidationError struct {
+	// Errors are the problems, at least one.
+	Errors []FieldError `json:"errors"`
+}
+
+// Error prints one "path: message" line per problem.
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		lines[i] = fe.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// errorList accumulates field errors.
+type errorList []FieldError
+
+func (l *errorList) add(path, format string, args ...any) {
+	*l = append(*l, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// result returns nil when the list is empty, else a sorted *ValidationError.
+func (l errorList) result() error {
+	if len(l) == 0 {
+		return nil
+	}
+	errs := make([]FieldError, len(l))
+	copy(errs, l)
+	sortFieldErrors(errs)
+	return &ValidationError{Errors: dedupe(errs)}
+}
+
+func dedupe(errs []FieldError) []FieldError {
+	out := errs[:0]
+	for i, e := range errs {
+		if i > 0 && e.Path == errs[i-1].Path && e.Message == errs[i-1].Message {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// keyRank orders the keys of the format as the spec and the types list
+// them, so that errors come out in document-schema order whatever order
+// the keys were written in.
+var keyRank = func() map[string]int {
+	keys := []string{
+		"rqs_input", "topology_graph", "sim_settings", "events",
+		// rqs_input
+		"id", "type", "avg_active_users", "avg_request_per_minute_per_user", "user_sampling_window",
+		// RV
+		"mean", "distribution", "variance",
+		// topology
+		"nodes", "client", "servers", "load_balancer", "edges",
+		"server_resources", "cpu_cores", "ram_mb", "db_connection_pool",
+		"endpoints", "endpoint_name", "probability", "steps", "kind", "step_operation",
+		"cpu_time", "necessary_ram", "io_waiting_time",
+		"algorithms", "server_covered",
+		"source", "target", "latency", "edge_type", "dropout_rate",
+		// settings
+		"total_simulation_time", "sample_period_s", "enabled_sample_metrics", "enabled_event_metrics",
+		// events
+		"event_id", "target_id", "start", "end", "t_start", "spike_s", "t_end",
+	}
+	m := make(map[string]int, len(keys))
+	for i, k := range keys {
+		if _, dup := m[k]; !dup {
+			m[k] = i
+		}
+	}
+	return m
+}()
+
+// pathSeg is one segment of a path: a key or an index.
+type pathSeg struct {
+	key   string
+	index int // -1 for a key
+}
+
+func splitPath(p string) []pathSeg {
+	var segs []pathSeg
+	for p != "" {
+		switch p[0] {
+		case '.':
+			p = p[1:]
+		case '[':
+			end := strings.IndexByte(p, ']')
+			if end < 0 {
+				segs = append(segs, pathSeg{key: p, index: -1})
+				return segs
+			}
+			n, err := strconv.Atoi(p[1:end])
+			if err != nil {
+				segs = append(segs, pathSeg{key: p[:end+1], index: -1})
+			} else {
+				segs = append(segs, pathSeg{index: n})
+			}
+			p = p[end+1:]
+		default:
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			segs = append(segs, pathSeg{key: p[:end], index: -1})
+			p = p[end:]
+		}
+	}
+	return segs
+}
+
+func compareSeg(a, b pathSeg) int {
+	switch {
+	case a.index >= 0 && b.index >= 0:
+		return a.index - b.index
+	case a.index >= 0:
+		return -1
+	case b.index >= 0:
+		return 1
+	}
+	ra, oka := keyRank[a.key]
+	rb, okb := keyRank[b.key]
+	switch {
+	case oka && okb:
+		return ra - rb
+	case oka:
+		return -1
+	case okb:
+		return 1
+	}
+	return strings.Compare(a.key, b.key)
+}
+
+func comparePaths(a, b string) int {
+	sa, sb := splitPath(a), splitPath(b)
+	for i := 0; i < len(sa) && i < len(sb); i++ {
+		if c := compareSeg(sa[i], sb[i]); c != 0 {
+			return c
+		}
+	}
+	return len(sa) - len(sb)
+}
+
+// sortFieldErrors sorts errors by path in schema order, then by line, then
+// by message, so that the listing is deterministic.
+func sortFieldErrors(errs []FieldError) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		if c := comparePaths(errs[i].Path, errs[j].Path); c != 0 {
+			return c < 0
+		}
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Message < errs[j].Message
+	})
+}

@@ -1,0 +1,243 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+)
+
+// nodeKind is the kind of a topology node for graph checks.
+type nodeKind int
+
+const (
+	kindNone nodeKind = iota
+	kindGenerator
+	kindClient
+	kindServer
+	kindLB
+)
+
+func (k nodeKind) String() string {
+	return [...]string{"unknown node", "generator", "client", "server", "load balancer"}[k]
+}
+
+// graph checks the rules of spec §4 that involve edges: declared
+// endpoints, fan-out, coverage, reachability and termination.
+func (v *validator) graph() {
+	sc := v.sc
+	ns := sc.Topology.Nodes
+	kinds := map[string]nodeKind{}
+	var declared []string
+	addNode := func(id string, k nodeKind) {
+		if id == "" {
+			return
+		}
+		if _, dup := kinds[id]; !dup {
+			kinds[id] = k
+			declared = append(declared, id)
+		}
+	}
+	addNode(ns.Client.ID, kindClient)
+	serverIndex := map[string]int{}
+	for i, s := range ns.Servers {
+		addNode(s.ID, kindServer)
+		if _, ok := serverIndex[s.ID]; !ok {
+			serverIndex[s.ID] = i
+		}
+	}
+	lbID := ""
+	if ns.LoadBalancer != nil {
+		lbID = ns.LoadBalancer.ID
+		addNode(lbID, kindLB)
+	}
+	gen := sc.Workload.ID
+	if _, clash := kinds[gen]; !clash && gen != "" {
+		kinds[gen] = kindGenerator
+	}
+
+	out := map[string][]int{} // node id -> indices of its outgoing edges
+	for i, e := range sc.Topology.Edges {
+		p := edgePath(i)
+		srcKind, srcOK := kinds[e.Source]
+		tgtKind, tgtOK := kinds[e.Target]
+		switch {
+		case e.Source == "":
+			v.add(p+".source", "must not be empty")
+		case !srcOK:
+			v.add(p+".source", "unknown node %q; a source is the generator (%s) or a declared node: %s", e.Source, gen, strings.Join(declared, ", "))
+		}
+		switch {
+		case e.Target == "":
+			v.add(p+".target", "must not be empty")
+		case tgtOK && tgtKind == kindGenerator:
+			v.add(p+".target", "the generator %q can only be a source, never a target", e.Target)
+		case !tgtOK:
+			v.add(p+".target", "unknown node %q; declared nodes: %s", e.Target, strings.Join(declared, ", "))
+		}
+		if e.Source != "" && e.Source == e.Target {
+			v.add(p+".target", "equals the source %q; an edge links two different nodes", e.Source)
+			continue
+		}
+		if !srcOK || !tgtOK {
+			continue
+		}
+		if prev := out[e.Source]; len(prev) > 0 && srcKind != kindLB {
+			v.add(p+".source", "%s %q already has an outgoing edge (edges[%d]); only the load balancer may have more than one", srcKind, e.Source, prev[0])
+			continue
+		}
+		out[e.Source] = append(out[e.Source], i)
+		switch srcKind {
+		case kindGenerator:
+			if tgtKind != kindClient {
+				v.add(p+".target", "the generator's edge must go to the client %q, not to the %s %q", ns.Client.ID, tgtKind, e.Target)
+			}
+		case kindClient:
+			if tgtKind != kindServer && tgtKind != kindLB {
+				v.add(p+".target", "the client's edge must go to a server or the load balancer, not to the %s %q", tgtKind, e.Target)
+			}
+		case kindLB:
+			if tgtKind != kindServer {
+				v.add(p+".target", "the load balancer's edges must go to servers, not to the %s %q", tgtKind, e.Target)
+			}
+		}
+	}
+	v.fanOut(gen, kinds, out, serverIndex)
+	v.coverage(lbID, kinds, out)
+	v.reachability(gen, kinds, out, serverIndex)
+}
+
+// fanOut checks that the generator, the client and every server have
+// their one outgoing edge.
+func (v *validator) fanOut(gen string, kinds map[string]nodeKind, out map[string][]int, serverIndex map[string]int) {
+	ns := v.sc.Topology.Nodes
+	if gen != "" && kinds[gen] == kindGenerator && len(out[gen]) == 0 {
+		v.add("rqs_input.id", "generator %q is the source of no edge; add one edge from it to the client", gen)
+	}
+	if ns.Client.ID != "" && kinds[ns.Client.ID] == kindClient && len(out[ns.Client.ID]) == 0 {
+		v.add(nodesPath+".client.id", "client %q has no outgoing edge; add one edge from it to a server or the load balancer", ns.Client.ID)
+	}
+	for i, s := range ns.Servers {
+		if s.ID == "" || serverIndex[s.ID] != i {
+			continue
+		}
+		if len(out[s.ID]) == 0 {
+			v.add(serverPath(i)+".id", "server %q has no outgoing edge; add one edge from it back to the client", s.ID)
+		}
+	}
+	if lb := ns.LoadBalancer; lb != nil && lb.ID != "" && kinds[lb.ID] == kindLB && len(out[lb.ID]) == 0 {
+		v.add(nodesPath+".load_balancer.id", "load balancer %q has no outgoing edge; add an edge from it to each server it covers", lb.ID)
+	}
+}
+
+// coverage checks server_covered against the load balancer's edges.
+func (v *validator) coverage(lbID string, kinds map[string]nodeKind, out map[string][]int) {
+	lb := v.sc.Topology.Nodes.LoadBalancer
+	if lb == nil {
+		return
+	}
+	targets := map[string]bool{}
+	for _, i := range out[lbID] {
+		targets[v.sc.Topology.Edges[i].Target] = true
+	}
+	seen := map[string]bool{}
+	for k, id := range lb.ServerCovered {
+		p := fmt.Sprintf("%s.load_balancer.server_covered[%d]", nodesPath, k)
+		switch {
+		case seen[id]:
+			v.add(p, "server %q is listed twice", id)
+		case kinds[id] != kindServer:
+			v.add(p, "%q is not a declared server; servers: %s", id, strings.Join(v.serverIDs(), ", "))
+		case !targets[id]:
+			v.add(p, "the load balancer covers server %q but has no edge to it; add an edge from %q to %q", id, lbID, id)
+		}
+		seen[id] = true
+	}
+}
+
+func (v *validator) serverIDs() []string {
+	ids := make([]string, 0, len(v.sc.Topology.Nodes.Servers))
+	for _, s := range v.sc.Topology.Nodes.Servers {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// reachability checks that every server and the load balancer can be
+// reached from the generator, and that a request leaving any server
+// returns to the client without looping.
+func (v *validator) reachability(gen string, kinds map[string]nodeKind, out map[string][]int, serverIndex map[string]int) {
+	ns := v.sc.Topology.Nodes
+	edges := v.sc.Topology.Edges
+	if gen == "" || kinds[gen] != kindGenerator || len(out[gen]) == 0 {
+		return // already reported
+	}
+	reached := map[string]bool{gen: true}
+	queue := []string{gen}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if kinds[n] == kindClient && n != edges[out[gen][0]].Target {
+			continue
+		}
+		for _, i := range out[n] {
+			t := edges[i].Target
+			if !reached[t] {
+				reached[t] = true
+				queue = append(queue, t)
+			}
+		}
+	}
+	for i, s := range ns.Servers {
+		if s.ID == "" || serverIndex[s.ID] != i {
+			continue
+		}
+		if !reached[s.ID] {
+			v.add(serverPath(i)+".id", "server %q is not reachable from the generator %q; add an edge into it (from the client or the load balancer)", s.ID, gen)
+		}
+	}
+	if lb := ns.LoadBalancer; lb != nil && lb.ID != "" && kinds[lb.ID] == kindLB && !reached[lb.ID] {
+		v.add(nodesPath+".load_balancer.id", "load balancer %q is not reachable from the generator %q; add an edge from the client to it", lb.ID, gen)
+	}
+	v.cycles(kinds, out)
+}
+
+// cycles reports an edge that closes a loop which never passes through
+// the client: a request caught in it would circulate forever.
+func (v *validator) cycles(kinds map[string]nodeKind, out map[string][]int) {
+	edges := v.sc.Topology.Edges
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	reported := map[int]bool{}
+	var visit func(n string)
+	visit = func(n string) {
+		color[n] = grey
+		for _, i := range out[n] {
+			t := edges[i].Target
+			if kinds[t] == kindClient {
+				continue
+			}
+			switch color[t] {
+			case grey:
+				if !reported[i] {
+					reported[i] = true
+					v.add(edgePath(i)+".target", "edge %q closes a loop (%s → %s) that never reaches the client; requests would circulate forever", edges[i].ID, edges[i].Source, t)
+				}
+			case white:
+				visit(t)
+			}
+		}
+		color[n] = black
+	}
+	ids := append([]string(nil), v.serverIDs()...)
+	if lb := v.sc.Topology.Nodes.LoadBalancer; lb != nil {
+		ids = append(ids, lb.ID)
+	}
+	for _, id := range ids {
+		if k := kinds[id]; (k == kindServer || k == kindLB) && color[id] == white {
+			visit(id)
+		}
+	}
+}
