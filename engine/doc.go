@@ -1,0 +1,34 @@
+// Package engine is FastSim's discrete-event simulation kernel. It runs a
+// validated scenario (spec sections 2 to 8) on a virtual clock and returns a
+// result.Result:
+//
+//	r, err := engine.Run(ctx, sc, engine.Options{Seed: 42})
+//
+// # Design
+//
+// Run first compiles the scenario into flat arrays indexed by int32 (nodes,
+// edges, servers, endpoints, segments of steps), so the hot path touches no
+// map and no string. The future is a 4-ary min-heap of plain event values
+// ordered by (time, priority, sequence number): simultaneous events are
+// processed in a fixed order, and at equal times the end of an injected
+// event is applied before a start (spec §6). Requests live in a slab with a
+// free list; every server keeps FIFO ring buffers for its ready queue, its
+// RAM wait queue and its database-pool wait queue. There is no goroutine per
+// request or actor and, once the slab, the heap and the rings have reached
+// their working size, no allocation per event.
+//
+// Every component draws from its own PCG stream (math/rand/v2) seeded from
+// the run seed and a hash of the component's kind, id and purpose (rng.go),
+// so changing one server's parameters leaves the arrival sequence and the
+// other components' draws unchanged (common random numbers).
+//
+// Sampled metrics are not scheduled as events: state is piecewise constant
+// between events, so samples are emitted lazily when the clock moves past a
+// sample time (sampler.go). Utilisation integrates busy cores exactly over
+// time.
+//
+// One file per actor: generator.go, client.go, loadbalancer.go, server.go,
+// edge.go, events.go (injected outages and spikes), sampler.go; rv.go holds
+// the distributions of spec §2, queue.go the event heap, compile.go the
+// translation of a scenario into the flat model, engine.go Run and the loop.
+package engine

@@ -1,0 +1,59 @@
+package engine
+
+import "math/rand/v2"
+
+// nodeKind is the kind of an edge's target.
+type nodeKind uint8
+
+const (
+	nodeClient nodeKind = iota
+	nodeServer
+	nodeLB
+)
+
+// edge is a compiled network link (spec §4).
+type edge struct {
+	id         string
+	targetKind nodeKind
+	target     int32 // server index when targetKind is nodeServer
+	latency    rv
+	dropout    float64
+	rngLatency *rand.Rand
+	rngDropout *rand.Rand
+
+	spike    float64 // sum of the active spikes' spike_s
+	spikes   int32   // number of active spikes
+	inFlight int32   // requests in transit
+	dropped  int64
+}
+
+// send puts request r on edge e: it is lost with the edge's dropout
+// probability, and otherwise arrives at the target after the sampled latency
+// plus the active spikes.
+func (m *sim) send(r int32, e int32) {
+	ed := &m.edges[e]
+	if ed.dropout > 0 && ed.rngDropout.Float64() < ed.dropout {
+		ed.dropped++
+		m.dropped++
+		m.freeRequest(r)
+		return
+	}
+	d := ed.latency.sample(ed.rngLatency) + ed.spike
+	ed.inFlight++
+	m.reqs[r].edge = e
+	m.schedule(m.now+d, prioNormal, evEdgeArrive, r)
+}
+
+// edgeArrive delivers request r to the target of the edge it travelled on.
+func (m *sim) edgeArrive(r int32) {
+	ed := &m.edges[m.reqs[r].edge]
+	ed.inFlight--
+	switch ed.targetKind {
+	case nodeClient:
+		m.clientArrive(r)
+	case nodeServer:
+		m.serverArrive(r, ed.target)
+	case nodeLB:
+		m.lbArrive(r)
+	}
+}

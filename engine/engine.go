@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+	"github.com/fastsim/fastsim/version"
+)
+
+// Options are the settings of one run.
+type Options struct {
+	// Seed seeds every random stream of the run. Defaults to 0.
+	Seed int64
+	// Series keeps the full sampled series in Result.Series. Defaults to
+	// false (only their mean and maximum).
+	Series bool
+	// Progress, when not nil, is called from the goroutine of Run about
+	// every 1 % of simulated time and once at the end. Defaults to nil.
+	Progress func(Progress)
+}
+
+// Progress reports how far a run has got.
+type Progress struct {
+	// SimTime is the simulated time reached, in seconds.
+	SimTime float64
+	// Horizon is the simulated time at which the run ends, in seconds.
+	Horizon float64
+	// Events is the number of events processed so far.
+	Events int64
+}
+
+// ctxCheckMask sets how often the loop looks at the context: every 4096
+// events, a few hundred microseconds of wall time.
+const ctxCheckMask = 1<<12 - 1
+
+// Run simulates sc, which must be validated with its defaults applied, and
+// returns its result (spec §8). The same scenario, options and version give
+// a result with byte-identical JSON. Run returns an error, never a partial
+// result, when the scenario is inconsistent or ctx is cancelled.
+func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*result.Result, error) {
+	return run(ctx, sc, opts, nil)
+}
+
+// hooks let tests observe a run from the inside.
+type hooks struct {
+	arrival  func(t float64)            // the generator created a request
+	route    func(t float64, srv int32) // a request started on a server
+	complete func(born, t float64)      // a request came back to the client
+}
+
+// run is Run with test hooks.
+func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*result.Result, error) {
+	if sc == nil {
+		return nil, fmt.Errorf("engine: scenario is nil")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("engine: run not started: %w", err)
+	}
+	m, err := compile(sc, opts)
+	if err != nil {
+		return nil, fmt.Errorf("engine: compile scenario: %w", err)
+	}
+	m.hooks = hk
+	if err := m.loop(ctx, opts.Progress); err != nil {
+		return nil, err
+	}
+	return m.result(opts), nil
+}
+
+// request is one request in the slab.
+type request struct {
+	born    float64 // creation time
+	edge    int32   // edge it travels on
+	server  int32   // server it is on
+	ep      int32   // endpoint chosen on that server
+	seg     int32   // current segment
+	visited bool    // it has been on a server
+	core    bool    // it holds a core
+	db      bool    // it holds a database connection
+}
+
+// sim is the compiled model and the state of one run.
+type sim struct {
+	now     float64
+	horizon float64
+	q       eventQueue
+	seq     uint64
+
+	reqs []request
+	free []int32
+
+	gen     generator
+	client  client
+	lb      loadBalancer
+	servers []server
+	edges   []edge
+	faults  []fault
+	eps     []endpoint
+	segs    []segment
+	steps   []rv
+	samp    sampler
+	hooks   *hooks
+
+	generated, completed, dropped, failed, events int64
+
+	moments    result.Moments
+	sketch     *result.Sketch
+	throughput []float64 // completions per 1 s window
+}
+
+// schedule adds an event at time t.
+func (m *sim) schedule(t float64, prio uint64, kind evKind, a int32) {
+	if !(t >= m.now) {
+		panic(fmt.Sprintf("engine: event %d scheduled at %v, before now %v", kind, t, m.now))
+	}
+	m.q.push(event{t: t, key: prio<<62 | m.seq, a: a, kind: kind})
+	m.seq++
+}
+
+// newRequest takes a request from the free list or grows the slab.
+func (m *sim) newRequest() int32 {
+	var r int32
+	if n := len(m.free); n > 0 {
+		r = m.free[n-1]
+		m.free = m.free[:n-1]
+	} else {
+		r = int32(len(m.reqs))
+		m.reqs = append(m.reqs, request{})
+	}
+	m.reqs[r] = request{born: m.now}
+	return r
+}
+
+// freeRequest returns a finished request to the free list.
+func (m *sim) freeRequest(r int32) {
+	m.free = append(m.free, r)
+}
+
+// loop processes events in order until the horizon.
+func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
+	step := m.horizon / 100
+	nextProgress := step
+	if progress == nil {
+		nextProgress = m.horizon * 2
+	}
+	for m.q.len() > 0 {
+		t := m.q.top().t
+		if t >= m.horizon {
+			break
+		}
+		ev := m.q.pop()
+		if t > m.samp.nextT {
+			m.sampleUpTo(t)
+		}
+		m.now = t
+		m.events++
+		if m.events&ctxCheckMask == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("engine: run stopped at t=%gs of %gs: %w", t, m.horizon, err)
+			}
+		}
+		if t >= nextProgress {
+			progress(Progress{SimTime: t, Horizon: m.horizon, Events: m.events})
+			for nextProgress <= t {
+				nextProgress += step
+			}
+		}
+		switch ev.kind {
+		case evArrival:
+			m.arrival()
+		case evEdgeArrive:
+			m.edgeArrive(ev.a)
+		case evCPUDone:
+			m.cpuDone(ev.a)
+		case evIODone:
+			m.ioDone(ev.a)
+		case evFaultStart:
+			m.faultStart(ev.a)
+		case evFaultEnd:
+			m.faultEnd(ev.a)
+		default:
+			panic(fmt.Sprintf("engine: unknown event kind %d", ev.kind))
+		}
+	}
+	m.now = m.horizon
+	m.sampleUpTo(m.horizon)
+	for i := range m.servers {
+		m.servers[i].integrateBusy(m.horizon)
+	}
+	if progress != nil {
+		progress(Progress{SimTime: m.horizon, Horizon: m.horizon, Events: m.events})
+	}
+	return nil
+}
+
+// result assembles the result of spec §8.
+func (m *sim) result(opts Options) *result.Result {
+	r := &result.Result{
+		FastsimVersion: version.Version,
+		Seed:           opts.Seed,
+		HorizonS:       m.horizon,
+		Counts: result.Counts{
+			Generated: m.generated,
+			Completed: m.completed,
+			Dropped:   m.dropped,
+			Failed:    m.failed,
+			InFlight:  m.generated - m.completed - m.dropped - m.failed,
+			Events:    m.events,
+		},
+		Latency: result.LatencyFrom(m.moments, m.sketch),
+		Throughput: result.Throughput{
+			WindowS: 1,
+			MeanRPS: float64(m.completed) / m.horizon,
+			Series:  m.throughput,
+		},
+		Servers:        make(map[string]result.ServerStats, len(m.servers)),
+		Edges:          make(map[string]result.EdgeStats, len(m.edges)),
+		LatencySketch:  m.sketch,
+		LatencyMoments: m.moments,
+	}
+	s := &m.samp
+	if opts.Series {
+		r.Series = &result.Series{
+			PeriodS: s.period,
+			Servers: make(map[string]result.ServerSeries, len(m.servers)),
+			Edges:   make(map[string]result.EdgeSeries, len(m.edges)),
+		}
+	}
+	for i := range m.servers {
+		sv := &m.servers[i]
+		st := result.ServerStats{
+			Requests:    sv.served,
+			Failed:      sv.failed,
+			Utilization: sv.busyArea / (float64(sv.cores) * m.horizon),
+		}
+		var ss result.ServerSeries
+		if s.srvReady != nil {
+			st.ReadyQueueLen = s.srvReady[i].summary(s.n)
+			ss.ReadyQueueLen = s.srvReady[i].series
+		}
+		if s.srvIO != nil {
+			st.EventLoopIOSleep = s.srvIO[i].summary(s.n)
+			ss.EventLoopIOSleep = s.srvIO[i].series
+		}
+		if s.srvRAM != nil {
+			st.RAMInUse = s.srvRAM[i].summary(s.n)
+			ss.RAMInUse = s.srvRAM[i].series
+		}
+		r.Servers[sv.id] = st
+		if r.Series != nil {
+			r.Series.Servers[sv.id] = ss
+		}
+	}
+	for i := range m.edges {
+		ed := &m.edges[i]
+		st := result.EdgeStats{Dropped: ed.dropped}
+		var es result.EdgeSeries
+		if s.edgeInFlight != nil {
+			st.EdgeConcurrentConnection = s.edgeInFlight[i].summary(s.n)
+			es.EdgeConcurrentConnection = s.edgeInFlight[i].series
+		}
+		r.Edges[ed.id] = st
+		if r.Series != nil {
+			r.Series.Edges[ed.id] = es
+		}
+	}
+	return r
+}

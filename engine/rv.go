@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// rvKind is the family of a compiled random variable.
+type rvKind uint8
+
+const (
+	rvDeterministic rvKind = iota
+	rvExponential
+	rvNormal
+	rvLogNormal
+	rvUniform
+	rvPoisson
+)
+
+// rv is a compiled random variable (spec §2). Parameters are precomputed so
+// that sampling is a switch and one or two draws.
+//
+//	deterministic: mean
+//	exponential:   mean · Exp(1)
+//	normal:        mean + a·N(0,1), resampled until >= 0 (a = sqrt(variance))
+//	log_normal:    exp(a + b·N(0,1)) with b² = ln(1 + variance/mean²),
+//	               a = ln(mean) − b²/2, so that E = mean and Var = variance
+//	uniform:       a + (b − a)·U(0,1)
+//	poisson:       Poisson(mean), an integer
+type rv struct {
+	kind rvKind
+	mean float64
+	a, b float64
+}
+
+// constRV returns a deterministic random variable.
+func constRV(v float64) rv { return rv{kind: rvDeterministic, mean: v} }
+
+// sample draws one value from r.
+func (v *rv) sample(r *rand.Rand) float64 {
+	switch v.kind {
+	case rvDeterministic:
+		return v.mean
+	case rvExponential:
+		return v.mean * r.ExpFloat64()
+	case rvNormal:
+		// compileRV guarantees mean >= 0, so each draw is accepted with
+		// probability >= 1/2.
+		for {
+			if x := v.mean + v.a*r.NormFloat64(); x >= 0 {
+				return x
+			}
+		}
+	case rvLogNormal:
+		return math.Exp(v.a + v.b*r.NormFloat64())
+	case rvUniform:
+		return v.a + (v.b-v.a)*r.Float64()
+	case rvPoisson:
+		return poisson(r, v.mean)
+	}
+	panic(fmt.Sprintf("engine: unknown random variable kind %d", v.kind))
+}
+
+// compileRV translates a scenario RV. path names the value in error
+// messages. A duration (a latency or a step time) must not be able to take a
+// negative value.
+func compileRV(x scenario.RV, path string, duration bool) (rv, error) {
+	m := x.Mean
+	if math.IsNaN(m) || math.IsInf(m, 0) || m < 0 {
+		return rv{}, fmt.Errorf("%s.mean: %v is not a finite number >= 0", path, m)
+	}
+	var variance float64
+	hasVar := x.Variance != nil
+	if hasVar {
+		variance = *x.Variance
+		if math.IsNaN(variance) || math.IsInf(variance, 0) || variance < 0 {
+			return rv{}, fmt.Errorf("%s.variance: %v is not a finite number >= 0", path, variance)
+		}
+	}
+	dist := x.Distribution
+	if dist == "" {
+		dist = scenario.Poisson
+	}
+	switch dist {
+	case scenario.Deterministic:
+		return constRV(m), nil
+	case scenario.Exponential:
+		return rv{kind: rvExponential, mean: m}, nil
+	case scenario.Poisson:
+		return rv{kind: rvPoisson, mean: m}, nil
+	case scenario.Normal:
+		if !hasVar {
+			variance = m
+		}
+		if variance == 0 {
+			return constRV(m), nil
+		}
+		return rv{kind: rvNormal, mean: m, a: math.Sqrt(variance)}, nil
+	case scenario.LogNormal:
+		if !hasVar {
+			variance = m
+		}
+		if m == 0 || variance == 0 {
+			return constRV(m), nil
+		}
+		s2 := math.Log1p(variance / (m * m))
+		return rv{kind: rvLogNormal, mean: m, a: math.Log(m) - s2/2, b: math.Sqrt(s2)}, nil
+	case scenario.Uniform:
+		lo, hi := 0.0, 2*m
+		if hasVar {
+			h := math.Sqrt(3 * variance)
+			lo, hi = m-h, m+h
+		}
+		if duration && lo < 0 {
+			return rv{}, fmt.Errorf("%s: uniform on [%g, %g] can be negative; use a variance of at most mean²/3 = %g",
+				path, lo, hi, m*m/3)
+		}
+		return rv{kind: rvUniform, mean: m, a: lo, b: hi}, nil
+	}
+	return rv{}, fmt.Errorf("%s.distribution: unknown %q; use one of %v", path, dist, scenario.Distributions)
+}
+
+// poisson draws a Poisson-distributed integer with the given mean, as a
+// float64. Small means use inversion by sequential search (Devroye,
+// "Non-Uniform Random Variate Generation", 1986, X.3.3); means >= 10 use
+// Hörmann's transformed rejection with squeeze, PTRS ("The transformed
+// rejection method for generating Poisson random variables", Insurance:
+// Mathematics and Economics 12, 1993), as NumPy does.
+func poisson(r *rand.Rand, mean float64) float64 {
+	if mean <= 0 {
+		return 0
+	}
+	if mean < 10 {
+		p := math.Exp(-mean)
+		f := p
+		u := r.Float64()
+		k := 0.0
+		for u > f && k < 1000 {
+			k++
+			p *= mean / k
+			f += p
+		}
+		return k
+	}
+	slam := math.Sqrt(mean)
+	loglam := math.Log(mean)
+	b := 0.931 + 2.53*slam
+	a := -0.059 + 0.02483*b
+	invalpha := 1.1239 + 1.1328/(b-3.4)
+	vr := 0.9277 - 3.6224/(b-2)
+	for {
+		u := r.Float64() - 0.5
+		v := r.Float64()
+		us := 0.5 - math.Abs(u)
+		k := math.Floor((2*a/us+b)*u + mean + 0.43)
+		if us >= 0.07 && v <= vr {
+			return k
+		}
+		if k < 0 || (us < 0.013 && v > us) {
+			continue
+		}
+		lg, _ := math.Lgamma(k + 1)
+		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -mean+k*loglam-lg {
+			return k
+		}
+	}
+}
