@@ -171,12 +171,13 @@ type Store interface {
 	// ErrNotFound when the run has no result or no series.
 	GetSeries(ctx context.Context, runID string) ([]byte, error)
 
-	// SaveReplication stores (or overwrites: jobs are idempotent) the result
-	// JSON of one replication of a run and returns how many distinct
-	// replications of the run are stored. It returns ErrNotFound.
-	SaveReplication(ctx context.Context, runID string, index int, result []byte) (int, error)
-	// ListReplications returns the stored replication results of a run,
-	// ordered by index.
+	// SaveReplication stores (or overwrites: jobs are idempotent) the
+	// result of one replication of a run, sets its progress to 1, and
+	// returns how many distinct replications of the run have a result. It
+	// returns ErrNotFound, or ErrInvalid (index out of range, empty result).
+	SaveReplication(ctx context.Context, runID string, rep Replication) (int, error)
+	// ListReplications returns the replications of a run that have a
+	// result, ordered by index (empty when none).
 	ListReplications(ctx context.Context, runID string) ([]Replication, error)
 
 	// Tx runs fn in a transaction, committing when it returns nil.
@@ -200,6 +201,9 @@ type Replication struct {
 	Index int
 	// Result is the result JSON (spec §8, with the latency sketch, no series).
 	Result []byte
+	// Series is the sampled series JSON, nil when the replication kept none
+	// (only replication 0 keeps them).
+	Series []byte
 }
 
 // Finish describes how a run ends.

@@ -1,0 +1,93 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// Config configures a Client. The zero value is usable after WithDefaults.
+type Config struct {
+	// Workers is the number of simulation jobs this process executes at
+	// once. 0 makes an insert-only client (an API-only replica): Start and
+	// Stop do nothing and runs are executed by other processes. Negative
+	// means runtime.GOMAXPROCS(0). Defaults to 0.
+	Workers int
+	// RunTimeout is the wall-clock limit of one run (all its replications);
+	// a run that exceeds it fails with a message saying so. Defaults to 10
+	// minutes.
+	RunTimeout time.Duration
+	// ProgressInterval is the minimum time between two progress writes to
+	// the run row. Defaults to 250 ms.
+	ProgressInterval time.Duration
+	// CancelPollInterval is how often a running job checks whether its run
+	// was cancelled. Defaults to 200 ms.
+	CancelPollInterval time.Duration
+	// FetchPollInterval is how often idle workers poll for new jobs (River
+	// also wakes them on insert notifications on PostgreSQL). Defaults to
+	// 200 ms.
+	FetchPollInterval time.Duration
+	// Logger receives the client's logs. Defaults to a discarding logger.
+	Logger *slog.Logger
+	// Registerer, when set, receives the job metrics (see Metrics).
+	// Defaults to none.
+	Registerer prometheus.Registerer
+}
+
+// WithDefaults returns a copy of c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Workers < 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.RunTimeout == 0 {
+		c.RunTimeout = 10 * time.Minute
+	}
+	if c.ProgressInterval == 0 {
+		c.ProgressInterval = 250 * time.Millisecond
+	}
+	if c.CancelPollInterval == 0 {
+		c.CancelPollInterval = 200 * time.Millisecond
+	}
+	if c.FetchPollInterval == 0 {
+		c.FetchPollInterval = 200 * time.Millisecond
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Validate reports the first invalid field, naming it and the rule.
+func (c Config) Validate() error {
+	switch {
+	case c.RunTimeout < time.Second:
+		return fmt.Errorf("job config: RunTimeout %s: must be at least 1s", c.RunTimeout)
+	case c.ProgressInterval < 0:
+		return fmt.Errorf("job config: ProgressInterval %s: must not be negative", c.ProgressInterval)
+	case c.CancelPollInterval <= 0 || c.CancelPollInterval > time.Second:
+		return fmt.Errorf("job config: CancelPollInterval %s: must be in (0, 1s]", c.CancelPollInterval)
+	case c.FetchPollInterval < time.Millisecond:
+		return fmt.Errorf("job config: FetchPollInterval %s: must be at least 1ms", c.FetchPollInterval)
+	}
+	return nil
+}
+
+// Runner is the part of Client the API uses: submit and cancel runs, and
+// run workers. *Client implements it; handler tests may fake it.
+type Runner interface {
+	// Submit stores run as queued and enqueues its job in one transaction
+	// (see store.Store.CreateRun for the fields and errors).
+	Submit(ctx context.Context, run store.Run) (store.Run, error)
+	// Cancel requests cancellation of a run (see store.Store.RequestCancel
+	// for the errors); a queued run is cancelled at once, a running one
+	// stops within about a second.
+	Cancel(ctx context.Context, runID string) (store.Run, error)
+}
+
+var _ Runner = (*Client)(nil)

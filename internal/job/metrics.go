@@ -1,0 +1,100 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// Metrics are the job metrics of one Client. They are registered with
+// Config.Registerer when it is set:
+//
+//   - fastsim_runs_submitted_total: runs submitted through this client;
+//   - fastsim_runs_finished_total{status}: runs this process finished, by
+//     final status;
+//   - fastsim_jobs_running: simulation jobs running in this process;
+//   - fastsim_simulated_events_total: simulation events processed by this
+//     process (rate() gives simulated events per second);
+//   - fastsim_runs{status}: runs in the database by status (queued, running,
+//     …), counted when scraped.
+type Metrics struct {
+	submitted prometheus.Counter
+	finished  *prometheus.CounterVec
+	running   prometheus.Gauge
+	events    prometheus.Counter
+	byStatus  *statusCollector
+	nRunning  atomic.Int64
+	nEvents   atomic.Int64
+}
+
+func newMetrics(reg prometheus.Registerer, st store.Store) (*Metrics, error) {
+	m := &Metrics{
+		submitted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "fastsim_runs_submitted_total", Help: "Runs submitted through this process.",
+		}),
+		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fastsim_runs_finished_total", Help: "Runs finished by this process, by final status.",
+		}, []string{"status"}),
+		running: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "fastsim_jobs_running", Help: "Simulation jobs running in this process.",
+		}),
+		events: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "fastsim_simulated_events_total", Help: "Simulation events processed by this process.",
+		}),
+		byStatus: &statusCollector{store: st, desc: prometheus.NewDesc(
+			"fastsim_runs", "Runs in the database by status.", []string{"status"}, nil)},
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.submitted, m.finished, m.running, m.events, m.byStatus} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("job: register metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// Running returns the number of simulation jobs running in this process.
+func (m *Metrics) Running() int64 { return m.nRunning.Load() }
+
+// Events returns the number of simulation events this process processed.
+func (m *Metrics) Events() int64 { return m.nEvents.Load() }
+
+func (m *Metrics) jobStarted() { m.running.Set(float64(m.nRunning.Add(1))) }
+func (m *Metrics) jobEnded()   { m.running.Set(float64(m.nRunning.Add(-1))) }
+
+func (m *Metrics) addEvents(n int64) {
+	if n > 0 {
+		m.nEvents.Add(n)
+		m.events.Add(float64(n))
+	}
+}
+
+func (m *Metrics) runFinished(s store.RunStatus) { m.finished.WithLabelValues(string(s)).Inc() }
+
+// statusCollector counts runs by status in the store at scrape time.
+type statusCollector struct {
+	store store.Store
+	desc  *prometheus.Desc
+}
+
+func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := c.store.CountRuns(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for _, s := range store.RunStatuses {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(counts[s]), string(s))
+	}
+}

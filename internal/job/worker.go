@@ -1,0 +1,293 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/engine"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// errCancelled and errTimeout are the causes of a simulation context that
+// was cancelled on request or hit the run timeout.
+var (
+	errCancelled = errors.New("run cancelled on request")
+	errTimeout   = errors.New("run timeout")
+)
+
+// simulateWorker executes "simulate" jobs.
+type simulateWorker struct {
+	river.WorkerDefaults[SimulateArgs]
+	c *Client
+}
+
+// Timeout returns the job timeout: the run timeout plus a margin.
+func (w *simulateWorker) Timeout(*river.Job[SimulateArgs]) time.Duration { return w.c.jobTimeout() }
+
+// Work executes the run or, for several replications, fans it out.
+func (w *simulateWorker) Work(ctx context.Context, j *river.Job[SimulateArgs]) error {
+	return w.c.workSimulate(ctx, j.Args.RunID)
+}
+
+// replicationWorker executes "simulate_replication" jobs.
+type replicationWorker struct {
+	river.WorkerDefaults[ReplicationArgs]
+	c *Client
+}
+
+// Timeout returns the job timeout: the run timeout plus a margin.
+func (w *replicationWorker) Timeout(*river.Job[ReplicationArgs]) time.Duration {
+	return w.c.jobTimeout()
+}
+
+// Work executes one replication and merges when it is the last one.
+func (w *replicationWorker) Work(ctx context.Context, j *river.Job[ReplicationArgs]) error {
+	return w.c.workReplication(ctx, j.Args.RunID, j.Args.Index)
+}
+
+// loadRun returns the run to work on, or ok=false when there is nothing to
+// do (gone, final, or cancelled here).
+func (c *Client) loadRun(ctx context.Context, runID string) (store.Run, bool, error) {
+	run, err := c.store.GetRun(ctx, runID)
+	if errors.Is(err, store.ErrNotFound) {
+		// The run row is gone; retrying cannot help.
+		return store.Run{}, false, river.JobCancel(err)
+	}
+	if err != nil {
+		return store.Run{}, false, err
+	}
+	if run.Status.Final() {
+		return run, false, nil
+	}
+	if run.CancelRequested {
+		return run, false, c.finish(ctx, run.ID, store.Finish{Status: store.StatusCancelled, Error: errCancelled.Error()})
+	}
+	return run, true, nil
+}
+
+func (c *Client) workSimulate(ctx context.Context, runID string) error {
+	run, ok, err := c.loadRun(ctx, runID)
+	if !ok || err != nil {
+		return err
+	}
+	run, err = c.store.MarkRunning(ctx, runID)
+	if errors.Is(err, store.ErrConflict) {
+		return nil // finished meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	if run.Replications > 1 {
+		return c.fanOut(ctx, run)
+	}
+	c.metrics.jobStarted()
+	defer c.metrics.jobEnded()
+	r, err := c.simulate(ctx, run, 0)
+	if err != nil {
+		return c.simulationFailed(ctx, run, err)
+	}
+	res, series, err := splitSeries(r)
+	if err != nil {
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: err.Error()})
+	}
+	return c.finish(ctx, run.ID, store.Finish{
+		Status: store.StatusSucceeded,
+		Result: &store.RunResult{RunID: run.ID, Result: res, Series: series},
+	})
+}
+
+// fanOut inserts one replication job per replication, in one transaction.
+// The jobs are unique by arguments, so a retried parent inserts none twice.
+func (c *Client) fanOut(ctx context.Context, run store.Run) error {
+	args := make([]river.JobArgs, run.Replications)
+	for i := range args {
+		args[i] = ReplicationArgs{RunID: run.ID, Index: i}
+	}
+	err := c.store.Tx(ctx, func(ctx context.Context, tx any) error {
+		return c.queue.insertManyTx(ctx, tx, args, uniqueOpts())
+	})
+	if err != nil {
+		return fmt.Errorf("job: insert %d replication jobs of run %s: %w", run.Replications, run.ID, err)
+	}
+	return nil
+}
+
+func (c *Client) workReplication(ctx context.Context, runID string, index int) error {
+	run, ok, err := c.loadRun(ctx, runID)
+	if !ok || err != nil {
+		return err
+	}
+	c.metrics.jobStarted()
+	defer c.metrics.jobEnded()
+	r, err := c.simulate(ctx, run, index)
+	if err != nil {
+		return c.simulationFailed(ctx, run, err)
+	}
+	res, series, err := splitSeries(r)
+	if err != nil {
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: err.Error()})
+	}
+	n, err := c.store.SaveReplication(ctx, run.ID, store.Replication{Index: index, Result: res, Series: series})
+	if err != nil {
+		return err
+	}
+	if n < run.Replications {
+		return nil
+	}
+	return c.merge(ctx, run)
+}
+
+// merge combines every replication of run and finishes it.
+func (c *Client) merge(ctx context.Context, run store.Run) error {
+	reps, err := c.store.ListReplications(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	rs := make([]*result.Result, len(reps))
+	raw := make([]json.RawMessage, len(reps))
+	for i, rep := range reps {
+		rs[i] = new(result.Result)
+		if err := json.Unmarshal(rep.Result, rs[i]); err != nil {
+			return fmt.Errorf("job: decode replication %d of run %s: %w", rep.Index, run.ID, err)
+		}
+		raw[i] = rep.Result
+	}
+	merged, err := result.Merge(rs)
+	if err != nil {
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: fmt.Sprintf("merge replications: %v", err)})
+	}
+	merged.Series = nil
+	out := store.RunResult{RunID: run.ID, Series: reps[0].Series}
+	if out.Result, err = json.Marshal(merged); err != nil {
+		return fmt.Errorf("job: encode merged result of run %s: %w", run.ID, err)
+	}
+	if out.Replications, err = json.Marshal(raw); err != nil {
+		return fmt.Errorf("job: encode replications of run %s: %w", run.ID, err)
+	}
+	if out.Statistics, err = json.Marshal(analysis.Summarize(rs)); err != nil {
+		return fmt.Errorf("job: encode statistics of run %s: %w", run.ID, err)
+	}
+	return c.finish(ctx, run.ID, store.Finish{Status: store.StatusSucceeded, Result: &out})
+}
+
+// simulate runs replication index of run, watching the cancel flag and the
+// run timeout, and reporting progress.
+func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*result.Result, error) {
+	sc, err := scenario.Decode(run.Scenario, scenario.FormatJSON)
+	if err != nil {
+		return nil, fmt.Errorf("decode the run's scenario: %w", err)
+	}
+	// The timeout counts from the start of this attempt: a job retried
+	// after its worker died gets the whole budget again.
+	simCtx, cancelTimeout := context.WithTimeoutCause(ctx, c.cfg.RunTimeout, errTimeout)
+	defer cancelTimeout()
+	simCtx, cancel := context.WithCancelCause(simCtx)
+	defer cancel(nil)
+	go c.watchCancel(simCtx, run.ID, cancel)
+
+	var lastWrite time.Time
+	var lastEvents int64
+	progress := func(p engine.Progress) {
+		c.metrics.addEvents(p.Events - lastEvents)
+		lastEvents = p.Events
+		if now := time.Now(); now.Sub(lastWrite) >= c.cfg.ProgressInterval && p.Horizon > 0 {
+			lastWrite = now
+			if err := c.store.UpdateProgress(simCtx, run.ID, index, p.SimTime/p.Horizon); err != nil && simCtx.Err() == nil {
+				c.cfg.Logger.WarnContext(ctx, "write progress", "run_id", run.ID, "error", err)
+			}
+		}
+	}
+	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(run.Seed, index)), fastsim.WithProgress(progress)}
+	if index == 0 {
+		// Only replication 0 keeps its full series: they are large, and
+		// they serve GET /runs/{id}/series.
+		opts = append(opts, fastsim.WithSeries())
+	}
+	r, err := fastsim.Run(simCtx, sc, opts...)
+	if err != nil {
+		if cause := context.Cause(simCtx); cause == errCancelled || cause == errTimeout {
+			return nil, cause
+		}
+		return nil, err
+	}
+	c.metrics.addEvents(r.Counts.Events - lastEvents)
+	return r, nil
+}
+
+// watchCancel polls the run's cancel flag until ctx is done and cancels
+// with errCancelled when it is set or the run was finished elsewhere.
+func (c *Client) watchCancel(ctx context.Context, runID string, cancel context.CancelCauseFunc) {
+	t := time.NewTicker(c.cfg.CancelPollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		run, err := c.store.GetRun(ctx, runID)
+		if err != nil {
+			continue // transient; the next tick retries
+		}
+		if run.CancelRequested || run.Status.Final() {
+			cancel(errCancelled)
+			return
+		}
+	}
+}
+
+// simulationFailed ends run according to err: cancelled on request, failed
+// on timeout or a simulation error. When the job's own context is done
+// (shutdown), it returns the error so that River retries the job later.
+func (c *Client) simulationFailed(ctx context.Context, run store.Run, err error) error {
+	switch {
+	case errors.Is(err, errCancelled):
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusCancelled, Error: errCancelled.Error()})
+	case errors.Is(err, errTimeout):
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: fmt.Sprintf(
+			"run exceeded the wall-clock timeout of %s; raise --run-timeout (FASTSIM_RUN_TIMEOUT) or shorten the scenario", c.cfg.RunTimeout)})
+	case ctx.Err() != nil:
+		return fmt.Errorf("job: run %s interrupted: %w", run.ID, err)
+	default:
+		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: err.Error()})
+	}
+}
+
+// finish ends a run; a run already final (another worker won) is fine.
+func (c *Client) finish(ctx context.Context, runID string, f store.Finish) error {
+	_, err := c.store.FinishRun(ctx, runID, f)
+	if errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.metrics.runFinished(f.Status)
+	return nil
+}
+
+// splitSeries encodes r without its series, and the series alone (nil when
+// the run kept none).
+func splitSeries(r *result.Result) (res, series []byte, err error) {
+	s := r.Series
+	cp := *r
+	cp.Series = nil
+	if res, err = json.Marshal(&cp); err != nil {
+		return nil, nil, fmt.Errorf("encode result: %w", err)
+	}
+	if s != nil {
+		if series, err = json.Marshal(s); err != nil {
+			return nil, nil, fmt.Errorf("encode series: %w", err)
+		}
+	}
+	return res, series, nil
+}
