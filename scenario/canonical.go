@@ -23,7 +23,7 @@ func Canonical(sc *Scenario) ([]byte, error) {
 		return nil, fmt.Errorf("scenario: canonical form: %w", err)
 	}
 	c.ApplyDefaults()
-	c.clearDiscriminators()
+	c.normalize()
 	out, err := json.Marshal(&c)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: canonical form: %w", err)
@@ -31,9 +31,33 @@ func Canonical(sc *Scenario) ([]byte, error) {
 	return out, nil
 }
 
-// clearDiscriminators drops the optional `type` keys, which carry no
-// information once checked.
-func (sc *Scenario) clearDiscriminators() {
+// normalize drops the optional `type` keys, which carry no information
+// once checked, and turns nil required lists into empty ones so that they
+// are written as [] rather than null.
+func (sc *Scenario) normalize() {
+	if sc.Topology.Edges == nil {
+		sc.Topology.Edges = []Edge{}
+	}
+	if sc.Topology.Nodes.Servers == nil {
+		sc.Topology.Nodes.Servers = []Server{}
+	}
+	for i := range sc.Topology.Nodes.Servers {
+		s := &sc.Topology.Nodes.Servers[i]
+		if s.Endpoints == nil {
+			s.Endpoints = []Endpoint{}
+		}
+		for j := range s.Endpoints {
+			if s.Endpoints[j].Steps == nil {
+				s.Endpoints[j].Steps = []Step{}
+			}
+		}
+	}
+	if len(sc.Events) == 0 {
+		sc.Events = nil
+	}
+	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil && len(lb.ServerCovered) == 0 {
+		lb.ServerCovered = nil
+	}
 	sc.Workload.Type = ""
 	sc.Topology.Nodes.Client.Type = ""
 	for i := range sc.Topology.Nodes.Servers {

@@ -376,10 +376,19 @@ func keyList(fields []field) string {
 
 // suggest returns ` (did you mean "x"?)` for a near miss.
 func suggest(name string, fields []field) string {
+	lower := strings.ToLower(name)
 	best, bestD := "", 3
 	for _, f := range fields {
-		if dist := editDistance(strings.ToLower(name), f.name); dist < bestD {
+		if dist := editDistance(lower, f.name); dist < bestD {
 			best, bestD = f.name, dist
+		}
+	}
+	if best == "" && len(lower) >= 3 {
+		for _, f := range fields {
+			if strings.HasPrefix(f.name, lower) || strings.HasPrefix(lower, f.name) {
+				best = f.name
+				break
+			}
 		}
 	}
 	if best == "" {

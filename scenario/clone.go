@@ -1,0 +1,80 @@
+package scenario
+
+// Clone returns a deep copy of the scenario: changing the copy never
+// changes the original.
+func (sc *Scenario) Clone() *Scenario {
+	if sc == nil {
+		return nil
+	}
+	c := *sc
+	c.Workload.AvgActiveUsers = cloneRV(sc.Workload.AvgActiveUsers)
+	c.Workload.AvgRequestPerMinutePerUser = cloneRV(sc.Workload.AvgRequestPerMinutePerUser)
+	c.Topology.Nodes.Servers = cloneSlice(sc.Topology.Nodes.Servers, cloneServer)
+	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
+		l := *lb
+		l.ServerCovered = cloneSlice(lb.ServerCovered, func(s string) string { return s })
+		c.Topology.Nodes.LoadBalancer = &l
+	}
+	c.Topology.Edges = cloneSlice(sc.Topology.Edges, func(e Edge) Edge {
+		e.Latency = cloneRV(e.Latency)
+		return e
+	})
+	c.Settings.EnabledSampleMetrics = cloneSlice(sc.Settings.EnabledSampleMetrics, func(m SampleMetric) SampleMetric { return m })
+	c.Settings.EnabledEventMetrics = cloneSlice(sc.Settings.EnabledEventMetrics, func(m EventMetric) EventMetric { return m })
+	c.Events = cloneSlice(sc.Events, func(e Event) Event {
+		e.Start.SpikeS = clonePtr(e.Start.SpikeS)
+		return e
+	})
+	return &c
+}
+
+func cloneSlice[T any](s []T, f func(T) T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, x := range s {
+		out[i] = f(x)
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func cloneRV(rv RV) RV {
+	rv.Variance = clonePtr(rv.Variance)
+	return rv
+}
+
+func cloneQuantity(q *Quantity) *Quantity {
+	if q == nil {
+		return nil
+	}
+	c := *q
+	if q.RV != nil {
+		rv := cloneRV(*q.RV)
+		c.RV = &rv
+	}
+	return &c
+}
+
+func cloneServer(s Server) Server {
+	s.Resources.DBConnectionPool = clonePtr(s.Resources.DBConnectionPool)
+	s.Endpoints = cloneSlice(s.Endpoints, func(e Endpoint) Endpoint {
+		e.Probability = clonePtr(e.Probability)
+		e.Steps = cloneSlice(e.Steps, func(st Step) Step {
+			st.Operation.CPUTime = cloneQuantity(st.Operation.CPUTime)
+			st.Operation.IOWaitingTime = cloneQuantity(st.Operation.IOWaitingTime)
+			st.Operation.NecessaryRAM = clonePtr(st.Operation.NecessaryRAM)
+			return st
+		})
+		return e
+	})
+	return s
+}
