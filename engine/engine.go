@@ -87,6 +87,7 @@ type sim struct {
 	horizon float64
 	q       eventQueue
 	seq     uint64
+	topDone bool // the top of q has been processed but not yet removed
 
 	reqs []request
 	free []int32
@@ -115,8 +116,16 @@ func (m *sim) schedule(t float64, prio uint64, kind evKind, a int32) {
 	if !(t >= m.now) {
 		panic(fmt.Sprintf("engine: event %d scheduled at %v, before now %v", kind, t, m.now))
 	}
-	m.q.push(event{t: t, key: prio<<62 | m.seq, a: a, kind: kind})
+	e := event{t: t, key: prio<<62 | m.seq, a: a, kind: kind}
 	m.seq++
+	if m.topDone {
+		// The event being processed is still at the top of the heap:
+		// overwrite it rather than pop it and push e.
+		m.topDone = false
+		m.q.replaceTop(e)
+		return
+	}
+	m.q.push(e)
 }
 
 // newRequest takes a request from the free list or grows the slab.
@@ -150,7 +159,8 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		if t >= m.horizon {
 			break
 		}
-		ev := m.q.pop()
+		ev := *m.q.top()
+		m.topDone = true
 		if t > m.samp.nextT {
 			m.sampleUpTo(t)
 		}
@@ -182,6 +192,10 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 			m.faultEnd(ev.a)
 		default:
 			panic(fmt.Sprintf("engine: unknown event kind %d", ev.kind))
+		}
+		if m.topDone {
+			m.topDone = false
+			m.q.pop()
 		}
 	}
 	m.now = m.horizon

@@ -78,6 +78,13 @@ func (q *eventQueue) pop() event {
 	return top
 }
 
+// replaceTop replaces the next event by e: one sift instead of a pop and a
+// push. The loop uses it for the first event scheduled while it processes
+// the top, which it leaves in place until then.
+func (q *eventQueue) replaceTop(e event) {
+	q.siftDown(e, len(q.h))
+}
+
 // siftDown places x, which replaces the root, in the heap of size n.
 func (q *eventQueue) siftDown(x event, n int) {
 	h := q.h[:n]

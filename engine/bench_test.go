@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"context"
+	"flag"
+	"runtime"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// benchScenario is the single-server example shaped like the spec's
+// AsyncFlow example: CPU 1 ms, RAM 100 MB, I/O 100 ms, three exponential
+// edges of 3 ms, no dropout, at rate requests per second (the server's
+// capacity is 1000 requests per second).
+func benchScenario(rate float64, horizon int) *scenario.Scenario {
+	s := srv("srv-1", 1, 2048,
+		scenario.Step{Kind: scenario.InitialParsing, Operation: scenario.Operation{CPUTime: &scenario.Quantity{Value: 0.001}}},
+		ram(100),
+		io(scenario.IOWait, fixed(0.1)))
+	// RAM: 2048 MB / 100 MB admits 20 requests at once; at 800 rps each
+	// holds RAM for about 104 ms, so ~83 would be needed: give it room.
+	s.Resources.RAMMB = 65536
+	sc := singleServer(constantRate(rate), horizon, [3]scenario.RV{expo(0.003), expo(0.003), expo(0.003)}, s)
+	sc.Settings.SamplePeriodS = 0.01
+	return sc
+}
+
+// BenchmarkSingleServer simulates 1000 s of the single-server example at
+// 800 requests per second (ρ = 0.8) per op: 800,000 requests.
+//
+//	go test -run '^$' -bench SingleServer -benchtime 5x ./engine
+func BenchmarkSingleServer(b *testing.B) {
+	sc := benchScenario(800, 1000)
+	b.ReportAllocs()
+	var reqs, events int64
+	for i := 0; b.Loop(); i++ {
+		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs += r.Counts.Generated
+		events += r.Counts.Events
+	}
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(reqs)/s, "requests/s")
+	b.ReportMetric(float64(events)/s, "events/s")
+	b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
+}
+
+var bigRun = flag.Int64("bigrun", 0, "TestBigRun: number of requests to simulate (e.g. 50000000)")
+
+// TestBigRun simulates -bigrun requests of the benchmark scenario and
+// reports the peak heap and the wall time. It is skipped unless -bigrun is
+// given; the peak resident set size is measured around it with
+//
+//	go test -c -o /tmp/engine.test ./engine
+//	/usr/bin/time -v /tmp/engine.test -test.run '^TestBigRun$' -bigrun 50000000 -test.v
+func TestBigRun(t *testing.T) {
+	if *bigRun <= 0 {
+		t.Skip("set -bigrun N to simulate N requests")
+	}
+	const rate = 800.0
+	horizon := int(float64(*bigRun)/rate) + 1
+	sc := benchScenario(rate, horizon)
+	start := time.Now()
+	r, err := Run(context.Background(), sc, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Since(start).Seconds()
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(sample)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("requests %d, events %d, wall %.1f s: %.0f requests/s, %.0f events/s; Go memory total %.1f MB, heap sys %.1f MB",
+		r.Counts.Generated, r.Counts.Events, wall, float64(r.Counts.Generated)/wall, float64(r.Counts.Events)/wall,
+		float64(sample[0].Value.Uint64())/(1<<20), float64(ms.HeapSys)/(1<<20))
+}
