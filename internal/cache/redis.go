@@ -69,7 +69,7 @@ func NewRedis(opts RedisOptions) (*Redis, error) {
 	ro.DialTimeout = opts.Timeout
 	ro.ReadTimeout = opts.Timeout
 	ro.WriteTimeout = opts.Timeout
-	ro.MaxRetries = -1 // one attempt: a retry would only double the outage cost
+	ro.MaxRetries = -1   // one attempt: a retry would only double the outage cost
 	ro.DialerRetries = 1 // no dial retries inside the pool either
 	ro.Protocol = 2
 	ro.DisableIdentity = true
