@@ -1,0 +1,11 @@
+// Package report renders simulation results for people: WriteText writes
+// the plain-text report that `fastsim run` prints (scenario summary,
+// latency table, throughput, request counts, per-server and per-edge
+// tables) and WriteReplications the mean ± 95 % confidence table of a set
+// of replications.
+//
+// Charts and HTML reports live in this package too (charts*.go, html*.go),
+// so that plotting dependencies stay out of the engine and result packages.
+//
+// It knows nothing of the engine's insides, HTTP, SQL or the command line.
+package report

@@ -1,0 +1,201 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// WriteText writes the human-readable report of r, a run of sc: a header
+// summarising the scenario, request counts, a latency table (ms), the
+// throughput, a per-server table (cores, requests, utilisation, ready queue,
+// I/O sleeping and RAM) and a per-edge table (drops and connections in
+// transit). Servers and edges are listed in the scenario's declaration
+// order. sc may be nil, in which case the scenario lines and the core
+// counts are left out. A sampled metric that was not enabled shows "-".
+// WriteText returns the first error of w.
+func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result) error {
+	if r == nil {
+		return fmt.Errorf("report: result is nil")
+	}
+	sw := &stickyWriter{w: w}
+	writeHeader(sw, sc, r)
+	writeCounts(sw, r)
+	writeLatency(sw, r)
+	writeThroughput(sw, r)
+	writeServers(sw, sc, r)
+	writeEdges(sw, sc, r)
+	if sw.err != nil {
+		return fmt.Errorf("report: writing text report: %w", sw.err)
+	}
+	return nil
+}
+
+// writeHeader writes the title and the scenario summary.
+func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result) {
+	fmt.Fprintf(w, "FastSim %s  seed %d  horizon %s s\n", r.FastsimVersion, r.Seed, num(r.HorizonS))
+	if sc == nil {
+		fmt.Fprintln(w)
+		return
+	}
+	wl := sc.Workload
+	rate := wl.AvgActiveUsers.Mean * wl.AvgRequestPerMinutePerUser.Mean / 60
+	fmt.Fprintf(w, "Workload  %s: %s active users (%s) x %s req/min each (%s), about %s req/s; users redrawn every %d s\n",
+		wl.ID, num(wl.AvgActiveUsers.Mean), wl.AvgActiveUsers.Distribution,
+		num(wl.AvgRequestPerMinutePerUser.Mean), wl.AvgRequestPerMinutePerUser.Distribution,
+		strconv.FormatFloat(rate, 'f', 2, 64), wl.UserSamplingWindow)
+	nodes := sc.Topology.Nodes
+	lb := "no load balancer"
+	if nodes.LoadBalancer != nil {
+		lb = fmt.Sprintf("load balancer %s (%s)", nodes.LoadBalancer.ID, nodes.LoadBalancer.Algorithm)
+	}
+	fmt.Fprintf(w, "Topology  %s, %s, %s, %s; %s\n",
+		plural(len(nodes.Servers), "server"), lb, plural(len(sc.Topology.Edges), "edge"),
+		plural(len(sc.Events), "event"), "sampled every "+num(sc.Settings.SamplePeriodS)+" s")
+	fmt.Fprintln(w)
+}
+
+// writeCounts writes the request counters.
+func writeCounts(w io.Writer, r *result.Result) {
+	c := r.Counts
+	fmt.Fprintln(w, "Requests")
+	t := textTable{numeric: true}
+	t.add("generated", "completed", "dropped", "failed", "in flight", "events")
+	t.add(itoa(c.Generated), itoa(c.Completed), itoa(c.Dropped), itoa(c.Failed), itoa(c.InFlight), itoa(c.Events))
+	t.write(w, "  ")
+	fmt.Fprintln(w)
+}
+
+// writeLatency writes the latency table in milliseconds.
+func writeLatency(w io.Writer, r *result.Result) {
+	l := r.Latency
+	if l.TotalRequests == 0 {
+		fmt.Fprintln(w, "Latency: no request completed")
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "Latency (ms) of %d completed requests\n", l.TotalRequests)
+	t := textTable{numeric: true}
+	t.add("mean", "std dev", "min", "p50", "p90", "p95", "p99", "p99.9", "max")
+	t.add(ms(l.Mean), ms(l.StdDev), ms(l.Min), ms(l.P50), ms(l.P90), ms(l.P95), ms(l.P99), ms(l.P999), ms(l.Max))
+	t.write(w, "  ")
+	fmt.Fprintln(w)
+}
+
+// writeThroughput writes the mean throughput and the range of the windows.
+func writeThroughput(w io.Writer, r *result.Result) {
+	tp := r.Throughput
+	fmt.Fprintf(w, "Throughput  %s req/s mean", fixed(tp.MeanRPS, 2))
+	if len(tp.Series) > 0 {
+		fmt.Fprintf(w, "; per %s s window min %s, max %s (%d windows)",
+			num(tp.WindowS), num(slices.Min(tp.Series)), num(slices.Max(tp.Series)), len(tp.Series))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w)
+}
+
+// writeServers writes the per-server table.
+func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
+	if len(r.Servers) == 0 {
+		return
+	}
+	cores := map[string]int{}
+	var declared []string
+	if sc != nil {
+		for _, s := range sc.Topology.Nodes.Servers {
+			cores[s.ID] = s.Resources.CPUCores
+			declared = append(declared, s.ID)
+		}
+	}
+	fmt.Fprintln(w, "Servers")
+	var t textTable
+	t.add("server", "cores", "requests", "failed", "util %", "ready q mean", "ready q max",
+		"io sleep mean", "io sleep max", "ram MB mean", "ram MB max")
+	for _, id := range ordered(declared, r.Servers) {
+		s := r.Servers[id]
+		c := "-"
+		if n, ok := cores[id]; ok {
+			c = strconv.Itoa(n)
+		}
+		row := []string{id, c, itoa(s.Requests), itoa(s.Failed), fixed(100*s.Utilization, 2)}
+		row = append(row, summary(s.ReadyQueueLen, 3)...)
+		row = append(row, summary(s.EventLoopIOSleep, 3)...)
+		row = append(row, summary(s.RAMInUse, 1)...)
+		t.add(row...)
+	}
+	t.write(w, "  ")
+	fmt.Fprintln(w)
+}
+
+// writeEdges writes the per-edge table.
+func writeEdges(w io.Writer, sc *scenario.Scenario, r *result.Result) {
+	if len(r.Edges) == 0 {
+		return
+	}
+	var declared []string
+	if sc != nil {
+		for _, e := range sc.Topology.Edges {
+			declared = append(declared, e.ID)
+		}
+	}
+	fmt.Fprintln(w, "Edges")
+	var t textTable
+	t.add("edge", "dropped", "in transit mean", "in transit max")
+	for _, id := range ordered(declared, r.Edges) {
+		e := r.Edges[id]
+		t.add(append([]string{id, itoa(e.Dropped)}, summary(e.EdgeConcurrentConnection, 3)...)...)
+	}
+	t.write(w, "  ")
+}
+
+// ordered returns the keys of m: first those in declared, in that order,
+// then any others sorted.
+func ordered[V any](declared []string, m map[string]V) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, id := range declared {
+		if _, ok := m[id]; ok && !seen[id] {
+			ids = append(ids, id)
+			seen[id] = true
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(m)) {
+		if !seen[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// summary formats a sampled-series summary as mean and max cells.
+func summary(s *result.Summary, prec int) []string {
+	if s == nil {
+		return []string{"-", "-"}
+	}
+	return []string{fixed(s.Mean, prec), num(s.Max)}
+}
+
+// ms formats seconds as milliseconds with 3 decimals.
+func ms(s float64) string { return fixed(1000*s, 3) }
+
+// fixed formats v with prec decimals.
+func fixed(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
+
+// num formats v in the shortest form that reads back exactly.
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// itoa formats an integer.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// plural formats "1 server", "2 servers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

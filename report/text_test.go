@@ -1,0 +1,164 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// twoServers is a load-balanced scenario like AsyncFlow's two_servers_lb.
+func twoServers() *scenario.Scenario {
+	return &scenario.Scenario{
+		Workload: scenario.Workload{
+			ID:                         "rqs-1",
+			AvgActiveUsers:             scenario.RV{Mean: 100, Distribution: scenario.Poisson},
+			AvgRequestPerMinutePerUser: scenario.RV{Mean: 20, Distribution: scenario.Poisson},
+			UserSamplingWindow:         60,
+		},
+		Topology: scenario.Topology{
+			Nodes: scenario.Nodes{
+				Client: scenario.Client{ID: "client-1"},
+				Servers: []scenario.Server{
+					{ID: "srv-2", Resources: scenario.ServerResources{CPUCores: 2, RAMMB: 2048}},
+					{ID: "srv-1", Resources: scenario.ServerResources{CPUCores: 1, RAMMB: 1024}},
+				},
+				LoadBalancer: &scenario.LoadBalancer{ID: "lb-1", Algorithm: scenario.RoundRobin},
+			},
+			Edges: []scenario.Edge{
+				{ID: "gen-client"}, {ID: "client-lb"}, {ID: "lb-srv2"}, {ID: "lb-srv1"}, {ID: "srv2-client"}, {ID: "srv1-client"},
+			},
+		},
+		Settings: scenario.Settings{TotalSimulationTime: 500, SamplePeriodS: 0.05},
+		Events:   []scenario.Event{{ID: "ev-1"}},
+	}
+}
+
+func twoServersResult() *result.Result {
+	sum := func(mean, max float64) *result.Summary { return &result.Summary{Mean: mean, Max: max} }
+	return &result.Result{
+		FastsimVersion: "v0.1.0",
+		Seed:           42,
+		HorizonS:       500,
+		Counts:         result.Counts{Generated: 16712, Completed: 16101, Dropped: 598, Failed: 0, InFlight: 13, Events: 134567},
+		Latency: result.Latency{TotalRequests: 16101, Mean: 0.1136, Median: 0.10912, StdDev: 0.0101, P50: 0.10912,
+			P90: 0.1201, P95: 0.12567, P99: 0.14011, P999: 0.16702, Min: 0.10131, Max: 0.1893},
+		Throughput: result.Throughput{WindowS: 1, MeanRPS: 32.202, Series: []float64{28, 35, 41, 19, 33}},
+		Servers: map[string]result.ServerStats{
+			"srv-1": {Requests: 8050, Utilization: 0.016234, ReadyQueueLen: sum(0.0012, 2), EventLoopIOSleep: sum(1.61, 8), RAMInUse: sum(161.2, 800)},
+			"srv-2": {Requests: 8064, Utilization: 0.008117, ReadyQueueLen: sum(0.0004, 1), EventLoopIOSleep: sum(1.62, 9), RAMInUse: sum(162.3, 900)},
+		},
+		Edges: map[string]result.EdgeStats{
+			"gen-client":  {Dropped: 170, EdgeConcurrentConnection: sum(0.1, 3)},
+			"client-lb":   {Dropped: 166, EdgeConcurrentConnection: sum(0.099, 3)},
+			"lb-srv1":     {Dropped: 80, EdgeConcurrentConnection: sum(0.05, 2)},
+			"lb-srv2":     {Dropped: 82, EdgeConcurrentConnection: sum(0.05, 2)},
+			"srv1-client": {Dropped: 50, EdgeConcurrentConnection: sum(0.048, 2)},
+			"srv2-client": {Dropped: 50, EdgeConcurrentConnection: sum(0.049, 3)},
+		},
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		sc   *scenario.Scenario
+		r    *result.Result
+	}{
+		{"two_servers", twoServers(), twoServersResult()},
+		// No scenario, nothing completed, sampled metrics disabled.
+		{"minimal", nil, &result.Result{
+			FastsimVersion: "dev", Seed: 7, HorizonS: 5,
+			Counts:     result.Counts{Generated: 3, Dropped: 1, InFlight: 2, Events: 12},
+			Throughput: result.Throughput{WindowS: 1},
+			Servers:    map[string]result.ServerStats{"b": {}, "a": {Failed: 1}},
+			Edges:      map[string]result.EdgeStats{"e": {Dropped: 1}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			if err := WriteText(&b, tt.sc, tt.r); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name+".txt", b.Bytes())
+		})
+	}
+}
+
+func TestWriteReplications(t *testing.T) {
+	t.Parallel()
+	s := analysis.Summary{
+		Replications:  5,
+		Confidence:    0.95,
+		LatencyMean:   analysis.Estimate{Mean: 0.1136, HalfWidth: 0.0012},
+		LatencyP50:    analysis.Estimate{Mean: 0.1091, HalfWidth: 0.0007},
+		LatencyP95:    analysis.Estimate{Mean: 0.1257, HalfWidth: 0.0021},
+		LatencyP99:    analysis.Estimate{Mean: 0.1401, HalfWidth: 0.0044},
+		ThroughputRPS: analysis.Estimate{Mean: 32.2, HalfWidth: 0.61},
+		Completed:     analysis.Estimate{Mean: 16101, HalfWidth: 305.2},
+		Dropped:       analysis.Estimate{Mean: 598.4, HalfWidth: 21.7},
+		Servers: map[string]analysis.ServerSummary{
+			"srv-2": {Utilization: analysis.Estimate{Mean: 0.008117, HalfWidth: 0.0002}},
+			"srv-1": {Utilization: analysis.Estimate{Mean: 0.016234, HalfWidth: 0.0003}},
+		},
+	}
+	var b bytes.Buffer
+	if err := WriteReplications(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	s.Replications = 1
+	if err := WriteReplications(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "replications.txt", b.Bytes())
+}
+
+type failingWriter struct{}
+
+var errDiskFull = errors.New("disk full")
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
+
+func TestWriteErrors(t *testing.T) {
+	t.Parallel()
+	if err := WriteText(failingWriter{}, twoServers(), twoServersResult()); !errors.Is(err, errDiskFull) {
+		t.Errorf("WriteText error = %v, want %v", err, errDiskFull)
+	}
+	if err := WriteReplications(failingWriter{}, analysis.Summary{}); !errors.Is(err, errDiskFull) {
+		t.Errorf("WriteReplications error = %v, want %v", err, errDiskFull)
+	}
+	if err := WriteText(&bytes.Buffer{}, nil, nil); err == nil {
+		t.Error("WriteText(nil result) succeeded")
+	}
+}
