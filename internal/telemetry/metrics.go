@@ -1,0 +1,64 @@
+package telemetry
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/fastsim/fastsim/internal/cache"
+)
+
+// Metrics holds the service's Prometheus collectors on a private registry
+// (nothing is registered globally). The job metrics (jobs queued, running,
+// failed, simulated events) are registered on Registry by the job package.
+type Metrics struct {
+	// Registry is the private registry served by Handler.
+	Registry *prometheus.Registry
+
+	httpDuration *prometheus.HistogramVec
+	httpRequests *prometheus.CounterVec
+	cacheOps     *prometheus.CounterVec
+}
+
+// NewMetrics returns the collectors, registered on a new registry together
+// with the Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "fastsim_http_request_duration_seconds",
+			Help:    "Duration of HTTP requests by route pattern, method and status code.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "status"}),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fastsim_http_requests_total",
+			Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "status"}),
+		cacheOps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fastsim_cache_operations_total",
+			Help: "Result cache lookups by outcome (hit, miss) and backend errors (error).",
+		}, []string{"outcome"}),
+	}
+	m.Registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.httpDuration, m.httpRequests, m.cacheOps,
+	)
+	for _, o := range []cache.Outcome{cache.Hit, cache.Miss, cache.Error} {
+		m.cacheOps.WithLabelValues(string(o)) // export zeros from the start
+	}
+	return m
+}
+
+// CacheObserver returns a cache.Observer that counts outcomes in
+// fastsim_cache_operations_total.
+func (m *Metrics) CacheObserver() cache.Observer {
+	return func(o cache.Outcome) { m.cacheOps.WithLabelValues(string(o)).Inc() }
+}
+
+// Handler serves the registry in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
