@@ -54,7 +54,8 @@ func (v *validator) graph() {
 		kinds[gen] = kindGenerator
 	}
 
-	out := map[string][]int{} // node id -> indices of its outgoing edges
+	out := map[string][]int{} // node id -> its outgoing edges with a valid target
+	fan := map[string][]int{} // node id -> all its outgoing edges
 	for i, e := range sc.Topology.Edges {
 		p := edgePath(i)
 		srcKind, srcOK := kinds[e.Source]
@@ -70,18 +71,23 @@ func (v *validator) graph() {
 			v.add(p+".target", "must not be empty")
 		case tgtOK && tgtKind == kindGenerator:
 			v.add(p+".target", "the generator %q can only be a source, never a target", e.Target)
+			tgtOK = false
 		case !tgtOK:
 			v.add(p+".target", "unknown node %q; declared nodes: %s", e.Target, strings.Join(declared, ", "))
 		}
 		if e.Source != "" && e.Source == e.Target {
 			v.add(p+".target", "equals the source %q; an edge links two different nodes", e.Source)
+			tgtOK = false
+		}
+		if !srcOK {
 			continue
 		}
-		if !srcOK || !tgtOK {
-			continue
-		}
-		if prev := out[e.Source]; len(prev) > 0 && srcKind != kindLB {
+		if prev := fan[e.Source]; len(prev) > 0 && srcKind != kindLB {
 			v.add(p+".source", "%s %q already has an outgoing edge (edges[%d]); only the load balancer may have more than one", srcKind, e.Source, prev[0])
+			continue
+		}
+		fan[e.Source] = append(fan[e.Source], i)
+		if !tgtOK {
 			continue
 		}
 		out[e.Source] = append(out[e.Source], i)
@@ -100,9 +106,14 @@ func (v *validator) graph() {
 			}
 		}
 	}
-	v.fanOut(gen, kinds, out, serverIndex)
+	v.fanOut(gen, kinds, fan, serverIndex)
 	v.coverage(lbID, kinds, out)
-	v.reachability(gen, kinds, out, serverIndex)
+	client := ns.Client.ID
+	if gen != "" && kinds[gen] == kindGenerator && len(out[gen]) == 1 && client != "" && len(fan[client]) == 1 && len(out[client]) == 1 {
+		// Reachability only makes sense once the entry path works;
+		// otherwise every server would be reported as unreachable.
+		v.reachability(gen, kinds, out, serverIndex)
+	}
 }
 
 // fanOut checks that the generator, the client and every server have
@@ -167,9 +178,6 @@ func (v *validator) serverIDs() []string {
 func (v *validator) reachability(gen string, kinds map[string]nodeKind, out map[string][]int, serverIndex map[string]int) {
 	ns := v.sc.Topology.Nodes
 	edges := v.sc.Topology.Edges
-	if gen == "" || kinds[gen] != kindGenerator || len(out[gen]) == 0 {
-		return // already reported
-	}
 	reached := map[string]bool{gen: true}
 	queue := []string{gen}
 	for len(queue) > 0 {
