@@ -47,6 +47,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*result.Resu
 type hooks struct {
 	arrival  func(t float64)            // the generator created a request
 	route    func(t float64, srv int32) // a request started on a server
+	lbPick   func(t float64, srv int32) // the load balancer chose a server
 	complete func(born, t float64)      // a request came back to the client
 }
 

@@ -48,5 +48,8 @@ func (m *sim) lbArrive(r int32) {
 		m.freeRequest(r)
 		return
 	}
+	if m.hooks != nil && m.hooks.lbPick != nil {
+		m.hooks.lbPick(m.now, lb.servers[pick])
+	}
 	m.send(r, lb.edges[pick])
 }
