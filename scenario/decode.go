@@ -64,9 +64,15 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 	d.scenario(root, sc)
 	errs := d.errs
 	if !d.exhausted {
-		// Validate what could be decoded, dropping problems at or below a
-		// path that already failed to decode: they would only repeat it.
-		for _, fe := range sc.validate() {
+		// Validate what could be decoded, dropping problems at, below or
+		// just above a path that already failed to decode: they would only
+		// repeat it. The graph rules are skipped altogether when part of
+		// the topology or the generator id is missing.
+		rest, graph := sc.validateParts()
+		if !touchesGraph(d.errs) {
+			rest = append(rest, graph...)
+		}
+		for _, fe := range rest {
 			if !underAny(fe.Path, d.errs) {
 				errs = append(errs, fe)
 			}
@@ -83,16 +89,48 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 	return nil, errs.result()
 }
 
-// underAny reports whether path equals or lies below the path of one of
-// errs.
+// underAny reports whether path equals, lies below or lies directly
+// above the path of one of errs: a validation problem there is most
+// likely a consequence of the value that failed to decode.
 func underAny(path string, errs errorList) bool {
 	for _, e := range errs {
-		if path == e.Path || e.Path == "" ||
-			(strings.HasPrefix(path, e.Path) && (path[len(e.Path)] == '.' || path[len(e.Path)] == '[')) {
+		if e.Path == "" || path == e.Path || isBelow(path, e.Path) || path == parentOf(e.Path) {
 			return true
 		}
 	}
 	return false
+}
+
+// touchesGraph reports whether a decode error concerns the edges, a node
+// id or the generator id.
+func touchesGraph(errs errorList) bool {
+	for _, e := range errs {
+		switch {
+		case e.Path == "", e.Path == "rqs_input", e.Path == "rqs_input.id",
+			e.Path == "topology_graph", e.Path == "topology_graph.nodes",
+			isBelow(e.Path, "topology_graph.edges") || e.Path == "topology_graph.edges",
+			strings.HasPrefix(e.Path, "topology_graph.nodes") && (strings.HasSuffix(e.Path, ".id") || strings.Count(e.Path, ".") <= 2 || strings.HasSuffix(e.Path, "]")),
+			strings.HasPrefix(e.Path, "topology_graph.nodes.load_balancer"):
+			return true
+		}
+	}
+	return false
+}
+
+// isBelow reports whether path lies strictly below ancestor.
+func isBelow(path, ancestor string) bool {
+	if ancestor == "" {
+		return path != ""
+	}
+	return len(path) > len(ancestor) && strings.HasPrefix(path, ancestor) && (path[len(ancestor)] == '.' || path[len(ancestor)] == '[')
+}
+
+// parentOf returns the path one level up.
+func parentOf(path string) string {
+	if cut := strings.LastIndexAny(path, ".["); cut >= 0 {
+		return path[:cut]
+	}
+	return ""
 }
 
 // DecodeReader reads a whole document from r (at most MaxDocumentSize
@@ -192,7 +230,8 @@ func checkJSON(data []byte) error {
 		if err != nil {
 			return syntaxError(fmt.Sprintf("invalid JSON after the top-level object: %v", err), jsonLine(data, err))
 		}
-		return syntaxError(fmt.Sprintf("unexpected data after the top-level object (%v); a scenario is one JSON object", tok), 0)
+		off := int(dec.InputOffset())
+		return syntaxError(fmt.Sprintf("unexpected data after the top-level object (%v); a scenario is one JSON object", tok), bytes.Count(data[:min(off, len(data))], []byte("\n"))+1)
 	}
 	return nil
 }
@@ -754,7 +793,7 @@ func (d *decoder) quantity(n *yaml.Node, path string) *Quantity {
 		}
 		return &Quantity{Value: rv.Mean, RV: &rv}
 	}
-	if r != nil && r.Kind == yaml.ScalarNode && r.ShortTag() != "!!int" && r.ShortTag() != "!!float" {
+	if r != nil && (r.Kind != yaml.ScalarNode || (r.ShortTag() != "!!int" && r.ShortTag() != "!!float")) {
 		d.resolve(n, path)
 		d.errorf(r, path, "must be a positive number of seconds or a random variable {mean, distribution, variance}, got %s", describe(r))
 		return nil

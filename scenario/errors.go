@@ -169,21 +169,35 @@ func compareSeg(a, b pathSeg) int {
 	return strings.Compare(a.key, b.key)
 }
 
-func comparePaths(a, b string) int {
-	sa, sb := splitPath(a), splitPath(b)
+// compareErrors orders two errors by path in schema order. Where the
+// paths first differ at a key the schema does not know (an unknown key),
+// the line numbers decide, so unknown keys appear where they were written.
+func compareErrors(a, b FieldError) int {
+	sa, sb := splitPath(a.Path), splitPath(b.Path)
 	for i := 0; i < len(sa) && i < len(sb); i++ {
 		if c := compareSeg(sa[i], sb[i]); c != 0 {
+			if a.Line > 0 && b.Line > 0 && a.Line != b.Line && (unknownSeg(sa[i]) || unknownSeg(sb[i])) {
+				return a.Line - b.Line
+			}
 			return c
 		}
 	}
 	return len(sa) - len(sb)
 }
 
+func unknownSeg(s pathSeg) bool {
+	if s.index >= 0 {
+		return false
+	}
+	_, ok := keyRank[s.key]
+	return !ok
+}
+
 // sortFieldErrors sorts errors by path in schema order, then by line, then
 // by message, so that the listing is deterministic.
 func sortFieldErrors(errs []FieldError) {
 	sort.SliceStable(errs, func(i, j int) bool {
-		if c := comparePaths(errs[i].Path, errs[j].Path); c != 0 {
+		if c := compareErrors(errs[i], errs[j]); c != 0 {
 			return c < 0
 		}
 		if errs[i].Line != errs[j].Line {

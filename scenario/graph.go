@@ -63,6 +63,8 @@ func (v *validator) graph() {
 		switch {
 		case e.Source == "":
 			v.add(p+".source", "must not be empty")
+		case !srcOK && gen == "":
+			v.add(p+".source", "unknown node %q; a source is the generator or a declared node: %s", e.Source, strings.Join(declared, ", "))
 		case !srcOK:
 			v.add(p+".source", "unknown node %q; a source is the generator (%s) or a declared node: %s", e.Source, gen, strings.Join(declared, ", "))
 		}

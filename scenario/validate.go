@@ -29,14 +29,23 @@ func (sc *Scenario) Validate() error {
 }
 
 func (sc *Scenario) validate() errorList {
+	errs, graph := sc.validateParts()
+	return append(errs, graph...)
+}
+
+// validateParts returns the problems found by the graph rules of spec §4
+// apart from the others, so that Decode can drop the graph ones when the
+// topology itself failed to decode.
+func (sc *Scenario) validateParts() (errs, graph errorList) {
 	v := &validator{sc: sc}
 	v.workload()
 	v.nodes()
 	v.edges()
-	v.graph()
 	v.settings()
 	v.events()
-	return v.errs
+	errs, v.errs = v.errs, nil
+	v.graph()
+	return errs, v.errs
 }
 
 type validator struct {
