@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -535,6 +536,10 @@ func (d *decoder) str(n *yaml.Node, path string, dst *string) {
 		d.errorf(n, path, "must be a string, got %s%s", describe(n), hint)
 		return
 	}
+	if !utf8.ValidString(n.Value) {
+		d.errorf(n, path, "must be valid UTF-8 text")
+		return
+	}
 	*dst = n.Value
 }
 
@@ -786,11 +791,7 @@ func (d *decoder) quantity(n *yaml.Node, path string) *Quantity {
 	r := resolveAlias(n)
 	if r != nil && r.Kind == yaml.MappingNode {
 		var rv RV
-		before := len(d.errs)
 		d.rv(n, path, &rv)
-		if len(d.errs) != before {
-			return nil
-		}
 		return &Quantity{Value: rv.Mean, RV: &rv}
 	}
 	if r != nil && (r.Kind != yaml.ScalarNode || (r.ShortTag() != "!!int" && r.ShortTag() != "!!float")) {
