@@ -18,7 +18,7 @@ import (
 // WriteReplications returns the first error of w.
 func WriteReplications(w io.Writer, s analysis.Summary) error {
 	sw := &stickyWriter{w: w}
-	fmt.Fprintf(sw, "\nReplications  %s; the report above merges them (counts are totals, rates and utilisation averages)\n", plural(s.Replications, "run"))
+	fmt.Fprintf(sw, "\nReplications  %s; the report above merges them (counts are totals, rates and utilisation averages)\n", nounCount(s.Replications, "run"))
 	fmt.Fprintf(sw, "Mean per run with %s %% confidence interval (Student t)\n", num(100*s.Confidence))
 	var t textTable
 	t.add("figure", "mean", "+/-", "low", "high")

@@ -55,8 +55,8 @@ func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 		lb = fmt.Sprintf("load balancer %s (%s)", nodes.LoadBalancer.ID, nodes.LoadBalancer.Algorithm)
 	}
 	fmt.Fprintf(w, "Topology  %s, %s, %s, %s; %s\n",
-		plural(len(nodes.Servers), "server"), lb, plural(len(sc.Topology.Edges), "edge"),
-		plural(len(sc.Events), "event"), "sampled every "+num(sc.Settings.SamplePeriodS)+" s")
+		nounCount(len(nodes.Servers), "server"), lb, nounCount(len(sc.Topology.Edges), "edge"),
+		nounCount(len(sc.Events), "event"), "sampled every "+num(sc.Settings.SamplePeriodS)+" s")
 	fmt.Fprintln(w)
 }
 
@@ -192,8 +192,8 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // itoa formats an integer.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// plural formats "1 server", "2 servers".
-func plural(n int, noun string) string {
+// nounCount formats "1 server", "2 servers".
+func nounCount(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
