@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// TestRunRejectsInconsistentScenarios checks that Run returns an error,
+// naming the offending value, rather than panicking or hanging, on
+// scenarios that did not go through Validate.
+func TestRunRejectsInconsistentScenarios(t *testing.T) {
+	t.Parallel()
+	base := func() *scenario.Scenario {
+		return lbScenario(constantRate(10), 10, scenario.RoundRobin, expo(0.001),
+			srv("a", 1, 1024, cpu(fixed(0.001)), ram(10)),
+			srv("b", 1, 1024, cpu(fixed(0.001))))
+	}
+	tests := []struct {
+		name   string
+		mutate func(sc *scenario.Scenario)
+		want   string
+	}{
+		{"ErrUnknownTarget", func(sc *scenario.Scenario) { sc.Topology.Edges[1].Target = "nowhere" }, "edges[1].target"},
+		{"ErrUnknownSource", func(sc *scenario.Scenario) { sc.Topology.Edges[1].Source = "ghost" }, "edges[1].source"},
+		{"ErrSelfLoop", func(sc *scenario.Scenario) { sc.Topology.Edges[1].Source = "lb" }, "edges[1]"},
+		{"ErrDuplicateEdge", func(sc *scenario.Scenario) { sc.Topology.Edges[1].ID = "gen-client" }, "edges[1].id"},
+		{"ErrDuplicateNode", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[1].ID = "a" }, "servers[1].id"},
+		{"ErrNoGeneratorEdge", func(sc *scenario.Scenario) { sc.Workload.ID = "other" }, "generator"},
+		{"ErrTwoClientEdges", func(sc *scenario.Scenario) {
+			sc.Topology.Edges = append(sc.Topology.Edges, link("extra", "client", "a", expo(0.001)))
+		}, "client"},
+		{"ErrServerWithoutOutEdge", func(sc *scenario.Scenario) { sc.Topology.Edges = sc.Topology.Edges[:len(sc.Topology.Edges)-1] }, "no outgoing edge"},
+		{"ErrZeroLatency", func(sc *scenario.Scenario) { sc.Topology.Edges[0].Latency = det(0) }, "latency.mean"},
+		{"ErrDropout", func(sc *scenario.Scenario) { sc.Topology.Edges[0].DropoutRate = 1.5 }, "dropout_rate"},
+		{"ErrZeroCores", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.CPUCores = 0 }, "cpu_cores"},
+		{"ErrRAMTooLarge", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.RAMMB = 5 }, "could never run"},
+		{"ErrPool", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.DBConnectionPool = ptr(0) }, "db_connection_pool"},
+		{"ErrNoEndpoints", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Endpoints = nil }, "endpoints"},
+		{"ErrStepWithoutOperation", func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[0].Endpoints[0].Steps[0].Operation = scenario.Operation{}
+		}, "cpu_time"},
+		{"ErrUnknownStepKind", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Endpoints[0].Steps[0].Kind = "sleep" }, "kind"},
+		{"ErrZeroWeights", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Endpoints[0].Probability = ptr(0.0) }, "probabilit"},
+		{"ErrUnknownAlgorithm", func(sc *scenario.Scenario) { sc.Topology.Nodes.LoadBalancer.Algorithm = "random_walk" }, "algorithms"},
+		{"ErrCoveredUnknown", func(sc *scenario.Scenario) { sc.Topology.Nodes.LoadBalancer.ServerCovered = []string{"zzz"} }, "server_covered[0]"},
+		{"ErrCoveredWithoutEdge", func(sc *scenario.Scenario) {
+			sc.Topology.Edges[2].Target = "client" // lb-a now goes elsewhere
+		}, "server_covered[0]"},
+		{"ErrHorizon", func(sc *scenario.Scenario) { sc.Settings.TotalSimulationTime = 0 }, "total_simulation_time"},
+		{"ErrSamplePeriod", func(sc *scenario.Scenario) { sc.Settings.SamplePeriodS = 0 }, "sample_period_s"},
+		{"ErrUnknownMetric", func(sc *scenario.Scenario) { sc.Settings.EnabledSampleMetrics = []scenario.SampleMetric{"cpu_temp"} }, "enabled_sample_metrics[0]"},
+		{"ErrWindow", func(sc *scenario.Scenario) { sc.Workload.UserSamplingWindow = 0 }, "user_sampling_window"},
+		{"ErrEventTarget", func(sc *scenario.Scenario) {
+			sc.Events = []scenario.Event{{ID: "e", TargetID: "gen-client",
+				Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 1},
+				End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 2}}}
+		}, "events[0].target_id"},
+		{"ErrEventKinds", func(sc *scenario.Scenario) {
+			sc.Events = []scenario.Event{{ID: "e", TargetID: "a",
+				Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 1},
+				End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 2}}}
+		}, "events[0]"},
+		{"ErrEventWindow", func(sc *scenario.Scenario) {
+			sc.Events = []scenario.Event{{ID: "e", TargetID: "a",
+				Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 3},
+				End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 2}}}
+		}, "events[0]"},
+		{"ErrSpikeWithoutSpike", func(sc *scenario.Scenario) {
+			sc.Events = []scenario.Event{{ID: "e", TargetID: "client-lb",
+				Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 1},
+				End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 2}}}
+		}, "spike_s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := base()
+			tc.mutate(sc)
+			r, err := Run(context.Background(), sc, Options{})
+			if err == nil {
+				t.Fatalf("Run succeeded: %+v", r.Counts)
+			}
+			if r != nil {
+				t.Error("Run returned a partial result with its error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not mention %q", err, tc.want)
+			}
+		})
+	}
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		if _, err := Run(context.Background(), base(), Options{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrNilScenario", func(t *testing.T) {
+		t.Parallel()
+		if _, err := Run(context.Background(), nil, Options{}); err == nil {
+			t.Fatal("Run(nil) succeeded")
+		}
+	})
+}

@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// TestRVMoments draws n = 200,000 samples of each family of spec §2 and
+// compares the sample mean and variance with the family's. Tolerances: the
+// sample mean has SE sd/√n (≤ 0.23 % of sd here) and the sample variance has
+// SE ≈ var·sqrt((κ−1)/n) with κ the kurtosis (κ = 9 for the exponential:
+// 0.63 %; larger for the log-normal below, whose κ ≈ 1.3·10² gives 2.5 %);
+// the tolerances are at least 4 SE.
+func TestRVMoments(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name               string
+		rv                 scenario.RV
+		mean, variance     float64
+		meanTol, varRelTol float64
+	}{
+		{"Deterministic", scenario.RV{Mean: 2.5, Distribution: scenario.Deterministic}, 2.5, 0, 0, 0},
+		{"Exponential", expo(0.5), 0.5, 0.25, 0.005, 0.03},
+		{"NormalSDIsSqrtVariance", scenario.RV{Mean: 10, Distribution: scenario.Normal, Variance: ptr(4.0)}, 10, 4, 0.01, 0.02},
+		{"NormalDefaultVariance", scenario.RV{Mean: 9, Distribution: scenario.Normal}, 9, 9, 0.02, 0.02},
+		{"LogNormalOwnMoments", scenario.RV{Mean: 2, Distribution: scenario.LogNormal, Variance: ptr(1.0)}, 2, 1, 0.01, 0.1},
+		{"UniformWithVariance", scenario.RV{Mean: 5, Distribution: scenario.Uniform, Variance: ptr(3.0)}, 5, 3, 0.02, 0.02},
+		{"UniformWithoutVariance", scenario.RV{Mean: 1, Distribution: scenario.Uniform}, 1, 1.0 / 3, 0.005, 0.02},
+		{"PoissonSmall", scenario.RV{Mean: 3, Distribution: scenario.Poisson}, 3, 3, 0.02, 0.03},
+		{"PoissonLarge", scenario.RV{Mean: 120, Distribution: scenario.Poisson}, 120, 120, 0.1, 0.03},
+		{"PoissonDefault", scenario.RV{Mean: 40}, 40, 40, 0.06, 0.03},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v, err := compileRV(tc.rv, "x", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(1, 2))
+			const n = 200000
+			var sum, sum2 float64
+			for range n {
+				x := v.sample(r)
+				if x < 0 {
+					t.Fatalf("negative sample %v", x)
+				}
+				if tc.rv.Distribution == scenario.Poisson || tc.rv.Distribution == "" {
+					if x != math.Trunc(x) {
+						t.Fatalf("poisson sample %v is not an integer", x)
+					}
+				}
+				sum += x
+				sum2 += x * x
+			}
+			mean := sum / n
+			variance := sum2/n - mean*mean
+			if math.Abs(mean-tc.mean) > tc.meanTol {
+				t.Errorf("mean = %v, want %v ± %v", mean, tc.mean, tc.meanTol)
+			}
+			if tc.variance == 0 {
+				if variance > 1e-12 {
+					t.Errorf("variance = %v, want 0", variance)
+				}
+				return
+			}
+			if math.Abs(variance-tc.variance) > tc.varRelTol*tc.variance {
+				t.Errorf("variance = %v, want %v ± %v %%", variance, tc.variance, 100*tc.varRelTol)
+			}
+		})
+	}
+}
+
+func TestRVUniformBounds(t *testing.T) {
+	t.Parallel()
+	v, err := compileRV(scenario.RV{Mean: 5, Distribution: scenario.Uniform, Variance: ptr(3.0)}, "x", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// mean ± sqrt(3·3) = [2, 8].
+	if v.a != 2 || v.b != 8 {
+		t.Errorf("support [%v, %v], want [2, 8]", v.a, v.b)
+	}
+}
+
+func TestRVNormalTruncatedAtZero(t *testing.T) {
+	t.Parallel()
+	// Mean 0 and sd 1: half the draws are rejected; none is negative and
+	// the accepted ones are |N(0,1)|, whose mean is sqrt(2/π) ≈ 0.7979
+	// (SE 0.6/√n ≈ 0.0013 with n = 200,000; tolerance 0.006 is 4.5 SE).
+	v, err := compileRV(scenario.RV{Mean: 0, Distribution: scenario.Normal, Variance: ptr(1.0)}, "x", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var sum float64
+	const n = 200000
+	for range n {
+		x := v.sample(r)
+		if x < 0 {
+			t.Fatalf("negative sample %v", x)
+		}
+		sum += x
+	}
+	if got, want := sum/n, math.Sqrt(2/math.Pi); math.Abs(got-want) > 0.006 {
+		t.Errorf("mean = %v, want %v", got, want)
+	}
+}
+
+func TestCompileRVErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		rv       scenario.RV
+		duration bool
+	}{
+		{"ErrNegativeMean", scenario.RV{Mean: -1, Distribution: scenario.Exponential}, true},
+		{"ErrNaNMean", scenario.RV{Mean: math.NaN(), Distribution: scenario.Exponential}, true},
+		{"ErrNegativeVariance", scenario.RV{Mean: 1, Distribution: scenario.Normal, Variance: ptr(-1.0)}, true},
+		{"ErrUnknownDistribution", scenario.RV{Mean: 1, Distribution: "cauchy"}, true},
+		{"ErrUniformBelowZero", scenario.RV{Mean: 1, Distribution: scenario.Uniform, Variance: ptr(1.0)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := compileRV(tc.rv, "x", tc.duration); err == nil {
+				t.Errorf("compileRV(%+v) succeeded", tc.rv)
+			}
+		})
+	}
+}
+
+func TestStreamsAreIndependentOfEachOther(t *testing.T) {
+	t.Parallel()
+	a := newStream(1, "edge", "e1", "latency").Uint64()
+	tests := []struct {
+		name string
+		got  uint64
+	}{
+		{"OtherSeed", newStream(2, "edge", "e1", "latency").Uint64()},
+		{"OtherID", newStream(1, "edge", "e2", "latency").Uint64()},
+		{"OtherPurpose", newStream(1, "edge", "e1", "dropout").Uint64()},
+		{"OtherKind", newStream(1, "server", "e1", "latency").Uint64()},
+		{"NoConcatenationClash", newStream(1, "edge", "e1l", "atency").Uint64()},
+	}
+	for _, tc := range tests {
+		if tc.got == a {
+			t.Errorf("%s: same first draw as the reference stream", tc.name)
+		}
+	}
+	if b := newStream(1, "edge", "e1", "latency").Uint64(); b != a {
+		t.Errorf("the same stream gives %d then %d", a, b)
+	}
+}
