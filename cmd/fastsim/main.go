@@ -1,0 +1,23 @@
+// Command fastsim simulates asynchronous backends described by scenario
+// files, validates scenarios, and runs the FastSim service.
+//
+//	fastsim run FILE [--seed N] [--json PATH|-] [--series] [--quiet] [--replications N]
+//	fastsim validate FILE...
+//	fastsim version
+//
+// Exit codes: 0 success, 2 invalid scenario, 1 anything else.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+	"github.com/fastsim/fastsim/version"
+)
+
+// cli is the outcome of one in-process command.
+type cli struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the command line args in process, as main would.
+func runCLI(t *testing.T, args ...string) cli {
+	t.Helper()
+	return runApp(t, context.Background(), nil, args...)
+}
+
+// runApp runs args with an app configured by configure (may be nil).
+func runApp(t *testing.T, ctx context.Context, configure func(a *app), args ...string) cli {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(string) string { return "" }, isTerminal: isTerminal, progressMin: progressMinRequests}
+	if configure != nil {
+		configure(a)
+	}
+	code := a.execute(ctx, args)
+	return cli{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// wantCode fails the test unless the command exited with code.
+func (c cli) wantCode(t *testing.T, code int) {
+	t.Helper()
+	if c.code != code {
+		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", c.code, code, c.stdout, c.stderr)
+	}
+}
+
+// contains fails the test unless s contains every one of subs.
+func contains(t *testing.T, what, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Errorf("%s does not contain %q:\n%s", what, sub, s)
+		}
+	}
+}
+
+const (
+	small   = "testdata/small.yml"
+	warning = "testdata/warning.yml"
+	invalid = "testdata/invalid.yml"
+)
+
+// direct runs testdata/small.yml through the library, for comparison.
+func direct(t *testing.T, opts ...fastsim.Option) *result.Result {
+	t.Helper()
+	data, err := os.ReadFile(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Decode(data, scenario.FormatYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := fastsim.Run(context.Background(), sc, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func indented(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b) + "\n"
+}
+
+func TestRunMainSignature(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"version"}, os.Getenv, strings.NewReader(""), &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), version.Version) {
+		t.Errorf("run(version) = %d, stdout %q", code, stdout.String())
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	c := runCLI(t, "version")
+	c.wantCode(t, 0)
+	want := "fastsim " + version.Version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	if diff := cmp.Diff(want, c.stdout); diff != "" {
+		t.Errorf("version output (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunReport(t *testing.T) {
+	t.Parallel()
+	c := runCLI(t, "run", small)
+	c.wantCode(t, 0)
+	r := direct(t)
+	contains(t, "report", c.stdout,
+		"FastSim "+version.Version+"  seed 42  horizon 30 s",
+		"Latency (ms) of ",
+		"Throughput  ",
+		"srv-1       1",
+		"client-srv",
+	)
+	if c.stderr != "" {
+		t.Errorf("stderr not empty:\n%s", c.stderr)
+	}
+	// The report carries the run's exact counts.
+	contains(t, "report", c.stdout, " "+itoa(r.Counts.Generated)+" ", " "+itoa(r.Counts.Completed)+" ")
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func TestRunJSON(t *testing.T) {
+	t.Parallel()
+	t.Run("Stdout", func(t *testing.T) {
+		t.Parallel()
+		c := runCLI(t, "run", small, "--json", "-", "--seed", "7")
+		c.wantCode(t, 0)
+		// Byte-identical to the library's result, and nothing else on stdout.
+		if diff := cmp.Diff(indented(t, direct(t, fastsim.WithSeed(7))), c.stdout); diff != "" {
+			t.Errorf("JSON on stdout (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("FileAndReport", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "out.json")
+		c := runCLI(t, "run", small, "--json", path, "--series")
+		c.wantCode(t, 0)
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(indented(t, direct(t, fastsim.WithSeries())), string(got)); diff != "" {
+			t.Errorf("JSON file (-want +got):\n%s", diff)
+		}
+		contains(t, "report", c.stdout, "Latency (ms)")
+	})
+	t.Run("Quiet", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "out.json")
+		c := runCLI(t, "run", small, "--json", path, "--quiet")
+		c.wantCode(t, 0)
+		if c.stdout != "" {
+			t.Errorf("--quiet printed:\n%s", c.stdout)
+		}
+		var r result.Result
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Seed != 42 || r.HorizonS != 30 || r.Counts.Completed == 0 {
+			t.Errorf("decoded result: seed %d horizon %v completed %d", r.Seed, r.HorizonS, r.Counts.Completed)
+		}
+	})
+	t.Run("ErrUnwritable", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "no", "such", "dir", "out.json")
+		c := runCLI(t, "run", small, "--json", path)
+		c.wantCode(t, 1)
+		contains(t, "stderr", c.stderr, "writing the JSON result to "+path)
+	})
+}
+
+func TestRunReplications(t *testing.T) {
+	t.Parallel()
+	c := runCLI(t, "run", small, "--replications", "3", "--json", "-")
+	c.wantCode(t, 0)
+	var got struct {
+		result.Result
+		Replications struct {
+			Replications int `json:"replications"`
+			LatencyMean  struct {
+				Mean      float64 `json:"mean"`
+				HalfWidth float64 `json:"ci95_half_width"`
+			} `json:"latency_mean"`
+		} `json:"replications"`
+	}
+	if err := json.Unmarshal([]byte(c.stdout), &got); err != nil {
+		t.Fatalf("decoding %s: %v", c.stdout, err)
+	}
+	var completed int64
+	for i := range 3 {
+		completed += direct(t, fastsim.WithSeed(fastsim.ReplicationSeed(42, i))).Counts.Completed
+	}
+	if got.Counts.Completed != completed || got.Replications.Replications != 3 || got.Replications.LatencyMean.HalfWidth <= 0 {
+		t.Errorf("completed %d (want %d), replications %+v", got.Counts.Completed, completed, got.Replications)
+	}
+
+	c = runCLI(t, "run", small, "--replications", "2")
+	c.wantCode(t, 0)
+	contains(t, "report", c.stdout, "Latency (ms)", "Replications  2 runs", "latency mean (ms)", "utilisation srv-1 (%)")
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr []string
+	}{
+		{"ErrInvalidScenario", []string{"run", invalid}, 2, []string{
+			"fastsim: testdata/invalid.yml: invalid scenario, 2 errors:\n",
+			`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"`,
+			"sim_settings.total_simulation_time: must be",
+		}},
+		{"ErrMissingFile", []string{"run", "testdata/nope.yml"}, 1, []string{"fastsim: reading scenario: open testdata/nope.yml: no such file or directory"}},
+		{"ErrSeedNotANumber", []string{"run", small, "--seed", "abc"}, 1, []string{`invalid argument "abc" for "--seed" flag`, "; run 'fastsim run --help' for usage"}},
+		{"ErrReplicationsZero", []string{"run", small, "--replications", "0"}, 1, []string{"--replications must be at least 1, got 0"}},
+		{"ErrUnknownFlag", []string{"run", small, "--sed", "1"}, 1, []string{"unknown flag: --sed"}},
+		{"ErrNoFile", []string{"run"}, 1, []string{"accepts 1 arg(s), received 0"}},
+		{"ErrUnknownCommand", []string{"rnu"}, 1, []string{`unknown command "rnu"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := runCLI(t, tt.args...)
+			c.wantCode(t, tt.code)
+			contains(t, "stderr", c.stderr, tt.stderr...)
+			if c.stdout != "" {
+				t.Errorf("stdout not empty on error:\n%s", c.stdout)
+			}
+		})
+	}
+}
+
+func TestRunWarning(t *testing.T) {
+	t.Parallel()
+	c := runCLI(t, "run", warning, "--quiet")
+	c.wantCode(t, 0)
+	contains(t, "stderr", c.stderr, "fastsim: testdata/warning.yml: warning: topology_graph.edges[0].latency.distribution: poisson")
+}
+
+func TestRunInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as if SIGINT arrived
+	c := runApp(t, ctx, nil, "run", small)
+	c.wantCode(t, 1)
+	contains(t, "stderr", c.stderr, "run interrupted, no result written", "context canceled")
+}
+
+func TestRunProgressBar(t *testing.T) {
+	t.Parallel()
+	terminal := func(a *app) {
+		a.isTerminal = func(io.Writer) bool { return true }
+		a.progressMin = 0
+	}
+	c := runApp(t, context.Background(), terminal, "run", small, "--quiet")
+	c.wantCode(t, 0)
+	contains(t, "stderr on a terminal", c.stderr, "simulating")
+
+	// Not a terminal (a buffer): no bar, whatever the length.
+	c = runApp(t, context.Background(), func(a *app) { a.progressMin = 0 }, "run", small, "--quiet")
+	c.wantCode(t, 0)
+	if c.stderr != "" {
+		t.Errorf("progress drawn on a non-terminal:\n%s", c.stderr)
+	}
+	if isTerminal(&bytes.Buffer{}) {
+		t.Error("isTerminal(buffer) = true")
+	}
+}
+
+func TestExpectedRequests(t *testing.T) {
+	t.Parallel()
+	sc := &scenario.Scenario{
+		Workload: scenario.Workload{AvgActiveUsers: scenario.RV{Mean: 100}, AvgRequestPerMinutePerUser: scenario.RV{Mean: 30}},
+		Settings: scenario.Settings{TotalSimulationTime: 600},
+	}
+	// 100 users · 30/60 req/s · 600 s · 4 replications.
+	if got := expectedRequests(sc, 4); got != 120000 {
+		t.Errorf("expectedRequests = %v, want 120000", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"OK", []string{small}, 0, "testdata/small.yml: valid\n", ""},
+		{"OKWithWarning", []string{warning}, 0,
+			"warning: topology_graph.edges[0].latency.distribution: poisson draws whole seconds, so this latency with mean 0.002 s is mostly 0 s; use exponential or deterministic\n" +
+				"testdata/warning.yml: valid, 1 warning\n", ""},
+		{"ErrInvalid", []string{invalid, small}, 2,
+			"testdata/invalid.yml: invalid scenario, 2 errors\n" +
+				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache (line 15)` + "\n" +
+				"sim_settings.total_simulation_time: must be a whole number of seconds >= 5, got -3 (line 21)\n" +
+				"testdata/small.yml: valid\n", ""},
+		{"ErrMissing", []string{invalid, "testdata/nope.yml"}, 1,
+			"testdata/invalid.yml: invalid scenario, 2 errors\n" +
+				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache (line 15)` + "\n" +
+				"sim_settings.total_simulation_time: must be a whole number of seconds >= 5, got -3 (line 21)\n",
+			"fastsim: reading scenario: open testdata/nope.yml: no such file or directory (check the file name)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := runCLI(t, append([]string{"validate"}, tt.args...)...)
+			c.wantCode(t, tt.code)
+			if diff := cmp.Diff(tt.stdout, c.stdout); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.stderr, c.stderr); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// asyncflowDir returns ../shared/asyncflow relative to the repository root
+// (two levels above this package), skipping the test if it is absent.
+func asyncflowDir(t *testing.T, sub string) []string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "asyncflow", sub)
+	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skipf("no AsyncFlow scenarios in %s (the folder exists in CI and on the development machine)", dir)
+	}
+	return files
+}
+
+func TestValidateAsyncFlow(t *testing.T) {
+	t.Parallel()
+	t.Run("Valid", func(t *testing.T) {
+		t.Parallel()
+		files := asyncflowDir(t, "valid")
+		c := runCLI(t, append([]string{"validate"}, files...)...)
+		c.wantCode(t, 0)
+		if n := strings.Count(c.stdout, ": valid"); n != len(files) {
+			t.Errorf("%d files reported valid, want %d:\n%s", n, len(files), c.stdout)
+		}
+	})
+	t.Run("Invalid", func(t *testing.T) {
+		t.Parallel()
+		for _, f := range asyncflowDir(t, "invalid") {
+			c := runCLI(t, "validate", f)
+			c.wantCode(t, 2)
+			contains(t, "stdout", c.stdout, f+": invalid scenario, ")
+		}
+	})
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/report"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// runFlags are the flags of `fastsim run`.
+type runFlags struct {
+	seed         int64
+	jsonPath     string
+	series       bool
+	quiet        bool
+	replications int
+}
+
+// progressMinRequests is the expected number of simulated requests above
+// which a run shows a progress bar (on a terminal): about a quarter of a
+// second of wall time at the engine's speed.
+const progressMinRequests = 250_000
+
+// newRunCmd builds `fastsim run FILE`.
+func newRunCmd(a *app) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run FILE",
+		Short: "Simulate a scenario and print a report",
+		Long: "run simulates the scenario in FILE (YAML or JSON) and prints a report: latency,\n" +
+			"throughput, request counts, per-server and per-edge figures. --json writes the\n" +
+			"machine-readable result; --replications runs independent replications in parallel\n" +
+			"and adds a table of means with 95 % confidence intervals.\n\n" +
+			"Exit codes: 0 success, 2 invalid scenario, 1 anything else.",
+		Example: "  fastsim run examples/single_server.yml\n" +
+			"  fastsim run scenario.yml --seed 7 --json result.json --quiet\n" +
+			"  fastsim run scenario.yml --replications 10 --json - | jq .latency",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runScenario(cmd.Context(), args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Int64Var(&f.seed, "seed", fastsim.DefaultSeed, "seed of the run; the same scenario and seed give the same result")
+	fl.StringVar(&f.jsonPath, "json", "", "write the result as JSON to `PATH`; - writes it to stdout instead of the report")
+	fl.BoolVar(&f.series, "series", false, "include the full sampled series in the JSON result")
+	fl.BoolVar(&f.quiet, "quiet", false, "do not print the text report")
+	fl.IntVar(&f.replications, "replications", 1, "run `N` replications with seeds derived from --seed, in parallel, and merge them")
+	return cmd
+}
+
+// replicatedResult is the JSON of a replicated run: the merged result of
+// spec §8 with the estimates across replications added under
+// "replications".
+type replicatedResult struct {
+	*result.Result
+	Replications analysis.Summary `json:"replications"`
+}
+
+// runScenario implements `fastsim run`.
+func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
+	if f.replications < 1 {
+		return fmt.Errorf("--replications must be at least 1, got %d", f.replications)
+	}
+	sc, err := readScenario(path)
+	var ve *scenario.ValidationError
+	if errors.As(err, &ve) {
+		return &exitError{code: exitInvalid, err: fmt.Errorf("%s: invalid scenario, %s:\n%w", path, count(len(ve.Errors), "error"), ve)}
+	}
+	if err != nil {
+		return err
+	}
+	for _, w := range sc.Warnings() {
+		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
+	}
+	opts := []fastsim.Option{fastsim.WithSeed(f.seed)}
+	if f.series {
+		opts = append(opts, fastsim.WithSeries())
+	}
+	bar := a.newProgress(sc, f.replications)
+	if bar != nil {
+		opts = append(opts, fastsim.WithProgress(bar.update))
+	}
+	var (
+		r   *result.Result
+		out any
+		sum *analysis.Summary
+	)
+	if f.replications == 1 {
+		r, err = fastsim.Run(ctx, sc, opts...)
+		out = r
+	} else {
+		var rs []*result.Result
+		rs, r, err = fastsim.RunReplications(ctx, sc, f.replications, opts...)
+		if err == nil {
+			s := analysis.Summarize(rs)
+			sum = &s
+			out = replicatedResult{Result: r, Replications: s}
+		}
+	}
+	bar.finish(err == nil)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("run interrupted, no result written: %w", err)
+		}
+		return fmt.Errorf("simulating %s: %w", path, err)
+	}
+	if f.jsonPath != "" {
+		if err := a.writeJSON(f.jsonPath, out); err != nil {
+			return err
+		}
+	}
+	if f.quiet || f.jsonPath == "-" {
+		return nil
+	}
+	if err := report.WriteText(a.stdout, sc, r); err != nil {
+		return err
+	}
+	if sum != nil {
+		return report.WriteReplications(a.stdout, *sum)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON and a newline to path, or to stdout
+// when path is "-".
+func (a *app) writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the result as JSON: %w", err)
+	}
+	data = append(data, '\n')
+	if path == "-" {
+		_, err = a.stdout.Write(data)
+	} else {
+		err = os.WriteFile(path, data, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("writing the JSON result to %s: %w", path, err)
+	}
+	return nil
+}
+
+// progress draws a progress bar of simulated time on stderr.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+// newProgress returns a progress bar when stderr is a terminal and the run
+// is long enough to need one, else nil (whose methods do nothing).
+func (a *app) newProgress(sc *scenario.Scenario, replications int) *progress {
+	if !a.isTerminal(a.stderr) || expectedRequests(sc, replications) < a.progressMin {
+		return nil
+	}
+	return &progress{bar: newBar(a.stderr)}
+}
+
+// newBar returns a bar of 1000 steps (permille of simulated time).
+func newBar(w io.Writer) *progressbar.ProgressBar {
+	return progressbar.NewOptions(1000,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("simulating"),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// expectedRequests estimates the requests a run will simulate: the mean
+// arrival rate of spec §3 times the horizon, times the replications.
+func expectedRequests(sc *scenario.Scenario, replications int) float64 {
+	wl := sc.Workload
+	rate := wl.AvgActiveUsers.Mean * wl.AvgRequestPerMinutePerUser.Mean / 60
+	return rate * float64(sc.Settings.TotalSimulationTime) * float64(replications)
+}
+
+// update moves the bar to the fraction of simulated time reached.
+func (p *progress) update(pr fastsim.Progress) {
+	if p == nil || pr.Horizon <= 0 {
+		return
+	}
+	_ = p.bar.Set(int(1000 * pr.SimTime / pr.Horizon)) // a bar that cannot draw is not worth failing a run
+}
+
+// finish clears the bar after a successful run, or leaves it where it
+// stopped and ends its line after a failed one.
+func (p *progress) finish(ok bool) {
+	if p == nil {
+		return
+	}
+	if ok {
+		_ = p.bar.Finish()
+		return
+	}
+	_ = p.bar.Exit()
+}
