@@ -1,0 +1,101 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/fastsim/fastsim/internal/cache"
+	"github.com/fastsim/fastsim/internal/job"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/version"
+)
+
+// Limits protect the service from a single request.
+type Limits struct {
+	// MaxBodyBytes is the largest request body; a larger one gets 413.
+	// Defaults to 1 MiB.
+	MaxBodyBytes int64
+	// MaxEventBudget is the largest estimated number of events of one run,
+	// all replications together (see EstimateEvents); a run above it gets
+	// 422. Defaults to 200,000,000.
+	MaxEventBudget int64
+	// MaxReplications is the largest number of replications of a run.
+	// Defaults to 100.
+	MaxReplications int
+}
+
+// Options are the dependencies of the API handler.
+type Options struct {
+	// Store persists scenarios, runs and results. Required.
+	Store store.Store
+	// Jobs submits and cancels runs. Required.
+	Jobs job.Runner
+	// Cache holds results of finished runs by cache.Key. Defaults to an
+	// in-memory cache of 256 entries.
+	Cache cache.Cache
+	// CheckCache makes /ready fail when Cache.Ping fails (set it when the
+	// cache is Redis). Defaults to false.
+	CheckCache bool
+	// Logger receives handler logs. Defaults to a discarding logger.
+	Logger *slog.Logger
+	// Limits are the request limits. Zero fields get their defaults.
+	Limits Limits
+	// Metrics, when not nil, is served at GET /metrics. Defaults to nil.
+	Metrics http.Handler
+	// PollInterval is how often the event stream re-reads a run.
+	// Defaults to 250ms.
+	PollInterval time.Duration
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Cache == nil {
+		o.Cache = cache.NewMemory(256, 24*time.Hour, nil)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Limits.MaxBodyBytes <= 0 {
+		o.Limits.MaxBodyBytes = 1 << 20
+	}
+	if o.Limits.MaxEventBudget <= 0 {
+		o.Limits.MaxEventBudget = 200_000_000
+	}
+	if o.Limits.MaxReplications <= 0 {
+		o.Limits.MaxReplications = 100
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 250 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// server holds the handlers' dependencies.
+type server struct {
+	Options
+}
+
+// New returns the API's handler: a ServeMux holding every route of
+// routes.go. Wrap it with telemetry.Middleware for request ids, logs and
+// metrics.
+func New(opts Options) http.Handler {
+	s := &server{Options: opts.withDefaults()}
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("FastSim API", version.Version)
+	cfg.Info.Description = "Discrete-event simulation of asynchronous backends: validate scenarios, store them, and run them as durable jobs."
+	cfg.OpenAPIPath = "/openapi"
+	cfg.DocsPath = "/docs"
+	cfg.SchemasPath = "/schemas"
+	cfg.Servers = nil
+	hapi := humago.New(mux, cfg)
+	s.routes(hapi, mux)
+	return recoverPanics(s.Logger, mux)
+}

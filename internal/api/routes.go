@@ -1,0 +1,89 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// routes registers the whole HTTP surface of the service.
+func (s *server) routes(api huma.API, mux *http.ServeMux) {
+	body := s.Limits.MaxBodyBytes
+	log := s.Logger
+
+	// Probes and metrics (outside /api/v1, unversioned).
+	handle(api, log, op("get-health", http.MethodGet, "/health", "Liveness probe", "Health"), s.health)
+	handle(api, log, op("get-ready", http.MethodGet, "/ready", "Readiness probe", "Health", http.StatusServiceUnavailable), s.ready)
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
+	}
+
+	// Validation: store nothing.
+	handle(api, log, scenarioBodyOp("validate-scenario", http.MethodPost, "/api/v1/validate", "Validate a scenario", body,
+		http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType), s.validate)
+
+	// Scenarios: immutable versions.
+	handle(api, log, created(scenarioBodyOp("create-scenario", http.MethodPost, "/api/v1/scenarios", "Create a scenario", body,
+		http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType)), s.createScenario)
+	handle(api, log, op("list-scenarios", http.MethodGet, "/api/v1/scenarios", "List scenarios, newest first", "Scenarios", http.StatusBadRequest), s.listScenarios)
+	handle(api, log, op("get-scenario", http.MethodGet, "/api/v1/scenarios/{id}", "Get a scenario and its latest version", "Scenarios", http.StatusNotFound), s.getScenario)
+	handle(api, log, scenarioBodyOp("update-scenario", http.MethodPut, "/api/v1/scenarios/{id}", "Store a new version of a scenario", body,
+		http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType), s.updateScenario)
+	handle(api, log, noContent(op("delete-scenario", http.MethodDelete, "/api/v1/scenarios/{id}", "Delete a scenario", "Scenarios",
+		http.StatusNotFound, http.StatusConflict)), s.deleteScenario)
+	handle(api, log, op("list-scenario-versions", http.MethodGet, "/api/v1/scenarios/{id}/versions", "List the versions of a scenario", "Scenarios", http.StatusNotFound), s.listScenarioVersions)
+	handle(api, log, op("get-scenario-version", http.MethodGet, "/api/v1/scenarios/{id}/versions/{version}", "Get one version of a scenario", "Scenarios", http.StatusNotFound), s.getScenarioVersion)
+
+	// Runs: durable jobs.
+	createRun := op("create-run", http.MethodPost, "/api/v1/runs", "Submit a run", "Runs", http.StatusNotFound, http.StatusUnprocessableEntity)
+	createRun.DefaultStatus = http.StatusAccepted
+	createRun.MaxBodyBytes = body
+	handle(api, log, createRun, s.createRun)
+	handle(api, log, op("list-runs", http.MethodGet, "/api/v1/runs", "List runs, newest first", "Runs", http.StatusBadRequest), s.listRuns)
+	handle(api, log, op("get-run", http.MethodGet, "/api/v1/runs/{id}", "Get a run's status and progress", "Runs", http.StatusNotFound), s.getRun)
+	handle(api, log, op("get-run-result", http.MethodGet, "/api/v1/runs/{id}/result", "Get a run's result", "Runs", http.StatusNotFound, http.StatusConflict), s.getResult)
+	handle(api, log, op("get-run-series", http.MethodGet, "/api/v1/runs/{id}/series", "Get a run's sampled series", "Runs", http.StatusNotFound, http.StatusConflict), s.getSeries)
+	handle(api, log, eventsOp(), s.events)
+	handle(api, log, op("cancel-run", http.MethodPost, "/api/v1/runs/{id}/cancel", "Cancel a run", "Runs", http.StatusNotFound, http.StatusConflict), s.cancelRun)
+}
+
+// op describes an operation; errs lists the error statuses it documents
+// besides 500.
+func op(id, method, path, summary, tag string, errs ...int) huma.Operation {
+	return huma.Operation{
+		OperationID: id,
+		Method:      method,
+		Path:        path,
+		Summary:     summary,
+		Tags:        []string{tag},
+		Errors:      append(errs, http.StatusInternalServerError),
+	}
+}
+
+// scenarioBodyOp describes an operation whose body is a scenario document
+// in YAML or JSON.
+func scenarioBodyOp(id, method, path, summary string, maxBody int64, errs ...int) huma.Operation {
+	o := op(id, method, path, summary, "Scenarios", append(errs, http.StatusRequestEntityTooLarge)...)
+	o.MaxBodyBytes = maxBody
+	o.SkipValidateBody = true // the body is decoded strictly by scenario.Decode
+	doc := &huma.MediaType{Schema: &huma.Schema{Type: huma.TypeString, Description: "A scenario document (see the scenario reference)."}}
+	o.RequestBody = &huma.RequestBody{
+		Description: "The scenario, as YAML or JSON according to Content-Type.",
+		Required:    true,
+		Content:     map[string]*huma.MediaType{},
+	}
+	for _, ct := range scenarioContentTypes {
+		o.RequestBody.Content[ct] = doc
+	}
+	return o
+}
+
+func created(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusCreated
+	return o
+}
+
+func noContent(o huma.Operation) huma.Operation {
+	o.DefaultStatus = http.StatusNoContent
+	return o
+}

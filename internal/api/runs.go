@@ -1,0 +1,375 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/internal/cache"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+	"github.com/fastsim/fastsim/version"
+)
+
+const defaultSeed = fastsim.DefaultSeed
+
+// engineVersion is the version that keys the cache: results of another
+// engine version are never reused.
+func engineVersion() string { return version.Version }
+
+// Run is a run's state.
+type Run struct {
+	ID              string     `json:"id" format:"uuid"`
+	ScenarioID      *string    `json:"scenario_id,omitempty" format:"uuid" doc:"Stored scenario the run came from; absent for an inline scenario."`
+	ScenarioVersion *int       `json:"scenario_version,omitempty"`
+	Seed            int64      `json:"seed"`
+	Replications    int        `json:"replications"`
+	Status          string     `json:"status" enum:"queued,running,succeeded,failed,cancelled"`
+	Progress        float64    `json:"progress" minimum:"0" maximum:"1" doc:"Completed fraction of simulated time over all replications."`
+	Error           string     `json:"error,omitempty" doc:"Why the run failed or was cancelled."`
+	CacheHit        bool       `json:"cache_hit" doc:"The result was taken from an earlier identical run."`
+	CancelRequested bool       `json:"cancel_requested"`
+	CreatedAt       time.Time  `json:"created_at"`
+	StartedAt       *time.Time `json:"started_at,omitempty"`
+	FinishedAt      *time.Time `json:"finished_at,omitempty"`
+	QueuedS         *float64   `json:"queued_s,omitempty" doc:"Seconds between submission and start."`
+	RunningS        *float64   `json:"running_s,omitempty" doc:"Seconds between start and end."`
+	Links           RunLinks   `json:"links"`
+}
+
+// RunLinks are the URLs of a run's resources.
+type RunLinks struct {
+	Self   string `json:"self"`
+	Result string `json:"result"`
+	Series string `json:"series"`
+	Events string `json:"events"`
+	Cancel string `json:"cancel"`
+}
+
+func toRun(r store.Run) Run {
+	self := "/api/v1/runs/" + r.ID
+	out := Run{
+		ID: r.ID, ScenarioID: r.ScenarioID, ScenarioVersion: r.ScenarioVersion, Seed: r.Seed,
+		Replications: r.Replications, Status: string(r.Status), Progress: r.Progress, Error: r.Error,
+		CacheHit: r.CacheHit, CancelRequested: r.CancelRequested,
+		CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		Links: RunLinks{Self: self, Result: self + "/result", Series: self + "/series", Events: self + "/events", Cancel: self + "/cancel"},
+	}
+	if r.StartedAt != nil {
+		q := r.StartedAt.Sub(r.CreatedAt).Seconds()
+		out.QueuedS = &q
+		if r.FinishedAt != nil {
+			d := r.FinishedAt.Sub(*r.StartedAt).Seconds()
+			out.RunningS = &d
+		}
+	}
+	return out
+}
+
+// CreateRunBody is the request to run a scenario.
+type CreateRunBody struct {
+	ScenarioID   string          `json:"scenario_id,omitempty" doc:"Id of a stored scenario; exclusive with scenario."`
+	Version      int             `json:"version,omitempty" minimum:"0" doc:"Version of the stored scenario; 0 or absent means the latest."`
+	Scenario     json.RawMessage `json:"scenario,omitempty" doc:"An inline scenario: a JSON object, or a string holding YAML; exclusive with scenario_id."`
+	Seed         *int64          `json:"seed,omitempty" doc:"Seed of replication 0. Defaults to 42."`
+	Replications int             `json:"replications,omitempty" minimum:"0" doc:"Number of independent replications. Defaults to 1; bounded by the server's --max-replications."`
+}
+
+type createRunInput struct {
+	Body CreateRunBody
+}
+
+type runOutput struct {
+	Location string `header:"Location"`
+	Body     Run
+}
+
+// resolveScenario returns the scenario a run request names and, for a
+// stored one, its id and version.
+func (s *server) resolveScenario(ctx context.Context, b CreateRunBody) (*scenario.Scenario, *string, *int, error) {
+	inline := len(b.Scenario) > 0 && string(b.Scenario) != "null"
+	switch {
+	case inline && b.ScenarioID != "":
+		return nil, nil, nil, newFieldError(errUnprocessable, "body.scenario", "give either scenario_id or scenario, not both")
+	case !inline && b.ScenarioID == "":
+		return nil, nil, nil, newFieldError(errUnprocessable, "body.scenario_id", "give scenario_id (a stored scenario) or scenario (an inline one)")
+	case inline && b.Version != 0:
+		return nil, nil, nil, newFieldError(errUnprocessable, "body.version", "version applies to scenario_id only; drop it for an inline scenario")
+	}
+	if inline {
+		var text string
+		if err := json.Unmarshal(b.Scenario, &text); err == nil {
+			sc, err := scenario.Decode([]byte(text), scenario.FormatAuto)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("decode inline scenario: %w", err)
+			}
+			return sc, nil, nil, nil
+		}
+		sc, err := scenario.Decode(b.Scenario, scenario.FormatJSON)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("decode inline scenario: %w", err)
+		}
+		return sc, nil, nil, nil
+	}
+	v, err := s.Store.GetScenarioVersion(ctx, b.ScenarioID, b.Version)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("scenario %s version %d: %w", b.ScenarioID, b.Version, err)
+	}
+	sc, err := scenario.Decode(v.Body, scenario.FormatJSON)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("stored scenario %s version %d: %w", b.ScenarioID, v.Version, err)
+	}
+	id, ver := v.ScenarioID, v.Version
+	return sc, &id, &ver, nil
+}
+
+func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput, error) {
+	b := in.Body
+	reps := b.Replications
+	if reps == 0 {
+		reps = 1
+	}
+	if reps > s.Limits.MaxReplications {
+		return nil, newFieldError(errUnprocessable, "body.replications", "%d replications is over the limit of %d; use fewer", reps, s.Limits.MaxReplications)
+	}
+	seed := defaultSeed
+	if b.Seed != nil {
+		seed = *b.Seed
+	}
+	sc, scenarioID, scenarioVersion, err := s.resolveScenario(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBudget(sc, reps, s.Limits.MaxEventBudget); err != nil {
+		return nil, err
+	}
+	canonical, err := scenario.Canonical(sc)
+	if err != nil {
+		return nil, err
+	}
+	run := store.Run{
+		ScenarioID: scenarioID, ScenarioVersion: scenarioVersion, Scenario: canonical,
+		Seed: seed, Replications: reps, CacheKey: cache.Key(canonical, seed, reps, engineVersion()),
+	}
+	var created store.Run
+	if res, ok := s.lookupCache(ctx, run.CacheKey); ok {
+		created, err = s.Store.CreateCachedRun(ctx, run, res)
+	} else {
+		created, err = s.Jobs.Submit(ctx, run)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create run: %w", err)
+	}
+	return &runOutput{Location: "/api/v1/runs/" + created.ID, Body: toRun(created)}, nil
+}
+
+// cachedResult is the cache's encoding of a run result.
+type cachedResult struct {
+	Result       json.RawMessage `json:"result"`
+	Series       json.RawMessage `json:"series,omitempty"`
+	Replications json.RawMessage `json:"replications,omitempty"`
+	Statistics   json.RawMessage `json:"statistics,omitempty"`
+}
+
+func orNil(b json.RawMessage) []byte {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return b
+}
+
+// lookupCache finds the result of an earlier succeeded run with this key:
+// in the cache, else in the store (whose answer then fills the cache).
+// Failures of either are misses: the run is then simply executed.
+func (s *server) lookupCache(ctx context.Context, key string) (store.RunResult, bool) {
+	if v, ok := s.Cache.Get(ctx, key); ok {
+		var c cachedResult
+		if err := json.Unmarshal(v, &c); err == nil && len(orNil(c.Result)) > 0 {
+			return store.RunResult{Result: c.Result, Series: orNil(c.Series), Replications: orNil(c.Replications), Statistics: orNil(c.Statistics)}, true
+		}
+		s.Logger.WarnContext(ctx, "undecodable cache entry ignored", "cache_key", key)
+	}
+	prev, err := s.Store.FindSucceededRunByCacheKey(ctx, key)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.Logger.WarnContext(ctx, "cache lookup in the store failed", "cache_key", key, "error", err.Error())
+		}
+		return store.RunResult{}, false
+	}
+	res, err := s.Store.GetResult(ctx, prev.ID)
+	if err != nil {
+		s.Logger.WarnContext(ctx, "read result of cached run", "run_id", prev.ID, "error", err.Error())
+		return store.RunResult{}, false
+	}
+	series, err := s.Store.GetSeries(ctx, prev.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.Logger.WarnContext(ctx, "read series of cached run", "run_id", prev.ID, "error", err.Error())
+		return store.RunResult{}, false
+	}
+	res.Series = series
+	res.RunID = ""
+	s.fillCache(ctx, key, res)
+	return res, true
+}
+
+// fillCache stores res under key; failures are the cache's business.
+func (s *server) fillCache(ctx context.Context, key string, res store.RunResult) {
+	v, err := json.Marshal(cachedResult{
+		Result: res.Result, Series: orNil(res.Series), Replications: orNil(res.Replications), Statistics: orNil(res.Statistics),
+	})
+	if err != nil {
+		s.Logger.WarnContext(ctx, "encode cache entry", "cache_key", key, "error", err.Error())
+		return
+	}
+	s.Cache.Set(ctx, key, v)
+}
+
+type getRunOutput struct {
+	Body Run
+}
+
+func (s *server) getRun(ctx context.Context, in *idInput) (*getRunOutput, error) {
+	r, err := s.Store.GetRun(ctx, in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("get run %s: %w", in.ID, err)
+	}
+	return &getRunOutput{Body: toRun(r)}, nil
+}
+
+func (s *server) cancelRun(ctx context.Context, in *idInput) (*getRunOutput, error) {
+	r, err := s.Jobs.Cancel(ctx, in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cancel run %s: %w", in.ID, err)
+	}
+	return &getRunOutput{Body: toRun(r)}, nil
+}
+
+type listRunsInput struct {
+	Status     string `query:"status" doc:"Comma-separated statuses to keep: queued, running, succeeded, failed, cancelled."`
+	ScenarioID string `query:"scenario_id" doc:"Keep runs of this scenario."`
+	pageParams
+}
+
+// RunPage is one page of runs.
+type RunPage struct {
+	Items      []Run  `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page."`
+}
+
+type listRunsOutput struct {
+	Link string `header:"Link" doc:"rel=next link when there is a next page."`
+	Body RunPage
+}
+
+func (s *server) listRuns(ctx context.Context, in *listRunsInput) (*listRunsOutput, error) {
+	p := store.ListRunsParams{ScenarioID: in.ScenarioID, Limit: in.Limit, Cursor: in.Cursor}
+	if in.Status != "" {
+		for _, name := range strings.Split(in.Status, ",") {
+			st, err := store.ParseRunStatus(strings.TrimSpace(name))
+			if err != nil {
+				return nil, newFieldError(errBadRequest, "query.status", "%q is not a status; use queued, running, succeeded, failed or cancelled", name)
+			}
+			p.Status = append(p.Status, st)
+		}
+	}
+	page, err := s.Store.ListRuns(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	out := &listRunsOutput{Body: RunPage{Items: make([]Run, len(page.Items)), NextCursor: page.NextCursor}}
+	for i, r := range page.Items {
+		out.Body.Items[i] = toRun(r)
+	}
+	if page.NextCursor != "" {
+		q := url.Values{"limit": {fmt.Sprint(in.Limit)}, "cursor": {page.NextCursor}}
+		if in.Status != "" {
+			q.Set("status", in.Status)
+		}
+		if in.ScenarioID != "" {
+			q.Set("scenario_id", in.ScenarioID)
+		}
+		out.Link = "</api/v1/runs?" + q.Encode() + `>; rel="next"`
+	}
+	return out, nil
+}
+
+// ResultBody is a run's result: the result of spec §8 (for several
+// replications, their merge) and, for several replications, each
+// replication's result and the mean ± 95 % confidence half-width of the
+// main figures.
+type ResultBody struct {
+	result.Result
+	RunID        string            `json:"run_id" format:"uuid"`
+	Replications []result.Result   `json:"replications,omitempty" doc:"Per-replication results, in replication order (several replications only)."`
+	Statistics   *analysis.Summary `json:"statistics,omitempty" doc:"Mean and 95% confidence half-width across replications (several replications only)."`
+}
+
+type resultOutput struct {
+	Body ResultBody
+}
+
+// succeededRun returns the run when it has succeeded, else a 409 saying
+// what state it is in (404 when it does not exist).
+func (s *server) succeededRun(ctx context.Context, id string) (store.Run, error) {
+	r, err := s.Store.GetRun(ctx, id)
+	if err != nil {
+		return store.Run{}, fmt.Errorf("get run %s: %w", id, err)
+	}
+	switch r.Status {
+	case store.StatusSucceeded:
+		return r, nil
+	case store.StatusFailed, store.StatusCancelled:
+		return store.Run{}, fmt.Errorf("run %s is %s (%s) and has no result: %w", id, r.Status, r.Error, store.ErrConflict)
+	default:
+		return store.Run{}, fmt.Errorf("run %s is %s; its result exists once it has succeeded (follow %s/events): %w",
+			id, r.Status, "/api/v1/runs/"+id, store.ErrConflict)
+	}
+}
+
+func (s *server) getResult(ctx context.Context, in *idInput) (*resultOutput, error) {
+	if _, err := s.succeededRun(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	res, err := s.Store.GetResult(ctx, in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("get result of run %s: %w", in.ID, err)
+	}
+	out := &resultOutput{Body: ResultBody{RunID: in.ID}}
+	if err := json.Unmarshal(res.Result, &out.Body.Result); err != nil {
+		return nil, fmt.Errorf("decode stored result of run %s: %w", in.ID, err)
+	}
+	if len(res.Replications) > 0 {
+		if err := json.Unmarshal(res.Replications, &out.Body.Replications); err != nil {
+			return nil, fmt.Errorf("decode stored replications of run %s: %w", in.ID, err)
+		}
+	}
+	if len(res.Statistics) > 0 {
+		out.Body.Statistics = new(analysis.Summary)
+		if err := json.Unmarshal(res.Statistics, out.Body.Statistics); err != nil {
+			return nil, fmt.Errorf("decode stored statistics of run %s: %w", in.ID, err)
+		}
+	}
+	return out, nil
+}
+
+type seriesOutput struct {
+	Body json.RawMessage `doc:"The sampled series: period_s and, per server and per edge, one value per sample."`
+}
+
+func (s *server) getSeries(ctx context.Context, in *idInput) (*seriesOutput, error) {
+	if _, err := s.succeededRun(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	series, err := s.Store.GetSeries(ctx, in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("series of run %s: %w", in.ID, err)
+	}
+	return &seriesOutput{Body: series}, nil
+}
