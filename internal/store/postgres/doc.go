@@ -1,0 +1,15 @@
+// Package postgres is the PostgreSQL implementation of store.Store, on pgx
+// v5 (pgxpool). The application schema is migrated by goose from the
+// numbered SQL files embedded from migrations/, and River's tables by
+// rivermigrate (riverpgxv5), both by Store.Migrate.
+//
+// Scenario bodies are kept byte for byte (bytea, not jsonb, which would
+// reorder keys); results, replications and series are gzip-compressed, and
+// the series live in their own table so that reading a result never loads
+// them.
+//
+//	st, err := postgres.Open(ctx, "postgres://localhost/fastsim", postgres.Options{})
+//	if err != nil { ... }
+//	defer st.Close()
+//	err = st.Migrate(ctx)
+package postgres

@@ -1,0 +1,146 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// Options configure Open.
+type Options struct {
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+	// BusyTimeout is how long a statement waits for another connection or
+	// process holding the write lock. Defaults to 10 s.
+	BusyTimeout time.Duration
+}
+
+// Store is the SQLite store. It implements store.Store.
+type Store struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the SQLite database file at path, in WAL
+// mode with foreign keys on, and pings it. Transactions take the write
+// lock when they begin (BEGIN IMMEDIATE), so concurrent writers, in this
+// process or others sharing the file, wait for each other instead of
+// failing. It does not migrate; call Migrate.
+func Open(ctx context.Context, path string, o Options) (*Store, error) {
+	if o.BusyTimeout == 0 {
+		o.BusyTimeout = 10 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	// One connection: SQLite has a single writer anyway, and River's SQLite
+	// driver recommends it to avoid SQLITE_BUSY between its own goroutines.
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, now: o.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQLDB returns the database handle (River shares it).
+func (s *Store) SQLDB() *sql.DB { return s.db }
+
+// Dialect returns "sqlite".
+func (s *Store) Dialect() string { return "sqlite" }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn in a transaction; tx is a *sql.Tx.
+func (s *Store) Tx(ctx context.Context, fn store.TxFunc) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
+}
+
+// tx runs fn in a transaction, committing when it returns nil. Inside fn,
+// use only tx: the pool has a single connection.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into a wrapped store.ErrNotFound.
+func notFound(err error, what, id string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound)
+	}
+	return fmt.Errorf("sqlite: %s %q: %w", what, id, err)
+}
+
+// micros converts a time to stored microseconds.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts stored microseconds to a UTC time.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullMicros converts an optional time.
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+// fromNullMicros converts an optional stored time.
+func fromNullMicros(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMicros(n.Int64)
+	return &t
+}
+
+// queryRower is a *sql.DB or *sql.Tx.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
