@@ -86,6 +86,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newRunCmd(a),
 		newValidateCmd(a),
 		newVersionCmd(a),
+		newServeCmd(a), newHealthcheckCmd(a),
 	)
 	return root
 }

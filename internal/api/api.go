@@ -51,6 +51,10 @@ type Options struct {
 	PollInterval time.Duration
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
+	// Stop, when closed, ends every open event stream (at shutdown: the
+	// server waits for in-flight requests, and streams would never end).
+	// Defaults to nil (streams end with their client or their run).
+	Stop <-chan struct{}
 }
 
 func (o Options) withDefaults() Options {

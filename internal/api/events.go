@@ -72,6 +72,8 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 			select {
 			case <-ctx.Done():
 				return
+			case <-s.Stop:
+				return
 			case <-beat.C:
 				if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
 					return

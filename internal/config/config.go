@@ -18,8 +18,9 @@ type Config struct {
 	Addr string
 	// DatabaseURL is the PostgreSQL URL, e.g.
 	// "postgres://user:pass@host:5432/fastsim" (--database-url,
-	// FASTSIM_DATABASE_URL). When empty the embedded SQLite database
-	// "fastsim.db" in DataDir is used. Defaults to "".
+	// FASTSIM_DATABASE_URL), or sqlite://PATH for an SQLite file elsewhere.
+	// When empty the embedded SQLite database "fastsim.db" in DataDir is
+	// used. Defaults to "".
 	DatabaseURL string
 	// DataDir is the directory of the embedded SQLite database (--data-dir,
 	// FASTSIM_DATA_DIR). Defaults to ".".
@@ -110,8 +111,8 @@ func (c Config) Validate() error {
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		bad("addr", "port %q is not a number in 0..65535", port)
 	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		bad("database-url", "%q is not a PostgreSQL URL; use postgres://user:pass@host:5432/db, or leave it empty for SQLite in --data-dir", redact(c.DatabaseURL))
+	if c.DatabaseURL != "" && !hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://", "sqlite://", "file:") {
+		bad("database-url", "%q is not a database URL; use postgres://user:pass@host:5432/db (PostgreSQL), sqlite://PATH (SQLite), or leave it empty for SQLite fastsim.db in --data-dir", redact(c.DatabaseURL))
 	}
 	if c.DatabaseURL == "" && c.DataDir == "" {
 		bad("data-dir", "must not be empty when --database-url is empty; use a directory such as \".\"")
@@ -157,6 +158,15 @@ func (c Config) Validate() error {
 		return fmt.Errorf("invalid configuration:\n%w", errors.Join(errs...))
 	}
 	return nil
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // redact hides the password of a URL-like string for error messages.

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/cache"
+	"github.com/fastsim/fastsim/internal/config"
+	"github.com/fastsim/fastsim/internal/job"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/dial"
+	"github.com/fastsim/fastsim/internal/telemetry"
+	"github.com/fastsim/fastsim/version"
+)
+
+// newServeCmd builds `fastsim serve`.
+func newServeCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP API (and simulation workers unless --workers 0)",
+		Long: "serve runs the FastSim REST API under /api/v1 (OpenAPI at /openapi.json, docs at /docs,\n" +
+			"probes at /health and /ready, metrics at /metrics) with --workers simulation workers in the\n" +
+			"same process. Without --database-url it keeps everything in the SQLite file fastsim.db in\n" +
+			"--data-dir; without --redis-url it caches results in memory. Every flag has a FASTSIM_*\n" +
+			"environment variable; flags win. SIGTERM or SIGINT stops it gracefully.",
+		Args: cobra.NoArgs,
+	}
+	flags := config.BindFlags(cmd.Flags(), runtime.NumCPU())
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cfg, err := flags.Load(a.getenv)
+		if err != nil {
+			return err
+		}
+		return a.serve(cmd.Context(), cfg)
+	}
+	return cmd
+}
+
+// service is what serve opens, in the order it closes them in reverse.
+type service struct {
+	logger  *slog.Logger
+	metrics *telemetry.Metrics
+	store   store.Store
+	cache   cache.Cache
+	jobs    *job.Client
+}
+
+// openService opens the store (migrating it unless disabled), the cache
+// and the job client. On error, whatever was opened is closed.
+func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *service, err error) {
+	svc := &service{logger: logger, metrics: telemetry.NewMetrics()}
+	defer func() {
+		if err != nil {
+			svc.close()
+		}
+	}()
+	if cfg.DatabaseURL == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("--data-dir %s: %w", cfg.DataDir, err)
+		}
+	}
+	svc.store, err = dial.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if cfg.AutoMigrate {
+		if err := svc.store.Migrate(ctx); err != nil {
+			return nil, fmt.Errorf("migrate database (or start with --no-migrate and run `fastsim migrate up`): %w", err)
+		}
+	}
+	if cfg.RedisURL != "" {
+		svc.cache, err = cache.NewRedis(cache.RedisOptions{
+			URL: cfg.RedisURL, TTL: cfg.CacheTTL, Logger: logger, Observer: svc.metrics.CacheObserver(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("--redis-url: %w", err)
+		}
+	} else {
+		svc.cache = cache.NewMemory(cfg.CacheSize, cfg.CacheTTL, svc.metrics.CacheObserver())
+	}
+	svc.jobs, err = job.NewClient(svc.store, job.Config{
+		Workers:    cfg.Workers,
+		RunTimeout: cfg.RunTimeout,
+		Logger:     logger,
+		Registerer: svc.metrics.Registry,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job client: %w", err)
+	}
+	return svc, nil
+}
+
+func (svc *service) close() {
+	if svc.cache != nil {
+		if err := svc.cache.Close(); err != nil {
+			svc.logger.Warn("close cache", "error", err.Error())
+		}
+	}
+	if svc.store != nil {
+		if err := svc.store.Close(); err != nil {
+			svc.logger.Warn("close database", "error", err.Error())
+		}
+	}
+}
+
+// serve runs the service until ctx is done, then shuts down gracefully:
+// it stops accepting connections, waits for in-flight requests, ends event
+// streams, and stops the workers, all within cfg.ShutdownTimeout; jobs
+// still running then are cancelled and handed back to the queue, to be
+// retried by this or another worker.
+func (a *app) serve(ctx context.Context, cfg config.Config) error {
+	logger, err := telemetry.NewLogger(a.stderr, cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		return err
+	}
+	svc, err := a.openService(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	stop := make(chan struct{})
+	handler := api.New(api.Options{
+		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
+		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop,
+		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
+	})
+	srv := &http.Server{
+		Handler:           telemetry.Middleware(logger, svc.metrics, handler),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(func() { close(stop) })
+
+	// Workers start after the listener so that a port conflict fails fast.
+	if err := svc.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		_ = ln.Close()
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("fastsim serving", "addr", ln.Addr().String(), "version", version.Version,
+		"database", dialectOf(cfg), "cache", cacheKind(cfg), "workers", cfg.Workers)
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "reason", context.Cause(ctx).Error(), "timeout", cfg.ShutdownTimeout.String())
+	case err := <-serveErr:
+		_ = svc.jobs.Stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := svc.jobs.Stop(sctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, fmt.Errorf("http server: %w", err))
+	}
+	logger.Info("stopped", "clean", len(errs) == 0)
+	return errors.Join(errs...)
+}
+
+func dialectOf(cfg config.Config) string {
+	if cfg.DatabaseURL == "" {
+		return "sqlite:" + cfg.SQLitePath()
+	}
+	return "postgres"
+}
+
+func cacheKind(cfg config.Config) string {
+	if cfg.RedisURL == "" {
+		return "memory"
+	}
+	return "redis"
+}
