@@ -19,12 +19,13 @@
 //
 // From the command line:
 //
-//	go run ./cmd/fastsim run examples/single_server.yml
-//	go run ./cmd/fastsim run examples/single_server.yml --replications 10 --json out.json
+//	go run ./cmd/fastsim validate scenario.yml
+//	go run ./cmd/fastsim run scenario.yml
+//	go run ./cmd/fastsim run scenario.yml --replications 10 --json out.json
 //
 // From Go:
 //
-//	sc, err := scenario.DecodeFile("examples/single_server.yml")
+//	sc, err := scenario.Decode(data, scenario.FormatYAML)
 //	if err != nil {
 //		return err // a *scenario.ValidationError lists every problem
 //	}

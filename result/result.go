@@ -53,17 +53,28 @@ type Counts struct {
 // deviation, minimum and maximum are exact; percentiles come from the
 // quantile sketch, within its relative accuracy (0.5 %).
 type Latency struct {
-	TotalRequests int64   `json:"total_requests"`
-	Mean          float64 `json:"mean"`
-	Median        float64 `json:"median"`
-	StdDev        float64 `json:"std_dev"`
-	P50           float64 `json:"p50"`
-	P90           float64 `json:"p90"`
-	P95           float64 `json:"p95"`
-	P99           float64 `json:"p99"`
-	P999          float64 `json:"p999"`
-	Min           float64 `json:"min"`
-	Max           float64 `json:"max"`
+	// TotalRequests is the number of completed requests (exact).
+	TotalRequests int64 `json:"total_requests"`
+	// Mean is the mean latency (exact).
+	Mean float64 `json:"mean"`
+	// Median equals P50 (AsyncFlow's key).
+	Median float64 `json:"median"`
+	// StdDev is the population standard deviation (exact).
+	StdDev float64 `json:"std_dev"`
+	// P50 is the 50th percentile (sketch).
+	P50 float64 `json:"p50"`
+	// P90 is the 90th percentile (sketch).
+	P90 float64 `json:"p90"`
+	// P95 is the 95th percentile (sketch).
+	P95 float64 `json:"p95"`
+	// P99 is the 99th percentile (sketch).
+	P99 float64 `json:"p99"`
+	// P999 is the 99.9th percentile (sketch).
+	P999 float64 `json:"p999"`
+	// Min is the smallest latency (exact).
+	Min float64 `json:"min"`
+	// Max is the largest latency (exact).
+	Max float64 `json:"max"`
 }
 
 // Throughput is the number of completions per window over the horizon.
@@ -78,8 +89,10 @@ type Throughput struct {
 
 // Summary is the mean and maximum of a sampled series.
 type Summary struct {
+	// Mean is the time average of the series over its samples.
 	Mean float64 `json:"mean"`
-	Max  float64 `json:"max"`
+	// Max is the largest sample.
+	Max float64 `json:"max"`
 }
 
 // ServerStats are one server's figures. A sampled metric that is not
@@ -121,12 +134,16 @@ type Series struct {
 
 // ServerSeries are one server's sampled series; a metric not enabled is nil.
 type ServerSeries struct {
-	ReadyQueueLen    []float64 `json:"ready_queue_len,omitempty"`
+	// ReadyQueueLen is the number of requests waiting for a core.
+	ReadyQueueLen []float64 `json:"ready_queue_len,omitempty"`
+	// EventLoopIOSleep is the number of requests sleeping on I/O.
 	EventLoopIOSleep []float64 `json:"event_loop_io_sleep,omitempty"`
-	RAMInUse         []float64 `json:"ram_in_use,omitempty"`
+	// RAMInUse is the RAM reserved, in MB.
+	RAMInUse []float64 `json:"ram_in_use,omitempty"`
 }
 
 // EdgeSeries are one edge's sampled series; a metric not enabled is nil.
 type EdgeSeries struct {
+	// EdgeConcurrentConnection is the number of requests in transit.
 	EdgeConcurrentConnection []float64 `json:"edge_concurrent_connection,omitempty"`
 }
