@@ -3,6 +3,9 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"path"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -99,7 +102,31 @@ func New(opts Options) http.Handler {
 	cfg.DocsPath = "/docs"
 	cfg.SchemasPath = "/schemas"
 	cfg.Servers = nil
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
+	// No "$schema" key in response bodies: results keep the shape of spec §8.
+	cfg.CreateHooks = nil
+	cfg.Transformers = nil
 	hapi := humago.New(mux, cfg)
 	s.routes(hapi, mux)
 	return recoverPanics(s.Logger, mux)
+}
+
+// schemaNamer names OpenAPI schemas like huma.DefaultSchemaNamer, but
+// prefixes types of other packages with their package name when it is not
+// already there (result.Summary and analysis.Summary would clash).
+func schemaNamer(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	pkg := t.PkgPath()
+	if pkg == "" || t.Name() == "" || strings.HasSuffix(pkg, "/internal/api") || strings.HasPrefix(pkg, "github.com/danielgtaylor/huma/") {
+		return name
+	}
+	prefix := path.Base(pkg)
+	prefix = strings.ToUpper(prefix[:1]) + prefix[1:]
+	if strings.HasPrefix(name, prefix) {
+		return name
+	}
+	return prefix + name
 }
