@@ -158,10 +158,7 @@ type niceTicks struct {
 
 // Ticks implements plot.Ticker.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
-	step := niceStep((hi - lo) / float64(max(t.n, 1)))
-	if t.integer {
-		step = math.Max(1, math.Round(step))
-	}
+	step := tickStep((hi-lo)/float64(max(t.n, 1)), t.integer)
 	decimals := 0
 	if step < 1 {
 		decimals = int(math.Ceil(-math.Log10(step) - 1e-9))
@@ -174,11 +171,32 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 			break
 		}
 		ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
-		if m := v + step/2; m < hi && (!t.integer || step >= 2 && math.Mod(step, 2) == 0) {
+		if m := v + step/2; m < hi && (!t.integer || math.Mod(step, 2) == 0) {
 			ts = append(ts, plot.Tick{Value: m})
 		}
 	}
 	return ts
+}
+
+// tickStep rounds v up to 1, 2, 2.5 or 5 times a power of ten (without
+// 2.5 when the step must be whole), at least 1 when integer.
+func tickStep(v float64, integer bool) float64 {
+	if integer && v <= 1 {
+		return 1
+	}
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m == 2.5 && integer && p < 10 {
+			continue
+		}
+		if m*p >= v*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 // labelRows assigns each label, given by its left edge and width in
@@ -428,7 +446,7 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 	p.Y.Min = 0
 	p.Y.Max = ymax * 1.04 / math.Max(1-room/dataH, 0.4)
 	p.X.Tick.Marker = niceTicks{n: max(int(w/90), 3)}
-	p.Y.Tick.Marker = niceTicks{n: max(int(h/60), 2), integer: tp.integer}
+	p.Y.Tick.Marker = niceTicks{n: max(int(h/45), 2), integer: tp.integer}
 	if len(flags) > 0 {
 		p.Add(flagLayer{flags: flags, style: sty})
 	}
@@ -448,6 +466,9 @@ func figureHeader(dc draw.Canvas, in *input, title, subtitle string, timeSeries 
 	dc.FillText(ss, vg.Point{X: dc.Min.X + figurePad, Y: top - ts.Height("Ag") - ss.Height("Ag") - 2 + ss.FontExtents().Descent}, subtitle)
 	var hasOutage, hasSpike bool
 	for _, w := range in.windows {
+		if !timeSeries {
+			break // no time axis, no windows to explain
+		}
 		hasOutage = hasOutage || w.outage
 		hasSpike = hasSpike || !w.outage
 	}

@@ -1,0 +1,218 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// htmlDoc is what parseHTML learns of a report.
+type htmlDoc struct {
+	text     string         // all character data, concatenated
+	elements map[string]int // element counts by local name
+	attrs    []xml.Attr     // every attribute of every element
+	styles   string         // the content of <style> elements and style attributes
+}
+
+// parseHTML parses the report strictly. The report is written as
+// well-formed markup (polyglot HTML: every element closed, attributes
+// quoted, inline SVG is XML), so encoding/xml in strict mode checks that
+// every tag is balanced and every entity and attribute well-formed,
+// without a dependency on an HTML5 parser.
+func parseHTML(t *testing.T, doc []byte) htmlDoc {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	dec.Strict = true
+	out := htmlDoc{elements: map[string]int{}}
+	var text, styles strings.Builder
+	var stack []string
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the report is not well-formed: %v", err)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			out.elements[tk.Name.Local]++
+			out.attrs = append(out.attrs, tk.Attr...)
+			for _, a := range tk.Attr {
+				if a.Name.Local == "style" {
+					styles.WriteString(a.Value + "\n")
+				}
+			}
+			stack = append(stack, tk.Name.Local)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 && stack[len(stack)-1] == "style" {
+				styles.Write(tk)
+			}
+			text.Write(tk)
+		}
+	}
+	if len(stack) != 0 {
+		t.Fatalf("unclosed elements %v", stack)
+	}
+	out.text, out.styles = text.String(), styles.String()
+	return out
+}
+
+func TestWriteHTML(t *testing.T) {
+	t.Parallel()
+	sc := chartScenario(t, 300)
+	r := syntheticResult(sc, 3000, 0.1)
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sc, r); err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	if !bytes.HasPrefix(b.Bytes(), []byte("<!DOCTYPE html>\n<html lang=\"en\">")) {
+		t.Errorf("the report does not start with the HTML5 doctype: %q", b.String()[:40])
+	}
+	doc := parseHTML(t, b.Bytes())
+
+	t.Run("ContainsEveryServerAndEventID", func(t *testing.T) {
+		t.Parallel()
+		var ids []string
+		for _, s := range sc.Topology.Nodes.Servers {
+			ids = append(ids, s.ID)
+		}
+		for _, e := range sc.Events {
+			ids = append(ids, e.ID)
+		}
+		for _, e := range sc.Topology.Edges {
+			ids = append(ids, e.ID)
+		}
+		for _, id := range ids {
+			if !strings.Contains(doc.text, id) {
+				t.Errorf("the report's text lacks %q", id)
+			}
+		}
+	})
+
+	t.Run("FetchesNothing", func(t *testing.T) {
+		t.Parallel()
+		for _, el := range []string{"script", "link", "img", "iframe", "object", "embed", "image", "use", "base"} {
+			if n := doc.elements[el]; n > 0 {
+				t.Errorf("the report has %d <%s> elements", n, el)
+			}
+		}
+		for _, a := range doc.attrs {
+			switch a.Name.Local {
+			case "src", "srcset", "action", "formaction", "poster", "data":
+				t.Errorf("attribute %s=%q can fetch", a.Name.Local, a.Value)
+			case "href":
+				if !strings.HasPrefix(a.Value, "#") {
+					t.Errorf("link %q leaves the document", a.Value)
+				}
+			}
+		}
+		if strings.Contains(doc.styles, "url(") || strings.Contains(doc.styles, "@import") {
+			t.Error("the CSS refers to an external resource")
+		}
+	})
+
+	t.Run("HasSectionsTablesAndCharts", func(t *testing.T) {
+		t.Parallel()
+		// Topology plus latency, throughput, three servers and edges.
+		if got := doc.elements["svg"]; got != 7 {
+			t.Errorf("%d inline SVGs, want 7", got)
+		}
+		for _, want := range []string{
+			"Topology", "Workload", "Load balancer", "Servers", "Edges", "Events", "Requests", "Latency", "Throughput", "Charts",
+			"io_db 30 ms", "ram 64 MB", "server outage", "network spike", "+50 ms", "round_robin",
+			"p99.9", "ready queue mean / max", "in transit mean / max",
+		} {
+			if !strings.Contains(doc.text, want) {
+				t.Errorf("the report lacks %q", want)
+			}
+		}
+	})
+}
+
+func TestWriteHTMLEscapesScenarioText(t *testing.T) {
+	t.Parallel()
+	sc := chartScenario(t, 300)
+	hostile := `<script>alert("x")</script>&amp;`
+	sc.Events[0].ID = hostile
+	sc.Topology.Nodes.Servers[0].Endpoints[0].Name = `"><img src=x onerror=alert(1)>`
+	r := syntheticResult(sc, 300, 1)
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sc, r); err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	doc := parseHTML(t, b.Bytes())
+	if doc.elements["script"] != 0 || doc.elements["img"] != 0 {
+		t.Fatalf("scenario text became markup: %v", doc.elements)
+	}
+	if !strings.Contains(doc.text, hostile) {
+		t.Error("the hostile event id is not shown as text")
+	}
+}
+
+func TestWriteHTMLWithoutSeriesOrLatency(t *testing.T) {
+	t.Parallel()
+	sc := chartScenario(t, 300)
+	r := syntheticResult(sc, 300, 1)
+	r.Series = nil
+	r.LatencySketch = nil
+	r.Latency = result.Latency{}
+	r.Counts.Completed = 0
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sc, r); err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	doc := parseHTML(t, b.Bytes())
+	for _, want := range []string{"series not recorded", "no completed requests"} {
+		if !strings.Contains(doc.text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
+
+func TestWriteHTMLErrors(t *testing.T) {
+	t.Parallel()
+	sc := chartScenario(t, 300)
+	r := syntheticResult(sc, 300, 1)
+	tests := []struct {
+		name string
+		w    io.Writer
+		sc   *scenario.Scenario
+		r    *result.Result
+		is   error
+	}{
+		{"ErrNilScenario", io.Discard, nil, r, nil},
+		{"ErrNilResult", io.Discard, sc, nil, nil},
+		{"ErrWriter", failWriter{}, sc, r, errWriteFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := WriteHTML(tt.w, tt.sc, tt.r)
+			if err == nil {
+				t.Fatal("err = nil")
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v, want it to wrap %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestOrderedIDs(t *testing.T) {
+	t.Parallel()
+	got := orderedIDs([]string{"b", "a"}, map[string]int{"a": 1, "z": 2, "c": 3, "b": 4})
+	if diff := cmp.Diff([]string{"b", "a", "c", "z"}, got); diff != "" {
+		t.Errorf("orderedIDs (-want +got):\n%s", diff)
+	}
+}
