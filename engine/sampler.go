@@ -14,14 +14,16 @@ type acc struct {
 	series []float64
 }
 
-// add records one sample; every sampled metric is >= 0.
-func (a *acc) add(v float64) {
-	a.sum += v
+// add records c samples of the value v; every sampled metric is >= 0.
+func (a *acc) add(v float64, c int64) {
+	a.sum += v * float64(c)
 	if v > a.max {
 		a.max = v
 	}
 	if a.series != nil {
-		a.series = append(a.series, v)
+		for range c {
+			a.series = append(a.series, v)
+		}
 	}
 }
 
@@ -85,27 +87,33 @@ func (s *sampler) init(period, horizon float64, ns, ne int, keepSeries bool) {
 	s.edgeInFlight = mk(s.edgeConn, ne)
 }
 
-// sampleUpTo takes every sample whose time is before t.
+// sampleUpTo takes every sample whose time is before t. The state has not
+// changed since the last event, so all of them see the same values: they are
+// recorded in one step, and the cost of sampling grows with the number of
+// events, not with the number of samples.
 func (m *sim) sampleUpTo(t float64) {
 	s := &m.samp
-	for s.nextT < t {
-		for i := range s.srvReady {
-			s.srvReady[i].add(float64(m.servers[i].ready.len()))
-		}
-		for i := range s.srvIO {
-			s.srvIO[i].add(float64(m.servers[i].ioSleep))
-		}
-		for i := range s.srvRAM {
-			s.srvRAM[i].add(m.servers[i].ramUsed)
-		}
-		for i := range s.edgeInFlight {
-			s.edgeInFlight[i].add(float64(m.edges[i].inFlight))
-		}
-		s.k++
-		if s.k >= s.n {
-			s.nextT = math.Inf(1)
-			return
-		}
-		s.nextT = float64(s.k) * s.period
+	if !(s.nextT < t) {
+		return
 	}
+	end := min(sampleCount(s.period, t), s.n)
+	c := end - s.k
+	for i := range s.srvReady {
+		s.srvReady[i].add(float64(m.servers[i].ready.len()), c)
+	}
+	for i := range s.srvIO {
+		s.srvIO[i].add(float64(m.servers[i].ioSleep), c)
+	}
+	for i := range s.srvRAM {
+		s.srvRAM[i].add(m.servers[i].ramUsed, c)
+	}
+	for i := range s.edgeInFlight {
+		s.edgeInFlight[i].add(float64(m.edges[i].inFlight), c)
+	}
+	s.k = end
+	if s.k >= s.n {
+		s.nextT = math.Inf(1)
+		return
+	}
+	s.nextT = float64(s.k) * s.period
 }
