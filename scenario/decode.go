@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -46,8 +47,10 @@ func (f Format) String() string {
 const (
 	// MaxDocumentSize is the largest document Decode accepts, in bytes.
 	MaxDocumentSize = 4 << 20
-	// maxNodes bounds the number of YAML nodes visited, aliases expanded.
-	maxNodes = 1 << 20
+	// maxNodes bounds the number of YAML values visited, aliases expanded.
+	maxNodes = 1 << 18
+	// maxDecodeErrors stops the walk of a hopeless document.
+	maxDecodeErrors = 1000
 )
 
 // Decode decodes a scenario from YAML or JSON, strictly: unknown keys,
@@ -315,10 +318,15 @@ func (d *decoder) resolve(n *yaml.Node, path string) *yaml.Node {
 	if d.exhausted {
 		return nil
 	}
+	if len(d.errs) >= maxDecodeErrors {
+		d.exhausted = true
+		d.errorf(n, path, "stopped after %d problems", maxDecodeErrors)
+		return nil
+	}
 	d.nodes++
 	if d.nodes > maxNodes {
 		d.exhausted = true
-		d.errorf(n, path, "document is too large once aliases are expanded (more than %d values); write it without deep alias reuse", maxNodes)
+		d.errorf(n, path, "document holds more than %d values once aliases are expanded; scenarios this large are not supported (avoid deep alias reuse)", maxNodes)
 		return nil
 	}
 	if n != nil {
@@ -553,10 +561,17 @@ func (d *decoder) number(n *yaml.Node, path string) (float64, bool) {
 		d.errorf(n, path, "must be a number, got %s", describe(n))
 		return 0, false
 	}
-	var f float64
-	if err := n.Decode(&f); err != nil {
-		d.errorf(n, path, "must be a number, got %s", describe(n))
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		d.errorf(n, path, "is out of range, got %s", clip(n.Value))
 		return 0, false
+	}
+	if err != nil {
+		// YAML-only spellings: 0x1F, 0o17, 1_000, .inf.
+		if err := n.Decode(&f); err != nil {
+			d.errorf(n, path, "must be a number, got %s", describe(n))
+			return 0, false
+		}
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		d.errorf(n, path, "must be a finite number, got %s", n.Value)

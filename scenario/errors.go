@@ -57,6 +57,10 @@ func (l *errorList) add(path, format string, args ...any) {
 	*l = append(*l, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
+// MaxErrors is the most problems a ValidationError lists; a last entry
+// says how many more were found.
+const MaxErrors = 100
+
 // result returns nil when the list is empty, else a sorted *ValidationError.
 func (l errorList) result() error {
 	if len(l) == 0 {
@@ -65,7 +69,12 @@ func (l errorList) result() error {
 	errs := make([]FieldError, len(l))
 	copy(errs, l)
 	sortFieldErrors(errs)
-	return &ValidationError{Errors: dedupe(errs)}
+	errs = dedupe(errs)
+	if len(errs) > MaxErrors {
+		more := len(errs) - MaxErrors
+		errs = append(errs[:MaxErrors:MaxErrors], FieldError{Message: fmt.Sprintf("and %d more problems not listed; fix the ones above first", more)})
+	}
+	return &ValidationError{Errors: errs}
 }
 
 func dedupe(errs []FieldError) []FieldError {
@@ -169,11 +178,10 @@ func compareSeg(a, b pathSeg) int {
 	return strings.Compare(a.key, b.key)
 }
 
-// compareErrors orders two errors by path in schema order. Where the
+// compareKeyed orders two errors by path in schema order. Where the
 // paths first differ at a key the schema does not know (an unknown key),
 // the line numbers decide, so unknown keys appear where they were written.
-func compareErrors(a, b FieldError) int {
-	sa, sb := splitPath(a.Path), splitPath(b.Path)
+func compareKeyed(a, b FieldError, sa, sb []pathSeg) int {
 	for i := 0; i < len(sa) && i < len(sb); i++ {
 		if c := compareSeg(sa[i], sb[i]); c != 0 {
 			if a.Line > 0 && b.Line > 0 && a.Line != b.Line && (unknownSeg(sa[i]) || unknownSeg(sb[i])) {
@@ -196,13 +204,24 @@ func unknownSeg(s pathSeg) bool {
 // sortFieldErrors sorts errors by path in schema order, then by line, then
 // by message, so that the listing is deterministic.
 func sortFieldErrors(errs []FieldError) {
-	sort.SliceStable(errs, func(i, j int) bool {
-		if c := compareErrors(errs[i], errs[j]); c != 0 {
+	type keyed struct {
+		e    FieldError
+		segs []pathSeg
+	}
+	ks := make([]keyed, len(errs))
+	for i, e := range errs {
+		ks[i] = keyed{e, splitPath(e.Path)}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if c := compareKeyed(ks[i].e, ks[j].e, ks[i].segs, ks[j].segs); c != 0 {
 			return c < 0
 		}
-		if errs[i].Line != errs[j].Line {
-			return errs[i].Line < errs[j].Line
+		if ks[i].e.Line != ks[j].e.Line {
+			return ks[i].e.Line < ks[j].e.Line
 		}
-		return errs[i].Message < errs[j].Message
+		return ks[i].e.Message < ks[j].e.Message
 	})
+	for i := range ks {
+		errs[i] = ks[i].e
+	}
 }
