@@ -13,6 +13,10 @@ const (
 	// maxHorizon bounds the horizon: the throughput series holds one
 	// float64 per simulated second (80 MB at the limit).
 	maxHorizon = 1e7
+	// maxRate bounds the workload's peak arrival rate in requests per
+	// second: beyond it a run could not end in reasonable time or memory,
+	// and gaps would fall below the resolution of the clock.
+	maxRate = 1e8
 	// maxSeriesValues bounds the values of all kept sampled series
 	// together (512 MB at the limit).
 	maxSeriesValues = 1 << 26
@@ -401,6 +405,19 @@ func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) error {
 	}
 	if w.UserSamplingWindow < 1 {
 		return fmt.Errorf("rqs_input.user_sampling_window: %d must be >= 1 second", w.UserSamplingWindow)
+	}
+	peak := users.mean
+	switch users.kind {
+	case rvNormal:
+		peak += 6 * users.a
+	case rvUniform:
+		peak = users.b
+	case rvLogNormal, rvExponential:
+		peak *= 10
+	}
+	if peak*rpm/60 > maxRate {
+		return fmt.Errorf("rqs_input: avg_active_users × avg_request_per_minute_per_user / 60 reaches %g requests/s, more than %g; lower them",
+			peak*rpm/60, float64(maxRate))
 	}
 	m.gen.users = users
 	m.gen.perUser = rpm / 60

@@ -93,6 +93,34 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenFromYAML decodes testdata/lb_two_servers.yml with the scenario
+// package (defaults and validation included) and pins its result.
+func TestGoldenFromYAML(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "lb_two_servers.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Decode(data, scenario.FormatYAML)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	got := encode(t, mustRun(t, sc, Options{Seed: 42}, nil))
+	path := filepath.Join("testdata", "lb_two_servers_seed42.golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("result differs from %s (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
+	}
+}
+
 func encode(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.MarshalIndent(v, "", "  ")

@@ -27,6 +27,20 @@
 // sample time (sampler.go). Utilisation integrates busy cores exactly over
 // time.
 //
+// # Choices the spec leaves open
+//
+// A request waiting for a database connection (spec §5, db_connection_pool)
+// does not hold a core and is counted in event_loop_io_sleep, like a
+// request sleeping on I/O: the event loop is not running it. A request
+// already in transit to a load-balanced server when that server goes down
+// is served (the load balancer stops routing to it; the server itself keeps
+// working, as in AsyncFlow). A request that reaches a load balancer while
+// every server it covers is down fails, counted in counts.failed only.
+// Consecutive CPU steps of an endpoint are one event (the request keeps its
+// core), and so are consecutive I/O steps that need no connection.
+// Sample k at time k·sample_period_s sees every event at or before that
+// time. Events at or after the horizon are not processed.
+//
 // One file per actor: generator.go, client.go, loadbalancer.go, server.go,
 // edge.go, events.go (injected outages and spikes), sampler.go; rv.go holds
 // the distributions of spec §2, queue.go the event heap, compile.go the

@@ -104,3 +104,11 @@ func TestRunRejectsInconsistentScenarios(t *testing.T) {
 		}
 	})
 }
+
+func TestRunRejectsOverwhelmingWorkload(t *testing.T) {
+	t.Parallel()
+	sc := singleServer(constantRate(2e8), 10, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.001))))
+	if _, err := Run(context.Background(), sc, Options{}); err == nil || !strings.Contains(err.Error(), "rqs_input") {
+		t.Fatalf("err = %v, want an error about rqs_input", err)
+	}
+}
