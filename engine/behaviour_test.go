@@ -440,3 +440,55 @@ func TestProgressAndCancellation(t *testing.T) {
 		}
 	})
 }
+
+func TestLeastConnectionTiesGoToFirst(t *testing.T) {
+	t.Parallel()
+	// At 1 request per second on 10 µs deterministic edges, every request
+	// finds both load balancer→server edges empty (a gap under 10 µs has
+	// probability 10^-5): the tie goes to the first declared server.
+	servers := []scenario.Server{
+		srv("a", 1, 1024, cpu(fixed(0.001))),
+		srv("b", 1, 1024, cpu(fixed(0.001))),
+	}
+	sc := lbScenario(constantRate(1), 100, scenario.LeastConnection, det(0.00001), servers...)
+	r := mustRun(t, sc, Options{Seed: 5}, nil)
+	if a, b := r.Servers["a"].Requests, r.Servers["b"].Requests; b != 0 || a < 50 {
+		t.Errorf("served a=%d b=%d, want everything on a", a, b)
+	}
+}
+
+func TestCoreHeldAcrossCPUStepsAndReleasedOnIO(t *testing.T) {
+	t.Parallel()
+	t.Run("ConsecutiveCPUStepsAreOneBurst", func(t *testing.T) {
+		t.Parallel()
+		// Two consecutive CPU steps of 0.6 and 0.4 ms behave exactly as
+		// one step of 1 ms: the request keeps its core in between.
+		split := singleServer(constantRate(800), 20, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.0006)), cpu(fixed(0.0004))))
+		whole := singleServer(constantRate(800), 20, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.001))))
+		a := mustRun(t, split, Options{Seed: 3}, nil)
+		b := mustRun(t, whole, Options{Seed: 3}, nil)
+		if a.Counts != b.Counts || math.Abs(a.Latency.Mean-b.Latency.Mean) > closeTo {
+			t.Errorf("split steps: %+v mean %v; one step: %+v mean %v", a.Counts, a.Latency.Mean, b.Counts, b.Latency.Mean)
+		}
+	})
+	t.Run("IOReleasesTheCore", func(t *testing.T) {
+		t.Parallel()
+		// 1 ms CPU, 100 ms I/O, 1 ms CPU at 200 rps on one core. Were the
+		// core held through the I/O, at most ~10 requests per second could
+		// be served; released, the core is busy 200 × 2 ms = 40 % of the
+		// time. The busy time is a deterministic 2 ms per served request
+		// plus at most 2 ms for each request still in flight.
+		sc := singleServer(constantRate(200), 50, tinyEdges(),
+			srv("srv", 1, 1024, cpu(fixed(0.001)), io(scenario.IOWait, fixed(0.1)), cpu(fixed(0.001))))
+		r := mustRun(t, sc, Options{Seed: 3}, nil)
+		st := r.Servers["srv"]
+		if r.Counts.InFlight > 60 {
+			t.Errorf("%d requests in flight at the end; the I/O step holds the core?", r.Counts.InFlight)
+		}
+		lo := 0.002 * float64(st.Requests) / 50
+		hi := lo + 0.002*float64(r.Counts.InFlight)/50
+		if st.Utilization < lo-closeTo || st.Utilization > hi+closeTo || lo < 0.38 {
+			t.Errorf("utilisation = %v, want in [%v, %v] (2 ms per served request)", st.Utilization, lo, hi)
+		}
+	})
+}
