@@ -65,9 +65,14 @@ func index(v float64) int {
 	return int(math.Ceil(math.Log(v) / sketchLogGamma))
 }
 
-// bucketValue returns the value reported for bucket i.
+// bucketValue returns the value reported for bucket i, 2γ^i/(γ+1). For the
+// top buckets, whose γ^i exceeds MaxFloat64, it computes (1−α)·γ^i through
+// exp instead and caps it at MaxFloat64.
 func bucketValue(i int) float64 {
-	return 2 * math.Pow(sketchGamma, float64(i)) / (sketchGamma + 1)
+	if p := math.Pow(sketchGamma, float64(i)); !math.IsInf(p, 1) {
+		return 2 * p / (sketchGamma + 1)
+	}
+	return math.Min(math.Exp(float64(i)*sketchLogGamma+math.Log1p(-RelativeAccuracy)), math.MaxFloat64)
 }
 
 // Add records one value. It panics if v is negative, NaN or infinite: the
@@ -201,7 +206,8 @@ func (s *Sketch) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes the form written by MarshalJSON. It rejects a
-// sketch of another relative accuracy and negative counts.
+// sketch of another relative accuracy, negative counts and buckets that no
+// finite value maps to.
 func (s *Sketch) UnmarshalJSON(data []byte) error {
 	var w sketchJSON
 	if err := json.Unmarshal(data, &w); err != nil {
@@ -212,6 +218,9 @@ func (s *Sketch) UnmarshalJSON(data []byte) error {
 	}
 	if w.ZeroCount < 0 {
 		return errors.New("result: decoding sketch: zero_count must be >= 0")
+	}
+	if lo, hi := index(minIndexable), index(math.MaxFloat64); len(w.Counts) > 0 && (w.Offset < lo || w.Offset > hi-len(w.Counts)+1) {
+		return fmt.Errorf("result: decoding sketch: buckets %d..%d are outside the indexable range %d..%d", w.Offset, w.Offset+len(w.Counts)-1, lo, hi)
 	}
 	total := w.ZeroCount
 	for k, c := range w.Counts {

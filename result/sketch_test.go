@@ -60,6 +60,21 @@ func TestSketchQuantileWithinRelativeAccuracy(t *testing.T) {
 	}
 }
 
+func TestSketchExtremeValuesRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := NewSketch()
+	for _, v := range []float64{minIndexable, 1e-3, 1e300, math.MaxFloat64} {
+		s.Add(v)
+	}
+	var back Sketch
+	if err := json.Unmarshal([]byte(mustJSON(t, s)), &back); err != nil {
+		t.Fatalf("decoding the extreme buckets: %v", err)
+	}
+	if got := back.Quantile(1); math.Abs(got-math.MaxFloat64)/math.MaxFloat64 > RelativeAccuracy {
+		t.Errorf("Quantile(1) = %v, want MaxFloat64 within %v", got, RelativeAccuracy)
+	}
+}
+
 func TestSketchExactValues(t *testing.T) {
 	t.Parallel()
 	s := NewSketch()
@@ -224,6 +239,8 @@ func TestSketchUnmarshalErrors(t *testing.T) {
 		{"ErrNegativeCount", `{"relative_accuracy":0.005,"zero_count":0,"offset":0,"counts":[1,-1]}`},
 		{"ErrNegativeZero", `{"relative_accuracy":0.005,"zero_count":-1,"offset":0,"counts":[]}`},
 		{"ErrSyntax", `{"relative_accuracy":`},
+		{"ErrOffsetTooLow", `{"relative_accuracy":0.005,"zero_count":0,"offset":-9000,"counts":[1]}`},
+		{"ErrOffsetTooHigh", `{"relative_accuracy":0.005,"zero_count":0,"offset":9223372036854775000,"counts":[1,2]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
