@@ -254,7 +254,8 @@ func (s *server) cancelRun(ctx context.Context, in *idInput) (*getRunOutput, err
 type listRunsInput struct {
 	Status     string `query:"status" doc:"Comma-separated statuses to keep: queued, running, succeeded, failed, cancelled."`
 	ScenarioID string `query:"scenario_id" doc:"Keep runs of this scenario."`
-	pageParams
+	Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Page size."`
+	Cursor     string `query:"cursor" maxLength:"500" doc:"next_cursor of the previous page."`
 }
 
 // RunPage is one page of runs.

@@ -48,8 +48,9 @@ func toVersion(v store.ScenarioVersion, withBody bool) ScenarioVersion {
 }
 
 type createScenarioInput struct {
-	Name string `query:"name" required:"true" minLength:"1" maxLength:"200" doc:"Name of the scenario."`
-	scenarioBody
+	Name        string `query:"name" required:"true" minLength:"1" maxLength:"200" doc:"Name of the scenario."`
+	ContentType string `header:"Content-Type" doc:"application/json for JSON; application/yaml, application/x-yaml or text/yaml for YAML."`
+	RawBody     []byte `contentType:"application/yaml"`
 }
 
 type scenarioOutput struct {
@@ -59,8 +60,8 @@ type scenarioOutput struct {
 
 // canonicalBody decodes and validates a scenario body and returns its
 // canonical JSON, the form the store keeps.
-func canonicalBody(in scenarioBody) ([]byte, error) {
-	sc, err := decodeScenario(in.ContentType, in.RawBody)
+func canonicalBody(contentType string, body []byte) ([]byte, error) {
+	sc, err := decodeScenario(contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func canonicalBody(in scenarioBody) ([]byte, error) {
 }
 
 func (s *server) createScenario(ctx context.Context, in *createScenarioInput) (*scenarioOutput, error) {
-	body, err := canonicalBody(in.scenarioBody)
+	body, err := canonicalBody(in.ContentType, in.RawBody)
 	if err != nil {
 		return nil, err
 	}
@@ -83,13 +84,14 @@ func (s *server) createScenario(ctx context.Context, in *createScenarioInput) (*
 }
 
 type updateScenarioInput struct {
-	ID   string `path:"id" doc:"Scenario id."`
-	Name string `query:"name" maxLength:"200" doc:"New name; the name is kept when absent."`
-	scenarioBody
+	ID          string `path:"id" doc:"Scenario id."`
+	Name        string `query:"name" maxLength:"200" doc:"New name; the name is kept when absent."`
+	ContentType string `header:"Content-Type" doc:"application/json for JSON; application/yaml, application/x-yaml or text/yaml for YAML."`
+	RawBody     []byte `contentType:"application/yaml"`
 }
 
 func (s *server) updateScenario(ctx context.Context, in *updateScenarioInput) (*scenarioOutput, error) {
-	body, err := canonicalBody(in.scenarioBody)
+	body, err := canonicalBody(in.ContentType, in.RawBody)
 	if err != nil {
 		return nil, err
 	}
@@ -166,15 +168,10 @@ func (s *server) deleteScenario(ctx context.Context, in *idInput) (*struct{}, er
 	return &struct{}{}, nil
 }
 
-// pageParams are the pagination query parameters.
-type pageParams struct {
+type listScenariosInput struct {
+	Name   string `query:"name" maxLength:"200" doc:"Keep scenarios whose name contains this (case-insensitive)."`
 	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Page size."`
 	Cursor string `query:"cursor" maxLength:"500" doc:"next_cursor of the previous page."`
-}
-
-type listScenariosInput struct {
-	Name string `query:"name" maxLength:"200" doc:"Keep scenarios whose name contains this (case-insensitive)."`
-	pageParams
 }
 
 // ScenarioPage is one page of scenarios.
