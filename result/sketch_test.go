@@ -2,6 +2,7 @@ package result
 
 import (
 	"encoding/json"
+	"flag"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
+
+var seedFlag = flag.Uint64("seed", 42, "seed of the property tests; 0 picks a random seed and logs it")
+
+// testSeed returns the seed of a property test: -seed, or a random one
+// (logged, so that a failure can be replayed) when -seed=0.
+func testSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := *seedFlag
+	if seed == 0 {
+		seed = rand.Uint64()
+		t.Logf("random seed %d (replay with -seed=%d)", seed, seed)
+	}
+	return seed
+}
 
 // exactQuantile returns the sample value of 0-based rank ⌊q·(n−1)⌋, the
 // definition Sketch.Quantile estimates.
@@ -33,11 +48,12 @@ func TestSketchQuantileWithinRelativeAccuracy(t *testing.T) {
 		{"FewDistinct", func(r *rand.Rand) float64 { return []float64{0.001, 0.002, 3}[r.IntN(3)] }},
 		{"WideRange", func(r *rand.Rand) float64 { return math.Pow(10, -6+12*r.Float64()) }},
 	}
+	seed := testSeed(t)
 	qs := []float64{0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1}
 	for i, d := range dists {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel()
-			r := rand.New(rand.NewPCG(42, uint64(i)))
+			r := rand.New(rand.NewPCG(seed, uint64(i)))
 			s := NewSketch()
 			xs := make([]float64, n)
 			for k := range xs {
