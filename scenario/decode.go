@@ -48,7 +48,7 @@ const (
 	// MaxDocumentSize is the largest document Decode accepts, in bytes.
 	MaxDocumentSize = 4 << 20
 	// maxNodes bounds the number of YAML values visited, aliases expanded.
-	maxNodes = 1 << 18
+	maxNodes = 100_000
 	// maxDecodeErrors stops the walk of a hopeless document.
 	maxDecodeErrors = 1000
 )
@@ -63,7 +63,7 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{lines: lineIndex{}}
+	d := &decoder{}
 	sc := &Scenario{}
 	d.scenario(root, sc)
 	errs := d.errs
@@ -87,7 +87,7 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 	}
 	for i := range errs {
 		if errs[i].Line == 0 {
-			errs[i].Line = d.lines.lookup(errs[i].Path)
+			errs[i].Line = lineOf(root, errs[i].Path)
 		}
 	}
 	return nil, errs.result()
@@ -174,26 +174,34 @@ func FormatForName(name string) Format {
 	return FormatAuto
 }
 
-// lineIndex maps paths to the line where their value starts.
-type lineIndex map[string]int
-
-// lookup returns the line of path or, failing that, of its nearest
-// ancestor that has one.
-func (li lineIndex) lookup(path string) int {
-	for {
-		if l, ok := li[path]; ok {
-			return l
-		}
-		if path == "" {
-			return 0
-		}
-		cut := strings.LastIndexAny(path, ".[")
-		if cut < 0 {
-			path = ""
-		} else {
-			path = path[:cut]
-		}
+// lineOf returns the line of the value at path in the tree, or of its
+// nearest ancestor present in the tree.
+func lineOf(root *yaml.Node, path string) int {
+	n := resolveAlias(root)
+	if n == nil {
+		return 0
 	}
+	line := n.Line
+	for _, seg := range splitPath(path) {
+		var next *yaml.Node
+		switch {
+		case seg.index >= 0 && n.Kind == yaml.SequenceNode && seg.index < len(n.Content):
+			next = n.Content[seg.index]
+		case seg.index < 0 && n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == seg.key {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		}
+		next = resolveAlias(next)
+		if next == nil {
+			return line
+		}
+		n, line = next, next.Line
+	}
+	return line
 }
 
 // parseDocument checks the size and the syntax and returns the root node
@@ -291,7 +299,6 @@ func yamlMessage(err error) string {
 // every error with its path.
 type decoder struct {
 	errs  errorList
-	lines lineIndex
 	nodes int
 	// exhausted is set once the node budget is spent; the walk then stops.
 	exhausted bool
@@ -328,9 +335,6 @@ func (d *decoder) resolve(n *yaml.Node, path string) *yaml.Node {
 		d.exhausted = true
 		d.errorf(n, path, "document holds more than %d values once aliases are expanded; scenarios this large are not supported (avoid deep alias reuse)", maxNodes)
 		return nil
-	}
-	if n != nil {
-		d.lines[path] = n.Line
 	}
 	return n
 }
@@ -477,7 +481,7 @@ func join(path, key string) string {
 }
 
 func index(path string, i int) string {
-	return fmt.Sprintf("%s[%d]", path, i)
+	return path + "[" + strconv.Itoa(i) + "]"
 }
 
 // describe names a node's type for error messages.
