@@ -87,6 +87,8 @@ func newRootCmd(a *app) *cobra.Command {
 		newValidateCmd(a),
 		newVersionCmd(a),
 		newServeCmd(a), newHealthcheckCmd(a),
+		newWorkerCmd(a),
+		newMigrateCmd(a),
 	)
 	return root
 }

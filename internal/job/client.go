@@ -246,4 +246,14 @@ func (q *riverQueue[TTx]) cancel(ctx context.Context, jobID int64) error {
 }
 
 func (q *riverQueue[TTx]) start(ctx context.Context) error { return q.client.Start(ctx) }
-func (q *riverQueue[TTx]) stop(ctx context.Context) error  { return q.client.Stop(ctx) }
+// stop waits for running jobs until ctx is done, then cancels them; River
+// hands cancelled jobs back to the queue as retryable.
+func (q *riverQueue[TTx]) stop(ctx context.Context) error {
+	err := q.client.Stop(ctx)
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return q.client.StopAndCancel(cctx)
+}
