@@ -246,6 +246,7 @@ func (q *riverQueue[TTx]) cancel(ctx context.Context, jobID int64) error {
 }
 
 func (q *riverQueue[TTx]) start(ctx context.Context) error { return q.client.Start(ctx) }
+
 // stop waits for running jobs until ctx is done, then cancels them; River
 // hands cancelled jobs back to the queue as retryable.
 func (q *riverQueue[TTx]) stop(ctx context.Context) error {
