@@ -431,3 +431,23 @@ func TestRenderExamples(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDashboard renders the dashboard of a one-hour run sampled
+// every 10 ms: 360,000 samples in each of the nine server series (three
+// servers) and 3,600 throughput windows. Run it with
+//
+//	go test ./report -run '^$' -bench Dashboard -benchtime 5x
+func BenchmarkDashboard(b *testing.B) {
+	sc := chartScenario(b, 3600)
+	r := syntheticResult(sc, 360_000, 0.01)
+	for _, f := range []Format{SVG, PNG} {
+		b.Run(f.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := RenderChart(io.Discard, ChartDashboard, f, sc, r, ChartOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

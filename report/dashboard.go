@@ -445,7 +445,7 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 	room := float64(rows)*float64(sty.Height("Ag")+2) + 2
 	p.Y.Min = 0
 	p.Y.Max = ymax * 1.04 / math.Max(1-room/dataH, 0.4)
-	p.X.Tick.Marker = niceTicks{n: max(int(w/90), 3)}
+	p.X.Tick.Marker = niceTicks{n: max(int(w/80), 4)}
 	p.Y.Tick.Marker = niceTicks{n: max(int(h/45), 2), integer: tp.integer}
 	if len(flags) > 0 {
 		p.Add(flagLayer{flags: flags, style: sty})

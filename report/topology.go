@@ -38,7 +38,7 @@ type topoNode struct {
 	id, kind string
 	lines    []string // detail lines below the id
 	alert    string   // outage note, drawn in the outage colour
-	col, row int
+	col      int
 	box      vg.Rectangle
 }
 
