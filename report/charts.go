@@ -333,8 +333,8 @@ type latencyDist struct {
 const maxDisplayBins = 60
 
 // newLatencyDist rebins the sketch's buckets onto a linear axis. The axis
-// runs from just below the minimum to the maximum, or is cut at 1.25·p99.9
-// when the maximum lies far beyond (a single outlier would otherwise squash
+// runs from just below the minimum to the maximum, or is cut at 1.5·p99.9
+// when the maximum lies beyond 2·p99.9 (a single outlier would otherwise squash
 // the whole histogram into one bar); what lies beyond is reported. A
 // sketch bucket is spread over the display bins it overlaps in proportion
 // to the overlap. Display bins are never narrower than 1.5 sketch buckets,
@@ -348,8 +348,8 @@ func newLatencyDist(s *result.Sketch, lat result.Latency) (latencyDist, bool) {
 	if hi <= 0 || hi < lo {
 		lo, hi = s.Quantile(0), s.Quantile(1)
 	}
-	if p := lat.P999; p > 0 && hi > 1.5*p {
-		hi, d.clipped = 1.25*p, true
+	if p := lat.P999; p > 0 && hi > 2*p {
+		hi, d.clipped = 1.5*p, true
 	}
 	if hi-lo < 1e-3*hi || hi <= 0 { // (nearly) one value: show ±10 %
 		c := math.Max(hi, 1e-9)
@@ -385,6 +385,9 @@ func newLatencyDist(s *result.Sketch, lat result.Latency) (latencyDist, bool) {
 			d.cdf = append(d.cdf, plotter.XY{X: d.hi, Y: (cumBefore + cnt*(d.hi-a)/(b-a)) / total})
 		}
 	})
+	if last := d.cdf[len(d.cdf)-1]; last.X < d.hi {
+		d.cdf = append(d.cdf, plotter.XY{X: d.hi, Y: last.Y})
+	}
 	d.beyond /= total
 	return d, true
 }
@@ -478,8 +481,8 @@ func (in *input) latencyPlots(w, h vg.Length) (hist, cdf *plot.Plot) {
 	scale, unit := timeUnit(d.hi)
 	xlabel := "latency (" + unit + ")"
 	if d.clipped {
-		xlabel = fmt.Sprintf("latency (%s); axis cut at %s: %s %% of requests lie beyond, up to %s",
-			unit, formatNum(d.hi*scale), formatNum(100*d.beyond), formatSeconds(lat.Max))
+		xlabel = fmt.Sprintf("latency (%s); axis cut at %s %s: %s %% of requests lie beyond, up to %s",
+			unit, formatNum(d.hi*scale), unit, formatNum(100*d.beyond), formatSeconds(lat.Max))
 	}
 	flags := percentileFlags(lat, scale, unit)
 	sty := eventLabelStyle()

@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/result"
@@ -218,6 +219,10 @@ func TestRenderChartContent(t *testing.T) {
 	r := syntheticResult(sc, 3000, 0.1)
 	noSeries := *r
 	noSeries.Series = nil
+	outlier := syntheticResult(sc, 3000, 0.1)
+	outlier.LatencySketch.Add(30)
+	outlier.LatencyMoments.Add(30)
+	outlier.Latency = result.LatencyFrom(outlier.LatencyMoments, outlier.LatencySketch)
 	render := func(t *testing.T, chart string, r *result.Result) string {
 		t.Helper()
 		var b bytes.Buffer
@@ -244,6 +249,8 @@ func TestRenderChartContent(t *testing.T) {
 			want: []string{">gen-client (rqs-1 → client-1)<", ">lb-srv-3 (lb-1 → srv-3)<", ">srv-3-client (srv-3 → client-1)<"}},
 		{name: "TopologyShowsNodesEdgesAndEvents", chart: ChartTopology, r: r,
 			want: []string{">rqs-1<", ">client-1<", ">lb-1<", ">srv-1<", ">srv-2<", ">srv-3<", ">lb-srv-3<", ">srv-3-client", "down: srv-2-down 90–135 s", "spike lb-spike +50 ms", "2 cores · 2048 MB"}},
+		{name: "LatencyAxisCutIsReported", chart: ChartLatency, r: outlier,
+			want: []string{"axis cut at ", " ms: 0.00417 % of requests lie beyond, up to 30 s"}},
 		{name: "FontsHaveFallbacks", chart: ChartThroughput, r: r,
 			want:  []string{"font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"},
 			never: []string{"font-family:Liberation Sans;"}},
@@ -449,5 +456,127 @@ func BenchmarkDashboard(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestLatencyDist(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		values      func(add func(float64))
+		wantClipped bool
+	}{
+		{"Exponential", func(add func(float64)) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			for range 20000 {
+				add(0.01 + rng.ExpFloat64()*0.02)
+			}
+		}, false},
+		{"OneFarOutlier", func(add func(float64)) {
+			for k := range 5000 {
+				add(0.1 + float64(k%100)*0.001)
+			}
+			add(30)
+		}, true},
+		{"AllEqual", func(add func(float64)) {
+			for range 100 {
+				add(0.25)
+			}
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sk := result.NewSketch()
+			var m result.Moments
+			tt.values(func(v float64) { sk.Add(v); m.Add(v) })
+			d, ok := newLatencyDist(sk, result.LatencyFrom(m, sk))
+			if !ok {
+				t.Fatal("no distribution")
+			}
+			if d.clipped != tt.wantClipped {
+				t.Errorf("clipped = %v, want %v", d.clipped, tt.wantClipped)
+			}
+			// Every request is in a bar or counted beyond the axis; the
+			// proportional split only loses floating-point rounding.
+			total := d.beyond * float64(d.total)
+			for _, c := range d.counts {
+				total += c
+			}
+			if math.Abs(total-float64(sk.Count())) > 1e-6*float64(sk.Count()) {
+				t.Errorf("bars and beyond hold %v requests, want %d", total, sk.Count())
+			}
+			if len(d.counts) > maxDisplayBins+1 {
+				t.Errorf("%d bars, want at most %d", len(d.counts), maxDisplayBins+1)
+			}
+			// The CDF rises from 0 to the share shown on the axis.
+			last := d.cdf[len(d.cdf)-1]
+			if d.cdf[0].Y != 0 || math.Abs(last.Y-(1-d.beyond)) > 1e-9 {
+				t.Errorf("CDF runs from %v to %v, want 0 to %v", d.cdf[0].Y, last.Y, 1-d.beyond)
+			}
+			for k := 1; k < len(d.cdf); k++ {
+				if d.cdf[k].Y < d.cdf[k-1].Y || d.cdf[k].X < d.cdf[k-1].X {
+					t.Fatalf("CDF not monotone at %d: %v after %v", k, d.cdf[k], d.cdf[k-1])
+				}
+			}
+		})
+	}
+
+	t.Run("NilSketch", func(t *testing.T) {
+		t.Parallel()
+		if _, ok := newLatencyDist(nil, result.Latency{}); ok {
+			t.Error("a distribution from a nil sketch")
+		}
+	})
+}
+
+func TestLabelRows(t *testing.T) {
+	t.Parallel()
+	// Three labels 10 wide at 0, 5 and 30 with a gap of 3: the second
+	// overlaps the first and goes a row up; the third fits in row 0.
+	rows, n := labelRows([]vg.Length{0, 5, 30, 14}, []vg.Length{10, 10, 10, 10}, 3)
+	if diff := cmp.Diff([]int{0, 1, 0, 2}, rows); diff != "" || n != 3 {
+		t.Errorf("rows (-want +got):\n%s; n = %d, want 3", diff, n)
+	}
+}
+
+func TestFileBase(t *testing.T) {
+	t.Parallel()
+	used := map[string]bool{}
+	var got []string
+	for _, n := range []string{"server-a/b", "server-a_b", "server-a b", ".hidden", "edges"} {
+		got = append(got, fileBase(n, used))
+	}
+	want := []string{"server-a_b", "server-a_b-2", "server-a_b-3", "_.hidden", "edges"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("file bases (-want +got):\n%s", diff)
+	}
+}
+
+func TestChartsList(t *testing.T) {
+	t.Parallel()
+	if got := Charts(nil, nil); got != nil {
+		t.Errorf("Charts(nil, nil) = %v, want nil", got)
+	}
+	sc := chartScenario(t, 300)
+	var names []string
+	for _, c := range Charts(sc, &result.Result{}) {
+		if c.Title == "" {
+			t.Errorf("chart %s has no title", c.Name)
+		}
+		names = append(names, c.Name)
+	}
+	want := []string{"dashboard", "latency", "throughput", "topology", "server-srv-1", "server-srv-2", "server-srv-3", "edges"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnkern(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"114 ms": "1\u200a14 ms", "1111": "1\u200a1\u200a1\u200a1", "101": "101", "": ""} {
+		if got := unkern(in); got != want {
+			t.Errorf("unkern(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
