@@ -428,9 +428,9 @@ func TestRenderExamples(t *testing.T) {
 	}
 	sc := chartScenario(t, 600)
 	r := engineResult(t, sc)
-	for _, name := range []string{ChartDashboard, ChartLatency, ChartTopology, "server-srv-2", ChartEdges} {
+	for _, name := range []string{ChartDashboard, ChartLatency, ChartTopology, "server-srv-2"} {
 		var b bytes.Buffer
-		if err := RenderChart(&b, name, PNG, sc, r, ChartOptions{}); err != nil {
+		if err := RenderChart(&b, name, PNG, sc, r, ChartOptions{DPI: 84}); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(*examplesDir, name+".png"), b.Bytes(), 0o644); err != nil {
