@@ -223,11 +223,11 @@ func parseDocument(data []byte, format Format) (*yaml.Node, error) {
 		if err := checkJSON(data); err != nil {
 			return nil, err
 		}
+		return jsonToNode(data)
 	case FormatYAML:
-	default:
-		return nil, fmt.Errorf("scenario: unknown format %v", format)
+		return parseYAML(data)
 	}
-	return parseYAML(data)
+	return nil, fmt.Errorf("scenario: unknown format %v", format)
 }
 
 // checkJSON reports JSON syntax errors with their byte offset, including

@@ -245,3 +245,25 @@ func TestFormatForName(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONEscapes checks JSON escapes that the YAML parser does not
+// know (\/ and surrogate pairs) and that line numbers survive in JSON.
+func TestDecodeJSONEscapes(t *testing.T) {
+	t.Parallel()
+	data := string(readFile(t, filepath.Join("testdata", "valid", "minimal.json")))
+	doc := strings.Replace(data, `"endpoint_name": "EP"`, `"endpoint_name": "\/API\u00e9\ud83d\ude00"`, 1)
+	sc, err := scenario.Decode([]byte(doc), scenario.FormatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.Topology.Nodes.Servers[0].Endpoints[0].Name; got != "/apié😀" {
+		t.Errorf("endpoint name = %q, want %q", got, "/apié😀")
+	}
+	doc = strings.Replace(data, `"cpu_cores": 2`, `"cpu_cores": "2"`, 1)
+	_, err = scenario.Decode([]byte(doc), scenario.FormatAuto)
+	var ve *scenario.ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Line != 6 ||
+		ve.Errors[0].Path != "topology_graph.nodes.servers[0].server_resources.cpu_cores" {
+		t.Errorf("error = %#v, want one error at cpu_cores on line 6", err)
+	}
+}
