@@ -22,7 +22,8 @@ type Scenario struct {
 type Workload struct {
 	// ID is the generator's id; it must be the source of exactly one edge.
 	ID string `json:"id" yaml:"id"`
-	// Type is optional; when present it must be "generator".
+	// Type is the optional `type` key; when present it must be "generator".
+	// Decode checks it and leaves Type empty, since it carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
 	// AvgActiveUsers is the number of active users drawn at the start of
 	// every sampling window (poisson or normal).
@@ -57,7 +58,8 @@ type Nodes struct {
 type Client struct {
 	// ID is the node id, unique across all nodes.
 	ID string `json:"id" yaml:"id"`
-	// Type is optional; when present it must be "client".
+	// Type is the optional `type` key; when present it must be "client".
+	// Decode checks it and leaves Type empty, since it carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
 }
 
@@ -66,7 +68,8 @@ type Client struct {
 type Server struct {
 	// ID is the node id, unique across all nodes.
 	ID string `json:"id" yaml:"id"`
-	// Type is optional; when present it must be "server".
+	// Type is the optional `type` key; when present it must be "server".
+	// Decode checks it and leaves Type empty, since it carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
 	// Resources are the server's cores, RAM and database pool.
 	Resources ServerResources `json:"server_resources" yaml:"server_resources"`
@@ -88,9 +91,10 @@ type ServerResources struct {
 type Endpoint struct {
 	// Name is the endpoint name, lower-cased on decoding.
 	Name string `json:"endpoint_name" yaml:"endpoint_name"`
-	// Probability is an optional selection weight (extension). When any
-	// endpoint of a server has one, endpoints are chosen by weight;
-	// otherwise uniformly.
+	// Probability is the optional chance of choosing this endpoint
+	// (extension; AsyncFlow writes it but ignores it). Either every
+	// endpoint of a server has one, each in [0, 1] and summing to 1, and
+	// endpoints are chosen by it, or none has and the choice is uniform.
 	Probability *float64 `json:"probability,omitempty" yaml:"probability,omitempty"`
 	// Steps are executed in order.
 	Steps []Step `json:"steps" yaml:"steps"`
@@ -117,7 +121,8 @@ type Operation struct {
 }
 
 // Quantity is a step time: either a fixed positive number or, as a FastSim
-// extension, a random variable sampled per request.
+// extension, a random variable sampled per request. It is written as a
+// number when fixed and as an RV object otherwise (see MarshalJSON).
 type Quantity struct {
 	// Value is the fixed value; it is the mean when RV is set.
 	Value float64
@@ -137,7 +142,8 @@ func (q Quantity) Mean() float64 {
 type LoadBalancer struct {
 	// ID is the node id, unique across all nodes.
 	ID string `json:"id" yaml:"id"`
-	// Type is optional; when present it must be "load_balancer".
+	// Type is the optional `type` key; when present it must be "load_balancer".
+	// Decode checks it and leaves Type empty, since it carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
 	// Algorithm is the routing algorithm. Defaults to round_robin.
 	Algorithm Algorithm `json:"algorithms" yaml:"algorithms"`
@@ -159,7 +165,9 @@ type Edge struct {
 	// EdgeType is the link type. Defaults to network_connection.
 	EdgeType EdgeType `json:"edge_type" yaml:"edge_type"`
 	// DropoutRate is the probability a request is lost on this edge, in
-	// [0, 1]. Defaults to 0.01 (AsyncFlow's default).
+	// [0, 1]. Defaults to 0.01 (AsyncFlow's default) when the key is
+	// absent from a document or Builder.Edge gets no Dropout option;
+	// ApplyDefaults leaves it alone, since 0 is a meaningful value.
 	DropoutRate float64 `json:"dropout_rate" yaml:"dropout_rate"`
 }
 
