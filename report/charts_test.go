@@ -242,7 +242,7 @@ func TestRenderChartContent(t *testing.T) {
 			want:  []string{">srv-2-down<", ">lb-spike<", ">p50 ", ">p95 ", ">p99 ", ">srv-1: ready queue", ">srv-3: RAM in use", "time (s)"},
 			never: []string{"series not recorded"}},
 		{name: "DashboardWithoutSeriesSaysSo", chart: ChartDashboard, r: &noSeries,
-			want: []string{"series not recorded (run with full series to draw it); mean", ">srv-2-down<"}},
+			want: []string{">series not recorded<", ">mean 2.99 · max 23<", "series not recorded (run with series kept to draw them)", ">srv-2-down<"}},
 		{name: "ServerChartHasItsThreeSeries", chart: "server-srv-3", r: r,
 			want: []string{">Server srv-3<", ">ready queue (waiting for a core)<", ">sleeping on I/O<", ">RAM in use (of 1024 MB)<", ">lb-spike<"}},
 		{name: "EdgesChartHasEveryEdge", chart: ChartEdges, r: r,

@@ -315,7 +315,12 @@ type message struct {
 func (m message) Plot(c draw.Canvas, _ *plot.Plot) {
 	sty := textStyle(9, false, rgb(colGrey))
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-	c.FillText(sty, c.Center(), m.text)
+	w, h := sty.Width(m.text)+8, sty.Height(m.text)+4
+	ctr := c.Center()
+	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 230}, []vg.Point{
+		{X: ctr.X - w/2, Y: ctr.Y - h/2}, {X: ctr.X + w/2, Y: ctr.Y - h/2}, {X: ctr.X + w/2, Y: ctr.Y + h/2}, {X: ctr.X - w/2, Y: ctr.Y + h/2},
+	})
+	c.FillText(sty, ctr, m.text)
 }
 
 // hline is a dashed horizontal reference line with a label at its right
@@ -447,6 +452,9 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 	p.Y.Max = ymax * 1.04 / math.Max(1-room/dataH, 0.4)
 	p.X.Tick.Marker = niceTicks{n: max(int(w/80), 4)}
 	p.Y.Tick.Marker = niceTicks{n: max(int(h/45), 2), integer: tp.integer}
+	if len(tp.line.ys) == 0 {
+		p.Y.Tick.Marker = plot.ConstantTicks{} // no data, no scale to read
+	}
 	if len(flags) > 0 {
 		p.Add(flagLayer{flags: flags, style: sty})
 	}
@@ -532,7 +540,7 @@ func runSubtitle(in *input) string {
 			formatSeconds(r.Latency.P50), formatSeconds(r.Latency.P95), formatSeconds(r.Latency.P99)))
 	}
 	if r.Series == nil {
-		parts = append(parts, "series not recorded")
+		parts = append(parts, "series not recorded (run with series kept to draw them)")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -768,7 +776,7 @@ func (in *input) serverSeries(id string, metric scenario.SampleMetric) ([]float6
 		ys = ss.RAMInUse
 	}
 	if len(ys) == 0 {
-		return nil, 0, string(metric) + " not sampled (not in enabled_sample_metrics)"
+		return nil, 0, string(metric) + " not sampled\n(not in enabled_sample_metrics)"
 	}
 	return ys, in.r.Series.PeriodS, ""
 }
@@ -785,7 +793,7 @@ func (in *input) edgeSeries(id string) ([]float64, float64, string) {
 	}
 	ys := in.r.Series.Edges[id].EdgeConcurrentConnection
 	if len(ys) == 0 {
-		return nil, 0, "edge_concurrent_connection not sampled (not in enabled_sample_metrics)"
+		return nil, 0, "edge_concurrent_connection not sampled\n(not in enabled_sample_metrics)"
 	}
 	return ys, in.r.Series.PeriodS, ""
 }
@@ -793,9 +801,9 @@ func (in *input) edgeSeries(id string) ([]float64, float64, string) {
 // missingNote says that the series were not recorded, with the summary
 // the result does carry.
 func missingNote(sum *result.Summary) string {
-	s := "series not recorded (run with full series to draw it)"
+	s := "series not recorded"
 	if sum != nil {
-		s += fmt.Sprintf("; mean %s, max %s", formatNum(sum.Mean), formatNum(sum.Max))
+		s += fmt.Sprintf("\nmean %s · max %s", formatNum(sum.Mean), formatNum(sum.Max))
 	}
 	return s
 }
