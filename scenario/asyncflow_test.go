@@ -37,7 +37,7 @@ func TestAsyncFlowValid(t *testing.T) {
 	for _, f := range asyncflowFiles(t, "valid") {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
-			sc, err := scenario.DecodeFile(f)
+			sc, err := decodeFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestAsyncFlowInvalid(t *testing.T) {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			_, err := scenario.DecodeFile(f)
+			_, err := decodeFile(f)
 			var ve *scenario.ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("error = %v, want a *scenario.ValidationError", err)

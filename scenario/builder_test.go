@@ -32,7 +32,7 @@ func TestBuilderMatchesDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	decoded, err := scenario.DecodeFile(filepath.Join("..", "examples", "single_server.yml"))
+	decoded, err := decodeFile(filepath.Join("..", "examples", "single_server.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	for _, f := range validFiles(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
-			sc, err := scenario.DecodeFile(f)
+			sc, err := decodeFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
+	"path"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -147,25 +147,30 @@ func DecodeReader(r io.Reader, format Format) (*Scenario, error) {
 	return Decode(data, format)
 }
 
-// DecodeFile reads and decodes the scenario file at path. The format is
-// chosen by extension: .json is JSON, .yml and .yaml are YAML, anything
-// else is detected. It is a convenience for command-line programs; library
-// code should prefer Decode or DecodeReader.
-func DecodeFile(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+// DecodeFS reads and decodes the scenario file name from fsys (for
+// example os.DirFS(dir) or an embed.FS). The format is chosen by the
+// name's extension (see FormatForName). Errors name the file; a bad
+// document gives a wrapped *ValidationError.
+func DecodeFS(fsys fs.FS, name string) (*Scenario, error) {
+	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: read %s: %w", path, err)
+		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	sc, err := Decode(data, FormatForName(path))
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxDocumentSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("scenario %s: %w", path, err)
+		return nil, fmt.Errorf("scenario: read %s: %w", name, err)
+	}
+	sc, err := Decode(data, FormatForName(name))
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", name, err)
 	}
 	return sc, nil
 }
 
 // FormatForName returns the format implied by a file name's extension.
 func FormatForName(name string) Format {
-	switch strings.ToLower(filepath.Ext(name)) {
+	switch strings.ToLower(path.Ext(name)) {
 	case ".json":
 		return FormatJSON
 	case ".yml", ".yaml":

@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,13 +223,18 @@ func TestDecodeReader(t *testing.T) {
 	checkErrors(t, err, []want{{"", "document is larger than"}})
 }
 
-func TestDecodeFileErrors(t *testing.T) {
+// decodeFile decodes a file through DecodeFS.
+func decodeFile(path string) (*scenario.Scenario, error) {
+	return scenario.DecodeFS(os.DirFS(filepath.Dir(path)), filepath.Base(path))
+}
+
+func TestDecodeFSErrors(t *testing.T) {
 	t.Parallel()
-	_, err := scenario.DecodeFile(filepath.Join("testdata", "does-not-exist.yml"))
-	if !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("error = %v, want os.ErrNotExist", err)
+	_, err := decodeFile(filepath.Join("testdata", "does-not-exist.yml"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error = %v, want fs.ErrNotExist", err)
 	}
-	_, err = scenario.DecodeFile(filepath.Join("testdata", "invalid", "bad_enums.yml"))
+	_, err = decodeFile(filepath.Join("testdata", "invalid", "bad_enums.yml"))
 	var ve *scenario.ValidationError
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "bad_enums.yml") {
 		t.Errorf("error = %v, want a wrapped *ValidationError naming the file", err)

@@ -3,8 +3,6 @@ package scenario_test
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/fastsim/fastsim/scenario"
 )
 
 // TestExamples checks that every file in examples/ decodes, validates
@@ -20,7 +18,7 @@ func TestExamples(t *testing.T) {
 		seen[filepath.Base(f)] = true
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
-			sc, err := scenario.DecodeFile(f)
+			sc, err := decodeFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,7 +3,7 @@ package scenario
 // Scenario is a whole scenario document (spec §1): the workload, the
 // topology, the settings and the injected events.
 //
-// A Scenario obtained from Decode, DecodeFile or a Builder has its defaults
+// A Scenario obtained from Decode, DecodeFS or a Builder has its defaults
 // applied and has passed Validate; code that builds one by hand must call
 // ApplyDefaults and Validate before handing it to the engine.
 type Scenario struct {
