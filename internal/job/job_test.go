@@ -1,0 +1,447 @@
+package job_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/internal/job"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/testenv"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// scenarioYAML is a one-server scenario; users sets the load (about users/3
+// requests per second) and horizon the simulated seconds.
+func scenarioYAML(users, horizon int) string {
+	return fmt.Sprintf(`
+rqs_input:
+  id: gen
+  avg_active_users: { mean: %d }
+  avg_request_per_minute_per_user: { mean: 20 }
+topology_graph:
+  nodes:
+    client: { id: client }
+    servers:
+      - id: srv-1
+        server_resources: { cpu_cores: 4, ram_mb: 4096 }
+        endpoints:
+          - endpoint_name: api
+            steps:
+              - { kind: initial_parsing, step_operation: { cpu_time: 0.001 } }
+              - { kind: io_db, step_operation: { io_waiting_time: 0.05 } }
+  edges:
+    - { id: gen-client, source: gen, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+    - { id: client-srv, source: client, target: srv-1, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+    - { id: srv-client, source: srv-1, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+sim_settings:
+  total_simulation_time: %d
+  sample_period_s: 0.1
+`, users, horizon)
+}
+
+// canonical returns the decoded scenario and its canonical JSON.
+func canonical(t *testing.T, yml string) (*scenario.Scenario, []byte) {
+	t.Helper()
+	sc, err := scenario.Decode([]byte(yml), scenario.FormatYAML)
+	if err != nil {
+		t.Fatalf("decode scenario: %v", err)
+	}
+	b, err := scenario.Canonical(sc)
+	if err != nil {
+		t.Fatalf("canonical scenario: %v", err)
+	}
+	return sc, b
+}
+
+// small is a run of a few milliseconds; long (about 2000 requests per
+// second for 5000 s, some 90 million events) runs for tens of seconds
+// unless cancelled, and reports progress every 1 % (about a second).
+var (
+	small = scenarioYAML(60, 30)
+	long  = scenarioYAML(6000, 5000)
+)
+
+type testBundle struct {
+	st     store.Store
+	client *job.Client
+	reg    *prometheus.Registry
+}
+
+// setup returns a started client with workers over a fresh store of the
+// dialect, stopped at cleanup.
+func setup(t *testing.T, dialect string, cfg job.Config) *testBundle {
+	t.Helper()
+	st := testenv.StoreFor(t, dialect)
+	reg := prometheus.NewRegistry()
+	cfg.Registerer = reg
+	c, err := job.NewClient(st, cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.Stop(ctx); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return &testBundle{st: st, client: c, reg: reg}
+}
+
+// waitFor polls the run until cond holds; the deadline only bounds a hung
+// test, it is not a timing assertion.
+func waitFor(t *testing.T, st store.Store, id string, what string, cond func(store.Run) bool) store.Run {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		r, err := st.GetRun(context.Background(), id)
+		if err != nil {
+			t.Fatalf("GetRun: %v", err)
+		}
+		if cond(r) {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s never became %s; last state %s progress %.3f error %q", id, what, r.Status, r.Progress, r.Error)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func final(r store.Run) bool { return r.Status.Final() }
+
+// expected runs replication i of sc directly.
+func expected(t *testing.T, sc *scenario.Scenario, seed int64, i int, series bool) *result.Result {
+	t.Helper()
+	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(seed, i))}
+	if series {
+		opts = append(opts, fastsim.WithSeries())
+	}
+	r, err := fastsim.Run(context.Background(), sc, opts...)
+	if err != nil {
+		t.Fatalf("direct fastsim.Run: %v", err)
+	}
+	return r
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestRunSucceedsWithTheDirectResult(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 2})
+			sc, body := canonical(t, small)
+			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 1234, Replications: 1})
+			if err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+			if run.Status != store.StatusQueued || run.JobID == 0 {
+				t.Errorf("Submit = status %s job %d, want queued with a job id", run.Status, run.JobID)
+			}
+			done := waitFor(t, b.st, run.ID, "final", final)
+			if done.Status != store.StatusSucceeded || done.Progress != 1 || done.StartedAt == nil || done.Error != "" {
+				t.Fatalf("run ended %s (progress %v, error %q), want succeeded", done.Status, done.Progress, done.Error)
+			}
+			want := expected(t, sc, 1234, 0, true)
+			wantSeries := mustJSON(t, want.Series)
+			want.Series = nil
+			res, err := b.st.GetResult(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Result, mustJSON(t, want)) {
+				t.Errorf("stored result differs from a direct fastsim.Run with the same seed:\n got %.300s\nwant %.300s", res.Result, mustJSON(t, want))
+			}
+			if res.Replications != nil || res.Statistics != nil {
+				t.Errorf("single replication stored replications %q and statistics %q, want none", res.Replications, res.Statistics)
+			}
+			series, err := b.st.GetSeries(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(series, wantSeries) {
+				t.Errorf("stored series (%d bytes) differ from the direct run's (%d bytes)", len(series), len(wantSeries))
+			}
+			if n := b.client.Metrics().Events(); n != want.Counts.Events {
+				t.Errorf("Metrics().Events() = %d, want the run's %d events", n, want.Counts.Events)
+			}
+			checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="succeeded"`, 1)
+			checkMetric(t, b.reg, "fastsim_runs_submitted_total", "", 1)
+			checkMetric(t, b.reg, "fastsim_runs", `status="succeeded"`, 1)
+			checkMetric(t, b.reg, "fastsim_jobs_running", "", 0)
+		})
+	}
+}
+
+// checkMetric fails unless the registry has the metric with a label pair
+// (`name="value"`, or "" for none) and value.
+func checkMetric(t *testing.T, reg *prometheus.Registry, name, label string, want float64) {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, lp := range m.GetLabel() {
+				labels = append(labels, fmt.Sprintf("%s=%q", lp.GetName(), lp.GetValue()))
+			}
+			if strings.Join(labels, ",") != label {
+				continue
+			}
+			var got float64
+			switch {
+			case m.GetCounter() != nil:
+				got = m.GetCounter().GetValue()
+			case m.GetGauge() != nil:
+				got = m.GetGauge().GetValue()
+			}
+			if got != want {
+				t.Errorf("metric %s{%s} = %v, want %v", name, label, got, want)
+			}
+			return
+		}
+	}
+	t.Errorf("metric %s{%s} not found", name, label)
+}
+
+func TestReplicationsAreMerged(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 3})
+			sc, body := canonical(t, small)
+			const reps = 4
+			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 99, Replications: reps})
+			if err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+			done := waitFor(t, b.st, run.ID, "final", final)
+			if done.Status != store.StatusSucceeded || done.Progress != 1 {
+				t.Fatalf("run ended %s (progress %v, error %q), want succeeded", done.Status, done.Progress, done.Error)
+			}
+			rs := make([]*result.Result, reps)
+			raw := make([]json.RawMessage, reps)
+			var series0 []byte
+			for i := range rs {
+				rs[i] = expected(t, sc, 99, i, i == 0)
+				if i == 0 {
+					series0 = mustJSON(t, rs[0].Series)
+					rs[0].Series = nil
+				}
+				raw[i] = mustJSON(t, rs[i])
+			}
+			stats := mustJSON(t, analysis.Summarize(rs))
+			merged, err := result.Merge(rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged.Series = nil
+			res, err := b.st.GetResult(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Result, mustJSON(t, merged)) {
+				t.Errorf("merged result differs from result.Merge of direct runs:\n got %.300s\nwant %.300s", res.Result, mustJSON(t, merged))
+			}
+			if !bytes.Equal(res.Replications, mustJSON(t, raw)) {
+				t.Errorf("replications differ from the direct runs with seeds ReplicationSeed(99, i)")
+			}
+			if !bytes.Equal(res.Statistics, stats) {
+				t.Errorf("statistics = %s, want %s", res.Statistics, stats)
+			}
+			if series, err := b.st.GetSeries(context.Background(), run.ID); err != nil || !bytes.Equal(series, series0) {
+				t.Errorf("series of a replicated run: err %v, %d bytes; want replication 0's %d bytes", err, len(series), len(series0))
+			}
+			if reps, err := b.st.ListReplications(context.Background(), run.ID); err != nil || len(reps) != 0 {
+				t.Errorf("replication rows after the merge: %d (err %v), want 0", len(reps), err)
+			}
+		})
+	}
+}
+
+func TestCancelRunningRun(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 1, ProgressInterval: 50 * time.Millisecond})
+			_, body := canonical(t, long)
+			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 5, Replications: 1})
+			if err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+			running := waitFor(t, b.st, run.ID, "running with progress", func(r store.Run) bool {
+				return r.Status == store.StatusRunning && r.Progress > 0 || r.Status.Final()
+			})
+			if running.Status != store.StatusRunning || running.Progress >= 1 {
+				t.Fatalf("run is %s at progress %v, want running and not done", running.Status, running.Progress)
+			}
+			cancelAt := time.Now()
+			got, err := b.client.Cancel(context.Background(), run.ID)
+			if err != nil {
+				t.Fatalf("Cancel: %v", err)
+			}
+			if got.Status != store.StatusRunning || !got.CancelRequested {
+				t.Errorf("Cancel of a running run returned %s cancel_requested=%v", got.Status, got.CancelRequested)
+			}
+			done := waitFor(t, b.st, run.ID, "final", final)
+			if done.Status != store.StatusCancelled || done.Error != "run cancelled on request" {
+				t.Fatalf("run ended %s with %q, want cancelled", done.Status, done.Error)
+			}
+			// Reported, not asserted: wall-clock figures depend on the machine.
+			t.Logf("cancelled %v after the request (progress was %.3f)", time.Since(cancelAt).Round(time.Millisecond), running.Progress)
+			if _, err := b.st.GetResult(context.Background(), run.ID); err == nil {
+				t.Error("a cancelled run has a result")
+			}
+			if _, err := b.client.Cancel(context.Background(), run.ID); err == nil {
+				t.Error("second Cancel of a cancelled run: no error, want ErrConflict")
+			}
+			checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="cancelled"`, 1)
+		})
+	}
+}
+
+func TestCancelQueuedRun(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			st := testenv.StoreFor(t, dialect)
+			insertOnly, err := job.NewClient(st, job.Config{Workers: 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, body := canonical(t, small)
+			run, err := insertOnly.Submit(context.Background(), store.Run{Scenario: body, Seed: 5, Replications: 1})
+			if err != nil {
+				t.Fatalf("Submit: %v", err)
+			}
+			got, err := insertOnly.Cancel(context.Background(), run.ID)
+			if err != nil {
+				t.Fatalf("Cancel: %v", err)
+			}
+			if got.Status != store.StatusCancelled {
+				t.Fatalf("Cancel of a queued run: status %s, want cancelled at once", got.Status)
+			}
+			// A worker that starts later must not run it.
+			workers, err := job.NewClient(st, job.Config{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := workers.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			second, err := insertOnly.Submit(context.Background(), store.Run{Scenario: body, Seed: 6, Replications: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, st, second.ID, "final", final) // the worker is up and fetching
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := workers.Stop(ctx); err != nil {
+				t.Fatal(err)
+			}
+			after, err := st.GetRun(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Status != store.StatusCancelled || after.StartedAt != nil {
+				t.Errorf("cancelled queued run: status %s started %v, want cancelled and never started", after.Status, after.StartedAt)
+			}
+		})
+	}
+}
+
+func TestRunFailures(t *testing.T) {
+	t.Parallel()
+	_, longBody := canonical(t, long)
+	tests := []struct {
+		name      string
+		body      []byte
+		timeout   time.Duration
+		wantError string
+	}{
+		{"ErrTimeout", longBody, time.Second, "wall-clock timeout of 1s"},
+		{"ErrBadScenario", []byte(`{"not":"a scenario"}`), 0, "decode the run's scenario"},
+	}
+	for _, dialect := range testenv.Dialects() {
+		for _, tc := range tests {
+			t.Run(dialect+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				b := setup(t, dialect, job.Config{Workers: 1, RunTimeout: tc.timeout})
+				run, err := b.client.Submit(context.Background(), store.Run{Scenario: tc.body, Seed: 1, Replications: 1})
+				if err != nil {
+					t.Fatalf("Submit: %v", err)
+				}
+				done := waitFor(t, b.st, run.ID, "final", final)
+				if done.Status != store.StatusFailed || !strings.Contains(done.Error, tc.wantError) {
+					t.Errorf("run ended %s with %q, want failed with %q", done.Status, done.Error, tc.wantError)
+				}
+				checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="failed"`, 1)
+			})
+		}
+	}
+}
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  job.Config
+		want string
+	}{
+		{"OK", job.Config{}, ""},
+		{"ErrRunTimeout", job.Config{RunTimeout: time.Millisecond}, "RunTimeout"},
+		{"ErrCancelPollInterval", job.Config{CancelPollInterval: 2 * time.Second}, "CancelPollInterval"},
+		{"ErrFetchPollInterval", job.Config{FetchPollInterval: time.Microsecond}, "FetchPollInterval"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.cfg.WithDefaults().Validate()
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("Validate() = %q, want an error naming %q", got, tc.want)
+			}
+		})
+	}
+	d := job.Config{Workers: -1}.WithDefaults()
+	if diff := cmp.Diff([]any{10 * time.Minute, 250 * time.Millisecond, 200 * time.Millisecond}, []any{d.RunTimeout, d.ProgressInterval, d.CancelPollInterval}); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+	if d.Workers < 1 {
+		t.Errorf("Workers -1 became %d, want GOMAXPROCS", d.Workers)
+	}
+}
