@@ -2,14 +2,18 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -214,5 +218,70 @@ func TestOrderedIDs(t *testing.T) {
 	got := orderedIDs([]string{"b", "a"}, map[string]int{"a": 1, "z": 2, "c": 3, "b": 4})
 	if diff := cmp.Diff([]string{"b", "a", "c", "z"}, got); diff != "" {
 		t.Errorf("orderedIDs (-want +got):\n%s", diff)
+	}
+}
+
+// TestAsyncFlowScenariosRender draws every chart and the HTML report of
+// every valid AsyncFlow scenario, run by the engine for a short horizon:
+// whatever the topology (with or without a load balancer, with or without
+// events), nothing fails and every id shows.
+func TestAsyncFlowScenariosRender(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "shared", "asyncflow", "valid")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skipf("no AsyncFlow scenarios in %s", dir)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := scenario.Decode(data, scenario.FormatYAML)
+			if err != nil {
+				t.Fatalf("decoding: %v", err)
+			}
+			// A short horizon keeps the test fast; the events are scaled
+			// with it, which keeps them valid (ordered, not overlapping).
+			h := min(sc.Settings.TotalSimulationTime, 20)
+			if testing.Short() {
+				h = 5
+			}
+			f := float64(h) / float64(sc.Settings.TotalSimulationTime)
+			sc.Settings.TotalSimulationTime = h
+			for k := range sc.Events {
+				sc.Events[k].Start.TStart *= f
+				sc.Events[k].End.TEnd *= f
+			}
+			r, err := engine.Run(context.Background(), sc, engine.Options{Seed: 1, Series: true})
+			if err != nil {
+				t.Fatalf("engine.Run: %v", err)
+			}
+			for _, c := range Charts(sc, r) {
+				if err := RenderChart(io.Discard, c.Name, SVG, sc, r, ChartOptions{}); err != nil {
+					t.Errorf("chart %s: %v", c.Name, err)
+				}
+			}
+			var b bytes.Buffer
+			if err := WriteHTML(&b, sc, r); err != nil {
+				t.Fatalf("WriteHTML: %v", err)
+			}
+			doc := parseHTML(t, b.Bytes())
+			for _, s := range sc.Topology.Nodes.Servers {
+				if !strings.Contains(doc.text, s.ID) {
+					t.Errorf("the report lacks server %q", s.ID)
+				}
+			}
+			for _, e := range sc.Events {
+				if !strings.Contains(doc.text, e.ID) {
+					t.Errorf("the report lacks event %q", e.ID)
+				}
+			}
+		})
 	}
 }
