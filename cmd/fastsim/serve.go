@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/fastsim/fastsim/internal/api"
@@ -79,6 +80,9 @@ func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.L
 		}
 	}
 	if cfg.RedisURL != "" {
+		// go-redis logs pool errors with the standard logger; the cache
+		// logs outages itself (once each), so these go to debug.
+		redis.SetLogger(redisLogger{logger})
 		svc.cache, err = cache.NewRedis(cache.RedisOptions{
 			URL: cfg.RedisURL, TTL: cfg.CacheTTL, Logger: logger, Observer: svc.metrics.CacheObserver(),
 		})
@@ -192,4 +196,11 @@ func cacheKind(cfg config.Config) string {
 		return "memory"
 	}
 	return "redis"
+}
+
+// redisLogger sends go-redis's internal log lines to slog at debug level.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/testenv"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// waitHTTP polls url until it answers 200.
+func waitHTTP(t *testing.T, url string, within time.Duration, logs *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not ready after %s (last error %v); logs:\n%s", url, within, err, logs.String())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestServe starts `fastsim serve` in process on a free port (on
+// PostgreSQL and Redis when FASTSIM_TEST_* are set, else on SQLite in a
+// temporary directory and the memory cache), waits for /health and
+// /ready, runs a scenario through the API, checks healthcheck, then
+// cancels the context as SIGTERM does and expects a clean exit.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	env := map[string]string{
+		"FASTSIM_ADDR":       addr,
+		"FASTSIM_DATA_DIR":   filepath.Join(t.TempDir(), "data"),
+		"FASTSIM_WORKERS":    "1",
+		"FASTSIM_LOG_FORMAT": "json",
+	}
+	if testenv.DatabaseURL() != "" {
+		env["FASTSIM_DATABASE_URL"] = testenv.PostgresURL(t)
+	}
+	if u := testenv.RedisURL(); u != "" {
+		env["FASTSIM_REDIS_URL"] = u
+	}
+	getenv := func(k string) string { return env[k] }
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+	base := "http://" + addr
+	waitHTTP(t, base+"/health", 30*time.Second, &stderr)
+	waitHTTP(t, base+"/ready", 10*time.Second, &stderr)
+
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "api", "testdata", "small.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"scenario": string(data)})
+	resp, err := http.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := resp.Header.Get("Location")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted || loc == "" {
+		t.Fatalf("POST /api/v1/runs: %d, Location %q", resp.StatusCode, loc)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var run struct{ Status, Error string }
+		_ = json.NewDecoder(resp.Body).Decode(&run)
+		resp.Body.Close()
+		if run.Status == "succeeded" {
+			break
+		}
+		if run.Status == "failed" || run.Status == "cancelled" || time.Now().After(deadline) {
+			t.Fatalf("run %s: %s %s", loc, run.Status, run.Error)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	resp, err = http.Get(base + loc + "/result")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET result: %d", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`fastsim_http_requests_total{method="POST",route="POST /api/v1/runs",status="202"} 1`, "fastsim_simulated_events_total", `fastsim_runs{status="succeeded"} 1`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+
+	// fastsim healthcheck finds the server through FASTSIM_ADDR.
+	hc := runApp(t, context.Background(), func(a *app) { a.getenv = getenv }, "healthcheck")
+	hc.wantCode(t, exitOK)
+
+	stop() // what SIGTERM does through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("serve exit code %d, want 0; stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("serve did not stop within 40s of the signal")
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"fastsim serving"`, `"msg":"shutting down"`, `"msg":"stopped","clean":true`, `"request_id":"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+	if _, err := http.Get(base + "/health"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"ErrFlag", []string{"serve", "--workers", "-2"}, nil, "--workers / FASTSIM_WORKERS: -2 is out of range"},
+		{"ErrEnv", []string{"serve"}, map[string]string{"FASTSIM_RUN_TIMEOUT": "soon"}, "environment variable FASTSIM_RUN_TIMEOUT"},
+		{"ErrDatabaseURL", []string{"serve", "--database-url", "mysql://x"}, nil, "--database-url / FASTSIM_DATABASE_URL"},
+		{"ErrHealthcheckNobody", []string{"healthcheck", "--url", "http://" + freeAddr(t) + "/health", "--timeout", "1s"}, nil, "healthcheck http://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := runApp(t, context.Background(), func(a *app) { a.getenv = func(k string) string { return tt.env[k] } }, tt.args...)
+			c.wantCode(t, exitFailure)
+			contains(t, "stderr", c.stderr, tt.want)
+		})
+	}
+}
+
+func TestHealthURL(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"":               "http://127.0.0.1:8000/health",
+		":9000":          "http://127.0.0.1:9000/health",
+		"0.0.0.0:8080":   "http://127.0.0.1:8080/health",
+		"localhost":      "http://127.0.0.1:8000/health",
+		"127.0.0.1:0":    "http://127.0.0.1:8000/health",
+		"[::1]:7000":     "http://127.0.0.1:7000/health",
+		"fastsim.io:443": "http://127.0.0.1:443/health",
+	} {
+		if got := healthURL(addr); got != want {
+			t.Errorf("healthURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
