@@ -602,7 +602,7 @@ func (d *decoder) floatPtr(n *yaml.Node, path string, dst **float64) {
 }
 
 // maxInt bounds integer fields so that conversions never overflow.
-const maxInt = 1 << 31
+const maxInt = math.MaxInt32
 
 // integer decodes a whole number (2 and 2.0 are accepted, 2.5 is not).
 func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
