@@ -493,3 +493,28 @@ func TestCoreHeldAcrossCPUStepsAndReleasedOnIO(t *testing.T) {
 		}
 	})
 }
+
+func TestGeneratorMayFeedAServerOrTheLoadBalancer(t *testing.T) {
+	t.Parallel()
+	// The spec only requires the generator's edge to target a node: a
+	// request that skips the client on its way in still completes when it
+	// comes back to the client, with the same exact latency bookkeeping.
+	direct := singleServer(constantRate(100), 10, tinyEdges(), srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+	direct.Topology.Edges = []scenario.Edge{
+		link("gen-srv", "gen", "srv", det(tiny)),
+		link("srv-client", "srv", "client", det(tiny)),
+	}
+	viaLB := lbScenario(constantRate(100), 10, scenario.RoundRobin, det(tiny),
+		srv("a", 1, 1024, io(scenario.IOWait, fixed(0.01))), srv("b", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+	viaLB.Topology.Edges = viaLB.Topology.Edges[1:] // drop gen→client
+	viaLB.Topology.Edges[0] = link("gen-lb", "gen", "lb", det(tiny))
+	for name, tc := range map[string]struct {
+		sc   *scenario.Scenario
+		want float64
+	}{"Direct": {direct, 0.01 + 2*tiny}, "ViaLoadBalancer": {viaLB, 0.01 + 3*tiny}} {
+		r := mustRun(t, tc.sc, Options{Seed: 1}, nil)
+		if r.Counts.Completed < 900 || math.Abs(r.Latency.Max-tc.want) > closeTo || math.Abs(r.Latency.Min-tc.want) > closeTo {
+			t.Errorf("%s: %+v, latency %v..%v, want %v", name, r.Counts, r.Latency.Min, r.Latency.Max, tc.want)
+		}
+	}
+}

@@ -56,6 +56,38 @@ func BenchmarkSingleServer(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadBalanced simulates 200 s of a load balancer (least
+// connection) over four 2-core servers with CPU, RAM, database pool and I/O
+// steps at 4,000 requests per second per op: 800,000 requests.
+//
+//	go test -run '^$' -bench LoadBalanced -benchtime 5x ./engine
+func BenchmarkLoadBalanced(b *testing.B) {
+	var servers []scenario.Server
+	for _, id := range []string{"s1", "s2", "s3", "s4"} {
+		s := srv(id, 2, 4096, cpu(random(expo(0.0008))), ram(64), io(scenario.IODB, random(expo(0.005))), io(scenario.IOCache, fixed(0.001)))
+		s.Resources.DBConnectionPool = ptr(16)
+		servers = append(servers, s)
+	}
+	sc := lbScenario(constantRate(4000), 200, scenario.LeastConnection, expo(0.002), servers...)
+	b.ReportAllocs()
+	var reqs, events int64
+	cpu0 := cpuSeconds()
+	for i := 0; b.Loop(); i++ {
+		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs += r.Counts.Generated
+		events += r.Counts.Events
+	}
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(reqs)/s, "requests/s")
+	b.ReportMetric(float64(events)/s, "events/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
+	}
+}
+
 var bigRun = flag.Int64("bigrun", 0, "TestBigRun: number of requests to simulate (e.g. 50000000)")
 
 // TestBigRun simulates -bigrun requests of the benchmark scenario and
