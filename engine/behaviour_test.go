@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
@@ -299,6 +300,10 @@ func TestDropout(t *testing.T) {
 	}
 	if c.Completed != 0 || c.Dropped != d1+d2 || d2 < c.Generated-d1-20 {
 		t.Errorf("counts %+v, drops %d + %d", c, d1, d2)
+	}
+	// No completion at all still encodes (no NaN in the result).
+	if _, err := json.Marshal(r); err != nil {
+		t.Errorf("encode a result without completions: %v", err)
 	}
 }
 

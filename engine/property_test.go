@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -107,6 +108,9 @@ func TestRandomScenariosKeepInvariants(t *testing.T) {
 		res, err := Run(context.Background(), sc, Options{Seed: int64(i), Series: i%4 == 0})
 		if err != nil {
 			t.Fatalf("scenario %d: %v", i, err)
+		}
+		if _, err := json.Marshal(res); err != nil {
+			t.Errorf("scenario %d: encode result: %v", i, err)
 		}
 		c := res.Counts
 		if c.Generated != c.Completed+c.Dropped+c.Failed+c.InFlight || c.InFlight < 0 {
