@@ -100,7 +100,9 @@ func TestServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := json.Marshal(map[string]any{"scenario": string(data)})
+	// A fresh seed, so that a shared Redis cannot answer from an earlier
+	// test run: the simulation must execute.
+	body, _ := json.Marshal(map[string]any{"scenario": string(data), "seed": time.Now().UnixNano()})
 	resp, err := http.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -154,14 +153,6 @@ func readFile(t *testing.T, name string) []byte {
 	return data
 }
 
-// asJSON converts a YAML test scenario to JSON through the API's own
-// canonical form (POST /validate would not return it), using the store-free
-// scenario package.
-func yamlToJSON(t *testing.T, name string) []byte {
-	t.Helper()
-	return canonical(t, readFile(t, name))
-}
-
 func TestHealth(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
@@ -268,5 +259,3 @@ func mustID(t *testing.T, r response) string {
 func runPath(id string, rest ...string) string {
 	return "/api/v1/runs/" + id + strings.Join(rest, "")
 }
-
-func fmtPath(format string, args ...any) string { return fmt.Sprintf(format, args...) }
