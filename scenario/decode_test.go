@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -271,5 +272,32 @@ func TestDecodeJSONEscapes(t *testing.T) {
 	if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Line != 6 ||
 		ve.Errors[0].Path != "topology_graph.nodes.servers[0].server_resources.cpu_cores" {
 		t.Errorf("error = %#v, want one error at cpu_cores on line 6", err)
+	}
+}
+
+// TestDecodeManyErrors checks that a hopeless document lists at most
+// MaxErrors problems and says how many more there are.
+func TestDecodeManyErrors(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("sim_settings:\n")
+	for i := range 150 {
+		fmt.Fprintf(&b, "  key%03d: 1\n", i)
+	}
+	_, err := scenario.Decode([]byte(b.String()), scenario.FormatYAML)
+	var ve *scenario.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("error = %v", err)
+	}
+	if len(ve.Errors) != scenario.MaxErrors+1 {
+		t.Fatalf("got %d entries, want %d", len(ve.Errors), scenario.MaxErrors+1)
+	}
+	// 150 unknown keys + rqs_input and topology_graph missing = 152.
+	last := ve.Errors[scenario.MaxErrors]
+	if last.Path != "" || last.Message != "and 52 more problems not listed; fix the ones above first" {
+		t.Errorf("last entry = %+v", last)
+	}
+	if first := ve.Errors[0]; first.Path != "rqs_input" || first.Message != `is required (missing key "rqs_input")` {
+		t.Errorf("first entry = %+v, want the missing rqs_input", first)
 	}
 }

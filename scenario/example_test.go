@@ -66,3 +66,29 @@ sim_settings: { total_simulation_time: 60 }
 	// topology_graph.nodes.servers[0].endpoints[0].steps[0].step_operation.io_waiting_time: does not match kind cpu_bound_operation; a cpu_bound_operation step takes cpu_time (line 15)
 	// topology_graph.edges[2].dropout: unknown key "dropout" (did you mean "dropout_rate"?); accepted keys: id, source, target, latency, edge_type, dropout_rate (line 19)
 }
+
+// Canonical JSON is what a cache key is computed from: defaults are
+// filled in and keys come in a fixed order, whatever the input looked like.
+func ExampleCanonical() {
+	sc, err := scenario.New().
+		Generator("gen", 10, 6).
+		Client("c").
+		Server(scenario.NewServer("s").Endpoint("EP", scenario.CPU(0.01))).
+		Edge("e1", "gen", "c", scenario.DetRV(0.001), scenario.Dropout(0)).
+		Edge("e2", "c", "s", scenario.DetRV(0.001), scenario.Dropout(0)).
+		Edge("e3", "s", "c", scenario.DetRV(0.001), scenario.Dropout(0)).
+		Horizon(60).
+		Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := scenario.Canonical(sc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(c))
+	// Output:
+	// {"rqs_input":{"id":"gen","avg_active_users":{"mean":10,"distribution":"poisson"},"avg_request_per_minute_per_user":{"mean":6,"distribution":"poisson"},"user_sampling_window":60},"topology_graph":{"nodes":{"client":{"id":"c"},"servers":[{"id":"s","server_resources":{"cpu_cores":1,"ram_mb":1024},"endpoints":[{"endpoint_name":"ep","steps":[{"kind":"cpu_bound_operation","step_operation":{"cpu_time":0.01}}]}]}]},"edges":[{"id":"e1","source":"gen","target":"c","latency":{"mean":0.001,"distribution":"deterministic"},"edge_type":"network_connection","dropout_rate":0},{"id":"e2","source":"c","target":"s","latency":{"mean":0.001,"distribution":"deterministic"},"edge_type":"network_connection","dropout_rate":0},{"id":"e3","source":"s","target":"c","latency":{"mean":0.001,"distribution":"deterministic"},"edge_type":"network_connection","dropout_rate":0}]},"sim_settings":{"total_simulation_time":60,"sample_period_s":0.01,"enabled_sample_metrics":["ready_queue_len","event_loop_io_sleep","ram_in_use","edge_concurrent_connection"],"enabled_event_metrics":["rqs_clock"]}}
+}
