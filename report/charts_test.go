@@ -389,11 +389,13 @@ func TestWritePlots(t *testing.T) {
 	sc.Topology.Nodes.Servers[2].ID = "srv/3" // unsafe in a file name
 	r := syntheticResult(sc, 300, 1)
 	files := map[string]*memFile{}
+	// A low resolution keeps rasterising cheap (the race detector slows
+	// it tenfold); TestRenderChartPNG checks full-size images.
 	names, err := WritePlots(func(name string) (io.WriteCloser, error) {
 		f := &memFile{}
 		files[name] = f
 		return f, nil
-	}, sc, r, ChartOptions{})
+	}, sc, r, ChartOptions{DPI: 12})
 	if err != nil {
 		t.Fatalf("WritePlots: %v", err)
 	}
