@@ -63,7 +63,7 @@ sim_settings: { total_simulation_time: 60 }
 	// Output:
 	// rqs_input.avg_request_per_minute_per_user.distribution: unknown value "gamma"; accepted values: exponential, normal, log_normal, uniform, poisson, deterministic (line 5)
 	// topology_graph.nodes.servers[0].server_resources.cpu_cores: must be a whole number >= 1, got 0 (line 11)
-	// topology_graph.nodes.servers[0].endpoints[0].steps[0].step_operation.io_waiting_time: does not match kind cpu_bound_operation; a cpu_bound_operation step takes cpu_time (line 15)
+	// topology_graph.nodes.servers[0].endpoints[0].steps[0].step_operation.io_waiting_time: does not match kind cpu_bound_operation, which takes cpu_time (line 15)
 	// topology_graph.edges[2].dropout: unknown key "dropout" (did you mean "dropout_rate"?); accepted keys: id, source, target, latency, edge_type, dropout_rate (line 19)
 }
 

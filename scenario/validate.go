@@ -254,7 +254,7 @@ func (v *validator) step(p string, st Step) float64 {
 	switch {
 	case set == 0:
 		if want != "" {
-			v.add(op_, "must have exactly one key; a %s step takes %s", st.Kind, want)
+			v.add(op_, "must have exactly one key; kind %s takes %s", st.Kind, want)
 		} else {
 			v.add(op_, "must have exactly one key: cpu_time, necessary_ram or io_waiting_time")
 		}
@@ -262,7 +262,7 @@ func (v *validator) step(p string, st Step) float64 {
 	case set > 1:
 		msg := "must have exactly one key, got %d"
 		if want != "" {
-			v.add(op_, msg+"; a %s step takes only %s", set, st.Kind, want)
+			v.add(op_, msg+"; kind %s takes only %s", set, st.Kind, want)
 		} else {
 			v.add(op_, msg, set)
 		}
@@ -283,7 +283,7 @@ func (v *validator) step(p string, st Step) float64 {
 		}
 	}
 	if want != "" && got != want {
-		v.add(op_+"."+got, "does not match kind %s; a %s step takes %s", st.Kind, st.Kind, want)
+		v.add(op_+"."+got, "does not match kind %s, which takes %s", st.Kind, want)
 		return 0
 	}
 	if got == "necessary_ram" && op.NecessaryRAM != nil && *op.NecessaryRAM > 0 && !math.IsInf(*op.NecessaryRAM, 0) {

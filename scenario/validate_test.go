@@ -257,13 +257,13 @@ func TestValidateRules(t *testing.T) {
 		{"ErrStepKeyMismatch", func(sc *scenario.Scenario) {
 			op := &sc.Topology.Nodes.Servers[1].Endpoints[0].Steps[0].Operation
 			op.IOWaitingTime, op.CPUTime = op.CPUTime, nil
-		}, []want{{srvB + ".endpoints[0].steps[0].step_operation.io_waiting_time", "does not match kind cpu_bound_operation; a cpu_bound_operation step takes cpu_time"}}},
+		}, []want{{srvB + ".endpoints[0].steps[0].step_operation.io_waiting_time", "does not match kind cpu_bound_operation, which takes cpu_time"}}},
 		{"ErrStepTwoKeys", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers[1].Endpoints[0].Steps[0].Operation.NecessaryRAM = ptr(1.0)
-		}, []want{{srvB + ".endpoints[0].steps[0].step_operation", "must have exactly one key, got 2; a cpu_bound_operation step takes only cpu_time"}}},
+		}, []want{{srvB + ".endpoints[0].steps[0].step_operation", "must have exactly one key, got 2; kind cpu_bound_operation takes only cpu_time"}}},
 		{"ErrStepNoKey", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers[1].Endpoints[0].Steps[1].Operation = scenario.Operation{}
-		}, []want{{srvB + ".endpoints[0].steps[1].step_operation", "must have exactly one key; a io_llm step takes io_waiting_time"}}},
+		}, []want{{srvB + ".endpoints[0].steps[1].step_operation", "must have exactly one key; kind io_llm takes io_waiting_time"}}},
 		{"ErrStepKind", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers[1].Endpoints[0].Steps[0].Kind = "cpu_parse"
 		}, []want{{srvB + ".endpoints[0].steps[0].kind", `unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram`}}},
