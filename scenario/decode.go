@@ -105,16 +105,31 @@ func underAny(path string, errs errorList) bool {
 	return false
 }
 
-// touchesGraph reports whether a decode error concerns the edges, a node
-// id or the generator id.
+// touchesGraph reports whether a decode error concerns a value the graph
+// rules depend on: an edge's id, source or target, a node or its id, the
+// load balancer's coverage, or the generator id. An unknown key never
+// does.
 func touchesGraph(errs errorList) bool {
 	for _, e := range errs {
+		if strings.HasPrefix(e.Message, "unknown key") {
+			continue
+		}
+		switch e.Path {
+		case "", "rqs_input", "rqs_input.id", "topology_graph", "topology_graph.nodes", "topology_graph.edges",
+			"topology_graph.nodes.client", "topology_graph.nodes.client.id", "topology_graph.nodes.servers":
+			return true
+		}
+		if strings.HasPrefix(e.Path, "topology_graph.nodes.load_balancer") {
+			return true
+		}
+		segs := splitPath(e.Path)
+		at := func(i int, key string) bool { return len(segs) > i && segs[i].index < 0 && segs[i].key == key }
+		indexed := func(i int) bool { return len(segs) > i && segs[i].index >= 0 }
 		switch {
-		case e.Path == "", e.Path == "rqs_input", e.Path == "rqs_input.id",
-			e.Path == "topology_graph", e.Path == "topology_graph.nodes",
-			isBelow(e.Path, "topology_graph.edges") || e.Path == "topology_graph.edges",
-			strings.HasPrefix(e.Path, "topology_graph.nodes") && (strings.HasSuffix(e.Path, ".id") || strings.Count(e.Path, ".") <= 2 || strings.HasSuffix(e.Path, "]")),
-			strings.HasPrefix(e.Path, "topology_graph.nodes.load_balancer"):
+		case at(1, "edges") && indexed(2) && len(segs) == 3,
+			at(1, "edges") && indexed(2) && len(segs) == 4 && (at(3, "id") || at(3, "source") || at(3, "target")),
+			at(2, "servers") && indexed(3) && len(segs) == 4,
+			at(2, "servers") && indexed(3) && len(segs) == 5 && at(4, "id"):
 			return true
 		}
 	}
