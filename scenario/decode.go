@@ -382,19 +382,8 @@ func (d *decoder) object(n *yaml.Node, path string, fields []field) {
 		return
 	}
 	seen := make(map[string]bool, len(fields))
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := d.resolve(n.Content[i], path), n.Content[i+1]
-		if k == nil {
-			return
-		}
-		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, path, "keys must be plain strings, got %s", describe(k))
-			continue
-		}
-		if k.ShortTag() == "!!merge" {
-			d.errorf(k, path, "merge keys (<<) are not supported; write the keys out")
-			continue
-		}
+	for _, kv := range d.pairs(n, path, 0) {
+		k, v := kv[0], kv[1]
 		name := k.Value
 		sub := join(path, name)
 		f, ok := findField(fields, name)
@@ -420,6 +409,73 @@ func (d *decoder) object(n *yaml.Node, path string, fields []field) {
 			d.errorf(n, join(path, f.name), "is required (missing key %q)", f.name)
 		}
 	}
+}
+
+// maxMergeDepth bounds merge keys nested in merged mappings.
+const maxMergeDepth = 10
+
+// pairs returns the key/value pairs of a mapping with YAML merge keys
+// (`<<: *anchor` or `<<: [*a, *b]`) expanded: the mapping's own keys
+// come first and win; merged keys are added when not already present,
+// earlier sources winning over later ones. Keys that are not scalars are
+// reported and left out.
+func (d *decoder) pairs(n *yaml.Node, path string, depth int) [][2]*yaml.Node {
+	var own, merged [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := d.resolve(n.Content[i], path), n.Content[i+1]
+		if k == nil {
+			return own
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, path, "keys must be plain strings, got %s", describe(k))
+			continue
+		}
+		if k.ShortTag() != "!!merge" {
+			own = append(own, [2]*yaml.Node{k, v})
+			continue
+		}
+		if depth >= maxMergeDepth {
+			d.errorf(k, path, "merge keys (<<) are nested more than %d deep", maxMergeDepth)
+			continue
+		}
+		src := d.resolve(v, path)
+		if src == nil {
+			return own
+		}
+		var sources []*yaml.Node
+		switch src.Kind {
+		case yaml.MappingNode:
+			sources = []*yaml.Node{src}
+		case yaml.SequenceNode:
+			for _, c := range src.Content {
+				if c = d.resolve(c, path); c == nil {
+					return own
+				}
+				sources = append(sources, c)
+			}
+		}
+		for _, m := range sources {
+			if m.Kind != yaml.MappingNode {
+				d.errorf(m, path, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(m))
+				continue
+			}
+			merged = append(merged, d.pairs(m, path, depth+1)...)
+		}
+		if len(sources) == 0 {
+			d.errorf(src, path, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(src))
+		}
+	}
+	present := make(map[string]bool, len(own))
+	for _, kv := range own {
+		present[kv[0].Value] = true
+	}
+	for _, kv := range merged {
+		if !present[kv[0].Value] {
+			present[kv[0].Value] = true
+			own = append(own, kv)
+		}
+	}
+	return own
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {

@@ -309,3 +309,24 @@ func TestDecodeManyErrors(t *testing.T) {
 		t.Errorf("first entry = %+v, want the missing rqs_input", first)
 	}
 }
+
+// TestDecodeMergeKeys checks YAML merge keys: own keys win, merged ones
+// fill the rest.
+func TestDecodeMergeKeys(t *testing.T) {
+	t.Parallel()
+	sc, err := decodeFile(filepath.Join("testdata", "valid", "anchors_and_merges.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := sc.Topology.Nodes.Servers
+	if servers[1].ID != "srv-2" || !cmp.Equal(servers[0].Endpoints, servers[1].Endpoints) || servers[1].Resources.CPUCores != 2 {
+		t.Errorf("merged server = %+v", servers[1])
+	}
+	edges := sc.Topology.Edges
+	if e := edges[5]; e.ID != "srv2-client" || e.Source != "srv-2" || e.DropoutRate != 0.001 || e.Latency != scenario.ExpRV(0.002) {
+		t.Errorf("merged edge = %+v", e)
+	}
+	if e := edges[2]; e.ID != "lb-1" || e.DropoutRate != 0 || e.Latency.Mean != 0.002 {
+		t.Errorf("edge merged from a list = %+v", e)
+	}
+}
