@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 	"github.com/fastsim/fastsim/version"
@@ -377,4 +379,86 @@ func TestValidateAsyncFlow(t *testing.T) {
 			contains(t, "stdout", c.stdout, f+": invalid scenario, ")
 		}
 	})
+}
+
+func TestRunPlotsAndReport(t *testing.T) {
+	t.Parallel()
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		plots := filepath.Join(dir, "charts")
+		html := filepath.Join(dir, "report.html")
+		jsonPath := filepath.Join(dir, "out.json")
+		c := runCLI(t, "run", small, "--quiet", "--plots", plots, "--report", html, "--json", jsonPath)
+		c.wantCode(t, 0)
+		sc := readSmall(t)
+		r := direct(t, fastsim.WithSeries())
+		var want []string
+		for _, ch := range report.Charts(sc, r) {
+			want = append(want, ch.Name+".png", ch.Name+".svg")
+		}
+		entries, err := os.ReadDir(plots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name())
+		}
+		slices.Sort(want)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("chart files (-want +got):\n%s", diff)
+		}
+		page, err := os.ReadFile(html)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.WriteHTML(&buf, sc, r); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(page, buf.Bytes()) {
+			t.Errorf("report.html differs from report.WriteHTML of the same run")
+		}
+		// The series were recorded for the charts only: the JSON is the
+		// plain result, byte for byte.
+		data, err := os.ReadFile(jsonPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(indented(t, direct(t)), string(data)); diff != "" {
+			t.Errorf("JSON with --plots (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("ErrPlotsDirIsFile", func(t *testing.T) {
+		t.Parallel()
+		file := filepath.Join(t.TempDir(), "file")
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := runCLI(t, "run", small, "--quiet", "--plots", file)
+		c.wantCode(t, 1)
+		contains(t, "stderr", c.stderr, "--plots: creating "+file)
+	})
+	t.Run("ErrReportUnwritable", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "no", "dir", "r.html")
+		c := runCLI(t, "run", small, "--quiet", "--report", path)
+		c.wantCode(t, 1)
+		contains(t, "stderr", c.stderr, "--report: writing "+path)
+	})
+}
+
+// readSmall decodes the small test scenario.
+func readSmall(t *testing.T) *scenario.Scenario {
+	t.Helper()
+	data, err := os.ReadFile(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Decode(data, scenario.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -26,6 +28,8 @@ type runFlags struct {
 	series       bool
 	quiet        bool
 	replications int
+	plotsDir     string
+	reportPath   string
 }
 
 // progressMinRequests is the expected number of simulated requests above
@@ -42,11 +46,13 @@ func newRunCmd(a *app) *cobra.Command {
 		Long: "run simulates the scenario in FILE (YAML or JSON) and prints a report: latency,\n" +
 			"throughput, request counts, per-server and per-edge figures. --json writes the\n" +
 			"machine-readable result; --replications runs independent replications in parallel\n" +
-			"and adds a table of means with 95 % confidence intervals.\n\n" +
+			"and adds a table of means with 95 % confidence intervals. --plots writes every chart\n" +
+			"as PNG and SVG; --report writes one self-contained HTML report.\n\n" +
 			"Exit codes: 0 success, 2 invalid scenario, 1 anything else.",
 		Example: "  fastsim run examples/single_server.yml\n" +
 			"  fastsim run scenario.yml --seed 7 --json result.json --quiet\n" +
-			"  fastsim run scenario.yml --replications 10 --json - | jq .latency",
+			"  fastsim run scenario.yml --replications 10 --json - | jq .latency\n" +
+			"  fastsim run scenario.yml --plots charts/ --report report.html",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runScenario(cmd.Context(), args[0], f)
@@ -58,6 +64,8 @@ func newRunCmd(a *app) *cobra.Command {
 	fl.BoolVar(&f.series, "series", false, "include the full sampled series in the JSON result")
 	fl.BoolVar(&f.quiet, "quiet", false, "do not print the text report")
 	fl.IntVar(&f.replications, "replications", 1, "run `N` replications with seeds derived from --seed, in parallel, and merge them")
+	fl.StringVar(&f.plotsDir, "plots", "", "write every chart as PNG and SVG into `DIR` (created if missing)")
+	fl.StringVar(&f.reportPath, "report", "", "write a self-contained HTML report to `PATH`")
 	return cmd
 }
 
@@ -86,7 +94,8 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
 	}
 	opts := []fastsim.Option{fastsim.WithSeed(f.seed)}
-	if f.series {
+	// Charts draw the sampled series, so asking for them records the series.
+	if f.series || f.plotsDir != "" || f.reportPath != "" {
 		opts = append(opts, fastsim.WithSeries())
 	}
 	bar := a.newProgress(sc, f.replications)
@@ -118,9 +127,17 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 		return fmt.Errorf("simulating %s: %w", path, err)
 	}
 	if f.jsonPath != "" {
-		if err := a.writeJSON(f.jsonPath, out); err != nil {
+		jsonOut := out
+		if !f.series && r.Series != nil {
+			// The series were recorded for the charts only.
+			jsonOut = withoutSeries(out, r)
+		}
+		if err := a.writeJSON(f.jsonPath, jsonOut); err != nil {
 			return err
 		}
+	}
+	if err := writeCharts(sc, r, f); err != nil {
+		return err
 	}
 	if f.quiet || f.jsonPath == "-" {
 		return nil
@@ -130,6 +147,44 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 	}
 	if sum != nil {
 		return report.WriteReplications(a.stdout, *sum)
+	}
+	return nil
+}
+
+// withoutSeries returns out with the result's sampled series left out,
+// without changing r.
+func withoutSeries(out any, r *result.Result) any {
+	c := *r
+	c.Series = nil
+	if rr, ok := out.(replicatedResult); ok {
+		rr.Result = &c
+		return rr
+	}
+	return &c
+}
+
+// writeCharts writes the charts into f.plotsDir and the HTML report to
+// f.reportPath, when asked.
+func writeCharts(sc *scenario.Scenario, r *result.Result, f runFlags) error {
+	if f.plotsDir != "" {
+		if err := os.MkdirAll(f.plotsDir, 0o755); err != nil {
+			return fmt.Errorf("--plots: creating %s: %w", f.plotsDir, err)
+		}
+		open := func(name string) (io.WriteCloser, error) {
+			return os.Create(filepath.Join(f.plotsDir, name))
+		}
+		if _, err := report.WritePlots(open, sc, r, report.ChartOptions{}); err != nil {
+			return fmt.Errorf("--plots: writing charts into %s: %w", f.plotsDir, err)
+		}
+	}
+	if f.reportPath != "" {
+		var buf bytes.Buffer
+		if err := report.WriteHTML(&buf, sc, r); err != nil {
+			return fmt.Errorf("--report: rendering the HTML report: %w", err)
+		}
+		if err := os.WriteFile(f.reportPath, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("--report: writing %s: %w", f.reportPath, err)
+		}
 	}
 	return nil
 }
