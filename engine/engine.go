@@ -155,13 +155,29 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	if progress == nil {
 		nextProgress = m.horizon * 2
 	}
-	for m.q.len() > 0 {
-		t := m.q.top().t
+	for {
+		// The generator's single pending arrival waits in its own slot
+		// rather than in the heap; it is ordered with the heap's top by
+		// the same (time, key) rule, so the order of events is the same
+		// as with one queue, at one heap operation less per request.
+		var ev event
+		switch {
+		case m.gen.pending && (m.q.len() == 0 || m.gen.next.before(m.q.top())):
+			ev = m.gen.next
+		case m.q.len() > 0:
+			ev = *m.q.top()
+		default:
+			ev.t = m.horizon
+		}
+		t := ev.t
 		if t >= m.horizon {
 			break
 		}
-		ev := *m.q.top()
-		m.topDone = true
+		if ev.kind == evArrival {
+			m.gen.pending = false
+		} else {
+			m.topDone = true
+		}
 		if t > m.samp.nextT {
 			m.sampleUpTo(t)
 		}

@@ -13,6 +13,9 @@ type generator struct {
 	rate     float64 // aggregate rate in the current window
 	rngUsers *rand.Rand
 	rngGaps  *rand.Rand
+
+	next    event // the pending arrival, kept out of the heap
+	pending bool  // next is scheduled
 }
 
 // scheduleNext schedules the first arrival after time t. Inside a window the
@@ -28,7 +31,9 @@ func (m *sim) scheduleNext(t float64) {
 			next := t + g.rngGaps.ExpFloat64()/g.rate
 			if next < g.winEnd {
 				if next < m.horizon {
-					m.schedule(next, prioNormal, evArrival, 0)
+					g.next = event{t: next, key: prioNormal<<62 | m.seq, kind: evArrival}
+					g.pending = true
+					m.seq++
 				}
 				return
 			}
