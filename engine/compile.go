@@ -65,12 +65,63 @@ func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
 	if err := m.compileEvents(sc); err != nil {
 		return nil, err
 	}
+	m.assignLanes()
 	m.sketch = result.NewSketch()
 	m.throughput = make([]float64, st.TotalSimulationTime)
 	m.reqs = make([]request, 0, 1024)
 	m.free = make([]int32, 0, 1024)
 	m.scheduleNext(0)
 	return m, nil
+}
+
+// assignLanes gives each distinct constant delay (a segment whose steps are
+// all deterministic, a deterministic edge latency) a FIFO lane, up to
+// maxLanes; the rest use the heap.
+func (m *sim) assignLanes() {
+	ids := make(map[float64]int8)
+	laneOf := func(d float64) int8 {
+		if id, ok := ids[d]; ok {
+			return id
+		}
+		if len(m.lanes) == maxLanes {
+			return -1
+		}
+		id := int8(len(m.lanes))
+		ids[d] = id
+		m.lanes = append(m.lanes, lane{d: d})
+		return id
+	}
+	for i := range m.segs {
+		sg := &m.segs[i]
+		sg.lane = -1
+		d, constant := 0.0, true
+		for j := sg.lo; j < sg.hi; j++ {
+			constant = constant && m.steps[j].kind == rvDeterministic
+			d += m.steps[j].mean // the sum segTime computes, in the same order
+		}
+		if constant {
+			sg.lane = laneOf(d)
+		}
+	}
+	for i := range m.edges {
+		ed := &m.edges[i]
+		ed.lane = -1
+		if ed.latency.kind == rvDeterministic {
+			ed.lane = laneOf(ed.latency.mean)
+		}
+	}
+}
+
+// dropLanes sends every event through the heap; tests use it to check that
+// lanes do not change the order of events.
+func (m *sim) dropLanes() {
+	m.lanes = nil
+	for i := range m.segs {
+		m.segs[i].lane = -1
+	}
+	for i := range m.edges {
+		m.edges[i].lane = -1
+	}
 }
 
 // compileNodes indexes the node ids.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -141,6 +142,27 @@ func TestDeterminism(t *testing.T) {
 		c := encode(t, mustRun(t, tc.sc, Options{Seed: tc.seed + 1, Series: true}, nil))
 		if bytes.Equal(a, c) {
 			t.Errorf("%s: seeds %d and %d give the same result", tc.name, tc.seed, tc.seed+1)
+		}
+	}
+}
+
+// TestLanesKeepTheOrderOfEvents checks that scheduling constant delays in
+// FIFO lanes instead of the heap gives byte-identical results.
+func TestLanesKeepTheOrderOfEvents(t *testing.T) {
+	t.Parallel()
+	var cases []*scenario.Scenario
+	for _, tc := range goldenCases() {
+		cases = append(cases, tc.sc)
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 20 {
+		cases = append(cases, randomScenario(r))
+	}
+	for i, sc := range cases {
+		a := encode(t, mustRun(t, sc, Options{Seed: int64(i), Series: true}, nil))
+		b := encode(t, mustRun(t, sc, Options{Seed: int64(i), Series: true}, &hooks{noLanes: true}))
+		if !bytes.Equal(a, b) {
+			t.Errorf("scenario %d: lanes change the result:\n%s", i, cmp.Diff(string(b), string(a)))
 		}
 	}
 }

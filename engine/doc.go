@@ -11,7 +11,12 @@
 // map and no string. The future is a 4-ary min-heap of plain event values
 // ordered by (time, priority, sequence number): simultaneous events are
 // processed in a fixed order, and at equal times the end of an injected
-// event is applied before a start (spec §6). Requests live in a slab with a
+// event is applied before a start (spec §6). Two shortcuts keep the heap
+// small without changing that order: the generator's single pending arrival
+// waits in its own slot, and events scheduled with a constant delay (fixed
+// step times, deterministic edges) wait in FIFO lanes, one per distinct
+// delay, which are sorted by construction; the loop takes the earliest of
+// the slot, the heap's top and the lanes' heads. Requests live in a slab with a
 // free list; every server keeps FIFO ring buffers for its ready queue, its
 // RAM wait queue and its database-pool wait queue. There is no goroutine per
 // request or actor and, once the slab, the heap and the rings have reached

@@ -17,6 +17,7 @@ type edge struct {
 	targetKind nodeKind
 	target     int32 // server index when targetKind is nodeServer
 	latency    rv
+	lane       int8 // lane of its deterministic latency, or -1
 	dropout    float64
 	rngLatency *rand.Rand
 	rngDropout *rand.Rand
@@ -38,10 +39,14 @@ func (m *sim) send(r int32, e int32) {
 		m.freeRequest(r)
 		return
 	}
-	d := ed.latency.sample(ed.rngLatency) + ed.spike
 	ed.inFlight++
 	m.reqs[r].edge = e
-	m.schedule(m.now+d, prioNormal, evEdgeArrive, r)
+	if ed.spike != 0 || ed.lane < 0 {
+		d := ed.latency.sample(ed.rngLatency) + ed.spike
+		m.schedule(m.now+d, prioNormal, evEdgeArrive, r)
+		return
+	}
+	m.after(ed.lane, ed.latency.mean, evEdgeArrive, r)
 }
 
 // edgeArrive delivers request r to the target of the edge it travelled on.

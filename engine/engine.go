@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -49,6 +50,7 @@ type hooks struct {
 	route    func(t float64, srv int32) // a request started on a server
 	lbPick   func(t float64, srv int32) // the load balancer chose a server
 	complete func(born, t float64)      // a request came back to the client
+	noLanes  bool                       // schedule everything in the heap
 }
 
 // run is Run with test hooks.
@@ -64,6 +66,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 		return nil, fmt.Errorf("engine: compile scenario: %w", err)
 	}
 	m.hooks = hk
+	if hk != nil && hk.noLanes {
+		m.dropLanes()
+	}
 	if err := m.loop(ctx, opts.Progress); err != nil {
 		return nil, err
 	}
@@ -87,6 +92,7 @@ type sim struct {
 	now     float64
 	horizon float64
 	q       eventQueue
+	lanes   []lane // FIFO lanes of constant delays
 	seq     uint64
 	topDone bool // the top of q has been processed but not yet removed
 
@@ -129,6 +135,17 @@ func (m *sim) schedule(t float64, prio uint64, kind evKind, a int32) {
 	m.q.push(e)
 }
 
+// after schedules an event d seconds from now, in the given lane when
+// lane >= 0 (d must then be the lane's delay), in the heap otherwise.
+func (m *sim) after(lane int8, d float64, kind evKind, a int32) {
+	if lane < 0 {
+		m.schedule(m.now+d, prioNormal, kind, a)
+		return
+	}
+	m.lanes[lane].push(event{t: m.now + d, key: prioNormal<<62 | m.seq, a: a, kind: kind})
+	m.seq++
+}
+
 // newRequest takes a request from the free list or grows the slab.
 func (m *sim) newRequest() int32 {
 	var r int32
@@ -148,6 +165,13 @@ func (m *sim) freeRequest(r int32) {
 	m.free = append(m.free, r)
 }
 
+// Sources of the next event in the loop; lanes are numbered from 0.
+const (
+	srcNone = -3
+	srcGen  = -2
+	srcHeap = -1
+)
+
 // loop processes events in order until the horizon.
 func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	step := m.horizon / 100
@@ -155,28 +179,37 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	if progress == nil {
 		nextProgress = m.horizon * 2
 	}
+	none := event{t: math.Inf(1), key: math.MaxUint64} // later than every event
 	for {
-		// The generator's single pending arrival waits in its own slot
-		// rather than in the heap; it is ordered with the heap's top by
-		// the same (time, key) rule, so the order of events is the same
-		// as with one queue, at one heap operation less per request.
-		var ev event
-		switch {
-		case m.gen.pending && (m.q.len() == 0 || m.gen.next.before(m.q.top())):
-			ev = m.gen.next
-		case m.q.len() > 0:
-			ev = *m.q.top()
-		default:
-			ev.t = m.horizon
+		// The next event is the earliest, by the same (time, key) rule,
+		// of the generator's single pending arrival (kept in its own
+		// slot), the top of the heap and the heads of the lanes: the order
+		// of events is the same as with one queue, at fewer heap
+		// operations.
+		next, src := &none, srcNone
+		if m.gen.pending {
+			next, src = &m.gen.next, srcGen
 		}
+		if m.q.len() > 0 && m.q.top().before(next) {
+			next, src = m.q.top(), srcHeap
+		}
+		for i := range m.lanes {
+			if l := &m.lanes[i]; l.n > 0 && l.first().before(next) {
+				next, src = l.first(), i
+			}
+		}
+		ev := *next
 		t := ev.t
 		if t >= m.horizon {
 			break
 		}
-		if ev.kind == evArrival {
+		switch src {
+		case srcGen:
 			m.gen.pending = false
-		} else {
+		case srcHeap:
 			m.topDone = true
+		default:
+			m.lanes[src].drop()
 		}
 		if t > m.samp.nextT {
 			m.sampleUpTo(t)

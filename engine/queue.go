@@ -149,3 +149,42 @@ func (r *ring) grow() {
 	}
 	r.buf, r.head = nb, 0
 }
+
+// maxLanes bounds the number of FIFO lanes, so that choosing the next event
+// stays a short scan.
+const maxLanes = 8
+
+// lane is a FIFO of events scheduled with one constant delay d. Since the
+// clock never goes back, now + d never decreases and sequence numbers grow,
+// so a lane is sorted by (time, key) by construction: its head is its next
+// event, and it needs no heap. Deterministic step times and edge latencies
+// (every fixed step time of an AsyncFlow scenario) go to lanes, which keeps
+// the heap small.
+type lane struct {
+	d    float64
+	buf  []event
+	head int
+	n    int
+}
+
+// push appends e at the tail.
+func (l *lane) push(e event) {
+	if l.n == len(l.buf) {
+		nb := make([]event, max(16, 2*len(l.buf)))
+		for i := 0; i < l.n; i++ {
+			nb[i] = l.buf[(l.head+i)&(len(l.buf)-1)]
+		}
+		l.buf, l.head = nb, 0
+	}
+	l.buf[(l.head+l.n)&(len(l.buf)-1)] = e
+	l.n++
+}
+
+// first returns the head; the lane must not be empty.
+func (l *lane) first() *event { return &l.buf[l.head] }
+
+// drop removes the head; the lane must not be empty.
+func (l *lane) drop() {
+	l.head = (l.head + 1) & (len(l.buf) - 1)
+	l.n--
+}

@@ -16,6 +16,7 @@ const (
 // steps' samples m.steps[lo:hi].
 type segment struct {
 	class  uint8
+	lane   int8 // lane of its constant duration, or -1
 	lo, hi int32
 }
 
@@ -120,12 +121,12 @@ func (m *sim) advance(r int32) {
 	switch sg.class {
 	case segCPU:
 		if req.core {
-			m.schedule(m.now+m.segTime(sv, sg), prioNormal, evCPUDone, r)
+			m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
 		} else if sv.freeCores > 0 {
 			sv.integrateBusy(m.now)
 			sv.freeCores--
 			req.core = true
-			m.schedule(m.now+m.segTime(sv, sg), prioNormal, evCPUDone, r)
+			m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
 		} else {
 			sv.ready.push(r)
 		}
@@ -135,7 +136,7 @@ func (m *sim) advance(r int32) {
 			m.releaseCore(sv)
 		}
 		sv.ioSleep++
-		m.schedule(m.now+m.segTime(sv, sg), prioNormal, evIODone, r)
+		m.after(sg.lane, m.segTime(sv, sg), evIODone, r)
 	case segDB:
 		if req.core {
 			req.core = false
@@ -145,7 +146,7 @@ func (m *sim) advance(r int32) {
 		if sv.poolFree > 0 {
 			sv.poolFree--
 			req.db = true
-			m.schedule(m.now+m.segTime(sv, sg), prioNormal, evIODone, r)
+			m.after(sg.lane, m.segTime(sv, sg), evIODone, r)
 		} else {
 			sv.dbWait.push(r)
 		}
@@ -171,7 +172,8 @@ func (m *sim) releaseCore(sv *server) {
 		r := sv.ready.pop()
 		req := &m.reqs[r]
 		req.core = true
-		m.schedule(m.now+m.segTime(sv, &m.segs[req.seg]), prioNormal, evCPUDone, r)
+		sg := &m.segs[req.seg]
+		m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
 		return
 	}
 	sv.integrateBusy(m.now)
@@ -195,7 +197,8 @@ func (m *sim) ioDone(r int32) {
 		if sv.dbWait.len() > 0 {
 			w := sv.dbWait.pop()
 			m.reqs[w].db = true
-			m.schedule(m.now+m.segTime(sv, &m.segs[m.reqs[w].seg]), prioNormal, evIODone, w)
+			sg := &m.segs[m.reqs[w].seg]
+			m.after(sg.lane, m.segTime(sv, sg), evIODone, w)
 		} else {
 			sv.poolFree++
 		}
