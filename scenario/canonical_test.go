@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -192,5 +193,24 @@ func TestQuantityJSON(t *testing.T) {
 	var q scenario.Quantity
 	if err := json.Unmarshal([]byte(`"fast"`), &q); err == nil {
 		t.Errorf("Unmarshal of a string succeeded")
+	}
+}
+
+// TestYAMLMarshalRoundTrip checks that a scenario marshalled with
+// go.yaml.in/yaml/v3 (through the struct tags and Quantity.MarshalYAML)
+// decodes back to itself.
+func TestYAMLMarshalRoundTrip(t *testing.T) {
+	t.Parallel()
+	sc := loadFull(t)
+	out, err := yaml.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := scenario.Decode(out, scenario.FormatYAML)
+	if err != nil {
+		t.Fatalf("marshalled YAML does not decode: %v\n%s", err, out)
+	}
+	if diff := cmp.Diff(sc, back); diff != "" {
+		t.Errorf("YAML round trip (-want +got):\n%s", diff)
 	}
 }
