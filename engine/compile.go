@@ -13,6 +13,9 @@ const (
 	// maxHorizon bounds the horizon: the throughput series holds one
 	// float64 per simulated second (80 MB at the limit).
 	maxHorizon = 1e7
+	// minSamplePeriod bounds the number of samples to 10^13, which keeps
+	// sample indices exact in an int64 and a float64.
+	minSamplePeriod = 1e-6
 	// maxRate bounds the workload's peak arrival rate in requests per
 	// second: beyond it a run could not end in reasonable time or memory,
 	// and gaps would fall below the resolution of the clock.
@@ -39,8 +42,8 @@ func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
 			st.TotalSimulationTime, int(maxHorizon))
 	}
 	m.horizon = float64(st.TotalSimulationTime)
-	if p := st.SamplePeriodS; !(p > 0) || math.IsInf(p, 0) {
-		return nil, fmt.Errorf("sim_settings.sample_period_s: %v is not a positive number; use 0.001..0.1", p)
+	if p := st.SamplePeriodS; !(p >= minSamplePeriod) || math.IsInf(p, 0) {
+		return nil, fmt.Errorf("sim_settings.sample_period_s: %v is not a number >= %g; use 0.001..0.1", p, minSamplePeriod)
 	}
 
 	nodes, err := m.compileNodes(sc)

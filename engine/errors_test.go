@@ -51,6 +51,7 @@ func TestRunRejectsInconsistentScenarios(t *testing.T) {
 		}, "server_covered[0]"},
 		{"ErrHorizon", func(sc *scenario.Scenario) { sc.Settings.TotalSimulationTime = 0 }, "total_simulation_time"},
 		{"ErrSamplePeriod", func(sc *scenario.Scenario) { sc.Settings.SamplePeriodS = 0 }, "sample_period_s"},
+		{"ErrTinySamplePeriod", func(sc *scenario.Scenario) { sc.Settings.SamplePeriodS = 1e-300 }, "sample_period_s"},
 		{"ErrUnknownMetric", func(sc *scenario.Scenario) { sc.Settings.EnabledSampleMetrics = []scenario.SampleMetric{"cpu_temp"} }, "enabled_sample_metrics[0]"},
 		{"ErrWindow", func(sc *scenario.Scenario) { sc.Workload.UserSamplingWindow = 0 }, "user_sampling_window"},
 		{"ErrEventTarget", func(sc *scenario.Scenario) {
