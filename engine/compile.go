@@ -323,8 +323,11 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, path string, sv *server) err
 			return fmt.Errorf("%s.kind: unknown step kind %q; use one of %v", stPath, st.Kind, scenario.StepKinds)
 		}
 		if q == nil {
-			return fmt.Errorf("%s.step_operation: a %s step needs %s", stPath, st.Kind,
-				map[uint8]string{segCPU: "cpu_time", segIO: "io_waiting_time", segDB: "io_waiting_time"}[class])
+			key := "io_waiting_time"
+			if class == segCPU {
+				key = "cpu_time"
+			}
+			return fmt.Errorf("%s.step_operation: a %s step needs %s", stPath, st.Kind, key)
 		}
 		var v rv
 		if q.RV != nil {
