@@ -172,6 +172,27 @@ const (
 	srcHeap = -1
 )
 
+// next returns the next event, or none, and where it waits: the earliest,
+// by the same (time, key) rule, of the generator's single pending arrival
+// (kept in its own slot), the top of the heap and the heads of the lanes.
+// The order of events is the same as with one queue, at fewer heap
+// operations.
+func (m *sim) next(none *event) (event, int) {
+	next, src := none, srcNone
+	if m.gen.pending {
+		next, src = &m.gen.next, srcGen
+	}
+	if m.q.len() > 0 && m.q.top().before(next) {
+		next, src = m.q.top(), srcHeap
+	}
+	for i := range m.lanes {
+		if l := &m.lanes[i]; l.n > 0 && l.first().before(next) {
+			next, src = l.first(), i
+		}
+	}
+	return *next, src
+}
+
 // loop processes events in order until the horizon.
 func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	step := m.horizon / 100
@@ -181,24 +202,7 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	}
 	none := event{t: math.Inf(1), key: math.MaxUint64} // later than every event
 	for {
-		// The next event is the earliest, by the same (time, key) rule,
-		// of the generator's single pending arrival (kept in its own
-		// slot), the top of the heap and the heads of the lanes: the order
-		// of events is the same as with one queue, at fewer heap
-		// operations.
-		next, src := &none, srcNone
-		if m.gen.pending {
-			next, src = &m.gen.next, srcGen
-		}
-		if m.q.len() > 0 && m.q.top().before(next) {
-			next, src = m.q.top(), srcHeap
-		}
-		for i := range m.lanes {
-			if l := &m.lanes[i]; l.n > 0 && l.first().before(next) {
-				next, src = l.first(), i
-			}
-		}
-		ev := *next
+		ev, src := m.next(&none)
 		t := ev.t
 		if t >= m.horizon {
 			break
