@@ -9,12 +9,18 @@ import (
 
 // Ranges of spec §3, §5 and §7.
 const (
-	MinUserSamplingWindow  = 1
-	MaxUserSamplingWindow  = 120
-	MinRAMMB               = 256
+	// MinUserSamplingWindow is the shortest user_sampling_window, in seconds.
+	MinUserSamplingWindow = 1
+	// MaxUserSamplingWindow is the longest user_sampling_window, in seconds.
+	MaxUserSamplingWindow = 120
+	// MinRAMMB is the smallest ram_mb of a server.
+	MinRAMMB = 256
+	// MinTotalSimulationTime is the shortest horizon, in seconds.
 	MinTotalSimulationTime = 5
-	MinSamplePeriodS       = 0.001
-	MaxSamplePeriodS       = 0.1
+	// MinSamplePeriodS is the shortest sample_period_s, in seconds.
+	MinSamplePeriodS = 0.001
+	// MaxSamplePeriodS is the longest sample_period_s, in seconds.
+	MaxSamplePeriodS = 0.1
 	// probabilityTolerance is how far endpoint probabilities may sum from 1.
 	probabilityTolerance = 1e-6
 )
@@ -192,6 +198,12 @@ func (v *validator) server(i int, s Server) {
 	if r.DBConnectionPool != nil && *r.DBConnectionPool < 1 {
 		v.add(rp+".db_connection_pool", "must be a whole number >= 1 when set, got %d (remove the key for no pool)", *r.DBConnectionPool)
 	}
+	v.endpoints(p, s)
+}
+
+// endpoints checks a server's endpoints: names, probabilities and the
+// RAM each one needs against the server's.
+func (v *validator) endpoints(p string, s Server) {
 	if len(s.Endpoints) == 0 {
 		v.add(p+".endpoints", "must list at least one endpoint")
 	}
@@ -199,12 +211,13 @@ func (v *validator) server(i int, s Server) {
 	withProb, sum := 0, 0.0
 	for j, e := range s.Endpoints {
 		ep := fmt.Sprintf("%s.endpoints[%d]", p, j)
+		lower := strings.ToLower(e.Name)
 		if e.Name == "" {
 			v.add(ep+".endpoint_name", "must not be empty")
-		} else if first, dup := names[strings.ToLower(e.Name)]; dup {
+		} else if first, dup := names[lower]; dup {
 			v.add(ep+".endpoint_name", "duplicate endpoint name %q (also endpoints[%d]); names are unique per server, compared lower-cased", e.Name, first)
 		} else {
-			names[strings.ToLower(e.Name)] = j
+			names[lower] = j
 		}
 		if e.Probability != nil {
 			withProb++
@@ -220,14 +233,14 @@ func (v *validator) server(i int, s Server) {
 		for k, st := range e.Steps {
 			ram += v.step(fmt.Sprintf("%s.steps[%d]", ep, k), st)
 		}
-		if ram > float64(r.RAMMB) && r.RAMMB >= MinRAMMB {
-			v.add(ep, "endpoint %q of server %q needs %v MB of RAM (the sum of its ram steps) but the server has ram_mb %d, so it could never run; raise ram_mb or lower necessary_ram", e.Name, s.ID, ram, r.RAMMB)
+		if ram > float64(s.Resources.RAMMB) && s.Resources.RAMMB >= MinRAMMB {
+			v.add(ep, "endpoint %q of server %q needs %v MB of RAM (the sum of its ram steps) but the server has ram_mb %d, so it could never run; raise ram_mb or lower necessary_ram", e.Name, s.ID, ram, s.Resources.RAMMB)
 		}
 	}
 	switch {
 	case withProb > 0 && withProb < len(s.Endpoints):
 		v.add(p+".endpoints", "probability is set on %d of %d endpoints; set it on all of them (summing to 1) or on none (uniform choice)", withProb, len(s.Endpoints))
-	case withProb > 0 && math.Abs(sum-1) > probabilityTolerance && !math.IsNaN(sum):
+	case withProb > 0 && math.Abs(sum-1) > probabilityTolerance:
 		v.add(p+".endpoints", "endpoint probabilities sum to %v; they must sum to 1", sum)
 	}
 }
@@ -235,7 +248,7 @@ func (v *validator) server(i int, s Server) {
 // step validates one step and returns the RAM it reserves.
 func (v *validator) step(p string, st Step) float64 {
 	op := st.Operation
-	op_ := p + ".step_operation"
+	opPath := p + ".step_operation"
 	set := 0
 	if op.CPUTime != nil {
 		set++
@@ -254,17 +267,17 @@ func (v *validator) step(p string, st Step) float64 {
 	switch {
 	case set == 0:
 		if want != "" {
-			v.add(op_, "must have exactly one key; kind %s takes %s", st.Kind, want)
+			v.add(opPath, "must have exactly one key; kind %s takes %s", st.Kind, want)
 		} else {
-			v.add(op_, "must have exactly one key: cpu_time, necessary_ram or io_waiting_time")
+			v.add(opPath, "must have exactly one key: cpu_time, necessary_ram or io_waiting_time")
 		}
 		return 0
 	case set > 1:
 		msg := "must have exactly one key, got %d"
 		if want != "" {
-			v.add(op_, msg+"; kind %s takes only %s", set, st.Kind, want)
+			v.add(opPath, msg+"; kind %s takes only %s", set, st.Kind, want)
 		} else {
-			v.add(op_, msg, set)
+			v.add(opPath, msg, set)
 		}
 		return 0
 	}
@@ -272,18 +285,18 @@ func (v *validator) step(p string, st Step) float64 {
 	switch {
 	case op.CPUTime != nil:
 		got = "cpu_time"
-		v.quantity(op_+".cpu_time", *op.CPUTime)
+		v.quantity(opPath+".cpu_time", *op.CPUTime)
 	case op.IOWaitingTime != nil:
 		got = "io_waiting_time"
-		v.quantity(op_+".io_waiting_time", *op.IOWaitingTime)
+		v.quantity(opPath+".io_waiting_time", *op.IOWaitingTime)
 	case op.NecessaryRAM != nil:
 		got = "necessary_ram"
-		if v.finite(op_+".necessary_ram", *op.NecessaryRAM) && *op.NecessaryRAM <= 0 {
-			v.add(op_+".necessary_ram", "must be a positive number of MB, got %v", *op.NecessaryRAM)
+		if v.finite(opPath+".necessary_ram", *op.NecessaryRAM) && *op.NecessaryRAM <= 0 {
+			v.add(opPath+".necessary_ram", "must be a positive number of MB, got %v", *op.NecessaryRAM)
 		}
 	}
 	if want != "" && got != want {
-		v.add(op_+"."+got, "does not match kind %s, which takes %s", st.Kind, want)
+		v.add(opPath+"."+got, "does not match kind %s, which takes %s", st.Kind, want)
 		return 0
 	}
 	if got == "necessary_ram" && op.NecessaryRAM != nil && *op.NecessaryRAM > 0 && !math.IsInf(*op.NecessaryRAM, 0) {
@@ -356,25 +369,33 @@ type window struct {
 	event      int
 }
 
+// idSet is a set of ids plus their declaration order, for messages.
+type idSet struct {
+	has   map[string]bool
+	order []string
+}
+
+func newIDSet(ids []string) idSet {
+	s := idSet{has: map[string]bool{}}
+	for _, id := range ids {
+		if id != "" && !s.has[id] {
+			s.has[id] = true
+			s.order = append(s.order, id)
+		}
+	}
+	return s
+}
+
+func (s idSet) list() string { return strings.Join(s.order, ", ") }
+
 func (v *validator) events() {
 	sc := v.sc
-	horizon := float64(sc.Settings.TotalSimulationTime)
-	servers := map[string]bool{}
-	var serverIDs []string
-	for _, s := range sc.Topology.Nodes.Servers {
-		if s.ID != "" && !servers[s.ID] {
-			servers[s.ID] = true
-			serverIDs = append(serverIDs, s.ID)
-		}
+	servers := newIDSet(v.serverIDs())
+	edgeIDs := make([]string, len(sc.Topology.Edges))
+	for i, e := range sc.Topology.Edges {
+		edgeIDs[i] = e.ID
 	}
-	edges := map[string]bool{}
-	var edgeIDs []string
-	for _, e := range sc.Topology.Edges {
-		if e.ID != "" && !edges[e.ID] {
-			edges[e.ID] = true
-			edgeIDs = append(edgeIDs, e.ID)
-		}
-	}
+	edges := newIDSet(edgeIDs)
 	ids := map[string]int{}
 	outages := map[string][]window{}
 	for i, ev := range sc.Events {
@@ -386,53 +407,65 @@ func (v *validator) events() {
 		} else {
 			ids[ev.ID] = i
 		}
-		sk, ek := ev.Start.Kind, ev.End.Kind
-		if !contains(StartKinds, sk) {
-			v.add(p+".start.kind", "unknown value %q; accepted values: %s", sk, enumList(StartKinds))
-		}
-		if !contains(EndKinds, ek) {
-			v.add(p+".end.kind", "unknown value %q; accepted values: %s", ek, enumList(EndKinds))
-		} else if contains(StartKinds, sk) && sk.EndKind() != ek {
-			v.add(p+".end.kind", "%s does not close %s; use %s", ek, sk, sk.EndKind())
-		}
-		switch sk {
-		case ServerDown:
-			if ev.TargetID != "" && !servers[ev.TargetID] {
-				v.add(p+".target_id", "%q is not a server; a server_down event targets one of: %s", ev.TargetID, strings.Join(serverIDs, ", "))
-			}
-			if ev.Start.SpikeS != nil {
-				v.add(p+".start.spike_s", "is only allowed on network_spike_start; remove it")
-			}
-		case NetworkSpikeStart:
-			if ev.TargetID != "" && !edges[ev.TargetID] {
-				v.add(p+".target_id", "%q is not an edge; a network spike targets one of: %s", ev.TargetID, strings.Join(edgeIDs, ", "))
-			}
-			switch {
-			case ev.Start.SpikeS == nil:
-				v.add(p+".start.spike_s", "is required on network_spike_start (the added latency in seconds, > 0)")
-			case v.finite(p+".start.spike_s", *ev.Start.SpikeS) && *ev.Start.SpikeS <= 0:
-				v.add(p+".start.spike_s", "must be > 0 seconds, got %v", *ev.Start.SpikeS)
-			}
-		}
-		if ev.TargetID == "" {
-			v.add(p+".target_id", "must not be empty")
-		}
-		ts, te := ev.Start.TStart, ev.End.TEnd
-		okS, okE := v.finite(p+".start.t_start", ts), v.finite(p+".end.t_end", te)
-		if okS && ts < 0 {
-			v.add(p+".start.t_start", "must be >= 0, got %v", ts)
-		}
-		if okS && okE && te <= ts {
-			v.add(p+".end.t_end", "must be after t_start (%v), got %v", ts, te)
-		}
-		if okE && te > horizon && horizon > 0 {
-			v.add(p+".end.t_end", "must be <= total_simulation_time (%v), got %v", horizon, te)
-		}
-		if sk == ServerDown && servers[ev.TargetID] && okS && okE && ts < te {
-			outages[ev.TargetID] = append(outages[ev.TargetID], window{ts, te, i})
+		v.eventKinds(p, ev, servers, edges)
+		if ok := v.eventWindow(p, ev); ok && ev.Start.Kind == ServerDown && servers.has[ev.TargetID] {
+			outages[ev.TargetID] = append(outages[ev.TargetID], window{ev.Start.TStart, ev.End.TEnd, i})
 		}
 	}
-	v.outages(outages, serverIDs)
+	v.outages(outages, servers.order)
+}
+
+// eventKinds checks the kinds of an event, its target and spike_s.
+func (v *validator) eventKinds(p string, ev Event, servers, edges idSet) {
+	sk, ek := ev.Start.Kind, ev.End.Kind
+	if !contains(StartKinds, sk) {
+		v.add(p+".start.kind", "unknown value %q; accepted values: %s", sk, enumList(StartKinds))
+	}
+	if !contains(EndKinds, ek) {
+		v.add(p+".end.kind", "unknown value %q; accepted values: %s", ek, enumList(EndKinds))
+	} else if contains(StartKinds, sk) && sk.EndKind() != ek {
+		v.add(p+".end.kind", "%s does not close %s; use %s", ek, sk, sk.EndKind())
+	}
+	if ev.TargetID == "" {
+		v.add(p+".target_id", "must not be empty")
+	}
+	switch sk {
+	case ServerDown:
+		if ev.TargetID != "" && !servers.has[ev.TargetID] {
+			v.add(p+".target_id", "%q is not a server; a server_down event targets one of: %s", ev.TargetID, servers.list())
+		}
+		if ev.Start.SpikeS != nil {
+			v.add(p+".start.spike_s", "is only allowed on network_spike_start; remove it")
+		}
+	case NetworkSpikeStart:
+		if ev.TargetID != "" && !edges.has[ev.TargetID] {
+			v.add(p+".target_id", "%q is not an edge; a network spike targets one of: %s", ev.TargetID, edges.list())
+		}
+		switch {
+		case ev.Start.SpikeS == nil:
+			v.add(p+".start.spike_s", "is required on network_spike_start (the added latency in seconds, > 0)")
+		case v.finite(p+".start.spike_s", *ev.Start.SpikeS) && *ev.Start.SpikeS <= 0:
+			v.add(p+".start.spike_s", "must be > 0 seconds, got %v", *ev.Start.SpikeS)
+		}
+	}
+}
+
+// eventWindow checks 0 <= t_start < t_end <= horizon and reports whether
+// the window is a proper interval.
+func (v *validator) eventWindow(p string, ev Event) bool {
+	horizon := float64(v.sc.Settings.TotalSimulationTime)
+	ts, te := ev.Start.TStart, ev.End.TEnd
+	okS, okE := v.finite(p+".start.t_start", ts), v.finite(p+".end.t_end", te)
+	if okS && ts < 0 {
+		v.add(p+".start.t_start", "must be >= 0, got %v", ts)
+	}
+	if okS && okE && te <= ts {
+		v.add(p+".end.t_end", "must be after t_start (%v), got %v", ts, te)
+	}
+	if okE && te > horizon && horizon > 0 {
+		v.add(p+".end.t_end", "must be <= total_simulation_time (%v), got %v", horizon, te)
+	}
+	return okS && okE && ts < te
 }
 
 // outages checks that a server's windows do not overlap and that at no
