@@ -15,12 +15,12 @@ type Distribution string
 
 // The distributions of spec §2.
 const (
-	Exponential   Distribution = "exponential"
-	Normal        Distribution = "normal"
-	LogNormal     Distribution = "log_normal"
-	Uniform       Distribution = "uniform"
-	Poisson       Distribution = "poisson"
-	Deterministic Distribution = "deterministic"
+	Exponential   Distribution = "exponential"   // exponential with the given mean; no variance
+	Normal        Distribution = "normal"        // normal truncated at 0; variance defaults to the mean
+	LogNormal     Distribution = "log_normal"    // log-normal with the given mean and variance
+	Uniform       Distribution = "uniform"       // uniform around the mean
+	Poisson       Distribution = "poisson"       // Poisson integer; the default
+	Deterministic Distribution = "deterministic" // always the mean (FastSim extension)
 )
 
 // Distributions lists every accepted distribution, in documentation order.
@@ -31,14 +31,14 @@ type StepKind string
 
 // The step kinds of spec §5.
 const (
-	InitialParsing    StepKind = "initial_parsing"
-	CPUBoundOperation StepKind = "cpu_bound_operation"
-	RAMStep           StepKind = "ram"
-	IOTaskSpawn       StepKind = "io_task_spawn"
-	IOLLM             StepKind = "io_llm"
-	IOWait            StepKind = "io_wait"
-	IODB              StepKind = "io_db"
-	IOCache           StepKind = "io_cache"
+	InitialParsing    StepKind = "initial_parsing"     // CPU: parsing the request
+	CPUBoundOperation StepKind = "cpu_bound_operation" // CPU: any synchronous work
+	RAMStep           StepKind = "ram"                 // RAM: memory held until the request leaves
+	IOTaskSpawn       StepKind = "io_task_spawn"       // I/O: waiting on a spawned task
+	IOLLM             StepKind = "io_llm"              // I/O: waiting on an LLM call
+	IOWait            StepKind = "io_wait"             // I/O: a generic wait
+	IODB              StepKind = "io_db"               // I/O: a database call; uses db_connection_pool
+	IOCache           StepKind = "io_cache"            // I/O: a cache call
 )
 
 // StepKinds lists every accepted step kind.
@@ -49,10 +49,10 @@ type StepClass int
 
 // The step classes.
 const (
-	ClassUnknown StepClass = iota
-	ClassCPU
-	ClassRAM
-	ClassIO
+	ClassUnknown StepClass = iota // not a known step kind
+	ClassCPU                      // needs a core
+	ClassRAM                      // reserves memory
+	ClassIO                       // waits without a core
 )
 
 // Class returns the resource class of the kind, or ClassUnknown.
@@ -73,8 +73,8 @@ type Algorithm string
 
 // The load-balancing algorithms.
 const (
-	RoundRobin      Algorithm = "round_robin"
-	LeastConnection Algorithm = "least_connection"
+	RoundRobin      Algorithm = "round_robin"      // outgoing edges in turn; the default
+	LeastConnection Algorithm = "least_connection" // the edge with the fewest requests in transit
 )
 
 // Algorithms lists every accepted algorithm.
@@ -91,10 +91,10 @@ type SampleMetric string
 
 // The sampled metrics of spec §7.
 const (
-	ReadyQueueLen            SampleMetric = "ready_queue_len"
-	EventLoopIOSleep         SampleMetric = "event_loop_io_sleep"
-	RAMInUse                 SampleMetric = "ram_in_use"
-	EdgeConcurrentConnection SampleMetric = "edge_concurrent_connection"
+	ReadyQueueLen            SampleMetric = "ready_queue_len"            // requests waiting for a core, per server
+	EventLoopIOSleep         SampleMetric = "event_loop_io_sleep"        // requests waiting on I/O, per server
+	RAMInUse                 SampleMetric = "ram_in_use"                 // MB reserved, per server
+	EdgeConcurrentConnection SampleMetric = "edge_concurrent_connection" // requests in transit, per edge
 )
 
 // SampleMetrics lists every sampled metric.
@@ -105,8 +105,8 @@ type EventMetric string
 
 // The event metrics of spec §7.
 const (
-	RqsClock EventMetric = "rqs_clock"
-	LLMCost  EventMetric = "llm_cost"
+	RqsClock EventMetric = "rqs_clock" // each request's start and finish
+	LLMCost  EventMetric = "llm_cost"  // cost of LLM calls
 )
 
 // EventMetrics lists every event metric.
@@ -117,10 +117,10 @@ type EventKind string
 
 // The event kinds of spec §6.
 const (
-	ServerDown        EventKind = "server_down"
-	ServerUp          EventKind = "server_up"
-	NetworkSpikeStart EventKind = "network_spike_start"
-	NetworkSpikeEnd   EventKind = "network_spike_end"
+	ServerDown        EventKind = "server_down"         // an outage starts
+	ServerUp          EventKind = "server_up"           // an outage ends
+	NetworkSpikeStart EventKind = "network_spike_start" // a latency spike starts
+	NetworkSpikeEnd   EventKind = "network_spike_end"   // a latency spike ends
 )
 
 // StartKinds lists the accepted kinds of an event start.

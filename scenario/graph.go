@@ -16,6 +16,7 @@ const (
 	kindLB
 )
 
+// String names the kind for messages.
 func (k nodeKind) String() string {
 	return [...]string{"unknown node", "generator", "client", "server", "load balancer"}[k]
 }
