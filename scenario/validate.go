@@ -76,6 +76,7 @@ func (v *validator) finite(path string, x float64) bool {
 type rvUse struct {
 	what     string         // "latency", "step time", "active users", ...
 	accepted []Distribution // nil means every distribution
+	duration bool           // a time, which may never be drawn negative
 }
 
 func (v *validator) rv(path string, rv RV, use rvUse) {
@@ -108,6 +109,10 @@ func (v *validator) rv(path string, rv RV, use rvUse) {
 	if rv.Distribution == Exponential {
 		v.add(vp, "must be absent for an exponential distribution (its variance is mean²); remove it or use normal, log_normal or uniform")
 	}
+	if h := math.Sqrt(3 * *rv.Variance); use.duration && rv.Distribution == Uniform && rv.Mean > 0 && rv.Mean-h < 0 {
+		v.add(vp, "gives the uniform range [%.6g, %.6g], which would draw negative times; use a variance of at most mean²/3 = %.6g",
+			rv.Mean-h, rv.Mean+h, rv.Mean*rv.Mean/3)
+	}
 }
 
 func contains[T comparable](list []T, x T) bool {
@@ -128,8 +133,8 @@ func (v *validator) workload() {
 	if w.Type != "" && w.Type != "generator" {
 		v.add(p+".type", "unknown value %q; accepted values: generator", w.Type)
 	}
-	v.rv(p+".avg_active_users", w.AvgActiveUsers, rvUse{"active users", []Distribution{Poisson, Normal}})
-	v.rv(p+".avg_request_per_minute_per_user", w.AvgRequestPerMinutePerUser, rvUse{"requests per minute per user", []Distribution{Poisson}})
+	v.rv(p+".avg_active_users", w.AvgActiveUsers, rvUse{what: "active users", accepted: []Distribution{Poisson, Normal}})
+	v.rv(p+".avg_request_per_minute_per_user", w.AvgRequestPerMinutePerUser, rvUse{what: "requests per minute per user", accepted: []Distribution{Poisson}})
 	if w.UserSamplingWindow < MinUserSamplingWindow || w.UserSamplingWindow > MaxUserSamplingWindow {
 		v.add(p+".user_sampling_window", "must be a whole number of seconds in %d..%d, got %d", MinUserSamplingWindow, MaxUserSamplingWindow, w.UserSamplingWindow)
 	}
@@ -241,7 +246,7 @@ func (v *validator) endpoints(p string, s Server) {
 	case withProb > 0 && withProb < len(s.Endpoints):
 		v.add(p+".endpoints", "probability is set on %d of %d endpoints; set it on all of them (summing to 1) or on none (uniform choice)", withProb, len(s.Endpoints))
 	case withProb > 0 && math.Abs(sum-1) > probabilityTolerance:
-		v.add(p+".endpoints", "endpoint probabilities sum to %v; they must sum to 1", sum)
+		v.add(p+".endpoints", "endpoint probabilities sum to %.6g; they must sum to 1", sum)
 	}
 }
 
@@ -307,7 +312,7 @@ func (v *validator) step(p string, st Step) float64 {
 
 func (v *validator) quantity(p string, q Quantity) {
 	if q.RV != nil {
-		v.rv(p, *q.RV, rvUse{what: "a step time"})
+		v.rv(p, *q.RV, rvUse{what: "a step time", duration: true})
 		return
 	}
 	if v.finite(p, q.Value) && q.Value <= 0 {
@@ -326,7 +331,7 @@ func (v *validator) edges() {
 		} else {
 			seen[e.ID] = i
 		}
-		v.rv(p+".latency", e.Latency, rvUse{what: "a latency"})
+		v.rv(p+".latency", e.Latency, rvUse{what: "a latency", duration: true})
 		if e.EdgeType != NetworkConnection {
 			v.add(p+".edge_type", "unknown value %q; accepted values: %s", e.EdgeType, NetworkConnection)
 		}

@@ -80,6 +80,9 @@ func TestValidateRules(t *testing.T) {
 		{"ErrNegativeVariance", func(sc *scenario.Scenario) {
 			sc.Topology.Edges[2].Latency.Variance = ptr(-1.0)
 		}, []want{{"topology_graph.edges[2].latency.variance", "must be >= 0"}}},
+		{"ErrUniformNegative", func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[1].Endpoints[0].Steps[1].Operation.IOWaitingTime.RV.Variance = ptr(0.1)
+		}, []want{{srvB + ".endpoints[0].steps[1].step_operation.io_waiting_time.variance", "gives the uniform range [-0.0477226, 1.04772], which would draw negative times; use a variance of at most mean²/3 = 0.0833333"}}},
 		{"ErrUnknownDistribution", func(sc *scenario.Scenario) {
 			sc.Topology.Edges[3].Latency.Distribution = "gamma"
 		}, []want{{"topology_graph.edges[3].latency.distribution", "accepted values: exponential, normal"}}},
