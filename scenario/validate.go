@@ -17,6 +17,13 @@ const (
 	MinRAMMB = 256
 	// MinTotalSimulationTime is the shortest horizon, in seconds.
 	MinTotalSimulationTime = 5
+	// MaxTotalSimulationTime is the longest horizon, in seconds (about
+	// 116 days of simulated time), a bound that keeps runs finite.
+	MaxTotalSimulationTime = 10_000_000
+	// MaxRequestRate bounds the arrival rate in requests per second:
+	// avg_active_users × avg_request_per_minute_per_user / 60, with a
+	// normal user count taken at its mean plus six standard deviations.
+	MaxRequestRate = 1e8
 	// MinSamplePeriodS is the shortest sample_period_s, in seconds.
 	MinSamplePeriodS = 0.001
 	// MaxSamplePeriodS is the longest sample_period_s, in seconds.
@@ -135,6 +142,18 @@ func (v *validator) workload() {
 	}
 	v.rv(p+".avg_active_users", w.AvgActiveUsers, rvUse{what: "active users", accepted: []Distribution{Poisson, Normal}})
 	v.rv(p+".avg_request_per_minute_per_user", w.AvgRequestPerMinutePerUser, rvUse{what: "requests per minute per user", accepted: []Distribution{Poisson}})
+	users, rpm := w.AvgActiveUsers, w.AvgRequestPerMinutePerUser.Mean
+	peak := users.Mean
+	if users.Distribution == Normal {
+		variance := users.Mean
+		if users.Variance != nil {
+			variance = *users.Variance
+		}
+		peak += 6 * math.Sqrt(math.Max(variance, 0))
+	}
+	if rate := peak * rpm / 60; rate > MaxRequestRate && !math.IsInf(rate, 0) || math.IsInf(rate, 1) {
+		v.add(p, "avg_active_users × avg_request_per_minute_per_user / 60 reaches %.6g requests/s, more than %g; lower them", rate, MaxRequestRate)
+	}
 	if w.UserSamplingWindow < MinUserSamplingWindow || w.UserSamplingWindow > MaxUserSamplingWindow {
 		v.add(p+".user_sampling_window", "must be a whole number of seconds in %d..%d, got %d", MinUserSamplingWindow, MaxUserSamplingWindow, w.UserSamplingWindow)
 	}
@@ -344,8 +363,8 @@ func (v *validator) edges() {
 func (v *validator) settings() {
 	s := v.sc.Settings
 	const p = "sim_settings"
-	if s.TotalSimulationTime < MinTotalSimulationTime {
-		v.add(p+".total_simulation_time", "must be a whole number of seconds >= %d, got %d", MinTotalSimulationTime, s.TotalSimulationTime)
+	if s.TotalSimulationTime < MinTotalSimulationTime || s.TotalSimulationTime > MaxTotalSimulationTime {
+		v.add(p+".total_simulation_time", "must be a whole number of seconds in %d..%d, got %d", MinTotalSimulationTime, MaxTotalSimulationTime, s.TotalSimulationTime)
 	}
 	if v.finite(p+".sample_period_s", s.SamplePeriodS) && (s.SamplePeriodS < MinSamplePeriodS || s.SamplePeriodS > MaxSamplePeriodS) {
 		v.add(p+".sample_period_s", "must be in [%v, %v] seconds, got %v", MinSamplePeriodS, MaxSamplePeriodS, s.SamplePeriodS)
