@@ -363,8 +363,11 @@ func (v *validator) edges() {
 func (v *validator) settings() {
 	s := v.sc.Settings
 	const p = "sim_settings"
-	if s.TotalSimulationTime < MinTotalSimulationTime || s.TotalSimulationTime > MaxTotalSimulationTime {
-		v.add(p+".total_simulation_time", "must be a whole number of seconds in %d..%d, got %d", MinTotalSimulationTime, MaxTotalSimulationTime, s.TotalSimulationTime)
+	switch t := s.TotalSimulationTime; {
+	case t < MinTotalSimulationTime:
+		v.add(p+".total_simulation_time", "must be a whole number of seconds >= %d, got %d", MinTotalSimulationTime, t)
+	case t > MaxTotalSimulationTime:
+		v.add(p+".total_simulation_time", "must be a whole number of seconds <= %d, got %d", MaxTotalSimulationTime, t)
 	}
 	if v.finite(p+".sample_period_s", s.SamplePeriodS) && (s.SamplePeriodS < MinSamplePeriodS || s.SamplePeriodS > MaxSamplePeriodS) {
 		v.add(p+".sample_period_s", "must be in [%v, %v] seconds, got %v", MinSamplePeriodS, MaxSamplePeriodS, s.SamplePeriodS)
