@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,9 @@ func newMigrateCmd(a *app) *cobra.Command {
 			"--database-url postgres://…, otherwise the SQLite file fastsim.db in --data-dir. Both the\n" +
 			"application tables and River's job tables are migrated.",
 		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return errors.New("migrate needs a subcommand: `fastsim migrate up` or `fastsim migrate status`")
+		},
 	}
 	cmd.AddCommand(newMigrateSubCmd(a, "up", "Apply every pending migration", func(ctx context.Context, w io.Writer, st store.Store) error {
 		if err := st.Migrate(ctx); err != nil {

@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/internal/job"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/dial"
+	"github.com/fastsim/fastsim/internal/testenv"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// workerScenario is a one-server scenario of about 2000 requests per
+// second over horizon simulated seconds (about 18 000 events per simulated
+// second).
+func workerScenario(t *testing.T, horizon int) (*scenario.Scenario, []byte) {
+	t.Helper()
+	yml := fmt.Sprintf(`
+rqs_input:
+  id: gen
+  avg_active_users: { mean: 6000 }
+  avg_request_per_minute_per_user: { mean: 20 }
+topology_graph:
+  nodes:
+    client: { id: client }
+    servers:
+      - id: srv-1
+        server_resources: { cpu_cores: 4, ram_mb: 4096 }
+        endpoints:
+          - endpoint_name: api
+            steps:
+              - { kind: initial_parsing, step_operation: { cpu_time: 0.001 } }
+              - { kind: io_db, step_operation: { io_waiting_time: 0.05 } }
+  edges:
+    - { id: gen-client, source: gen, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+    - { id: client-srv, source: client, target: srv-1, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+    - { id: srv-client, source: srv-1, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
+sim_settings:
+  total_simulation_time: %d
+  sample_period_s: 0.1
+`, horizon)
+	sc, err := scenario.Decode([]byte(yml), scenario.FormatYAML)
+	if err != nil {
+		t.Fatalf("decode scenario: %v", err)
+	}
+	body, err := scenario.Canonical(sc)
+	if err != nil {
+		t.Fatalf("canonical: %v", err)
+	}
+	return sc, body
+}
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+	buildOut  []byte
+)
+
+// fastsimBinary builds the fastsim binary once per test process (without
+// the race detector, so that simulations run at full speed).
+func fastsimBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "fastsim-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "fastsim")
+		cmd := exec.Command("go", "build", "-o", buildPath, ".")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, buildOut)
+	}
+	return buildPath
+}
+
+// workerProc is a `fastsim worker` process under test.
+type workerProc struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	// exited is closed when the process has exited; err is then its
+	// Wait error.
+	exited chan struct{}
+	err    error
+}
+
+// lockedBuffer is a bytes.Buffer safe for the process's writer goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *lockedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *lockedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startWorker starts `fastsim worker` with args; it is killed at cleanup
+// if still running.
+func startWorker(t *testing.T, bin string, args ...string) *workerProc {
+	t.Helper()
+	w := &workerProc{stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	w.cmd = exec.Command(bin, append([]string{"worker", "--log-format", "text"}, args...)...)
+	w.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	w.cmd.Stderr = w.stderr
+	if err := w.cmd.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	go func() {
+		w.err = w.cmd.Wait()
+		close(w.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-w.exited:
+		default:
+			_ = w.cmd.Process.Kill()
+			<-w.exited
+		}
+		if t.Failed() {
+			t.Logf("worker %d stderr:\n%s", w.cmd.Process.Pid, w.stderr.String())
+		}
+	})
+	return w
+}
+
+// pollRun polls the run until cond holds, failing after limit (which
+// bounds a hung test; it is not a timing assertion).
+func pollRun(t *testing.T, st store.Store, id, what string, limit time.Duration, cond func(store.Run) bool) store.Run {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	var last store.Run
+	for {
+		r, err := st.GetRun(context.Background(), id)
+		if err != nil {
+			t.Fatalf("GetRun: %v", err)
+		}
+		if r.Status != last.Status || r.Progress != last.Progress {
+			t.Logf("run %s: %s, progress %.3f", id, r.Status, r.Progress)
+			last = r
+		}
+		if cond(r) {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s never became %s within %s; last: %s progress %.3f error %q", id, what, limit, r.Status, r.Progress, r.Error)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWorkerKill9 kills a worker process mid-run and checks that another
+// worker finishes the run with the bytes of a direct fastsim.Run; then that
+// a running run is cancelled, and that SIGTERM stops the worker cleanly.
+func TestWorkerKill9(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary and waits for River's rescuer (up to a minute); skipped with -short")
+	}
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			testWorkerKill9(t, dialect)
+		})
+	}
+}
+
+func testWorkerKill9(t *testing.T, dialect string) {
+	bin := fastsimBinary(t)
+	var dbArgs []string
+	var st store.Store
+	var err error
+	ctx := context.Background()
+	switch dialect {
+	case "sqlite":
+		dir := t.TempDir()
+		dbArgs = []string{"--data-dir", dir}
+		st, err = dial.Open(ctx, "", dir)
+	case "postgres":
+		u := testenv.PostgresURL(t)
+		dbArgs = []string{"--database-url", u}
+		st, err = dial.Open(ctx, u, "")
+	}
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	submitter, err := job.NewClient(st, job.Config{}) // insert-only
+	if err != nil {
+		t.Fatal(err)
+	}
+	// About 12 million events: about a second for one worker on an idle
+	// machine, well within the run timeout below even on a loaded one.
+	sc, body := workerScenario(t, 1000)
+	const seed = 2024
+	run, err := submitter.Submit(ctx, store.Run{Scenario: body, Seed: seed, Replications: 1})
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	// A short run timeout keeps River's rescue delay short: the job is
+	// rescued 15 s after the run timeout, at the first pass of the rescuer
+	// (every 30 s, on the leader) after that.
+	workerArgs := append([]string{"--workers", "1", "--run-timeout", "8s", "--no-migrate"}, dbArgs...)
+	first := startWorker(t, bin, workerArgs...)
+	mid := pollRun(t, st, run.ID, "running with progress", 2*time.Minute, func(r store.Run) bool {
+		return r.Status.Final() || r.Status == store.StatusRunning && r.Progress >= 0.05
+	})
+	if mid.Status != store.StatusRunning {
+		t.Fatalf("run is %s before the kill; want it mid-run (is the scenario too short?)", mid.Status)
+	}
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill -9: %v", err)
+	}
+	<-first.exited
+	killedAt := time.Now()
+	t.Logf("killed worker %d at progress %.2f", first.cmd.Process.Pid, mid.Progress)
+	// The expected bytes, computed while River waits to rescue the job.
+	want := make(chan []byte, 1)
+	go func() {
+		r, err := fastsim.Run(context.Background(), sc, fastsim.WithSeed(seed))
+		if err != nil {
+			want <- []byte("direct fastsim.Run failed: " + err.Error())
+			return
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			b = []byte("encode: " + err.Error())
+		}
+		want <- b
+	}()
+
+	second := startWorker(t, bin, workerArgs...)
+	done := pollRun(t, st, run.ID, "final", 3*time.Minute, func(r store.Run) bool { return r.Status.Final() })
+	if done.Status != store.StatusSucceeded {
+		t.Fatalf("run after the kill ended %s with %q, want succeeded", done.Status, done.Error)
+	}
+	t.Logf("run succeeded %v after the kill", time.Since(killedAt).Round(100*time.Millisecond))
+	res, err := st.GetResult(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := <-want; !bytes.Equal(res.Result, w) {
+		t.Errorf("result after recovery differs from a direct fastsim.Run with seed %d:\n got %.300s\nwant %.300s", seed, res.Result, w)
+	}
+
+	// Cancellation through the live worker process.
+	_, longBody := workerScenario(t, 100_000)
+	long, err := submitter.Submit(ctx, store.Run{Scenario: longBody, Seed: 1, Replications: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollRun(t, st, long.ID, "running", time.Minute, func(r store.Run) bool { return r.Status == store.StatusRunning })
+	cancelAt := time.Now()
+	if _, err := submitter.Cancel(ctx, long.ID); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	cancelled := pollRun(t, st, long.ID, "final", time.Minute, func(r store.Run) bool { return r.Status.Final() })
+	if cancelled.Status != store.StatusCancelled {
+		t.Errorf("cancelled run ended %s with %q", cancelled.Status, cancelled.Error)
+	}
+	t.Logf("cancelled %v after the request", time.Since(cancelAt).Round(time.Millisecond))
+
+	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-second.exited:
+		if second.err != nil {
+			t.Errorf("worker exit after SIGTERM: %v, want status 0", second.err)
+		}
+	case <-time.After(time.Minute):
+		t.Errorf("worker did not stop within a minute of SIGTERM")
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			var args []string
+			switch dialect {
+			case "sqlite":
+				args = []string{"--data-dir", filepath.Join(t.TempDir(), "new", "dir")}
+			case "postgres":
+				args = []string{"--database-url", testenv.PostgresURL(t)}
+			}
+			status := runCLI(t, append([]string{"migrate", "status"}, args...)...)
+			status.wantCode(t, exitOK)
+			contains(t, "status before up", status.stdout, "app     1        0001_init", "pending", "at head: no: run `fastsim migrate up`")
+			up := runCLI(t, append([]string{"migrate", "up"}, args...)...)
+			up.wantCode(t, exitOK)
+			contains(t, "up", up.stdout, dialect+" database at head: 1 application and")
+			status = runCLI(t, append([]string{"migrate", "status"}, args...)...)
+			status.wantCode(t, exitOK)
+			contains(t, "status after up", status.stdout, "applied", dialect+" database at head: yes")
+			if bytes.Contains([]byte(status.stdout), []byte(" pending\n")) {
+				t.Errorf("status after up still lists pending migrations:\n%s", status.stdout)
+			}
+		})
+	}
+}
+
+func TestWorkerCommandErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrNoWorkers", []string{"worker", "--workers", "0", "--data-dir", "DIR"}, "at least 1 worker"},
+		{"ErrDatabaseURL", []string{"worker", "--database-url", "mysql://x"}, "--database-url"},
+		{"ErrMigrateArgs", []string{"migrate", "sideways"}, "unknown command"},
+		{"ErrMigrateNoSubcommand", []string{"migrate"}, "fastsim migrate up"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				if a == "DIR" {
+					a = dir
+				}
+				args[i] = a
+			}
+			res := runCLI(t, args...)
+			res.wantCode(t, exitFailure)
+			contains(t, "stderr", res.stderr, tc.want)
+		})
+	}
+}
