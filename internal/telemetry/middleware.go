@@ -45,7 +45,12 @@ func Middleware(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
+		clientGone := ctx.Err() != nil
+		if clientGone {
+			level = slog.LevelInfo // the client left; the status was never seen
+		}
 		logger.LogAttrs(ctx, level, "http request",
+			slog.Bool("client_gone", clientGone),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("route", route),
