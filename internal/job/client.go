@@ -137,8 +137,8 @@ func (c *Client) Enqueue(ctx context.Context, tx any, run store.Run) error {
 }
 
 // Submit stores run as queued and enqueues its job in one transaction, then
-// records the job id. See store.Store.CreateRun for the fields it reads and
-// the errors.
+// records the job id in the run. See store.Store.CreateRun for the fields
+// it reads and the errors; once it returns a run, the run will be executed.
 func (c *Client) Submit(ctx context.Context, run store.Run) (store.Run, error) {
 	var jobID int64
 	created, err := c.store.CreateRun(ctx, run, func(ctx context.Context, tx any, r store.Run) error {
@@ -152,10 +152,14 @@ func (c *Client) Submit(ctx context.Context, run store.Run) (store.Run, error) {
 	if err != nil {
 		return store.Run{}, err
 	}
+	// The run and its job are committed: a failure to record the job id
+	// only costs Cancel the chance to remove a queued job early (the
+	// worker then sees the cancelled run and does nothing).
 	if err := c.store.SetRunJobID(ctx, created.ID, jobID); err != nil {
-		return store.Run{}, err
+		c.cfg.Logger.WarnContext(ctx, "record job id of run", "run_id", created.ID, "job_id", jobID, "error", err)
+	} else {
+		created.JobID = jobID
 	}
-	created.JobID = jobID
 	c.metrics.submitted.Inc()
 	return created, nil
 }
