@@ -52,8 +52,6 @@ type Options struct {
 	// PollInterval is how often the event stream re-reads a run.
 	// Defaults to 250ms.
 	PollInterval time.Duration
-	// Now is the clock. Defaults to time.Now.
-	Now func() time.Time
 	// Stop, when closed, ends every open event stream (at shutdown: the
 	// server waits for in-flight requests, and streams would never end).
 	// Defaults to nil (streams end with their client or their run).
@@ -78,9 +76,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 250 * time.Millisecond
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return o
 }

@@ -85,6 +85,7 @@ func TestRunRequests(t *testing.T) {
 			"estimated at 160200 events (2 replication(s) of 1000 s at 10 requests/s), over the budget of 100000 by 60200 events (60%)"},
 		{"ErrInvalidInline", map[string]any{"scenario": string(readFile(t, "invalid.yml"))}, 422, "rqs_input.colour", "unknown key"},
 		{"ErrUnknownField", map[string]any{"scenario": smallJSON, "sead": 3}, 422, "body.sead", ""},
+		{"ErrBodyTooLarge", map[string]any{"scenario": strings.Repeat("#", 1<<20)}, 413, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

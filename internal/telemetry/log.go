@@ -54,10 +54,8 @@ func (h ContextHandler) WithGroup(name string) slog.Handler {
 }
 
 // requestInfo is what the middleware keeps about a request in its context.
-// route is filled in by the innermost layer once the mux has matched.
 type requestInfo struct {
-	id    string
-	route string
+	id string
 }
 
 type requestInfoKey struct{}
@@ -73,9 +71,4 @@ func RequestID(ctx context.Context) string {
 		return info.id
 	}
 	return ""
-}
-
-func info(ctx context.Context) *requestInfo {
-	info, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
-	return info
 }

@@ -34,7 +34,6 @@ func Middleware(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler
 		if route == "" {
 			route = "unmatched"
 		}
-		info(ctx).route = route
 		elapsed := time.Since(start)
 		status := strconv.Itoa(rec.status)
 		if m != nil {
