@@ -201,7 +201,11 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 		lastEvents = p.Events
 		if now := time.Now(); now.Sub(lastWrite) >= c.cfg.ProgressInterval && p.Horizon > 0 {
 			lastWrite = now
-			if err := c.store.UpdateProgress(simCtx, run.ID, index, p.SimTime/p.Horizon); err != nil && simCtx.Err() == nil {
+			err := c.store.UpdateProgress(simCtx, run.ID, index, p.SimTime/p.Horizon)
+			switch {
+			case errors.Is(err, store.ErrConflict):
+				cancel(errCancelled) // the run was finished elsewhere
+			case err != nil && simCtx.Err() == nil:
 				c.cfg.Logger.WarnContext(ctx, "write progress", "run_id", run.ID, "error", err)
 			}
 		}

@@ -24,6 +24,21 @@ var migrationFS embed.FS
 // session advisory lock, so concurrent processes serialise) and then
 // River's.
 func (s *Store) Migrate(ctx context.Context) error {
+	// Hold a session advisory lock across both steps: rivermigrate has no
+	// lock of its own, and an API and workers may start together.
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	defer conn.Release()
+	lockID := s.lockID("fastsim-migrate:")
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockID); err != nil {
+		return fmt.Errorf("postgres: migrate: take lock: %w", err)
+	}
+	defer func() {
+		// A failed unlock is released with the session anyway.
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockID)
+	}()
 	p, closeDB, err := s.goose()
 	if err != nil {
 		return err
@@ -73,9 +88,7 @@ func (s *Store) goose() (*goose.Provider, func(), error) {
 	}
 	// One advisory lock per schema, so that tests migrating their own
 	// schemas do not wait for each other.
-	h := fnv.New64a()
-	h.Write([]byte("fastsim:" + s.schema))
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(s.lockID("fastsim-goose:")), lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: migration lock: %w", err)
 	}
@@ -86,4 +99,11 @@ func (s *Store) goose() (*goose.Provider, func(), error) {
 		return nil, nil, fmt.Errorf("postgres: migrations: %w", err)
 	}
 	return p, func() { db.Close() }, nil
+}
+
+// lockID returns an advisory lock id for prefix and the store's schema.
+func (s *Store) lockID(prefix string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(prefix + s.schema))
+	return int64(h.Sum64() >> 1)
 }

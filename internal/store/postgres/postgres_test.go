@@ -1,9 +1,11 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/postgres"
 	"github.com/fastsim/fastsim/internal/store/storetest"
 	"github.com/fastsim/fastsim/internal/testenv"
 )
@@ -15,4 +17,38 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	testenv.RequirePostgres(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return testenv.PostgresUnmigrated(t) })
+}
+
+// TestConcurrentMigrate migrates one schema from several processes' worth
+// of stores at once, as an API and workers starting together do.
+func TestConcurrentMigrate(t *testing.T) {
+	t.Parallel()
+	u := testenv.RequirePostgres(t)
+	schema := testenv.Schema(t, u)
+	const n = 4
+	stores := make([]*postgres.Store, n)
+	for i := range stores {
+		st, err := postgres.Open(context.Background(), u, postgres.Options{Schema: schema, MaxConns: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		stores[i] = st
+	}
+	errs := make(chan error, n)
+	for _, st := range stores {
+		go func() { errs <- st.Migrate(context.Background()) }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent Migrate: %v", err)
+		}
+	}
+	s, err := stores[0].MigrationStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.AtHead() {
+		t.Errorf("after concurrent migrations: not at head: %+v", s)
+	}
 }

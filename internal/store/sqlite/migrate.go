@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -18,8 +19,28 @@ import (
 var migrationFS embed.FS
 
 // Migrate applies the pending application migrations (goose) and then
-// River's (rivermigrate, riversqlite).
+// River's (rivermigrate, riversqlite). SQLite has no advisory lock, so when
+// several processes sharing the file migrate at once, the loser of a race
+// fails its (rolled-back) migration transaction; Migrate then retries, and
+// finds the migration applied by the winner.
 func (s *Store) Migrate(ctx context.Context) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		if err = s.migrateOnce(ctx); err == nil {
+			return nil
+		}
+		if attempt == 5 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Store) migrateOnce(ctx context.Context) error {
 	p, err := s.goose()
 	if err != nil {
 		return err
