@@ -445,3 +445,64 @@ func TestConfig(t *testing.T) {
 		t.Errorf("Workers -1 became %d, want GOMAXPROCS", d.Workers)
 	}
 }
+
+// TestReplicationsSpreadOverClients runs the replications of one run on two
+// clients sharing the database, as two worker machines would: both execute
+// some, and the merged result is the same as on one.
+func TestReplicationsSpreadOverClients(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 1})
+			other, err := job.NewClient(b.st, job.Config{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = other.Stop(ctx)
+			})
+			// Each replication takes a noticeable time (about 2 million
+			// events), so that the other client fetches one meanwhile.
+			sc, body := canonical(t, scenarioYAML(6000, 100))
+			const reps = 4
+			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 3, Replications: reps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := waitFor(t, b.st, run.ID, "final", final)
+			if done.Status != store.StatusSucceeded {
+				t.Fatalf("run ended %s with %q", done.Status, done.Error)
+			}
+			a, o := b.client.Metrics().Events(), other.Metrics().Events()
+			if a == 0 || o == 0 {
+				t.Errorf("events processed by the two clients: %d and %d, want both > 0", a, o)
+			}
+			var total int64
+			rs := make([]*result.Result, reps)
+			for i := range rs {
+				rs[i] = expected(t, sc, 3, i, false)
+				total += rs[i].Counts.Events
+			}
+			if a+o != total {
+				t.Errorf("events processed %d + %d = %d, want the replications' %d", a, o, a+o, total)
+			}
+			merged, err := result.Merge(rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := b.st.GetResult(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Result, mustJSON(t, merged)) {
+				t.Errorf("merged result differs from result.Merge of direct runs")
+			}
+		})
+	}
+}
