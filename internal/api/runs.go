@@ -361,7 +361,7 @@ func (s *server) getResult(ctx context.Context, in *idInput) (*resultOutput, err
 }
 
 type seriesOutput struct {
-	Body json.RawMessage `doc:"The sampled series: period_s and, per server and per edge, one value per sample."`
+	Body json.RawMessage `doc:"The sampled series: period_s and, per server and per edge, one value per sample. For several replications, the series of replication 0."`
 }
 
 func (s *server) getSeries(ctx context.Context, in *idInput) (*seriesOutput, error) {
