@@ -506,3 +506,62 @@ func TestReplicationsSpreadOverClients(t *testing.T) {
 		})
 	}
 }
+
+// TestStopHandsRunningJobsBack stops a client whose job is mid-run with a
+// short deadline: the job is cancelled and handed back to the queue, and
+// another client finishes the run with the bytes of a direct run.
+func TestStopHandsRunningJobsBack(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			st := testenv.StoreFor(t, dialect)
+			first, err := job.NewClient(st, job.Config{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := first.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			sc, body := canonical(t, scenarioYAML(6000, 500))
+			run, err := first.Submit(context.Background(), store.Run{Scenario: body, Seed: 8, Replications: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mid := waitFor(t, st, run.ID, "running", func(r store.Run) bool { return r.Status != store.StatusQueued })
+			if mid.Status != store.StatusRunning {
+				t.Fatalf("run is %s, want running", mid.Status)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			_ = first.Stop(ctx) // reports the deadline; the job is cancelled and handed back
+			if r, err := st.GetRun(context.Background(), run.ID); err != nil || r.Status.Final() {
+				t.Fatalf("after Stop: run %s (err %v), want still unfinished (handed back, not failed)", r.Status, err)
+			}
+			second, err := job.NewClient(st, job.Config{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := second.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = second.Stop(ctx)
+			})
+			done := waitFor(t, st, run.ID, "final", final)
+			if done.Status != store.StatusSucceeded {
+				t.Fatalf("run ended %s with %q, want succeeded", done.Status, done.Error)
+			}
+			want := expected(t, sc, 8, 0, false)
+			res, err := st.GetResult(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Result, mustJSON(t, want)) {
+				t.Errorf("result after hand-back differs from a direct run")
+			}
+		})
+	}
+}
