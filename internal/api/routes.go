@@ -35,7 +35,8 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, op("get-scenario-version", http.MethodGet, "/api/v1/scenarios/{id}/versions/{version}", "Get one version of a scenario", "Scenarios", http.StatusNotFound), s.getScenarioVersion)
 
 	// Runs: durable jobs.
-	createRun := op("create-run", http.MethodPost, "/api/v1/runs", "Submit a run", "Runs", http.StatusNotFound, http.StatusUnprocessableEntity)
+	createRun := op("create-run", http.MethodPost, "/api/v1/runs", "Submit a run", "Runs",
+		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
 	createRun.DefaultStatus = http.StatusAccepted
 	createRun.MaxBodyBytes = body
 	handle(api, log, createRun, s.createRun)
@@ -63,7 +64,7 @@ func op(id, method, path, summary, tag string, errs ...int) huma.Operation {
 // scenarioBodyOp describes an operation whose body is a scenario document
 // in YAML or JSON.
 func scenarioBodyOp(id, method, path, summary string, maxBody int64, errs ...int) huma.Operation {
-	o := op(id, method, path, summary, "Scenarios", append(errs, http.StatusRequestEntityTooLarge)...)
+	o := op(id, method, path, summary, "Scenarios", append(errs, http.StatusBadRequest, http.StatusRequestEntityTooLarge)...)
 	o.MaxBodyBytes = maxBody
 	o.SkipValidateBody = true // the body is decoded strictly by scenario.Decode
 	doc := &huma.MediaType{Schema: &huma.Schema{Type: huma.TypeString, Description: "A scenario document (see the scenario reference)."}}
