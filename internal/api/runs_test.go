@@ -130,6 +130,7 @@ func TestQueuedRunEndpoints(t *testing.T) {
 		{"ErrResultOfQueuedRun", "GET", runPath(id, "/result"), 409},
 		{"ErrSeriesOfQueuedRun", "GET", runPath(id, "/series"), 409},
 		{"ErrGetUnknown", "GET", runPath(unknown), 404},
+		{"ErrGetMalformedID", "GET", runPath("not-a-uuid"), 404},
 		{"ErrResultUnknown", "GET", runPath(unknown, "/result"), 404},
 		{"ErrSeriesUnknown", "GET", runPath(unknown, "/series"), 404},
 		{"ErrEventsUnknown", "GET", runPath(unknown, "/events"), 404},
