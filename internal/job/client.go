@@ -127,13 +127,20 @@ func (c *Client) Stop(ctx context.Context) error {
 }
 
 // Enqueue inserts the "simulate" job of run inside tx (a pgx.Tx or *sql.Tx
-// matching the store). It is the store.EnqueueFunc that Submit passes to
-// store.Store.CreateRun.
+// matching the store). It is a store.EnqueueFunc, for callers that create
+// runs with store.Store.CreateRun themselves; Submit does both.
 func (c *Client) Enqueue(ctx context.Context, tx any, run store.Run) error {
-	if _, err := c.queue.insertTx(ctx, tx, SimulateArgs{RunID: run.ID}, uniqueOpts()); err != nil {
-		return fmt.Errorf("job: enqueue run %s: %w", run.ID, err)
+	_, err := c.enqueue(ctx, tx, run)
+	return err
+}
+
+// enqueue inserts the job of run in tx and returns its id.
+func (c *Client) enqueue(ctx context.Context, tx any, run store.Run) (int64, error) {
+	id, err := c.queue.insertTx(ctx, tx, SimulateArgs{RunID: run.ID}, uniqueOpts())
+	if err != nil {
+		return 0, fmt.Errorf("job: enqueue run %s: %w", run.ID, err)
 	}
-	return nil
+	return id, nil
 }
 
 // Submit stores run as queued and enqueues its job in one transaction, then
@@ -142,12 +149,9 @@ func (c *Client) Enqueue(ctx context.Context, tx any, run store.Run) error {
 func (c *Client) Submit(ctx context.Context, run store.Run) (store.Run, error) {
 	var jobID int64
 	created, err := c.store.CreateRun(ctx, run, func(ctx context.Context, tx any, r store.Run) error {
-		id, err := c.queue.insertTx(ctx, tx, SimulateArgs{RunID: r.ID}, uniqueOpts())
-		if err != nil {
-			return fmt.Errorf("job: enqueue run %s: %w", r.ID, err)
-		}
-		jobID = id
-		return nil
+		var err error
+		jobID, err = c.enqueue(ctx, tx, r)
+		return err
 	})
 	if err != nil {
 		return store.Run{}, err

@@ -29,6 +29,16 @@
 // every Config.CancelPollInterval and cancel the simulation's context, so
 // the run is cancelled within a second.
 //
+// Timeout: each attempt of a job (a run, or one replication of it) gets
+// Config.RunTimeout of wall-clock time; when it runs out the run fails with
+// a message naming --run-timeout. A job retried after its worker died gets
+// the whole budget again.
+//
+// Progress: each replication writes its completed fraction (simulated time
+// over horizon) at most every Config.ProgressInterval; the run's progress is
+// the mean over its replications. A retried replication restarts from 0, so
+// progress can go back after a crash.
+//
 // Crash safety: a worker killed with kill -9 leaves its job "running" in
 // River; River's rescuer retries it after RescueStuckJobsAfter, which is set
 // above the job timeout (itself the run timeout plus a margin) so a live job

@@ -565,3 +565,29 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 		})
 	}
 }
+
+// TestEnqueueInsideCreateRun uses Enqueue as the store.EnqueueFunc of a
+// caller-managed CreateRun: the run is executed as if submitted.
+func TestEnqueueInsideCreateRun(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 1})
+			_, body := canonical(t, small)
+			run, err := b.st.CreateRun(context.Background(), store.Run{Scenario: body, Seed: 1, Replications: 1}, b.client.Enqueue)
+			if err != nil {
+				t.Fatalf("CreateRun with Enqueue: %v", err)
+			}
+			if done := waitFor(t, b.st, run.ID, "final", final); done.Status != store.StatusSucceeded {
+				t.Errorf("run ended %s with %q, want succeeded", done.Status, done.Error)
+			}
+			// Anything but the store's transaction type is refused.
+			var wrong any = "not a transaction"
+			err = b.client.Enqueue(context.Background(), wrong, store.Run{ID: "x"})
+			if err == nil || !strings.Contains(err.Error(), "transaction") {
+				t.Errorf("Enqueue with a bad transaction: error %v, want one naming the transaction type", err)
+			}
+		})
+	}
+}
