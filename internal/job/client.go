@@ -79,7 +79,7 @@ func (c *Client) riverConfig() *river.Config {
 	rc := &river.Config{
 		JobTimeout:           c.jobTimeout(),
 		RescueStuckJobsAfter: c.jobTimeout() + 10*time.Second,
-		MaxAttempts:          10,
+		MaxAttempts:          c.cfg.MaxAttempts,
 		Logger:               c.cfg.Logger,
 		FetchPollInterval:    c.cfg.FetchPollInterval,
 		FetchCooldown:        min(c.cfg.FetchPollInterval, 100*time.Millisecond),

@@ -33,6 +33,10 @@ type Config struct {
 	// also wakes them on insert notifications on PostgreSQL). Defaults to
 	// 200 ms.
 	FetchPollInterval time.Duration
+	// MaxAttempts is how many times a job that fails (a database error,
+	// its worker killed) is tried before the run is failed for good.
+	// Defaults to 10.
+	MaxAttempts int
 	// Logger receives the client's logs. Defaults to a discarding logger.
 	Logger *slog.Logger
 	// Registerer, when set, receives the job metrics (see Metrics).
@@ -57,6 +61,9 @@ func (c Config) WithDefaults() Config {
 	if c.FetchPollInterval == 0 {
 		c.FetchPollInterval = 200 * time.Millisecond
 	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 10
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -72,6 +79,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("job config: ProgressInterval %s: must not be negative", c.ProgressInterval)
 	case c.CancelPollInterval <= 0 || c.CancelPollInterval > time.Second:
 		return fmt.Errorf("job config: CancelPollInterval %s: must be in (0, 1s]", c.CancelPollInterval)
+	case c.MaxAttempts < 1:
+		return fmt.Errorf("job config: MaxAttempts %d: must be at least 1", c.MaxAttempts)
 	case c.FetchPollInterval < time.Millisecond:
 		return fmt.Errorf("job config: FetchPollInterval %s: must be at least 1ms", c.FetchPollInterval)
 	}

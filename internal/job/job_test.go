@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/sqlite"
 	"github.com/fastsim/fastsim/internal/testenv"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -423,6 +425,7 @@ func TestConfig(t *testing.T) {
 		{"ErrRunTimeout", job.Config{RunTimeout: time.Millisecond}, "RunTimeout"},
 		{"ErrCancelPollInterval", job.Config{CancelPollInterval: 2 * time.Second}, "CancelPollInterval"},
 		{"ErrFetchPollInterval", job.Config{FetchPollInterval: time.Microsecond}, "FetchPollInterval"},
+		{"ErrMaxAttempts", job.Config{MaxAttempts: -1}, "MaxAttempts"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -589,5 +592,44 @@ func TestEnqueueInsideCreateRun(t *testing.T) {
 				t.Errorf("Enqueue with a bad transaction: error %v, want one naming the transaction type", err)
 			}
 		})
+	}
+}
+
+// flakyStore fails MarkRunning, as a database outage would.
+type flakyStore struct {
+	*sqlite.Store
+}
+
+var errOutage = errors.New("database outage")
+
+func (flakyStore) MarkRunning(context.Context, string) (store.Run, error) {
+	return store.Run{}, errOutage
+}
+
+// TestLastAttemptFailsTheRun: when River will not retry a job any more,
+// the run is failed with the last error instead of staying running.
+func TestLastAttemptFailsTheRun(t *testing.T) {
+	t.Parallel()
+	st := flakyStore{testenv.SQLite(t)}
+	c, err := job.NewClient(st, job.Config{Workers: 1, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.Stop(ctx)
+	})
+	_, body := canonical(t, small)
+	run, err := c.Submit(context.Background(), store.Run{Scenario: body, Seed: 1, Replications: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := waitFor(t, st, run.ID, "final", final)
+	if want := "gave up after 1 attempts: " + errOutage.Error(); done.Status != store.StatusFailed || done.Error != want {
+		t.Errorf("run ended %s with %q, want failed with %q", done.Status, done.Error, want)
 	}
 }

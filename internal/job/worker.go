@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
@@ -35,7 +36,7 @@ func (w *simulateWorker) Timeout(*river.Job[SimulateArgs]) time.Duration { retur
 
 // Work executes the run or, for several replications, fans it out.
 func (w *simulateWorker) Work(ctx context.Context, j *river.Job[SimulateArgs]) error {
-	return w.c.workSimulate(ctx, j.Args.RunID)
+	return w.c.giveUp(ctx, j.Args.RunID, j.JobRow, w.c.workSimulate(ctx, j.Args.RunID))
 }
 
 // replicationWorker executes "simulate_replication" jobs.
@@ -51,7 +52,21 @@ func (w *replicationWorker) Timeout(*river.Job[ReplicationArgs]) time.Duration {
 
 // Work executes one replication and merges when it is the last one.
 func (w *replicationWorker) Work(ctx context.Context, j *river.Job[ReplicationArgs]) error {
-	return w.c.workReplication(ctx, j.Args.RunID, j.Args.Index)
+	return w.c.giveUp(ctx, j.Args.RunID, j.JobRow, w.c.workReplication(ctx, j.Args.RunID, j.Args.Index))
+}
+
+// giveUp fails the run when the job's last attempt ends in an error
+// (River will not retry it), so that no run stays running forever.
+func (c *Client) giveUp(ctx context.Context, runID string, row *rivertype.JobRow, err error) error {
+	var cancel *river.JobCancelError
+	if err == nil || row.Attempt < row.MaxAttempts || errors.As(err, &cancel) {
+		return err
+	}
+	msg := fmt.Sprintf("gave up after %d attempts: %v", row.Attempt, err)
+	if ferr := c.finish(context.WithoutCancel(ctx), runID, store.Finish{Status: store.StatusFailed, Error: msg}); ferr != nil {
+		c.cfg.Logger.ErrorContext(ctx, "fail run after the last attempt", "run_id", runID, "error", ferr)
+	}
+	return err
 }
 
 // loadRun returns the run to work on, or ok=false when there is nothing to
