@@ -90,8 +90,10 @@ func problem(ctx context.Context, logger *slog.Logger, err error) error {
 		return huma.NewError(http.StatusServiceUnavailable, "the request was cancelled or timed out")
 	}
 	logger.ErrorContext(ctx, "internal error", "error", err.Error())
-	return huma.NewError(http.StatusInternalServerError,
-		"internal error; the request id "+telemetry.RequestID(ctx)+" identifies it in the server logs")
+	if id := telemetry.RequestID(ctx); id != "" {
+		return huma.NewError(http.StatusInternalServerError, "internal error; request id "+id+" identifies it in the server logs")
+	}
+	return huma.NewError(http.StatusInternalServerError, "internal error; see the server logs")
 }
 
 func plural(n int, one, many string) string {
