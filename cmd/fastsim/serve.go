@@ -205,6 +205,7 @@ func cacheKind(cfg config.Config) string {
 // redisLogger sends go-redis's internal log lines to slog at debug level.
 type redisLogger struct{ l *slog.Logger }
 
+// Printf logs one go-redis line at debug level.
 func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	r.l.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }

@@ -52,7 +52,9 @@ type fieldError struct {
 	message  string
 }
 
+// Error returns "location: message".
 func (e *fieldError) Error() string { return e.location + ": " + e.message }
+// Unwrap returns the error kind, for the status table.
 func (e *fieldError) Unwrap() error { return e.kind }
 
 func newFieldError(kind error, location, format string, args ...any) error {

@@ -104,6 +104,7 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 // http.ResponseController, which follows Unwrap).
 type flusher struct{ w any }
 
+// Flush sends buffered bytes to the client.
 func (f flusher) Flush() error {
 	if rw, ok := f.w.(http.ResponseWriter); ok {
 		return http.NewResponseController(rw).Flush()

@@ -133,6 +133,7 @@ func optionByName(flag string) option {
 // negatedBool is a pflag.Value that stores the negation of the flag.
 type negatedBool struct{ p *bool }
 
+// String returns the flag value: the negation of the stored bool.
 func (n negatedBool) String() string {
 	if n.p == nil {
 		return "false"
@@ -140,6 +141,7 @@ func (n negatedBool) String() string {
 	return strconv.FormatBool(!*n.p)
 }
 
+// Set stores the negation of s.
 func (n negatedBool) Set(s string) error {
 	v, err := strconv.ParseBool(s)
 	if err != nil {
@@ -149,6 +151,7 @@ func (n negatedBool) Set(s string) error {
 	return nil
 }
 
+// Type returns "bool".
 func (n negatedBool) Type() string { return "bool" }
 
 // Flags holds the command-line flags bound by BindFlags.

@@ -91,6 +91,7 @@ type statusRecorder struct {
 	wroteHeader bool
 }
 
+// WriteHeader records the first status code and passes it on.
 func (s *statusRecorder) WriteHeader(code int) {
 	if !s.wroteHeader {
 		s.status = code
@@ -99,6 +100,7 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
+// Write counts the bytes written.
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	s.wroteHeader = true
 	n, err := s.ResponseWriter.Write(b)
