@@ -54,6 +54,7 @@ type fieldError struct {
 
 // Error returns "location: message".
 func (e *fieldError) Error() string { return e.location + ": " + e.message }
+
 // Unwrap returns the error kind, for the status table.
 func (e *fieldError) Unwrap() error { return e.kind }
 
