@@ -11,6 +11,7 @@ import (
 
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/telemetry"
+	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -35,6 +36,7 @@ var statusTable = []struct {
 	status int
 }{
 	{store.ErrNotFound, http.StatusNotFound},
+	{report.ErrUnknownChart, http.StatusNotFound},
 	{store.ErrConflict, http.StatusConflict},
 	{store.ErrInvalid, http.StatusBadRequest},
 	{errBadRequest, http.StatusBadRequest},

@@ -45,6 +45,10 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, op("get-run-result", http.MethodGet, "/api/v1/runs/{id}/result", "Get a run's result", "Runs", http.StatusNotFound, http.StatusConflict), s.getResult)
 	handle(api, log, op("get-run-series", http.MethodGet, "/api/v1/runs/{id}/series", "Get a run's sampled series", "Runs", http.StatusNotFound, http.StatusConflict), s.getSeries)
 	handle(api, log, eventsOp(), s.events)
+	// Charts and the HTML report of a succeeded run.
+	handle(api, log, op("list-run-charts", http.MethodGet, "/api/v1/runs/{id}/charts", "List a run's charts", "Charts", http.StatusNotFound, http.StatusConflict), s.listCharts)
+	handle(api, log, fileOp("get-run-chart", "/api/v1/runs/{id}/charts/{file}", "Get one chart as SVG or PNG", "image/svg+xml", "image/png"), s.getChart)
+	handle(api, log, fileOp("get-run-report", "/api/v1/runs/{id}/report.html", "Get the self-contained HTML report", "text/html"), s.getReport)
 	handle(api, log, op("cancel-run", http.MethodPost, "/api/v1/runs/{id}/cancel", "Cancel a run", "Runs", http.StatusNotFound, http.StatusConflict), s.cancelRun)
 }
 

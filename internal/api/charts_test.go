@@ -1,0 +1,110 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/testenv"
+)
+
+// TestChartsAndReport fetches every chart of a succeeded run in both
+// formats and its HTML report, and checks the error paths: a queued run
+// (409), an unknown run (404), an unknown chart and an unknown format (404).
+func TestChartsAndReport(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, setupOpts{dialect: dialect, workers: 1})
+			sid := createScenario(t, b, "charts", readFile(t, "small.yml"))["id"].(string)
+			r := b.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario_id": sid, "seed": 5})
+			wantStatus(t, r, http.StatusAccepted)
+			id := mustID(t, r)
+			if run := waitFinal(t, b, id, 30*time.Second); run.Status != "succeeded" {
+				t.Fatalf("run %s: %+v", id, run)
+			}
+
+			r = b.do(t, "GET", runPath(id, "/charts"), "", nil)
+			wantStatus(t, r, http.StatusOK)
+			var list struct {
+				Charts []api.ChartLink `json:"charts"`
+				Report string          `json:"report"`
+			}
+			if err := json.Unmarshal(r.body, &list); err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]bool{}
+			for _, c := range list.Charts {
+				names[c.Name] = true
+			}
+			for _, want := range []string{"dashboard", "latency", "throughput", "topology", "server-srv", "edges"} {
+				if !names[want] {
+					t.Errorf("chart %q missing from %v", want, list.Charts)
+				}
+			}
+			for _, c := range list.Charts {
+				svg := b.do(t, "GET", c.SVG, "", nil)
+				wantStatus(t, svg, http.StatusOK)
+				if ct := svg.header.Get("Content-Type"); ct != "image/svg+xml" || !bytes.Contains(svg.body, []byte("<svg")) {
+					t.Errorf("%s: Content-Type %q, %d bytes", c.SVG, ct, len(svg.body))
+				}
+				png := b.do(t, "GET", c.PNG, "", nil)
+				wantStatus(t, png, http.StatusOK)
+				if ct := png.header.Get("Content-Type"); ct != "image/png" || !bytes.HasPrefix(png.body, []byte("\x89PNG\r\n\x1a\n")) {
+					t.Errorf("%s: Content-Type %q, not a PNG", c.PNG, ct)
+				}
+			}
+			// The series recorded by the worker reach the charts: no panel
+			// says they are missing.
+			dash := b.do(t, "GET", runPath(id, "/charts/dashboard.svg"), "", nil)
+			if bytes.Contains(dash.body, []byte("series not recorded")) {
+				t.Error("dashboard drawn without the stored series")
+			}
+
+			page := b.do(t, "GET", list.Report, "", nil)
+			wantStatus(t, page, http.StatusOK)
+			if ct := page.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+				t.Errorf("report Content-Type %q", ct)
+			}
+			for _, want := range []string{"<html", "srv", "<svg"} {
+				if !bytes.Contains(page.body, []byte(want)) {
+					t.Errorf("report lacks %q", want)
+				}
+			}
+
+			for _, tt := range []struct {
+				name, path string
+				status     int
+			}{
+				{"ErrUnknownChart", runPath(id, "/charts/nope.svg"), http.StatusNotFound},
+				{"ErrUnknownFormat", runPath(id, "/charts/dashboard.gif"), http.StatusNotFound},
+				{"ErrNoExtension", runPath(id, "/charts/dashboard"), http.StatusNotFound},
+				{"ErrUnknownRun", runPath("00000000-0000-4000-8000-000000000000", "/charts/dashboard.svg"), http.StatusNotFound},
+				{"ErrUnknownRunReport", runPath("00000000-0000-4000-8000-000000000000", "/report.html"), http.StatusNotFound},
+			} {
+				got := b.do(t, "GET", tt.path, "", nil)
+				if got.status != tt.status {
+					t.Errorf("%s: GET %s = %d, want %d: %s", tt.name, tt.path, got.status, tt.status, got.body)
+				}
+			}
+		})
+	}
+}
+
+// TestChartsOfQueuedRun answers 409 while the run has no result.
+func TestChartsOfQueuedRun(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{workers: 0})
+	sid := createScenario(t, b, "queued", readFile(t, "small.yml"))["id"].(string)
+	r := b.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario_id": sid})
+	wantStatus(t, r, http.StatusAccepted)
+	id := mustID(t, r)
+	for _, p := range []string{"/charts", "/charts/dashboard.svg", "/report.html"} {
+		wantStatus(t, b.do(t, "GET", runPath(id, p), "", nil), http.StatusConflict)
+	}
+}
