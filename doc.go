@@ -13,7 +13,8 @@
 //     form, the quantile sketch and the merging of replications;
 //   - [github.com/fastsim/fastsim/analysis]: confidence intervals across
 //     replications;
-//   - [github.com/fastsim/fastsim/report]: the human-readable report.
+//   - [github.com/fastsim/fastsim/report]: the human-readable report, the
+//     charts (SVG and PNG) and the self-contained HTML report.
 //
 // # Quick start
 //

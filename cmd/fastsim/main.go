@@ -1,9 +1,16 @@
 // Command fastsim simulates asynchronous backends described by scenario
 // files, validates scenarios, and runs the FastSim service.
 //
-//	fastsim run FILE [--seed N] [--json PATH|-] [--series] [--quiet] [--replications N]
+//	fastsim run FILE [--seed N] [--json PATH|-] [--series] [--quiet] [--replications N] [--plots DIR] [--report FILE]
 //	fastsim validate FILE...
+//	fastsim serve [--addr :8000] [--database-url URL] [--redis-url URL] [--workers N] ...
+//	fastsim worker [--database-url URL] [--workers N]
+//	fastsim migrate up|status
+//	fastsim healthcheck [--url URL]
 //	fastsim version
+//
+// Every service flag also reads a FASTSIM_* environment variable; see
+// docs/configuration.md.
 //
 // Exit codes: 0 success, 2 invalid scenario, 1 anything else.
 package main
