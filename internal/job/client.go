@@ -146,9 +146,9 @@ func (c *Client) enqueue(ctx context.Context, tx any, run store.Run) (int64, err
 // Submit stores run as queued and enqueues its job in one transaction, then
 // records the job id in the run. See store.Store.CreateRun for the fields
 // it reads and the errors; once it returns a run, the run will be executed.
-func (c *Client) Submit(ctx context.Context, run store.Run) (store.Run, error) {
+func (c *Client) Submit(ctx context.Context, actor store.Actor, run store.Run) (store.Run, error) {
 	var jobID int64
-	created, err := c.store.CreateRun(ctx, run, func(ctx context.Context, tx any, r store.Run) error {
+	created, err := c.store.CreateRun(ctx, actor, run, func(ctx context.Context, tx any, r store.Run) error {
 		var err error
 		jobID, err = c.enqueue(ctx, tx, r)
 		return err
@@ -172,8 +172,8 @@ func (c *Client) Submit(ctx context.Context, run store.Run) (store.Run, error) {
 // (and its job removed from the queue), a running run stops within about a
 // second, when its worker polls the flag. It returns the run after the
 // change, store.ErrNotFound, or store.ErrConflict when the run is finished.
-func (c *Client) Cancel(ctx context.Context, runID string) (store.Run, error) {
-	run, err := c.store.RequestCancel(ctx, runID)
+func (c *Client) Cancel(ctx context.Context, actor store.Actor, runID string) (store.Run, error) {
+	run, err := c.store.RequestCancel(ctx, actor, runID)
 	if err != nil {
 		return store.Run{}, err
 	}

@@ -90,13 +90,14 @@ func (c Config) Validate() error {
 // Runner is the part of Client the API uses: submit and cancel runs, and
 // run workers. *Client implements it; handler tests may fake it.
 type Runner interface {
-	// Submit stores run as queued and enqueues its job in one transaction
+	// Submit stores run as queued, owned by actor, and enqueues its job in
+	// one transaction
 	// (see store.Store.CreateRun for the fields and errors).
-	Submit(ctx context.Context, run store.Run) (store.Run, error)
+	Submit(ctx context.Context, actor store.Actor, run store.Run) (store.Run, error)
 	// Cancel requests cancellation of a run (see store.Store.RequestCancel
 	// for the errors); a queued run is cancelled at once, a running one
 	// stops within about a second.
-	Cancel(ctx context.Context, runID string) (store.Run, error)
+	Cancel(ctx context.Context, actor store.Actor, runID string) (store.Run, error)
 }
 
 var _ Runner = (*Client)(nil)

@@ -110,7 +110,7 @@ func waitFor(t *testing.T, st store.Store, id string, what string, cond func(sto
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		r, err := st.GetRun(context.Background(), id)
+		r, err := st.GetRun(context.Background(), store.System(), id)
 		if err != nil {
 			t.Fatalf("GetRun: %v", err)
 		}
@@ -156,7 +156,7 @@ func TestRunSucceedsWithTheDirectResult(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 2})
 			sc, body := canonical(t, small)
-			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 1234, Replications: 1})
+			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 1234, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
@@ -170,7 +170,7 @@ func TestRunSucceedsWithTheDirectResult(t *testing.T) {
 			want := expected(t, sc, 1234, 0, true)
 			wantSeries := mustJSON(t, want.Series)
 			want.Series = nil
-			res, err := b.st.GetResult(context.Background(), run.ID)
+			res, err := b.st.GetResult(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +180,7 @@ func TestRunSucceedsWithTheDirectResult(t *testing.T) {
 			if res.Replications != nil || res.Statistics != nil {
 				t.Errorf("single replication stored replications %q and statistics %q, want none", res.Replications, res.Statistics)
 			}
-			series, err := b.st.GetSeries(context.Background(), run.ID)
+			series, err := b.st.GetSeries(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,7 +242,7 @@ func TestReplicationsAreMerged(t *testing.T) {
 			b := setup(t, dialect, job.Config{Workers: 3})
 			sc, body := canonical(t, small)
 			const reps = 4
-			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 99, Replications: reps})
+			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 99, Replications: reps})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
@@ -267,7 +267,7 @@ func TestReplicationsAreMerged(t *testing.T) {
 				t.Fatal(err)
 			}
 			merged.Series = nil
-			res, err := b.st.GetResult(context.Background(), run.ID)
+			res, err := b.st.GetResult(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -280,7 +280,7 @@ func TestReplicationsAreMerged(t *testing.T) {
 			if !bytes.Equal(res.Statistics, stats) {
 				t.Errorf("statistics = %s, want %s", res.Statistics, stats)
 			}
-			if series, err := b.st.GetSeries(context.Background(), run.ID); err != nil || !bytes.Equal(series, series0) {
+			if series, err := b.st.GetSeries(context.Background(), store.System(), run.ID); err != nil || !bytes.Equal(series, series0) {
 				t.Errorf("series of a replicated run: err %v, %d bytes; want replication 0's %d bytes", err, len(series), len(series0))
 			}
 			if reps, err := b.st.ListReplications(context.Background(), run.ID); err != nil || len(reps) != 0 {
@@ -297,7 +297,7 @@ func TestCancelRunningRun(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 1, ProgressInterval: 50 * time.Millisecond})
 			_, body := canonical(t, long)
-			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 5, Replications: 1})
+			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 5, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
@@ -308,7 +308,7 @@ func TestCancelRunningRun(t *testing.T) {
 				t.Fatalf("run is %s at progress %v, want running and not done", running.Status, running.Progress)
 			}
 			cancelAt := time.Now()
-			got, err := b.client.Cancel(context.Background(), run.ID)
+			got, err := b.client.Cancel(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatalf("Cancel: %v", err)
 			}
@@ -321,10 +321,10 @@ func TestCancelRunningRun(t *testing.T) {
 			}
 			// Reported, not asserted: wall-clock figures depend on the machine.
 			t.Logf("cancelled %v after the request (progress was %.3f)", time.Since(cancelAt).Round(time.Millisecond), running.Progress)
-			if _, err := b.st.GetResult(context.Background(), run.ID); err == nil {
+			if _, err := b.st.GetResult(context.Background(), store.System(), run.ID); err == nil {
 				t.Error("a cancelled run has a result")
 			}
-			if _, err := b.client.Cancel(context.Background(), run.ID); err == nil {
+			if _, err := b.client.Cancel(context.Background(), store.System(), run.ID); err == nil {
 				t.Error("second Cancel of a cancelled run: no error, want ErrConflict")
 			}
 			checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="cancelled"`, 1)
@@ -343,11 +343,11 @@ func TestCancelQueuedRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, body := canonical(t, small)
-			run, err := insertOnly.Submit(context.Background(), store.Run{Scenario: body, Seed: 5, Replications: 1})
+			run, err := insertOnly.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 5, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
-			got, err := insertOnly.Cancel(context.Background(), run.ID)
+			got, err := insertOnly.Cancel(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatalf("Cancel: %v", err)
 			}
@@ -362,7 +362,7 @@ func TestCancelQueuedRun(t *testing.T) {
 			if err := workers.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			second, err := insertOnly.Submit(context.Background(), store.Run{Scenario: body, Seed: 6, Replications: 1})
+			second, err := insertOnly.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 6, Replications: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -372,7 +372,7 @@ func TestCancelQueuedRun(t *testing.T) {
 			if err := workers.Stop(ctx); err != nil {
 				t.Fatal(err)
 			}
-			after, err := st.GetRun(context.Background(), run.ID)
+			after, err := st.GetRun(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -400,7 +400,7 @@ func TestRunFailures(t *testing.T) {
 			t.Run(dialect+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				b := setup(t, dialect, job.Config{Workers: 1, RunTimeout: tc.timeout})
-				run, err := b.client.Submit(context.Background(), store.Run{Scenario: tc.body, Seed: 1, Replications: 1})
+				run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: tc.body, Seed: 1, Replications: 1})
 				if err != nil {
 					t.Fatalf("Submit: %v", err)
 				}
@@ -474,7 +474,7 @@ func TestReplicationsSpreadOverClients(t *testing.T) {
 			// events), so that the other client fetches one meanwhile.
 			sc, body := canonical(t, scenarioYAML(6000, 100))
 			const reps = 4
-			run, err := b.client.Submit(context.Background(), store.Run{Scenario: body, Seed: 3, Replications: reps})
+			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 3, Replications: reps})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -499,7 +499,7 @@ func TestReplicationsSpreadOverClients(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := b.st.GetResult(context.Background(), run.ID)
+			res, err := b.st.GetResult(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -527,7 +527,7 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 				t.Fatal(err)
 			}
 			sc, body := canonical(t, scenarioYAML(6000, 500))
-			run, err := first.Submit(context.Background(), store.Run{Scenario: body, Seed: 8, Replications: 1})
+			run, err := first.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 8, Replications: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +538,7 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			_ = first.Stop(ctx) // reports the deadline; the job is cancelled and handed back
-			if r, err := st.GetRun(context.Background(), run.ID); err != nil || r.Status.Final() {
+			if r, err := st.GetRun(context.Background(), store.System(), run.ID); err != nil || r.Status.Final() {
 				t.Fatalf("after Stop: run %s (err %v), want still unfinished (handed back, not failed)", r.Status, err)
 			}
 			second, err := job.NewClient(st, job.Config{Workers: 1})
@@ -558,7 +558,7 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 				t.Fatalf("run ended %s with %q, want succeeded", done.Status, done.Error)
 			}
 			want := expected(t, sc, 8, 0, false)
-			res, err := st.GetResult(context.Background(), run.ID)
+			res, err := st.GetResult(context.Background(), store.System(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -578,7 +578,7 @@ func TestEnqueueInsideCreateRun(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 1})
 			_, body := canonical(t, small)
-			run, err := b.st.CreateRun(context.Background(), store.Run{Scenario: body, Seed: 1, Replications: 1}, b.client.Enqueue)
+			run, err := b.st.CreateRun(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 1, Replications: 1}, b.client.Enqueue)
 			if err != nil {
 				t.Fatalf("CreateRun with Enqueue: %v", err)
 			}
@@ -624,7 +624,7 @@ func TestLastAttemptFailsTheRun(t *testing.T) {
 		_ = c.Stop(ctx)
 	})
 	_, body := canonical(t, small)
-	run, err := c.Submit(context.Background(), store.Run{Scenario: body, Seed: 1, Replications: 1})
+	run, err := c.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 1, Replications: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

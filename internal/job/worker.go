@@ -72,7 +72,7 @@ func (c *Client) giveUp(ctx context.Context, runID string, row *rivertype.JobRow
 // loadRun returns the run to work on, or ok=false when there is nothing to
 // do (gone, final, or cancelled here).
 func (c *Client) loadRun(ctx context.Context, runID string) (store.Run, bool, error) {
-	run, err := c.store.GetRun(ctx, runID)
+	run, err := c.store.GetRun(ctx, store.System(), runID)
 	if errors.Is(err, store.ErrNotFound) {
 		// The run row is gone; retrying cannot help.
 		return store.Run{}, false, river.JobCancel(err)
@@ -253,7 +253,7 @@ func (c *Client) watchCancel(ctx context.Context, runID string, cancel context.C
 			return
 		case <-t.C:
 		}
-		run, err := c.store.GetRun(ctx, runID)
+		run, err := c.store.GetRun(ctx, store.System(), runID)
 		if err != nil {
 			continue // transient; the next tick retries
 		}

@@ -41,6 +41,10 @@ func ParseRunStatus(s string) (RunStatus, error) {
 type Run struct {
 	// ID is a UUID (version 7) assigned on creation.
 	ID string
+	// OwnerID is the user the run (and its result) belongs to; the store
+	// sets it from the creating actor. Empty for rows created before
+	// accounts existed (only admins see those).
+	OwnerID string
 	// ScenarioID is the stored scenario the run came from; nil for an
 	// inline scenario or after the scenario was deleted.
 	ScenarioID *string

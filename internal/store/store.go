@@ -24,6 +24,9 @@ var ErrInvalid = errors.New("invalid parameter")
 type Scenario struct {
 	// ID is a UUID (version 7) assigned on creation.
 	ID string
+	// OwnerID is the user the scenario belongs to; empty for rows created
+	// before accounts existed (only admins see those).
+	OwnerID string
 	// Name is the user-given name.
 	Name string
 	// LatestVersion is the number of the newest version, starting at 1.
@@ -89,53 +92,65 @@ type EnqueueFunc func(ctx context.Context, tx any, run Run) error
 // stores and a *sql.Tx for SQLite stores.
 type TxFunc func(ctx context.Context, tx any) error
 
-// Store persists scenarios, runs and results. Implementations are safe for
-// concurrent use. Every method wraps its errors with context; errors not
-// listed are database failures.
+// Store persists users, scenarios, runs and results. Implementations are
+// safe for concurrent use. Every method wraps its errors with context;
+// errors not listed are database failures.
+//
+// Tenancy is enforced here: every method that reads or changes owned rows
+// (scenarios, versions, runs, results) takes the Actor it acts for, and a
+// row the actor may not see is ErrNotFound. Rows are created owned by
+// actor.UserID. Methods without an actor (MarkRunning, UpdateProgress,
+// FinishRun, SaveReplication, ...) are the job worker's, which acts for the
+// run's owner; they address a run by its id only.
 type Store interface {
-	// CreateScenario stores a new scenario with version 1 holding body.
-	// It returns ErrInvalid when name is empty or body is empty.
-	CreateScenario(ctx context.Context, name string, body []byte) (Scenario, ScenarioVersion, error)
+	UserStore
+
+	// CreateScenario stores a new scenario owned by actor.UserID with
+	// version 1 holding body. It returns ErrInvalid when name is empty,
+	// body is empty or the actor has no UserID.
+	CreateScenario(ctx context.Context, actor Actor, name string, body []byte) (Scenario, ScenarioVersion, error)
 	// ListScenarios returns a page of scenarios, newest first.
 	// It returns ErrInvalid for a bad limit or cursor.
-	ListScenarios(ctx context.Context, p ListScenariosParams) (Page[Scenario], error)
+	ListScenarios(ctx context.Context, actor Actor, p ListScenariosParams) (Page[Scenario], error)
 	// GetScenario returns one scenario, or ErrNotFound.
-	GetScenario(ctx context.Context, id string) (Scenario, error)
+	GetScenario(ctx context.Context, actor Actor, id string) (Scenario, error)
 	// GetScenarioVersion returns one version of a scenario; version 0 means
 	// the latest. It returns ErrNotFound when the scenario or version does
 	// not exist.
-	GetScenarioVersion(ctx context.Context, id string, version int) (ScenarioVersion, error)
+	GetScenarioVersion(ctx context.Context, actor Actor, id string, version int) (ScenarioVersion, error)
 	// ListScenarioVersions returns every version of a scenario, oldest
 	// first, or ErrNotFound.
-	ListScenarioVersions(ctx context.Context, id string) ([]ScenarioVersion, error)
+	ListScenarioVersions(ctx context.Context, actor Actor, id string) ([]ScenarioVersion, error)
 	// UpdateScenario stores body as a new immutable version of the scenario
 	// (and renames it when name is not empty). It returns ErrNotFound or
 	// ErrInvalid (empty body).
-	UpdateScenario(ctx context.Context, id, name string, body []byte) (Scenario, ScenarioVersion, error)
+	UpdateScenario(ctx context.Context, actor Actor, id, name string, body []byte) (Scenario, ScenarioVersion, error)
 	// DeleteScenario deletes a scenario and its versions; finished runs of it
 	// keep their scenario snapshot and lose the link. It returns ErrNotFound,
 	// or ErrConflict while a run of the scenario is queued or running.
-	DeleteScenario(ctx context.Context, id string) error
+	DeleteScenario(ctx context.Context, actor Actor, id string) error
 
 	// CreateRun inserts a queued run and calls enqueue inside the same
 	// transaction, so a run row never exists without its job. The store
 	// assigns ID, Status (queued), CreatedAt and zeroes progress fields; the
 	// caller sets Scenario, Seed, Replications, CacheKey and the optional
-	// ScenarioID/ScenarioVersion. It returns ErrInvalid (empty scenario,
-	// replications < 1), ErrNotFound (ScenarioID/ScenarioVersion that does
+	// ScenarioID/ScenarioVersion; the run is owned by actor.UserID, and
+	// ScenarioID must be visible to actor. It returns ErrInvalid (empty
+	// scenario, replications < 1, actor without UserID), ErrNotFound (ScenarioID/ScenarioVersion that does
 	// not exist), or enqueue's error (wrapped), in which case nothing is
 	// stored.
-	CreateRun(ctx context.Context, run Run, enqueue EnqueueFunc) (Run, error)
+	CreateRun(ctx context.Context, actor Actor, run Run, enqueue EnqueueFunc) (Run, error)
 	// CreateCachedRun inserts a run that is already succeeded, with
 	// CacheHit set, and its result, in one transaction. Same errors as
 	// CreateRun.
-	CreateCachedRun(ctx context.Context, run Run, res RunResult) (Run, error)
+	CreateCachedRun(ctx context.Context, actor Actor, run Run, res RunResult) (Run, error)
 	// GetRun returns one run, or ErrNotFound.
-	GetRun(ctx context.Context, id string) (Run, error)
+	GetRun(ctx context.Context, actor Actor, id string) (Run, error)
 	// ListRuns returns a page of runs, newest first. It returns ErrInvalid
 	// for a bad limit, cursor or status.
-	ListRuns(ctx context.Context, p ListRunsParams) (Page[Run], error)
-	// CountRuns returns the number of runs per status (absent: zero).
+	ListRuns(ctx context.Context, actor Actor, p ListRunsParams) (Page[Run], error)
+	// CountRuns returns the number of runs of all users per status
+	// (absent: zero), for metrics.
 	CountRuns(ctx context.Context) (map[RunStatus]int, error)
 	// MarkRunning moves a queued or running run to running (a retried job
 	// finds it running), sets StartedAt on the first call, and returns it.
@@ -156,20 +171,23 @@ type Store interface {
 	// cancelled at once; a running run keeps running until its worker
 	// notices. It returns the run after the change, ErrNotFound, or
 	// ErrConflict when the run is already finished.
-	RequestCancel(ctx context.Context, id string) (Run, error)
+	RequestCancel(ctx context.Context, actor Actor, id string) (Run, error)
 	// SetRunJobID records the River job that executes the run.
 	// It returns ErrNotFound.
 	SetRunJobID(ctx context.Context, id string, jobID int64) error
 	// FindSucceededRunByCacheKey returns the newest succeeded run with this
-	// cache key, or ErrNotFound.
+	// cache key, whoever owns it, or ErrNotFound. Equal keys mean equal
+	// result bytes, so the caller may copy that result (read with System())
+	// into a new cached run owned by the requester; it must never hand out
+	// the found run itself.
 	FindSucceededRunByCacheKey(ctx context.Context, cacheKey string) (Run, error)
 
 	// GetResult returns the result of a succeeded run without its series,
 	// or ErrNotFound when the run or its result does not exist.
-	GetResult(ctx context.Context, runID string) (RunResult, error)
+	GetResult(ctx context.Context, actor Actor, runID string) (RunResult, error)
 	// GetSeries returns the sampled series JSON of a succeeded run, or
 	// ErrNotFound when the run has no result or no series.
-	GetSeries(ctx context.Context, runID string) ([]byte, error)
+	GetSeries(ctx context.Context, actor Actor, runID string) ([]byte, error)
 
 	// SaveReplication stores (or overwrites: jobs are idempotent) the
 	// result of one replication of a run, sets its progress to 1, and

@@ -206,3 +206,26 @@ func redact(u string) string {
 	}
 	return strings.ReplaceAll(p.String(), "%78", "x")
 }
+
+// User creates a user of the role with a unique email in st and returns
+// it. Its password hash is a placeholder that matches no password: tests
+// that log in create users through the auth package instead.
+func User(t testing.TB, st store.Store, role store.Role) store.User {
+	t.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatalf("testenv: random email: %v", err)
+	}
+	email := "user-" + hex.EncodeToString(b[:]) + "@example.com"
+	u, err := st.CreateUser(context.Background(), store.NewUser{Email: email, PasswordHash: "$argon2id$placeholder", Role: role})
+	if err != nil {
+		t.Fatalf("testenv: create user %s: %v", email, err)
+	}
+	return u
+}
+
+// Actor creates a user (role user) in st and returns its store actor.
+func Actor(t testing.TB, st store.Store) store.Actor {
+	t.Helper()
+	return store.ActorOf(User(t, st, store.RoleUser))
+}

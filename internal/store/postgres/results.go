@@ -36,12 +36,13 @@ func saveResult(ctx context.Context, tx pgx.Tx, runID string, res store.RunResul
 }
 
 // GetResult returns a run's result without its series.
-func (s *Store) GetResult(ctx context.Context, runID string) (store.RunResult, error) {
+func (s *Store) GetResult(ctx context.Context, actor store.Actor, runID string) (store.RunResult, error) {
 	if !storeutil.ValidID(runID) {
 		return store.RunResult{}, fmt.Errorf("result of run %q: %w", runID, store.ErrNotFound)
 	}
 	var blobs [3][]byte
-	err := s.pool.QueryRow(ctx, `SELECT result, replications, statistics FROM run_results WHERE run_id = $1`, runID).
+	err := s.pool.QueryRow(ctx, `SELECT rr.result, rr.replications, rr.statistics FROM run_results rr JOIN runs r ON r.id = rr.run_id
+		WHERE rr.run_id = $1 AND ($2::boolean OR r.owner_id = $3::uuid)`, runID, actor.Admin, storeutil.OwnerArg(actor)).
 		Scan(&blobs[0], &blobs[1], &blobs[2])
 	if err != nil {
 		return store.RunResult{}, notFound(err, "result of run", runID)
@@ -56,12 +57,13 @@ func (s *Store) GetResult(ctx context.Context, runID string) (store.RunResult, e
 }
 
 // GetSeries returns a run's series JSON.
-func (s *Store) GetSeries(ctx context.Context, runID string) ([]byte, error) {
+func (s *Store) GetSeries(ctx context.Context, actor store.Actor, runID string) ([]byte, error) {
 	if !storeutil.ValidID(runID) {
 		return nil, fmt.Errorf("series of run %q: %w", runID, store.ErrNotFound)
 	}
 	var blob []byte
-	if err := s.pool.QueryRow(ctx, `SELECT series FROM run_series WHERE run_id = $1`, runID).Scan(&blob); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT rs.series FROM run_series rs JOIN runs r ON r.id = rs.run_id
+		WHERE rs.run_id = $1 AND ($2::boolean OR r.owner_id = $3::uuid)`, runID, actor.Admin, storeutil.OwnerArg(actor)).Scan(&blob); err != nil {
 		return nil, notFound(err, "series of run", runID)
 	}
 	out, err := storeutil.Decompress(blob)
@@ -93,7 +95,7 @@ func (s *Store) SaveReplication(ctx context.Context, runID string, rep store.Rep
 		var replications int
 		err := tx.QueryRow(ctx, `SELECT replications FROM runs WHERE id = $1 AND status = 'running' FOR UPDATE`, runID).Scan(&replications)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return s.stateError(ctx, tx, runID, "save replication of")
+			return s.stateError(ctx, tx, store.System(), runID, "save replication of")
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: save replication: %w", err)

@@ -12,13 +12,13 @@ import (
 	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
-const runColumns = `id, scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
+const runColumns = `id, coalesce(owner_id::text, ''), scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
 	cache_hit, cache_key, cancel_requested, job_id, created_at, started_at, finished_at`
 
 func scanRun(row pgx.Row) (store.Run, error) {
 	var r store.Run
 	var status string
-	err := row.Scan(&r.ID, &r.ScenarioID, &r.ScenarioVersion, &r.Scenario, &r.Seed, &r.Replications, &status,
+	err := row.Scan(&r.ID, &r.OwnerID, &r.ScenarioID, &r.ScenarioVersion, &r.Scenario, &r.Seed, &r.Replications, &status,
 		&r.Progress, &r.Error, &r.CacheHit, &r.CacheKey, &r.CancelRequested, &r.JobID, &r.CreatedAt, &r.StartedAt, &r.FinishedAt)
 	if err != nil {
 		return store.Run{}, err
@@ -36,12 +36,13 @@ func scanRun(row pgx.Row) (store.Run, error) {
 
 // insertRun checks the scenario reference and inserts run (ID, Status and
 // CreatedAt already set) in tx.
-func insertRun(ctx context.Context, tx pgx.Tx, run store.Run) error {
+func insertRun(ctx context.Context, tx pgx.Tx, actor store.Actor, run store.Run) error {
 	if run.ScenarioID != nil {
 		// The share lock keeps DeleteScenario from deleting the scenario
 		// until this transaction ends.
 		var latest int
-		err := tx.QueryRow(ctx, `SELECT latest_version FROM scenarios WHERE id = $1 FOR SHARE`, *run.ScenarioID).Scan(&latest)
+		err := tx.QueryRow(ctx, `SELECT latest_version FROM scenarios WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid) FOR SHARE`,
+			*run.ScenarioID, actor.Admin, storeutil.OwnerArg(actor)).Scan(&latest)
 		if err != nil {
 			return notFound(err, "scenario", *run.ScenarioID)
 		}
@@ -50,10 +51,10 @@ func insertRun(ctx context.Context, tx pgx.Tx, run store.Run) error {
 		}
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO runs (id, scenario_id, scenario_version, scenario, seed, replications, status,
-		progress, error, cache_hit, cache_key, created_at, started_at, finished_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		progress, error, cache_hit, cache_key, created_at, started_at, finished_at, owner_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		run.ID, run.ScenarioID, run.ScenarioVersion, run.Scenario, run.Seed, run.Replications, string(run.Status),
-		run.Progress, run.Error, run.CacheHit, run.CacheKey, run.CreatedAt, run.StartedAt, run.FinishedAt)
+		run.Progress, run.Error, run.CacheHit, run.CacheKey, run.CreatedAt, run.StartedAt, run.FinishedAt, run.OwnerID)
 	if err != nil {
 		return fmt.Errorf("postgres: insert run: %w", err)
 	}
@@ -61,28 +62,28 @@ func insertRun(ctx context.Context, tx pgx.Tx, run store.Run) error {
 }
 
 // newRun fills the store-assigned fields of a run to create.
-func (s *Store) newRun(run store.Run) (store.Run, error) {
-	if err := storeutil.CheckNewRun(run); err != nil {
+func (s *Store) newRun(actor store.Actor, run store.Run) (store.Run, error) {
+	if err := storeutil.CheckNewRun(actor, run); err != nil {
 		return store.Run{}, err
 	}
 	id, err := storeutil.NewID()
 	if err != nil {
 		return store.Run{}, err
 	}
-	run.ID, run.Status, run.CreatedAt = id, store.StatusQueued, storeutil.Now(s.now)
+	run.ID, run.OwnerID, run.Status, run.CreatedAt = id, actor.UserID, store.StatusQueued, storeutil.Now(s.now)
 	run.Progress, run.Error, run.CacheHit, run.CancelRequested, run.JobID = 0, "", false, false, 0
 	run.StartedAt, run.FinishedAt = nil, nil
 	return run, nil
 }
 
 // CreateRun inserts a queued run and enqueues its job in one transaction.
-func (s *Store) CreateRun(ctx context.Context, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
-	run, err := s.newRun(run)
+func (s *Store) CreateRun(ctx context.Context, actor store.Actor, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
+	run, err := s.newRun(actor, run)
 	if err != nil {
 		return store.Run{}, err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := insertRun(ctx, tx, run); err != nil {
+		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
 		if enqueue == nil {
@@ -100,8 +101,8 @@ func (s *Store) CreateRun(ctx context.Context, run store.Run, enqueue store.Enqu
 }
 
 // CreateCachedRun inserts a succeeded cache-hit run with its result.
-func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.RunResult) (store.Run, error) {
-	run, err := s.newRun(run)
+func (s *Store) CreateCachedRun(ctx context.Context, actor store.Actor, run store.Run, res store.RunResult) (store.Run, error) {
+	run, err := s.newRun(actor, run)
 	if err != nil {
 		return store.Run{}, err
 	}
@@ -111,7 +112,7 @@ func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.Ru
 	now := run.CreatedAt
 	run.Status, run.CacheHit, run.Progress, run.StartedAt, run.FinishedAt = store.StatusSucceeded, true, 1, &now, &now
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := insertRun(ctx, tx, run); err != nil {
+		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
 		return saveResult(ctx, tx, run.ID, res)
@@ -123,11 +124,12 @@ func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.Ru
 }
 
 // GetRun returns one run.
-func (s *Store) GetRun(ctx context.Context, id string) (store.Run, error) {
+func (s *Store) GetRun(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
 	if !storeutil.ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
-	r, err := scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE id = $1`, id))
+	r, err := scanRun(s.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid)`,
+		id, actor.Admin, storeutil.OwnerArg(actor)))
 	if err != nil {
 		return store.Run{}, notFound(err, "run", id)
 	}
@@ -135,7 +137,7 @@ func (s *Store) GetRun(ctx context.Context, id string) (store.Run, error) {
 }
 
 // ListRuns returns a page of runs, newest first.
-func (s *Store) ListRuns(ctx context.Context, p store.ListRunsParams) (store.Page[store.Run], error) {
+func (s *Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRunsParams) (store.Page[store.Run], error) {
 	limit, err := storeutil.Limit(p.Limit)
 	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
@@ -166,7 +168,8 @@ func (s *Store) ListRuns(ctx context.Context, p store.ListRunsParams) (store.Pag
 		WHERE (cardinality($1::text[]) = 0 OR status = ANY($1))
 		  AND ($2::uuid IS NULL OR scenario_id = $2)
 		  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
-		ORDER BY created_at DESC, id DESC LIMIT $5`, statuses, scenarioID, curAt, curID, limit+1)
+		  AND ($6::boolean OR owner_id = $7::uuid)
+		ORDER BY created_at DESC, id DESC LIMIT $5`, statuses, scenarioID, curAt, curID, limit+1, actor.Admin, storeutil.OwnerArg(actor))
 	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("postgres: list runs: %w", err)
 	}
@@ -206,9 +209,10 @@ func (s *Store) CountRuns(ctx context.Context) (map[store.RunStatus]int, error) 
 // ErrNotFound when the run does not exist, ErrConflict otherwise.
 func (s *Store) stateError(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, id, op string) error {
+}, actor store.Actor, id, op string) error {
 	var status string
-	err := q.QueryRow(ctx, `SELECT status FROM runs WHERE id = $1`, id).Scan(&status)
+	err := q.QueryRow(ctx, `SELECT status FROM runs WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid)`,
+		id, actor.Admin, storeutil.OwnerArg(actor)).Scan(&status)
 	if err != nil {
 		return notFound(err, "run", id)
 	}
@@ -223,7 +227,7 @@ func (s *Store) MarkRunning(ctx context.Context, id string) (store.Run, error) {
 	r, err := scanRun(s.pool.QueryRow(ctx, `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $2)
 		WHERE id = $1 AND status IN ('queued', 'running') RETURNING `+runColumns, id, storeutil.Now(s.now)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.Run{}, s.stateError(ctx, s.pool, id, "start")
+		return store.Run{}, s.stateError(ctx, s.pool, store.System(), id, "start")
 	}
 	if err != nil {
 		return store.Run{}, fmt.Errorf("postgres: start run %q: %w", id, err)
@@ -240,7 +244,7 @@ func (s *Store) UpdateProgress(ctx context.Context, runID string, index int, pro
 		var replications int
 		err := tx.QueryRow(ctx, `SELECT replications FROM runs WHERE id = $1 AND status = 'running' FOR UPDATE`, runID).Scan(&replications)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return s.stateError(ctx, tx, runID, "update progress of")
+			return s.stateError(ctx, tx, store.System(), runID, "update progress of")
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: update progress: %w", err)
@@ -277,7 +281,7 @@ func (s *Store) FinishRun(ctx context.Context, id string, f store.Finish) (store
 			WHERE id = $1 AND status IN ('queued', 'running') RETURNING `+runColumns,
 			id, string(f.Status), f.Error, storeutil.Now(s.now)))
 		if errors.Is(err, pgx.ErrNoRows) {
-			return s.stateError(ctx, tx, id, "finish")
+			return s.stateError(ctx, tx, store.System(), id, "finish")
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: finish run %q: %w", id, err)
@@ -297,7 +301,7 @@ func (s *Store) FinishRun(ctx context.Context, id string, f store.Finish) (store
 }
 
 // RequestCancel flags a run for cancellation; a queued one ends at once.
-func (s *Store) RequestCancel(ctx context.Context, id string) (store.Run, error) {
+func (s *Store) RequestCancel(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
 	if !storeutil.ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
@@ -305,10 +309,10 @@ func (s *Store) RequestCancel(ctx context.Context, id string) (store.Run, error)
 		status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
 		error = CASE WHEN status = 'queued' THEN $3 ELSE error END,
 		finished_at = CASE WHEN status = 'queued' THEN $2 ELSE finished_at END
-		WHERE id = $1 AND status IN ('queued', 'running') RETURNING `+runColumns,
-		id, storeutil.Now(s.now), storeutil.CancelMessage))
+		WHERE id = $1 AND status IN ('queued', 'running') AND ($4::boolean OR owner_id = $5::uuid) RETURNING `+runColumns,
+		id, storeutil.Now(s.now), storeutil.CancelMessage, actor.Admin, storeutil.OwnerArg(actor)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.Run{}, s.stateError(ctx, s.pool, id, "cancel")
+		return store.Run{}, s.stateError(ctx, s.pool, actor, id, "cancel")
 	}
 	if err != nil {
 		return store.Run{}, fmt.Errorf("postgres: cancel run %q: %w", id, err)

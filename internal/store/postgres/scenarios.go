@@ -11,11 +11,11 @@ import (
 	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
-const scenarioColumns = `id, name, latest_version, created_at, updated_at`
+const scenarioColumns = `id, coalesce(owner_id::text, ''), name, latest_version, created_at, updated_at`
 
 func scanScenario(row pgx.Row) (store.Scenario, error) {
 	var sc store.Scenario
-	if err := row.Scan(&sc.ID, &sc.Name, &sc.LatestVersion, &sc.CreatedAt, &sc.UpdatedAt); err != nil {
+	if err := row.Scan(&sc.ID, &sc.OwnerID, &sc.Name, &sc.LatestVersion, &sc.CreatedAt, &sc.UpdatedAt); err != nil {
 		return store.Scenario{}, err
 	}
 	sc.CreatedAt, sc.UpdatedAt = sc.CreatedAt.UTC(), sc.UpdatedAt.UTC()
@@ -23,23 +23,26 @@ func scanScenario(row pgx.Row) (store.Scenario, error) {
 }
 
 // CreateScenario stores a new scenario with version 1.
-func (s *Store) CreateScenario(ctx context.Context, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
+func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
 	if name == "" {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: name: must not be empty: %w", store.ErrInvalid)
 	}
 	if len(body) == 0 {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: body: must not be empty: %w", store.ErrInvalid)
 	}
+	if actor.UserID == "" {
+		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: actor: must be a user: %w", store.ErrInvalid)
+	}
 	id, err := storeutil.NewID()
 	if err != nil {
 		return store.Scenario{}, store.ScenarioVersion{}, err
 	}
 	now := storeutil.Now(s.now)
-	sc := store.Scenario{ID: id, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
+	sc := store.Scenario{ID: id, OwnerID: actor.UserID, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
 	v := store.ScenarioVersion{ScenarioID: id, Version: 1, Name: name, Body: body, CreatedAt: now}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO scenarios (id, name, latest_version, created_at, updated_at)
-			VALUES ($1, $2, 1, $3, $3)`, id, name, now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO scenarios (id, owner_id, name, latest_version, created_at, updated_at)
+			VALUES ($1, $4, $2, 1, $3, $3)`, id, name, now, actor.UserID); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO scenario_versions (scenario_id, version, name, body, created_at)
@@ -53,7 +56,7 @@ func (s *Store) CreateScenario(ctx context.Context, name string, body []byte) (s
 }
 
 // ListScenarios returns a page of scenarios, newest first.
-func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
+func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
 	limit, err := storeutil.Limit(p.Limit)
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
@@ -70,7 +73,8 @@ func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) 
 	rows, err := s.pool.Query(ctx, `SELECT `+scenarioColumns+` FROM scenarios
 		WHERE ($1 = '' OR strpos(lower(name), lower($1)) > 0)
 		  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-		ORDER BY created_at DESC, id DESC LIMIT $4`, p.NameContains, curAt, curID, limit+1)
+		  AND ($5::boolean OR owner_id = $6::uuid)
+		ORDER BY created_at DESC, id DESC LIMIT $4`, p.NameContains, curAt, curID, limit+1, actor.Admin, storeutil.OwnerArg(actor))
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("postgres: list scenarios: %w", err)
 	}
@@ -88,11 +92,12 @@ func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) 
 }
 
 // GetScenario returns one scenario.
-func (s *Store) GetScenario(ctx context.Context, id string) (store.Scenario, error) {
+func (s *Store) GetScenario(ctx context.Context, actor store.Actor, id string) (store.Scenario, error) {
 	if !storeutil.ValidID(id) {
 		return store.Scenario{}, fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
-	sc, err := scanScenario(s.pool.QueryRow(ctx, `SELECT `+scenarioColumns+` FROM scenarios WHERE id = $1`, id))
+	sc, err := scanScenario(s.pool.QueryRow(ctx, `SELECT `+scenarioColumns+` FROM scenarios WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid)`,
+		id, actor.Admin, storeutil.OwnerArg(actor)))
 	if err != nil {
 		return store.Scenario{}, notFound(err, "scenario", id)
 	}
@@ -100,15 +105,16 @@ func (s *Store) GetScenario(ctx context.Context, id string) (store.Scenario, err
 }
 
 // GetScenarioVersion returns one version; 0 means the latest.
-func (s *Store) GetScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error) {
+func (s *Store) GetScenarioVersion(ctx context.Context, actor store.Actor, id string, version int) (store.ScenarioVersion, error) {
 	if !storeutil.ValidID(id) {
 		return store.ScenarioVersion{}, fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
 	var v store.ScenarioVersion
 	err := s.pool.QueryRow(ctx, `SELECT v.scenario_id, v.version, v.name, v.body, v.created_at
 		FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id
-		WHERE v.scenario_id = $1 AND v.version = CASE WHEN $2 = 0 THEN s.latest_version ELSE $2 END`,
-		id, version).Scan(&v.ScenarioID, &v.Version, &v.Name, &v.Body, &v.CreatedAt)
+		WHERE v.scenario_id = $1 AND v.version = CASE WHEN $2 = 0 THEN s.latest_version ELSE $2 END
+		  AND ($3::boolean OR s.owner_id = $4::uuid)`,
+		id, version, actor.Admin, storeutil.OwnerArg(actor)).Scan(&v.ScenarioID, &v.Version, &v.Name, &v.Body, &v.CreatedAt)
 	if err != nil {
 		return store.ScenarioVersion{}, notFound(err, "scenario version", fmt.Sprintf("%s@%d", id, version))
 	}
@@ -117,8 +123,8 @@ func (s *Store) GetScenarioVersion(ctx context.Context, id string, version int) 
 }
 
 // ListScenarioVersions returns every version, oldest first.
-func (s *Store) ListScenarioVersions(ctx context.Context, id string) ([]store.ScenarioVersion, error) {
-	if _, err := s.GetScenario(ctx, id); err != nil {
+func (s *Store) ListScenarioVersions(ctx context.Context, actor store.Actor, id string) ([]store.ScenarioVersion, error) {
+	if _, err := s.GetScenario(ctx, actor, id); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT scenario_id, version, name, body, created_at
@@ -139,7 +145,7 @@ func (s *Store) ListScenarioVersions(ctx context.Context, id string) ([]store.Sc
 }
 
 // UpdateScenario stores body as a new version.
-func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
+func (s *Store) UpdateScenario(ctx context.Context, actor store.Actor, id, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
 	if len(body) == 0 {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("update scenario: body: must not be empty: %w", store.ErrInvalid)
 	}
@@ -152,7 +158,8 @@ func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte
 		var err error
 		sc, err = scanScenario(tx.QueryRow(ctx, `UPDATE scenarios SET latest_version = latest_version + 1,
 			name = CASE WHEN $2 = '' THEN name ELSE $2 END, updated_at = $3
-			WHERE id = $1 RETURNING `+scenarioColumns, id, name, now))
+			WHERE id = $1 AND ($4::boolean OR owner_id = $5::uuid) RETURNING `+scenarioColumns,
+			id, name, now, actor.Admin, storeutil.OwnerArg(actor)))
 		if err != nil {
 			return notFound(err, "scenario", id)
 		}
@@ -167,7 +174,7 @@ func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte
 }
 
 // DeleteScenario deletes a scenario unless a run of it is active.
-func (s *Store) DeleteScenario(ctx context.Context, id string) error {
+func (s *Store) DeleteScenario(ctx context.Context, actor store.Actor, id string) error {
 	if !storeutil.ValidID(id) {
 		return fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
@@ -175,7 +182,8 @@ func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 		// Lock the scenario: CreateRun takes a share lock on it, so no run
 		// of it can be created until this transaction ends.
 		var one int
-		if err := tx.QueryRow(ctx, `SELECT 1 FROM scenarios WHERE id = $1 FOR UPDATE`, id).Scan(&one); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM scenarios WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid) FOR UPDATE`,
+			id, actor.Admin, storeutil.OwnerArg(actor)).Scan(&one); err != nil {
 			return notFound(err, "scenario", id)
 		}
 		var active int

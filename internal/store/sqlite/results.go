@@ -34,12 +34,13 @@ func saveResult(ctx context.Context, tx *sql.Tx, runID string, res store.RunResu
 }
 
 // GetResult returns a run's result without its series.
-func (s *Store) GetResult(ctx context.Context, runID string) (store.RunResult, error) {
+func (s *Store) GetResult(ctx context.Context, actor store.Actor, runID string) (store.RunResult, error) {
 	if !storeutil.ValidID(runID) {
 		return store.RunResult{}, fmt.Errorf("result of run %q: %w", runID, store.ErrNotFound)
 	}
 	var blobs [3][]byte
-	err := s.db.QueryRowContext(ctx, `SELECT result, replications, statistics FROM run_results WHERE run_id = ?1`, runID).
+	err := s.db.QueryRowContext(ctx, `SELECT rr.result, rr.replications, rr.statistics FROM run_results rr JOIN runs r ON r.id = rr.run_id
+		WHERE rr.run_id = ?1 AND (?2 OR r.owner_id = ?3)`, runID, actor.Admin, actor.UserID).
 		Scan(&blobs[0], &blobs[1], &blobs[2])
 	if err != nil {
 		return store.RunResult{}, notFound(err, "result of run", runID)
@@ -54,12 +55,13 @@ func (s *Store) GetResult(ctx context.Context, runID string) (store.RunResult, e
 }
 
 // GetSeries returns a run's series JSON.
-func (s *Store) GetSeries(ctx context.Context, runID string) ([]byte, error) {
+func (s *Store) GetSeries(ctx context.Context, actor store.Actor, runID string) ([]byte, error) {
 	if !storeutil.ValidID(runID) {
 		return nil, fmt.Errorf("series of run %q: %w", runID, store.ErrNotFound)
 	}
 	var blob []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT series FROM run_series WHERE run_id = ?1`, runID).Scan(&blob); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT rs.series FROM run_series rs JOIN runs r ON r.id = rs.run_id
+		WHERE rs.run_id = ?1 AND (?2 OR r.owner_id = ?3)`, runID, actor.Admin, actor.UserID).Scan(&blob); err != nil {
 		return nil, notFound(err, "series of run", runID)
 	}
 	out, err := storeutil.Decompress(blob)

@@ -11,7 +11,7 @@ import (
 	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
-const runColumns = `id, scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
+const runColumns = `id, coalesce(owner_id, ''), scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
 	cache_hit, cache_key, cancel_requested, job_id, created_at, started_at, finished_at`
 
 func scanRun(row interface{ Scan(...any) error }) (store.Run, error) {
@@ -21,7 +21,7 @@ func scanRun(row interface{ Scan(...any) error }) (store.Run, error) {
 	var version sql.NullInt64
 	var created int64
 	var started, finished sql.NullInt64
-	err := row.Scan(&r.ID, &scenarioID, &version, &r.Scenario, &r.Seed, &r.Replications, &status,
+	err := row.Scan(&r.ID, &r.OwnerID, &scenarioID, &version, &r.Scenario, &r.Seed, &r.Replications, &status,
 		&r.Progress, &r.Error, &r.CacheHit, &r.CacheKey, &r.CancelRequested, &r.JobID, &created, &started, &finished)
 	if err != nil {
 		return store.Run{}, err
@@ -39,10 +39,11 @@ func scanRun(row interface{ Scan(...any) error }) (store.Run, error) {
 }
 
 // insertRun checks the scenario reference and inserts run in tx.
-func insertRun(ctx context.Context, tx *sql.Tx, run store.Run) error {
+func insertRun(ctx context.Context, tx *sql.Tx, actor store.Actor, run store.Run) error {
 	if run.ScenarioID != nil {
 		var latest int
-		err := tx.QueryRowContext(ctx, `SELECT latest_version FROM scenarios WHERE id = ?1`, *run.ScenarioID).Scan(&latest)
+		err := tx.QueryRowContext(ctx, `SELECT latest_version FROM scenarios WHERE id = ?1 AND (?2 OR owner_id = ?3)`,
+			*run.ScenarioID, actor.Admin, actor.UserID).Scan(&latest)
 		if err != nil {
 			return notFound(err, "scenario", *run.ScenarioID)
 		}
@@ -51,10 +52,10 @@ func insertRun(ctx context.Context, tx *sql.Tx, run store.Run) error {
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO runs (id, scenario_id, scenario_version, scenario, seed, replications, status,
-		progress, error, cache_hit, cache_key, created_at, started_at, finished_at)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`,
+		progress, error, cache_hit, cache_key, created_at, started_at, finished_at, owner_id)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
 		run.ID, run.ScenarioID, run.ScenarioVersion, run.Scenario, run.Seed, run.Replications, string(run.Status),
-		run.Progress, run.Error, run.CacheHit, run.CacheKey, micros(run.CreatedAt), nullMicros(run.StartedAt), nullMicros(run.FinishedAt))
+		run.Progress, run.Error, run.CacheHit, run.CacheKey, micros(run.CreatedAt), nullMicros(run.StartedAt), nullMicros(run.FinishedAt), run.OwnerID)
 	if err != nil {
 		return fmt.Errorf("sqlite: insert run: %w", err)
 	}
@@ -62,28 +63,28 @@ func insertRun(ctx context.Context, tx *sql.Tx, run store.Run) error {
 }
 
 // newRun fills the store-assigned fields of a run to create.
-func (s *Store) newRun(run store.Run) (store.Run, error) {
-	if err := storeutil.CheckNewRun(run); err != nil {
+func (s *Store) newRun(actor store.Actor, run store.Run) (store.Run, error) {
+	if err := storeutil.CheckNewRun(actor, run); err != nil {
 		return store.Run{}, err
 	}
 	id, err := storeutil.NewID()
 	if err != nil {
 		return store.Run{}, err
 	}
-	run.ID, run.Status, run.CreatedAt = id, store.StatusQueued, storeutil.Now(s.now)
+	run.ID, run.OwnerID, run.Status, run.CreatedAt = id, actor.UserID, store.StatusQueued, storeutil.Now(s.now)
 	run.Progress, run.Error, run.CacheHit, run.CancelRequested, run.JobID = 0, "", false, false, 0
 	run.StartedAt, run.FinishedAt = nil, nil
 	return run, nil
 }
 
 // CreateRun inserts a queued run and enqueues its job in one transaction.
-func (s *Store) CreateRun(ctx context.Context, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
-	run, err := s.newRun(run)
+func (s *Store) CreateRun(ctx context.Context, actor store.Actor, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
+	run, err := s.newRun(actor, run)
 	if err != nil {
 		return store.Run{}, err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := insertRun(ctx, tx, run); err != nil {
+		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
 		if enqueue == nil {
@@ -101,8 +102,8 @@ func (s *Store) CreateRun(ctx context.Context, run store.Run, enqueue store.Enqu
 }
 
 // CreateCachedRun inserts a succeeded cache-hit run with its result.
-func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.RunResult) (store.Run, error) {
-	run, err := s.newRun(run)
+func (s *Store) CreateCachedRun(ctx context.Context, actor store.Actor, run store.Run, res store.RunResult) (store.Run, error) {
+	run, err := s.newRun(actor, run)
 	if err != nil {
 		return store.Run{}, err
 	}
@@ -112,7 +113,7 @@ func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.Ru
 	now := run.CreatedAt
 	run.Status, run.CacheHit, run.Progress, run.StartedAt, run.FinishedAt = store.StatusSucceeded, true, 1, &now, &now
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := insertRun(ctx, tx, run); err != nil {
+		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
 		return saveResult(ctx, tx, run.ID, res)
@@ -124,11 +125,11 @@ func (s *Store) CreateCachedRun(ctx context.Context, run store.Run, res store.Ru
 }
 
 // GetRun returns one run.
-func (s *Store) GetRun(ctx context.Context, id string) (store.Run, error) {
+func (s *Store) GetRun(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
 	if !storeutil.ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
-	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id = ?1`, id))
+	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id = ?1 AND (?2 OR owner_id = ?3)`, id, actor.Admin, actor.UserID))
 	if err != nil {
 		return store.Run{}, notFound(err, "run", id)
 	}
@@ -136,7 +137,7 @@ func (s *Store) GetRun(ctx context.Context, id string) (store.Run, error) {
 }
 
 // ListRuns returns a page of runs, newest first.
-func (s *Store) ListRuns(ctx context.Context, p store.ListRunsParams) (store.Page[store.Run], error) {
+func (s *Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRunsParams) (store.Page[store.Run], error) {
 	limit, err := storeutil.Limit(p.Limit)
 	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
@@ -145,8 +146,8 @@ func (s *Store) ListRuns(ctx context.Context, p store.ListRunsParams) (store.Pag
 	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
 	}
-	var where []string
-	var args []any
+	where := []string{"(? OR owner_id = ?)"}
+	args := []any{actor.Admin, actor.UserID}
 	if len(p.Status) > 0 {
 		marks := make([]string, len(p.Status))
 		for i, st := range p.Status {
@@ -166,10 +167,7 @@ func (s *Store) ListRuns(ctx context.Context, p store.ListRunsParams) (store.Pag
 		where = append(where, "(created_at, id) < (?, ?)")
 		args = append(args, micros(cur.CreatedAt), cur.ID)
 	}
-	q := `SELECT ` + runColumns + ` FROM runs`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q := `SELECT ` + runColumns + ` FROM runs WHERE ` + strings.Join(where, " AND ")
 	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
 	args = append(args, limit+1)
 	rows, err := s.db.QueryContext(ctx, q, args...)
@@ -220,9 +218,10 @@ func (s *Store) CountRuns(ctx context.Context) (map[store.RunStatus]int, error) 
 }
 
 // stateError explains why a conditional update of run id matched no row.
-func stateError(ctx context.Context, q queryRower, id, op string) error {
+func stateError(ctx context.Context, q queryRower, actor store.Actor, id, op string) error {
 	var status string
-	if err := q.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?1`, id).Scan(&status); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?1 AND (?2 OR owner_id = ?3)`,
+		id, actor.Admin, actor.UserID).Scan(&status); err != nil {
 		return notFound(err, "run", id)
 	}
 	return fmt.Errorf("%s run %q: run is %s: %w", op, id, status, store.ErrConflict)
@@ -236,7 +235,7 @@ func (s *Store) MarkRunning(ctx context.Context, id string) (store.Run, error) {
 	r, err := scanRun(s.db.QueryRowContext(ctx, `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?2)
 		WHERE id = ?1 AND status IN ('queued', 'running') RETURNING `+runColumns, id, micros(storeutil.Now(s.now))))
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Run{}, stateError(ctx, s.db, id, "start")
+		return store.Run{}, stateError(ctx, s.db, store.System(), id, "start")
 	}
 	if err != nil {
 		return store.Run{}, fmt.Errorf("sqlite: start run %q: %w", id, err)
@@ -250,7 +249,7 @@ func runningReplications(ctx context.Context, tx *sql.Tx, runID, op string) (int
 	var replications int
 	err := tx.QueryRowContext(ctx, `SELECT replications FROM runs WHERE id = ?1 AND status = 'running'`, runID).Scan(&replications)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, stateError(ctx, tx, runID, op)
+		return 0, stateError(ctx, tx, store.System(), runID, op)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: %s run %q: %w", op, runID, err)
@@ -301,7 +300,7 @@ func (s *Store) FinishRun(ctx context.Context, id string, f store.Finish) (store
 			WHERE id = ?1 AND status IN ('queued', 'running') RETURNING `+runColumns,
 			id, string(f.Status), f.Error, micros(storeutil.Now(s.now))))
 		if errors.Is(err, sql.ErrNoRows) {
-			return stateError(ctx, tx, id, "finish")
+			return stateError(ctx, tx, store.System(), id, "finish")
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: finish run %q: %w", id, err)
@@ -321,7 +320,7 @@ func (s *Store) FinishRun(ctx context.Context, id string, f store.Finish) (store
 }
 
 // RequestCancel flags a run for cancellation; a queued one ends at once.
-func (s *Store) RequestCancel(ctx context.Context, id string) (store.Run, error) {
+func (s *Store) RequestCancel(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
 	if !storeutil.ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
@@ -329,10 +328,10 @@ func (s *Store) RequestCancel(ctx context.Context, id string) (store.Run, error)
 		status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
 		error = CASE WHEN status = 'queued' THEN ?3 ELSE error END,
 		finished_at = CASE WHEN status = 'queued' THEN ?2 ELSE finished_at END
-		WHERE id = ?1 AND status IN ('queued', 'running') RETURNING `+runColumns,
-		id, micros(storeutil.Now(s.now)), storeutil.CancelMessage))
+		WHERE id = ?1 AND status IN ('queued', 'running') AND (?4 OR owner_id = ?5) RETURNING `+runColumns,
+		id, micros(storeutil.Now(s.now)), storeutil.CancelMessage, actor.Admin, actor.UserID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Run{}, stateError(ctx, s.db, id, "cancel")
+		return store.Run{}, stateError(ctx, s.db, actor, id, "cancel")
 	}
 	if err != nil {
 		return store.Run{}, fmt.Errorf("sqlite: cancel run %q: %w", id, err)

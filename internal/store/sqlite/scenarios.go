@@ -9,12 +9,12 @@ import (
 	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
-const scenarioColumns = `id, name, latest_version, created_at, updated_at`
+const scenarioColumns = `id, coalesce(owner_id, ''), name, latest_version, created_at, updated_at`
 
 func scanScenario(row interface{ Scan(...any) error }) (store.Scenario, error) {
 	var sc store.Scenario
 	var created, updated int64
-	if err := row.Scan(&sc.ID, &sc.Name, &sc.LatestVersion, &created, &updated); err != nil {
+	if err := row.Scan(&sc.ID, &sc.OwnerID, &sc.Name, &sc.LatestVersion, &created, &updated); err != nil {
 		return store.Scenario{}, err
 	}
 	sc.CreatedAt, sc.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -32,23 +32,26 @@ func scanVersion(row interface{ Scan(...any) error }) (store.ScenarioVersion, er
 }
 
 // CreateScenario stores a new scenario with version 1.
-func (s *Store) CreateScenario(ctx context.Context, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
+func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
 	if name == "" {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: name: must not be empty: %w", store.ErrInvalid)
 	}
 	if len(body) == 0 {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: body: must not be empty: %w", store.ErrInvalid)
 	}
+	if actor.UserID == "" {
+		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: actor: must be a user: %w", store.ErrInvalid)
+	}
 	id, err := storeutil.NewID()
 	if err != nil {
 		return store.Scenario{}, store.ScenarioVersion{}, err
 	}
 	now := storeutil.Now(s.now)
-	sc := store.Scenario{ID: id, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
+	sc := store.Scenario{ID: id, OwnerID: actor.UserID, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
 	v := store.ScenarioVersion{ScenarioID: id, Version: 1, Name: name, Body: body, CreatedAt: now}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scenarios (id, name, latest_version, created_at, updated_at)
-			VALUES (?1, ?2, 1, ?3, ?3)`, id, name, micros(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scenarios (id, owner_id, name, latest_version, created_at, updated_at)
+			VALUES (?1, ?4, ?2, 1, ?3, ?3)`, id, name, micros(now), actor.UserID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO scenario_versions (scenario_id, version, name, body, created_at)
@@ -62,7 +65,7 @@ func (s *Store) CreateScenario(ctx context.Context, name string, body []byte) (s
 }
 
 // ListScenarios returns a page of scenarios, newest first.
-func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
+func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
 	limit, err := storeutil.Limit(p.Limit)
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
@@ -74,7 +77,8 @@ func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) 
 	rows, err := s.db.QueryContext(ctx, `SELECT `+scenarioColumns+` FROM scenarios
 		WHERE (?1 = '' OR instr(lower(name), lower(?1)) > 0)
 		  AND (NOT ?2 OR (created_at, id) < (?3, ?4))
-		ORDER BY created_at DESC, id DESC LIMIT ?5`, p.NameContains, hasCur, micros(cur.CreatedAt), cur.ID, limit+1)
+		  AND (?6 OR owner_id = ?7)
+		ORDER BY created_at DESC, id DESC LIMIT ?5`, p.NameContains, hasCur, micros(cur.CreatedAt), cur.ID, limit+1, actor.Admin, actor.UserID)
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
@@ -100,11 +104,11 @@ func (s *Store) ListScenarios(ctx context.Context, p store.ListScenariosParams) 
 }
 
 // GetScenario returns one scenario.
-func (s *Store) GetScenario(ctx context.Context, id string) (store.Scenario, error) {
+func (s *Store) GetScenario(ctx context.Context, actor store.Actor, id string) (store.Scenario, error) {
 	if !storeutil.ValidID(id) {
 		return store.Scenario{}, fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
-	sc, err := scanScenario(s.db.QueryRowContext(ctx, `SELECT `+scenarioColumns+` FROM scenarios WHERE id = ?1`, id))
+	sc, err := scanScenario(s.db.QueryRowContext(ctx, `SELECT `+scenarioColumns+` FROM scenarios WHERE id = ?1 AND (?2 OR owner_id = ?3)`, id, actor.Admin, actor.UserID))
 	if err != nil {
 		return store.Scenario{}, notFound(err, "scenario", id)
 	}
@@ -112,13 +116,14 @@ func (s *Store) GetScenario(ctx context.Context, id string) (store.Scenario, err
 }
 
 // GetScenarioVersion returns one version; 0 means the latest.
-func (s *Store) GetScenarioVersion(ctx context.Context, id string, version int) (store.ScenarioVersion, error) {
+func (s *Store) GetScenarioVersion(ctx context.Context, actor store.Actor, id string, version int) (store.ScenarioVersion, error) {
 	if !storeutil.ValidID(id) {
 		return store.ScenarioVersion{}, fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
 	v, err := scanVersion(s.db.QueryRowContext(ctx, `SELECT v.scenario_id, v.version, v.name, v.body, v.created_at
 		FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id
-		WHERE v.scenario_id = ?1 AND v.version = CASE WHEN ?2 = 0 THEN s.latest_version ELSE ?2 END`, id, version))
+		WHERE v.scenario_id = ?1 AND v.version = CASE WHEN ?2 = 0 THEN s.latest_version ELSE ?2 END
+		  AND (?3 OR s.owner_id = ?4)`, id, version, actor.Admin, actor.UserID))
 	if err != nil {
 		return store.ScenarioVersion{}, notFound(err, "scenario version", fmt.Sprintf("%s@%d", id, version))
 	}
@@ -126,8 +131,8 @@ func (s *Store) GetScenarioVersion(ctx context.Context, id string, version int) 
 }
 
 // ListScenarioVersions returns every version, oldest first.
-func (s *Store) ListScenarioVersions(ctx context.Context, id string) ([]store.ScenarioVersion, error) {
-	if _, err := s.GetScenario(ctx, id); err != nil {
+func (s *Store) ListScenarioVersions(ctx context.Context, actor store.Actor, id string) ([]store.ScenarioVersion, error) {
+	if _, err := s.GetScenario(ctx, actor, id); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT scenario_id, version, name, body, created_at
@@ -151,7 +156,7 @@ func (s *Store) ListScenarioVersions(ctx context.Context, id string) ([]store.Sc
 }
 
 // UpdateScenario stores body as a new version.
-func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
+func (s *Store) UpdateScenario(ctx context.Context, actor store.Actor, id, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
 	if len(body) == 0 {
 		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("update scenario: body: must not be empty: %w", store.ErrInvalid)
 	}
@@ -164,7 +169,7 @@ func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte
 		var err error
 		sc, err = scanScenario(tx.QueryRowContext(ctx, `UPDATE scenarios SET latest_version = latest_version + 1,
 			name = CASE WHEN ?2 = '' THEN name ELSE ?2 END, updated_at = ?3
-			WHERE id = ?1 RETURNING `+scenarioColumns, id, name, micros(now)))
+			WHERE id = ?1 AND (?4 OR owner_id = ?5) RETURNING `+scenarioColumns, id, name, micros(now), actor.Admin, actor.UserID))
 		if err != nil {
 			return notFound(err, "scenario", id)
 		}
@@ -181,13 +186,13 @@ func (s *Store) UpdateScenario(ctx context.Context, id, name string, body []byte
 // DeleteScenario deletes a scenario unless a run of it is active. The
 // transaction holds SQLite's write lock, so no run can be created between
 // the check and the delete.
-func (s *Store) DeleteScenario(ctx context.Context, id string) error {
+func (s *Store) DeleteScenario(ctx context.Context, actor store.Actor, id string) error {
 	if !storeutil.ValidID(id) {
 		return fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM scenarios WHERE id = ?1`, id).Scan(&one); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM scenarios WHERE id = ?1 AND (?2 OR owner_id = ?3)`, id, actor.Admin, actor.UserID).Scan(&one); err != nil {
 			return notFound(err, "scenario", id)
 		}
 		var active int

@@ -39,6 +39,13 @@ func Run(t *testing.T, newStore NewStore) {
 		{"CachedRun", testCachedRun},
 		{"LargeResult", testLargeResult},
 		{"Tx", testTx},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"APIKeys", testAPIKeys},
+		{"DeleteUser", testDeleteUser},
+		{"Tenancy", testTenancy},
+		{"AdminSeesAll", testAdminSeesAll},
+		{"Injection", testInjection},
 	}
 	t.Run("MigrateFromEmpty", func(t *testing.T) {
 		t.Parallel()
@@ -63,7 +70,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 // must returns a function that fails the test on err and otherwise
-// returns v: must(st.GetRun(c, id))(t).
+// returns v: must(st.GetRun(c, a, id))(t).
 func must[T any](v T, err error) func(*testing.T) T {
 	return func(t *testing.T) T {
 		t.Helper()
@@ -112,15 +119,17 @@ func testMigrate(t *testing.T, st store.Store) {
 		t.Errorf("status changed by a no-op Migrate (-before +after):\n%s", diff)
 	}
 	// The schema works once migrated.
-	if _, _, err := st.CreateScenario(c, "s", []byte(`{}`)); err != nil {
+	a := owner(t, st)
+	if _, _, err := st.CreateScenario(c, a, "s", []byte(`{}`)); err != nil {
 		t.Errorf("CreateScenario after Migrate: %v", err)
 	}
 }
 
 func testScenarioLifecycle(t *testing.T, st store.Store) {
 	c := ctx(t)
+	a := owner(t, st)
 	body1 := []byte(`{"a":1}`)
-	sc, v1 := must2(st.CreateScenario(c, "checkout", body1))(t)
+	sc, v1 := must2(st.CreateScenario(c, a, "checkout", body1))(t)
 	if sc.ID == "" || sc.Name != "checkout" || sc.LatestVersion != 1 || sc.CreatedAt.IsZero() || !sc.UpdatedAt.Equal(sc.CreatedAt) {
 		t.Fatalf("CreateScenario = %+v", sc)
 	}
@@ -128,19 +137,19 @@ func testScenarioLifecycle(t *testing.T, st store.Store) {
 	if diff := cmp.Diff(wantV1, v1); diff != "" {
 		t.Errorf("version 1 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(sc, must(st.GetScenario(c, sc.ID))(t)); diff != "" {
+	if diff := cmp.Diff(sc, must(st.GetScenario(c, a, sc.ID))(t)); diff != "" {
 		t.Errorf("GetScenario (-want +got):\n%s", diff)
 	}
 	body2 := []byte(`{"a":2}`)
-	sc2, v2 := must2(st.UpdateScenario(c, sc.ID, "", body2))(t)
+	sc2, v2 := must2(st.UpdateScenario(c, a, sc.ID, "", body2))(t)
 	if sc2.LatestVersion != 2 || sc2.Name != "checkout" || v2.Version != 2 || !bytes.Equal(v2.Body, body2) {
 		t.Fatalf("UpdateScenario = %+v, %+v", sc2, v2)
 	}
-	sc3, v3 := must2(st.UpdateScenario(c, sc.ID, "checkout-v3", []byte(`{"a":3}`)))(t)
+	sc3, v3 := must2(st.UpdateScenario(c, a, sc.ID, "checkout-v3", []byte(`{"a":3}`)))(t)
 	if sc3.Name != "checkout-v3" || sc3.LatestVersion != 3 || v3.Name != "checkout-v3" {
 		t.Fatalf("UpdateScenario with rename = %+v, %+v", sc3, v3)
 	}
-	if diff := cmp.Diff(sc3, must(st.GetScenario(c, sc.ID))(t)); diff != "" {
+	if diff := cmp.Diff(sc3, must(st.GetScenario(c, a, sc.ID))(t)); diff != "" {
 		t.Errorf("GetScenario after updates (-want +got):\n%s", diff)
 	}
 	tests := []struct {
@@ -148,12 +157,12 @@ func testScenarioLifecycle(t *testing.T, st store.Store) {
 		wantBody string
 	}{{0, `{"a":3}`}, {1, `{"a":1}`}, {2, `{"a":2}`}, {3, `{"a":3}`}}
 	for _, tc := range tests {
-		v := must(st.GetScenarioVersion(c, sc.ID, tc.version))(t)
+		v := must(st.GetScenarioVersion(c, a, sc.ID, tc.version))(t)
 		if string(v.Body) != tc.wantBody {
 			t.Errorf("GetScenarioVersion(%d) body = %s, want %s", tc.version, v.Body, tc.wantBody)
 		}
 	}
-	vs := must(st.ListScenarioVersions(c, sc.ID))(t)
+	vs := must(st.ListScenarioVersions(c, a, sc.ID))(t)
 	if len(vs) != 3 {
 		t.Fatalf("ListScenarioVersions: %d versions, want 3", len(vs))
 	}
@@ -180,30 +189,31 @@ func must2[A, B any](a A, b B, err error) func(*testing.T) (A, B) {
 
 func testScenarioErrors(t *testing.T, st store.Store) {
 	c := ctx(t)
-	sc, _ := must2(st.CreateScenario(c, "x", []byte(`{}`)))(t)
+	a := owner(t, st)
+	sc, _ := must2(st.CreateScenario(c, a, "x", []byte(`{}`)))(t)
 	const unknown = "0190a5b2-0000-7000-8000-000000000000"
 	tests := []struct {
 		name string
 		err  error
 		want error
 	}{
-		{"CreateEmptyName", second(st.CreateScenario(c, "", []byte(`{}`))), store.ErrInvalid},
-		{"CreateEmptyBody", second(st.CreateScenario(c, "x", nil)), store.ErrInvalid},
-		{"GetUnknown", errOf(st.GetScenario(c, unknown)), store.ErrNotFound},
-		{"GetMalformedID", errOf(st.GetScenario(c, "not-a-uuid")), store.ErrNotFound},
-		{"GetVersionUnknownScenario", errOf(st.GetScenarioVersion(c, unknown, 0)), store.ErrNotFound},
-		{"GetVersionTooHigh", errOf(st.GetScenarioVersion(c, sc.ID, 2)), store.ErrNotFound},
-		{"GetVersionNegative", errOf(st.GetScenarioVersion(c, sc.ID, -1)), store.ErrNotFound},
-		{"ListVersionsUnknown", errOf(st.ListScenarioVersions(c, unknown)), store.ErrNotFound},
-		{"UpdateUnknown", second(st.UpdateScenario(c, unknown, "", []byte(`{}`))), store.ErrNotFound},
-		{"UpdateEmptyBody", second(st.UpdateScenario(c, sc.ID, "", nil)), store.ErrInvalid},
-		{"DeleteUnknown", st.DeleteScenario(c, unknown), store.ErrNotFound},
-		{"DeleteMalformedID", st.DeleteScenario(c, "zzz"), store.ErrNotFound},
+		{"CreateEmptyName", second(st.CreateScenario(c, a, "", []byte(`{}`))), store.ErrInvalid},
+		{"CreateEmptyBody", second(st.CreateScenario(c, a, "x", nil)), store.ErrInvalid},
+		{"GetUnknown", errOf(st.GetScenario(c, a, unknown)), store.ErrNotFound},
+		{"GetMalformedID", errOf(st.GetScenario(c, a, "not-a-uuid")), store.ErrNotFound},
+		{"GetVersionUnknownScenario", errOf(st.GetScenarioVersion(c, a, unknown, 0)), store.ErrNotFound},
+		{"GetVersionTooHigh", errOf(st.GetScenarioVersion(c, a, sc.ID, 2)), store.ErrNotFound},
+		{"GetVersionNegative", errOf(st.GetScenarioVersion(c, a, sc.ID, -1)), store.ErrNotFound},
+		{"ListVersionsUnknown", errOf(st.ListScenarioVersions(c, a, unknown)), store.ErrNotFound},
+		{"UpdateUnknown", second(st.UpdateScenario(c, a, unknown, "", []byte(`{}`))), store.ErrNotFound},
+		{"UpdateEmptyBody", second(st.UpdateScenario(c, a, sc.ID, "", nil)), store.ErrInvalid},
+		{"DeleteUnknown", st.DeleteScenario(c, a, unknown), store.ErrNotFound},
+		{"DeleteMalformedID", st.DeleteScenario(c, a, "zzz"), store.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { wantErr(t, tc.name, tc.err, tc.want) })
 	}
-	if got := must(st.GetScenario(c, sc.ID))(t); got.LatestVersion != 1 {
+	if got := must(st.GetScenario(c, a, sc.ID))(t); got.LatestVersion != 1 {
 		t.Errorf("failed updates changed the scenario: %+v", got)
 	}
 }
@@ -214,13 +224,14 @@ func second[A, B any](_ A, _ B, err error) error { return err }
 
 func testListScenarios(t *testing.T, st store.Store) {
 	c := ctx(t)
+	a := owner(t, st)
 	var ids []string // creation order
 	for i := range 7 {
 		name := fmt.Sprintf("alpha-%d", i)
 		if i%2 == 1 {
 			name = fmt.Sprintf("Beta-%d", i)
 		}
-		sc, _ := must2(st.CreateScenario(c, name, []byte(`{}`)))(t)
+		sc, _ := must2(st.CreateScenario(c, a, name, []byte(`{}`)))(t)
 		ids = append(ids, sc.ID)
 	}
 	newestFirst := func(idx ...int) []string {
@@ -247,7 +258,7 @@ func testListScenarios(t *testing.T, st store.Store) {
 			p := tc.params
 			var got [][]string
 			for range 10 {
-				page := must(st.ListScenarios(c, p))(t)
+				page := must(st.ListScenarios(c, a, p))(t)
 				var pageIDs []string
 				for _, s := range page.Items {
 					pageIDs = append(pageIDs, s.ID)
@@ -264,7 +275,7 @@ func testListScenarios(t *testing.T, st store.Store) {
 		})
 	}
 	for _, p := range []store.ListScenariosParams{{Limit: -1}, {Limit: 1001}, {Cursor: "garbage!"}, {Cursor: "MTIzfGFiYw"}} {
-		_, err := st.ListScenarios(c, p)
+		_, err := st.ListScenarios(c, a, p)
 		wantErr(t, fmt.Sprintf("ListScenarios(%+v)", p), err, store.ErrInvalid)
 	}
 }
@@ -275,38 +286,40 @@ func newRun(body string, reps int) store.Run {
 
 func testDeleteScenario(t *testing.T, st store.Store) {
 	c := ctx(t)
-	sc, _ := must2(st.CreateScenario(c, "x", []byte(`{"v":1}`)))(t)
+	a := owner(t, st)
+	sc, _ := must2(st.CreateScenario(c, a, "x", []byte(`{"v":1}`)))(t)
 	v := 1
 	r := newRun(`{"v":1}`, 1)
 	r.ScenarioID, r.ScenarioVersion = &sc.ID, &v
-	run := must(st.CreateRun(c, r, nil))(t)
-	wantErr(t, "DeleteScenario with a queued run", st.DeleteScenario(c, sc.ID), store.ErrConflict)
+	run := must(st.CreateRun(c, a, r, nil))(t)
+	wantErr(t, "DeleteScenario with a queued run", st.DeleteScenario(c, a, sc.ID), store.ErrConflict)
 	must(st.MarkRunning(c, run.ID))(t)
-	wantErr(t, "DeleteScenario with a running run", st.DeleteScenario(c, sc.ID), store.ErrConflict)
+	wantErr(t, "DeleteScenario with a running run", st.DeleteScenario(c, a, sc.ID), store.ErrConflict)
 	must(st.FinishRun(c, run.ID, store.Finish{Status: store.StatusFailed, Error: "boom"}))(t)
-	if err := st.DeleteScenario(c, sc.ID); err != nil {
+	if err := st.DeleteScenario(c, a, sc.ID); err != nil {
 		t.Fatalf("DeleteScenario with only finished runs: %v", err)
 	}
-	wantErr(t, "GetScenario after delete", errOf(st.GetScenario(c, sc.ID)), store.ErrNotFound)
-	wantErr(t, "GetScenarioVersion after delete", errOf(st.GetScenarioVersion(c, sc.ID, 1)), store.ErrNotFound)
-	got := must(st.GetRun(c, run.ID))(t)
+	wantErr(t, "GetScenario after delete", errOf(st.GetScenario(c, a, sc.ID)), store.ErrNotFound)
+	wantErr(t, "GetScenarioVersion after delete", errOf(st.GetScenarioVersion(c, a, sc.ID, 1)), store.ErrNotFound)
+	got := must(st.GetRun(c, a, run.ID))(t)
 	if got.ScenarioID != nil || got.ScenarioVersion != nil || string(got.Scenario) != `{"v":1}` {
 		t.Errorf("run after its scenario was deleted: ScenarioID=%v ScenarioVersion=%v Scenario=%s; want nil, nil and the snapshot",
 			got.ScenarioID, got.ScenarioVersion, got.Scenario)
 	}
-	wantErr(t, "second DeleteScenario", st.DeleteScenario(c, sc.ID), store.ErrNotFound)
+	wantErr(t, "second DeleteScenario", st.DeleteScenario(c, a, sc.ID), store.ErrNotFound)
 }
 
 func testCreateRun(t *testing.T, st store.Store) {
 	c := ctx(t)
-	sc, _ := must2(st.CreateScenario(c, "x", []byte(`{"v":1}`)))(t)
+	a := owner(t, st)
+	sc, _ := must2(st.CreateScenario(c, a, "x", []byte(`{"v":1}`)))(t)
 	v := 1
 	in := store.Run{ScenarioID: &sc.ID, ScenarioVersion: &v, Scenario: []byte(`{"v":1}`), Seed: -3, Replications: 4, CacheKey: "key",
 		// Store-assigned fields are ignored.
 		Status: store.StatusSucceeded, Progress: 0.5, Error: "e", CacheHit: true, CancelRequested: true, JobID: 9}
 	var calls int
 	var txSeen any
-	run := must(st.CreateRun(c, in, func(_ context.Context, tx any, r store.Run) error {
+	run := must(st.CreateRun(c, a, in, func(_ context.Context, tx any, r store.Run) error {
 		calls++
 		txSeen = tx
 		if r.ID == "" || r.Status != store.StatusQueued {
@@ -317,22 +330,22 @@ func testCreateRun(t *testing.T, st store.Store) {
 	if calls != 1 || txSeen == nil {
 		t.Errorf("enqueue called %d times with tx %T, want once with a transaction", calls, txSeen)
 	}
-	want := store.Run{ID: run.ID, ScenarioID: &sc.ID, ScenarioVersion: &v, Scenario: []byte(`{"v":1}`), Seed: -3, Replications: 4,
+	want := store.Run{ID: run.ID, OwnerID: a.UserID, ScenarioID: &sc.ID, ScenarioVersion: &v, Scenario: []byte(`{"v":1}`), Seed: -3, Replications: 4,
 		Status: store.StatusQueued, CacheKey: "key", CreatedAt: run.CreatedAt}
 	if diff := cmp.Diff(want, run); diff != "" {
 		t.Errorf("CreateRun (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, must(st.GetRun(c, run.ID))(t)); diff != "" {
+	if diff := cmp.Diff(want, must(st.GetRun(c, a, run.ID))(t)); diff != "" {
 		t.Errorf("GetRun (-want +got):\n%s", diff)
 	}
 	if err := st.SetRunJobID(c, run.ID, 1234); err != nil {
 		t.Fatal(err)
 	}
-	if got := must(st.GetRun(c, run.ID))(t); got.JobID != 1234 {
+	if got := must(st.GetRun(c, a, run.ID))(t); got.JobID != 1234 {
 		t.Errorf("JobID after SetRunJobID = %d, want 1234", got.JobID)
 	}
 	wantErr(t, "SetRunJobID unknown", st.SetRunJobID(c, "0190a5b2-0000-7000-8000-000000000000", 1), store.ErrNotFound)
-	inline := must(st.CreateRun(c, newRun(`{"inline":true}`, 1), nil))(t)
+	inline := must(st.CreateRun(c, a, newRun(`{"inline":true}`, 1), nil))(t)
 	if inline.ScenarioID != nil || inline.ScenarioVersion != nil {
 		t.Errorf("inline run has scenario reference %v@%v", inline.ScenarioID, inline.ScenarioVersion)
 	}
@@ -342,11 +355,12 @@ var errEnqueue = errors.New("queue is down")
 
 func testCreateRunEnqueueError(t *testing.T, st store.Store) {
 	c := ctx(t)
-	_, err := st.CreateRun(c, newRun(`{}`, 1), func(context.Context, any, store.Run) error { return errEnqueue })
+	a := owner(t, st)
+	_, err := st.CreateRun(c, a, newRun(`{}`, 1), func(context.Context, any, store.Run) error { return errEnqueue })
 	if !errors.Is(err, errEnqueue) {
 		t.Fatalf("CreateRun with failing enqueue: error = %v, want it to wrap %v", err, errEnqueue)
 	}
-	page := must(st.ListRuns(c, store.ListRunsParams{}))(t)
+	page := must(st.ListRuns(c, a, store.ListRunsParams{}))(t)
 	if len(page.Items) != 0 {
 		t.Errorf("after a failed enqueue, %d run rows exist, want 0 (the transaction must roll back)", len(page.Items))
 	}
@@ -357,7 +371,8 @@ func testCreateRunEnqueueError(t *testing.T, st store.Store) {
 
 func testCreateRunErrors(t *testing.T, st store.Store) {
 	c := ctx(t)
-	sc, _ := must2(st.CreateScenario(c, "x", []byte(`{}`)))(t)
+	a := owner(t, st)
+	sc, _ := must2(st.CreateScenario(c, a, "x", []byte(`{}`)))(t)
 	unknown := "0190a5b2-0000-7000-8000-000000000000"
 	v0, v1, v2 := 0, 1, 2
 	with := func(f func(*store.Run)) store.Run {
@@ -379,25 +394,26 @@ func testCreateRunErrors(t *testing.T, st store.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := st.CreateRun(c, tc.run, nil)
+			_, err := st.CreateRun(c, a, tc.run, nil)
 			wantErr(t, "CreateRun", err, tc.want)
 		})
 	}
 	for _, id := range []string{unknown, "nope"} {
-		wantErr(t, "GetRun "+id, errOf(st.GetRun(c, id)), store.ErrNotFound)
+		wantErr(t, "GetRun "+id, errOf(st.GetRun(c, a, id)), store.ErrNotFound)
 		wantErr(t, "MarkRunning "+id, errOf(st.MarkRunning(c, id)), store.ErrNotFound)
 		wantErr(t, "UpdateProgress "+id, st.UpdateProgress(c, id, 0, 0.5), store.ErrNotFound)
 		wantErr(t, "FinishRun "+id, errOf(st.FinishRun(c, id, store.Finish{Status: store.StatusFailed})), store.ErrNotFound)
-		wantErr(t, "RequestCancel "+id, errOf(st.RequestCancel(c, id)), store.ErrNotFound)
-		wantErr(t, "GetResult "+id, errOf(st.GetResult(c, id)), store.ErrNotFound)
-		wantErr(t, "GetSeries "+id, errOf(st.GetSeries(c, id)), store.ErrNotFound)
+		wantErr(t, "RequestCancel "+id, errOf(st.RequestCancel(c, a, id)), store.ErrNotFound)
+		wantErr(t, "GetResult "+id, errOf(st.GetResult(c, a, id)), store.ErrNotFound)
+		wantErr(t, "GetSeries "+id, errOf(st.GetSeries(c, a, id)), store.ErrNotFound)
 		wantErr(t, "SaveReplication "+id, errOf(st.SaveReplication(c, id, store.Replication{Result: []byte(`{}`)})), store.ErrNotFound)
 	}
 }
 
 func testRunLifecycle(t *testing.T, st store.Store) {
 	c := ctx(t)
-	run := must(st.CreateRun(c, newRun(`{"x":1}`, 1), nil))(t)
+	a := owner(t, st)
+	run := must(st.CreateRun(c, a, newRun(`{"x":1}`, 1), nil))(t)
 	wantErr(t, "UpdateProgress of a queued run", st.UpdateProgress(c, run.ID, 0, 0.5), store.ErrConflict)
 	running := must(st.MarkRunning(c, run.ID))(t)
 	if running.Status != store.StatusRunning || running.StartedAt == nil || running.StartedAt.Before(run.CreatedAt) {
@@ -411,12 +427,12 @@ func testRunLifecycle(t *testing.T, st store.Store) {
 		if err := st.UpdateProgress(c, run.ID, 0, p.in); err != nil {
 			t.Fatal(err)
 		}
-		if got := must(st.GetRun(c, run.ID))(t).Progress; got != p.want {
+		if got := must(st.GetRun(c, a, run.ID))(t).Progress; got != p.want {
 			t.Errorf("progress after UpdateProgress(%v) = %v, want %v", p.in, got, p.want)
 		}
 	}
 	wantErr(t, "UpdateProgress index 1 of 1", st.UpdateProgress(c, run.ID, 1, 0.5), store.ErrInvalid)
-	wantErr(t, "GetResult before finish", errOf(st.GetResult(c, run.ID)), store.ErrNotFound)
+	wantErr(t, "GetResult before finish", errOf(st.GetResult(c, a, run.ID)), store.ErrNotFound)
 	wantErr(t, "FinishRun running", errOf(st.FinishRun(c, run.ID, store.Finish{Status: store.StatusRunning})), store.ErrInvalid)
 	wantErr(t, "FinishRun succeeded without result", errOf(st.FinishRun(c, run.ID, store.Finish{Status: store.StatusSucceeded})), store.ErrInvalid)
 	res := store.RunResult{RunID: run.ID, Result: []byte(`{"seed":7}`), Series: []byte(`{"period_s":0.01}`)}
@@ -424,27 +440,27 @@ func testRunLifecycle(t *testing.T, st store.Store) {
 	if done.Status != store.StatusSucceeded || done.Progress != 1 || done.FinishedAt == nil || done.FinishedAt.Before(*done.StartedAt) {
 		t.Errorf("FinishRun = status %s progress %v finished %v", done.Status, done.Progress, done.FinishedAt)
 	}
-	if diff := cmp.Diff(done, must(st.GetRun(c, run.ID))(t)); diff != "" {
+	if diff := cmp.Diff(done, must(st.GetRun(c, a, run.ID))(t)); diff != "" {
 		t.Errorf("GetRun after finish (-want +got):\n%s", diff)
 	}
-	got := must(st.GetResult(c, run.ID))(t)
+	got := must(st.GetResult(c, a, run.ID))(t)
 	if diff := cmp.Diff(store.RunResult{RunID: run.ID, Result: res.Result}, got); diff != "" {
 		t.Errorf("GetResult (-want +got):\n%s", diff)
 	}
-	if series := must(st.GetSeries(c, run.ID))(t); string(series) != string(res.Series) {
+	if series := must(st.GetSeries(c, a, run.ID))(t); string(series) != string(res.Series) {
 		t.Errorf("GetSeries = %s, want %s", series, res.Series)
 	}
 	// A failed run has no result and keeps its message.
-	failed := must(st.CreateRun(c, newRun(`{"x":2}`, 1), nil))(t)
+	failed := must(st.CreateRun(c, a, newRun(`{"x":2}`, 1), nil))(t)
 	f := must(st.FinishRun(c, failed.ID, store.Finish{Status: store.StatusFailed, Error: "decode: bad"}))(t)
 	if f.Status != store.StatusFailed || f.Error != "decode: bad" || f.StartedAt != nil || f.FinishedAt == nil {
 		t.Errorf("failed run = %+v", f)
 	}
-	wantErr(t, "GetResult of a failed run", errOf(st.GetResult(c, failed.ID)), store.ErrNotFound)
+	wantErr(t, "GetResult of a failed run", errOf(st.GetResult(c, a, failed.ID)), store.ErrNotFound)
 	// A succeeded run without series.
-	nos := must(st.CreateRun(c, newRun(`{"x":3}`, 1), nil))(t)
+	nos := must(st.CreateRun(c, a, newRun(`{"x":3}`, 1), nil))(t)
 	must(st.FinishRun(c, nos.ID, store.Finish{Status: store.StatusSucceeded, Result: &store.RunResult{Result: []byte(`{}`)}}))(t)
-	wantErr(t, "GetSeries of a run without series", errOf(st.GetSeries(c, nos.ID)), store.ErrNotFound)
+	wantErr(t, "GetSeries of a run without series", errOf(st.GetSeries(c, a, nos.ID)), store.ErrNotFound)
 	counts := must(st.CountRuns(c))(t)
 	if diff := cmp.Diff(map[store.RunStatus]int{store.StatusSucceeded: 2, store.StatusFailed: 1}, counts); diff != "" {
 		t.Errorf("CountRuns (-want +got):\n%s", diff)
@@ -453,9 +469,10 @@ func testRunLifecycle(t *testing.T, st store.Store) {
 
 func testRunStateConflicts(t *testing.T, st store.Store) {
 	c := ctx(t)
+	a := owner(t, st)
 	for _, final := range []store.RunStatus{store.StatusSucceeded, store.StatusFailed, store.StatusCancelled} {
 		t.Run(string(final), func(t *testing.T) {
-			run := must(st.CreateRun(c, newRun(`{}`, 2), nil))(t)
+			run := must(st.CreateRun(c, a, newRun(`{}`, 2), nil))(t)
 			must(st.MarkRunning(c, run.ID))(t)
 			f := store.Finish{Status: final, Error: "x"}
 			if final == store.StatusSucceeded {
@@ -465,9 +482,9 @@ func testRunStateConflicts(t *testing.T, st store.Store) {
 			wantErr(t, "MarkRunning", errOf(st.MarkRunning(c, run.ID)), store.ErrConflict)
 			wantErr(t, "UpdateProgress", st.UpdateProgress(c, run.ID, 0, 0.1), store.ErrConflict)
 			wantErr(t, "FinishRun again", errOf(st.FinishRun(c, run.ID, store.Finish{Status: store.StatusFailed})), store.ErrConflict)
-			wantErr(t, "RequestCancel", errOf(st.RequestCancel(c, run.ID)), store.ErrConflict)
+			wantErr(t, "RequestCancel", errOf(st.RequestCancel(c, a, run.ID)), store.ErrConflict)
 			wantErr(t, "SaveReplication", errOf(st.SaveReplication(c, run.ID, store.Replication{Result: []byte(`{}`)})), store.ErrConflict)
-			if got := must(st.GetRun(c, run.ID))(t); got.Status != final {
+			if got := must(st.GetRun(c, a, run.ID))(t); got.Status != final {
 				t.Errorf("status after refused changes = %s, want %s", got.Status, final)
 			}
 		})
@@ -476,19 +493,20 @@ func testRunStateConflicts(t *testing.T, st store.Store) {
 
 func testRequestCancel(t *testing.T, st store.Store) {
 	c := ctx(t)
-	queued := must(st.CreateRun(c, newRun(`{"q":1}`, 1), nil))(t)
-	got := must(st.RequestCancel(c, queued.ID))(t)
+	a := owner(t, st)
+	queued := must(st.CreateRun(c, a, newRun(`{"q":1}`, 1), nil))(t)
+	got := must(st.RequestCancel(c, a, queued.ID))(t)
 	if got.Status != store.StatusCancelled || !got.CancelRequested || got.FinishedAt == nil || got.Error == "" {
 		t.Errorf("RequestCancel of a queued run = %+v, want cancelled at once with a message", got)
 	}
-	running := must(st.CreateRun(c, newRun(`{"q":2}`, 1), nil))(t)
+	running := must(st.CreateRun(c, a, newRun(`{"q":2}`, 1), nil))(t)
 	must(st.MarkRunning(c, running.ID))(t)
-	got = must(st.RequestCancel(c, running.ID))(t)
+	got = must(st.RequestCancel(c, a, running.ID))(t)
 	if got.Status != store.StatusRunning || !got.CancelRequested || got.FinishedAt != nil {
 		t.Errorf("RequestCancel of a running run = %+v, want still running with CancelRequested", got)
 	}
 	// Requesting twice is fine while it runs.
-	if _, err := st.RequestCancel(c, running.ID); err != nil {
+	if _, err := st.RequestCancel(c, a, running.ID); err != nil {
 		t.Errorf("second RequestCancel of a running run: %v", err)
 	}
 	done := must(st.FinishRun(c, running.ID, store.Finish{Status: store.StatusCancelled, Error: "cancelled"}))(t)
@@ -499,14 +517,15 @@ func testRequestCancel(t *testing.T, st store.Store) {
 
 func testListRuns(t *testing.T, st store.Store) {
 	c := ctx(t)
-	sc, _ := must2(st.CreateScenario(c, "x", []byte(`{}`)))(t)
+	a := owner(t, st)
+	sc, _ := must2(st.CreateScenario(c, a, "x", []byte(`{}`)))(t)
 	var ids []string
 	for i := range 6 {
 		r := newRun(fmt.Sprintf(`{"i":%d}`, i), 1)
 		if i < 2 {
 			r.ScenarioID = &sc.ID
 		}
-		ids = append(ids, must(st.CreateRun(c, r, nil))(t).ID)
+		ids = append(ids, must(st.CreateRun(c, a, r, nil))(t).ID)
 	}
 	must(st.MarkRunning(c, ids[1]))(t)
 	must(st.MarkRunning(c, ids[3]))(t)
@@ -537,7 +556,7 @@ func testListRuns(t *testing.T, st store.Store) {
 			p := tc.params
 			var got [][]string
 			for range 10 {
-				page := must(st.ListRuns(c, p))(t)
+				page := must(st.ListRuns(c, a, p))(t)
 				var pageIDs []string
 				for _, r := range page.Items {
 					pageIDs = append(pageIDs, r.ID)
@@ -554,7 +573,7 @@ func testListRuns(t *testing.T, st store.Store) {
 		})
 	}
 	for _, p := range []store.ListRunsParams{{Status: []store.RunStatus{"done"}}, {Limit: -5}, {Cursor: "%%%"}} {
-		_, err := st.ListRuns(c, p)
+		_, err := st.ListRuns(c, a, p)
 		wantErr(t, fmt.Sprintf("ListRuns(%+v)", p), err, store.ErrInvalid)
 	}
 	counts := must(st.CountRuns(c))(t)
@@ -565,10 +584,11 @@ func testListRuns(t *testing.T, st store.Store) {
 
 func testReplications(t *testing.T, st store.Store) {
 	c := ctx(t)
-	run := must(st.CreateRun(c, newRun(`{}`, 4), nil))(t)
+	a := owner(t, st)
+	run := must(st.CreateRun(c, a, newRun(`{}`, 4), nil))(t)
 	wantErr(t, "SaveReplication of a queued run", errOf(st.SaveReplication(c, run.ID, store.Replication{Result: []byte(`{}`)})), store.ErrConflict)
 	must(st.MarkRunning(c, run.ID))(t)
-	progress := func() float64 { return must(st.GetRun(c, run.ID))(t).Progress }
+	progress := func() float64 { return must(st.GetRun(c, a, run.ID))(t).Progress }
 	if err := st.UpdateProgress(c, run.ID, 2, 0.5); err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +628,7 @@ func testReplications(t *testing.T, st store.Store) {
 	if got := must(st.ListReplications(c, run.ID))(t); len(got) != 0 {
 		t.Errorf("ListReplications after finish: %d rows, want 0 (cleaned up)", len(got))
 	}
-	got := must(st.GetResult(c, run.ID))(t)
+	got := must(st.GetResult(c, a, run.ID))(t)
 	res.RunID = run.ID
 	if diff := cmp.Diff(res, got); diff != "" {
 		t.Errorf("GetResult (-want +got):\n%s", diff)
@@ -617,8 +637,9 @@ func testReplications(t *testing.T, st store.Store) {
 
 func testCachedRun(t *testing.T, st store.Store) {
 	c := ctx(t)
+	a := owner(t, st)
 	wantErr(t, "FindSucceededRunByCacheKey before any run", errOf(st.FindSucceededRunByCacheKey(c, "k")), store.ErrNotFound)
-	orig := must(st.CreateRun(c, store.Run{Scenario: []byte(`{}`), Seed: 1, Replications: 1, CacheKey: "k"}, nil))(t)
+	orig := must(st.CreateRun(c, a, store.Run{Scenario: []byte(`{}`), Seed: 1, Replications: 1, CacheKey: "k"}, nil))(t)
 	wantErr(t, "FindSucceededRunByCacheKey of a queued run", errOf(st.FindSucceededRunByCacheKey(c, "k")), store.ErrNotFound)
 	res := store.RunResult{Result: []byte(`{"seed":1}`), Series: []byte(`[1]`)}
 	must(st.FinishRun(c, orig.ID, store.Finish{Status: store.StatusSucceeded, Result: &res}))(t)
@@ -626,29 +647,30 @@ func testCachedRun(t *testing.T, st store.Store) {
 	if found.ID != orig.ID {
 		t.Fatalf("FindSucceededRunByCacheKey = %s, want %s", found.ID, orig.ID)
 	}
-	hit := must(st.CreateCachedRun(c, store.Run{Scenario: []byte(`{}`), Seed: 1, Replications: 1, CacheKey: "k"}, res))(t)
+	hit := must(st.CreateCachedRun(c, a, store.Run{Scenario: []byte(`{}`), Seed: 1, Replications: 1, CacheKey: "k"}, res))(t)
 	if hit.Status != store.StatusSucceeded || !hit.CacheHit || hit.Progress != 1 || hit.StartedAt == nil || hit.FinishedAt == nil {
 		t.Errorf("CreateCachedRun = %+v", hit)
 	}
-	if diff := cmp.Diff(hit, must(st.GetRun(c, hit.ID))(t)); diff != "" {
+	if diff := cmp.Diff(hit, must(st.GetRun(c, a, hit.ID))(t)); diff != "" {
 		t.Errorf("GetRun of the cached run (-want +got):\n%s", diff)
 	}
-	if got := must(st.GetResult(c, hit.ID))(t); string(got.Result) != `{"seed":1}` {
+	if got := must(st.GetResult(c, a, hit.ID))(t); string(got.Result) != `{"seed":1}` {
 		t.Errorf("cached run result = %s", got.Result)
 	}
-	if got := must(st.GetSeries(c, hit.ID))(t); string(got) != `[1]` {
+	if got := must(st.GetSeries(c, a, hit.ID))(t); string(got) != `[1]` {
 		t.Errorf("cached run series = %s", got)
 	}
 	if found := must(st.FindSucceededRunByCacheKey(c, "k"))(t); found.ID != hit.ID {
 		t.Errorf("FindSucceededRunByCacheKey = %s, want the newest, %s", found.ID, hit.ID)
 	}
 	wantErr(t, "FindSucceededRunByCacheKey empty key", errOf(st.FindSucceededRunByCacheKey(c, "")), store.ErrNotFound)
-	wantErr(t, "CreateCachedRun without result", errOf(st.CreateCachedRun(c, newRun(`{}`, 1), store.RunResult{})), store.ErrInvalid)
+	wantErr(t, "CreateCachedRun without result", errOf(st.CreateCachedRun(c, a, newRun(`{}`, 1), store.RunResult{})), store.ErrInvalid)
 }
 
 func testLargeResult(t *testing.T, st store.Store) {
 	c := ctx(t)
-	run := must(st.CreateRun(c, newRun(`{}`, 1), nil))(t)
+	a := owner(t, st)
+	run := must(st.CreateRun(c, a, newRun(`{}`, 1), nil))(t)
 	must(st.MarkRunning(c, run.ID))(t)
 	var b strings.Builder
 	b.WriteString(`{"ready_queue_len":[`)
@@ -661,7 +683,7 @@ func testLargeResult(t *testing.T, st store.Store) {
 	b.WriteString(`]}`)
 	series := []byte(b.String())
 	must(st.FinishRun(c, run.ID, store.Finish{Status: store.StatusSucceeded, Result: &store.RunResult{Result: []byte(`{}`), Series: series}}))(t)
-	if got := must(st.GetSeries(c, run.ID))(t); !bytes.Equal(got, series) {
+	if got := must(st.GetSeries(c, a, run.ID))(t); !bytes.Equal(got, series) {
 		t.Errorf("GetSeries returned %d bytes, want the %d stored", len(got), len(series))
 	}
 }

@@ -128,8 +128,10 @@ func Decompress(b []byte) ([]byte, error) {
 }
 
 // CheckNewRun validates the caller-set fields of a run to create.
-func CheckNewRun(run store.Run) error {
+func CheckNewRun(actor store.Actor, run store.Run) error {
 	switch {
+	case actor.UserID == "":
+		return fmt.Errorf("create run: actor: must be a user: %w", store.ErrInvalid)
 	case len(run.Scenario) == 0:
 		return fmt.Errorf("create run: scenario: must not be empty: %w", store.ErrInvalid)
 	case run.Replications < 1:
@@ -206,4 +208,94 @@ func RiverStatus[TTx any](ctx context.Context, m *rivermigrate.Migrator[TTx]) ([
 		out = append(out, store.Migration{Version: int64(v.Version), Name: v.Name, Applied: applied[v.Version]})
 	}
 	return out, nil
+}
+
+// OwnerArg is the owner parameter of a visibility condition
+// "(admin OR owner_id = owner)": the actor's user id, or nil (SQL NULL,
+// which matches no row) for an actor without one.
+func OwnerArg(a store.Actor) any {
+	if a.UserID == "" {
+		return nil
+	}
+	return a.UserID
+}
+
+// EmailKey is the case-insensitive form of an email address under which
+// uniqueness is enforced.
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CheckNewUser validates a user to create and fills its defaults.
+func CheckNewUser(nu store.NewUser) (store.User, error) {
+	u := store.User{Email: strings.TrimSpace(nu.Email), PasswordHash: nu.PasswordHash, Role: nu.Role, Plan: nu.Plan}
+	if u.Role == "" {
+		u.Role = store.RoleUser
+	}
+	if u.Plan == "" {
+		u.Plan = store.PlanFree
+	}
+	switch {
+	case u.Email == "":
+		return store.User{}, fmt.Errorf("create user: email: must not be empty: %w", store.ErrInvalid)
+	case u.PasswordHash == "":
+		return store.User{}, fmt.Errorf("create user: password hash: must not be empty: %w", store.ErrInvalid)
+	}
+	if _, err := store.ParseRole(string(u.Role)); err != nil {
+		return store.User{}, fmt.Errorf("create user: %w", err)
+	}
+	if _, err := store.ParsePlan(string(u.Plan)); err != nil {
+		return store.User{}, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// CheckUserUpdate validates a user update.
+func CheckUserUpdate(up store.UserUpdate) error {
+	if up.Role != nil {
+		if _, err := store.ParseRole(string(*up.Role)); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+	}
+	if up.Plan != nil {
+		if _, err := store.ParsePlan(string(*up.Plan)); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+	}
+	if up.PasswordHash != nil && *up.PasswordHash == "" {
+		return fmt.Errorf("update user: password hash: must not be empty: %w", store.ErrInvalid)
+	}
+	return nil
+}
+
+// UpdateArgs returns the role, plan and hash of an update as nullable
+// query arguments (nil: unchanged).
+func UpdateArgs(up store.UserUpdate) (role, plan, hash any) {
+	if up.Role != nil {
+		role = string(*up.Role)
+	}
+	if up.Plan != nil {
+		plan = string(*up.Plan)
+	}
+	if up.PasswordHash != nil {
+		hash = *up.PasswordHash
+	}
+	return role, plan, hash
+}
+
+// CheckHash validates a SHA-256 hash.
+func CheckHash(h []byte, what string) error {
+	if len(h) != 32 {
+		return fmt.Errorf("%s: must be 32 bytes, got %d: %w", what, len(h), store.ErrInvalid)
+	}
+	return nil
+}
+
+// CheckNewKey validates an API key to create.
+func CheckNewKey(k store.APIKey) error {
+	switch {
+	case strings.TrimSpace(k.Name) == "":
+		return fmt.Errorf("create API key: name: must not be empty: %w", store.ErrInvalid)
+	case k.Prefix == "":
+		return fmt.Errorf("create API key: prefix: must not be empty: %w", store.ErrInvalid)
+	}
+	return CheckHash(k.Hash, "create API key: hash")
 }
