@@ -1,0 +1,219 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// Errors the Authenticator returns (wrapped). Their messages are
+// deliberately vague: they reach clients.
+var (
+	// ErrUnauthenticated means the request carries no valid credential:
+	// missing, malformed, unknown, expired or revoked, or of a deleted
+	// user. Which one is never told to the client.
+	ErrUnauthenticated = errors.New("authentication required: send Authorization: Bearer <session token or API key>")
+	// ErrInvalidCredentials means a login with an unknown email or a wrong
+	// password; the two are not told apart.
+	ErrInvalidCredentials = errors.New("invalid email or password")
+)
+
+// Options configure an Authenticator.
+type Options struct {
+	// Params are the argon2id parameters of new password hashes.
+	// Defaults to DefaultParams().
+	Params Params
+	// SessionTTL is how long a session token authenticates. Defaults to
+	// 24h.
+	SessionTTL time.Duration
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Authenticator registers users, logs them in and out, issues API keys,
+// and authenticates requests. It is safe for concurrent use.
+type Authenticator struct {
+	st   store.UserStore
+	opts Options
+	// dummy is a hash of a random password with opts.Params, verified
+	// against on logins with an unknown email so that they cost as much
+	// as logins with a wrong password.
+	dummy func() string
+}
+
+// New returns an Authenticator over st.
+func New(st store.UserStore, o Options) *Authenticator {
+	if o.Params == (Params{}) {
+		o.Params = DefaultParams()
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	a := &Authenticator{st: st, opts: o}
+	a.dummy = sync.OnceValue(func() string {
+		tok, _, err := NewSessionToken()
+		if err != nil {
+			tok = "dummy password for timing"
+		}
+		h, err := HashPassword(tok, o.Params)
+		if err != nil {
+			// Never matches, still parsed and hashed at full cost.
+			return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+				o.Params.Memory, o.Params.Time, o.Params.Threads)
+		}
+		return h
+	})
+	return a
+}
+
+// Params returns the argon2id parameters of new hashes.
+func (a *Authenticator) Params() Params { return a.opts.Params }
+
+// CreateUser checks the email and password against the policy, hashes the
+// password and stores the user. It returns a *PolicyError, or the store's
+// errors (store.ErrConflict for a taken email).
+func (a *Authenticator) CreateUser(ctx context.Context, email, password string, role store.Role, plan store.Plan) (store.User, error) {
+	email = strings.TrimSpace(email)
+	if err := CheckEmail(email); err != nil {
+		return store.User{}, err
+	}
+	if err := CheckPassword(password, email); err != nil {
+		return store.User{}, err
+	}
+	h, err := HashPassword(password, a.opts.Params)
+	if err != nil {
+		return store.User{}, err
+	}
+	return a.st.CreateUser(ctx, store.NewUser{Email: email, PasswordHash: h, Role: role, Plan: plan})
+}
+
+// SetPassword checks password against the policy and stores its hash for
+// the user, which revokes every session of the user.
+func (a *Authenticator) SetPassword(ctx context.Context, u store.User, password string) error {
+	if err := CheckPassword(password, u.Email); err != nil {
+		return err
+	}
+	h, err := HashPassword(password, a.opts.Params)
+	if err != nil {
+		return err
+	}
+	if _, err := a.st.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &h}); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
+}
+
+// Login checks an email and password and opens a session. Unknown emails
+// and wrong passwords both return ErrInvalidCredentials after one argon2id
+// verification each, so their timing does not tell them apart. A hash with
+// outdated parameters is replaced on success (which ends the user's other
+// sessions).
+func (a *Authenticator) Login(ctx context.Context, email, password string) (token string, u store.User, expires time.Time, err error) {
+	if len(password) > 4*MaxPasswordLen {
+		// Bounded before hashing; still costs a verification.
+		password = password[:4*MaxPasswordLen]
+	}
+	u, err = a.st.GetUserByEmail(ctx, email)
+	encoded := u.PasswordHash
+	if errors.Is(err, store.ErrNotFound) {
+		encoded = a.dummy()
+	} else if err != nil {
+		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
+	}
+	ok, rehash, verr := VerifyPassword(password, encoded, a.opts.Params)
+	if err != nil || verr != nil || !ok {
+		return "", store.User{}, time.Time{}, ErrInvalidCredentials
+	}
+	if rehash {
+		if h, err := HashPassword(password, a.opts.Params); err == nil {
+			if up, err := a.st.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &h}); err == nil {
+				u = up
+			}
+		}
+	}
+	token, hash, err := NewSessionToken()
+	if err != nil {
+		return "", store.User{}, time.Time{}, err
+	}
+	now := a.opts.Now().UTC().Truncate(time.Microsecond)
+	expires = now.Add(a.opts.SessionTTL)
+	if err := a.st.CreateSession(ctx, store.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: expires}); err != nil {
+		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
+	}
+	return token, u, expires, nil
+}
+
+// Logout revokes the session of p. It returns ErrUnauthenticated when p
+// authenticated with an API key (revoke keys with DeleteAPIKey).
+func (a *Authenticator) Logout(ctx context.Context, p Principal) error {
+	if p.TokenHash == nil {
+		return fmt.Errorf("logout needs a session token, not an API key: %w", ErrUnauthenticated)
+	}
+	if err := a.st.DeleteSession(ctx, p.TokenHash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// CreateAPIKey issues a new API key named name for user u. The returned
+// key is the only copy of the secret.
+func (a *Authenticator) CreateAPIKey(ctx context.Context, u store.User, name string) (string, store.APIKey, error) {
+	for attempt := 0; ; attempt++ {
+		key, prefix, hash, err := NewAPIKey()
+		if err != nil {
+			return "", store.APIKey{}, err
+		}
+		k, err := a.st.CreateAPIKey(ctx, store.APIKey{UserID: u.ID, Name: name, Prefix: prefix, Hash: hash})
+		if errors.Is(err, store.ErrConflict) && attempt < 3 {
+			continue // a 48-bit prefix collision: draw again
+		}
+		if err != nil {
+			return "", store.APIKey{}, err
+		}
+		return key, k, nil
+	}
+}
+
+// Authenticate returns the principal of an Authorization header value. Any
+// failure is ErrUnauthenticated (wrapped), except database errors.
+func (a *Authenticator) Authenticate(ctx context.Context, header string) (Principal, error) {
+	cred, ok := BearerCredential(header)
+	if !ok {
+		return Principal{}, ErrUnauthenticated
+	}
+	now := a.opts.Now()
+	if strings.HasPrefix(cred, SessionPrefix) {
+		hash := HashSecret(cred)
+		_, u, err := a.st.SessionUser(ctx, hash, now)
+		if errors.Is(err, store.ErrNotFound) {
+			return Principal{}, ErrUnauthenticated
+		}
+		if err != nil {
+			return Principal{}, fmt.Errorf("authenticate: %w", err)
+		}
+		return Principal{User: u, TokenHash: hash}, nil
+	}
+	k, u, err := a.st.APIKeyUser(ctx, cred[:keyLookupLen])
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if subtle.ConstantTimeCompare(HashSecret(cred), k.Hash) != 1 {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err := a.st.TouchAPIKey(ctx, k.ID, now); err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return Principal{User: u, KeyID: k.ID}, nil
+}
