@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/store"
@@ -56,6 +57,12 @@ type Options struct {
 	// server waits for in-flight requests, and streams would never end).
 	// Defaults to nil (streams end with their client or their run).
 	Stop <-chan struct{}
+	// Auth authenticates requests and manages accounts. Defaults to an
+	// authenticator over Store with auth.DefaultParams and 24h sessions.
+	Auth *auth.Authenticator
+	// AllowRegister turns on POST /api/v1/auth/register (anyone may create
+	// an account). Defaults to false.
+	AllowRegister bool
 }
 
 func (o Options) withDefaults() Options {
@@ -73,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Limits.MaxReplications <= 0 {
 		o.Limits.MaxReplications = 100
+	}
+	if o.Auth == nil {
+		o.Auth = auth.New(o.Store, auth.Options{})
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 250 * time.Millisecond
@@ -98,12 +108,16 @@ func New(opts Options) http.Handler {
 	cfg.SchemasPath = "/schemas"
 	cfg.Servers = nil
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{bearerScheme: {
+		Type: "http", Scheme: "bearer",
+		Description: "A session token (fss_..., from POST /api/v1/auth/login) or an API key (fsk_..., from POST /api/v1/keys).",
+	}}
 	// No "$schema" key in response bodies: results keep the shape of spec §8.
 	cfg.CreateHooks = nil
 	cfg.Transformers = nil
 	hapi := humago.New(mux, cfg)
 	s.routes(hapi, mux)
-	return recoverPanics(s.Logger, mux)
+	return recoverPanics(s.Logger, authenticate(s.Auth, s.Logger, mux))
 }
 
 // schemaNamer names OpenAPI schemas like huma.DefaultSchemaNamer, but

@@ -3,7 +3,9 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/store"
@@ -30,6 +33,12 @@ type testBundle struct {
 	store   store.Store
 	jobs    *job.Client
 	cache   cache.Cache
+	auth    *auth.Authenticator
+	// token is sent as the bearer credential of every request (user A's
+	// API key); empty sends none.
+	token string
+	// user is the owner of token.
+	user store.User
 }
 
 type setupOpts struct {
@@ -39,6 +48,14 @@ type setupOpts struct {
 	cache   cache.Cache
 	check   bool
 	store   store.Store
+	// allowRegister turns POST /api/v1/auth/register on.
+	allowRegister bool
+	// logger receives the API's logs. Defaults to discarding them.
+	logger *slog.Logger
+	// now is the authenticator's clock. Defaults to time.Now.
+	now func() time.Time
+	// noAccount skips creating user A (for an unmigrated store).
+	noAccount bool
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -69,11 +86,57 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	if c == nil {
 		c = cache.NewMemory(16, time.Hour, nil)
 	}
+	logger := o.logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	authn := auth.New(st, auth.Options{Params: auth.InsecureTestParams(), SessionTTL: time.Hour, Now: o.now})
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, CheckCache: o.check, Limits: o.limits,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 20 * time.Millisecond,
+		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
 	})
-	return testBundle{handler: h, store: st, jobs: jobs, cache: c}
+	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}
+	if !o.noAccount {
+		b.user, b.token = newAccount(t, b, store.RoleUser)
+	}
+	return b
+}
+
+// testPassword is the password of every account tests create.
+const testPassword = "correct-horse-battery-9"
+
+// newAccount creates a user of the role (email unique per call) and an
+// API key of it, and returns the user and the key.
+func newAccount(t *testing.T, b testBundle, role store.Role) (store.User, string) {
+	t.Helper()
+	ctx := context.Background()
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	u, err := b.auth.CreateUser(ctx, fmt.Sprintf("tenant-%x@example.com", rnd), testPassword, role, store.PlanFree)
+	if err != nil {
+		t.Fatalf("create account: %v", err)
+	}
+	key, _, err := b.auth.CreateAPIKey(ctx, u, "test")
+	if err != nil {
+		t.Fatalf("create API key: %v", err)
+	}
+	return u, key
+}
+
+// as returns the bundle sending token as the bearer credential ("" for
+// none).
+func (b testBundle) as(token string) testBundle {
+	b.token = token
+	return b
+}
+
+// authHeader returns the Authorization header value of the bundle's
+// token.
+func (b testBundle) authHeader() string {
+	if b.token == "" {
+		return ""
+	}
+	return "Bearer " + b.token
 }
 
 type response struct {
@@ -96,6 +159,9 @@ func (b testBundle) do(t *testing.T, method, path, contentType string, body []by
 	req := httptest.NewRequest(method, path, bytes.NewReader(body))
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if h := b.authHeader(); h != "" {
+		req.Header.Set("Authorization", h)
 	}
 	rec := httptest.NewRecorder()
 	b.handler.ServeHTTP(rec, req)
@@ -177,7 +243,7 @@ func TestReady(t *testing.T) {
 	})
 	t.Run("ErrMigrationsPending", func(t *testing.T) {
 		t.Parallel()
-		b := setup(t, setupOpts{store: testenv.SQLiteUnmigrated(t)})
+		b := setup(t, setupOpts{store: testenv.SQLiteUnmigrated(t), noAccount: true})
 		r := b.do(t, "GET", "/ready", "", nil)
 		wantStatus(t, r, http.StatusServiceUnavailable)
 		p := problemOf(t, r)
@@ -259,3 +325,18 @@ func mustID(t *testing.T, r response) string {
 func runPath(id string, rest ...string) string {
 	return "/api/v1/runs/" + id + strings.Join(rest, "")
 }
+
+// get is http.Get with the bundle's credential.
+func (b testBundle) get(url string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if h := b.authHeader(); h != "" {
+		req.Header.Set("Authorization", h)
+	}
+	return http.DefaultClient.Do(req)
+}
+
+// actor returns the store actor of the bundle's user.
+func (b testBundle) actor() store.Actor { return store.ActorOf(b.user) }

@@ -57,7 +57,7 @@ func (s *server) runForCharts(ctx context.Context, id string) (*scenario.Scenari
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode stored scenario of run %s: %w", id, err)
 	}
-	res, err := s.Store.GetResult(ctx, id)
+	res, err := s.Store.GetResult(ctx, actor(ctx), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("get result of run %s: %w", id, err)
 	}
@@ -65,7 +65,7 @@ func (s *server) runForCharts(ctx context.Context, id string) (*scenario.Scenari
 	if err := json.Unmarshal(res.Result, &r); err != nil {
 		return nil, nil, fmt.Errorf("decode stored result of run %s: %w", id, err)
 	}
-	series, err := s.Store.GetSeries(ctx, id)
+	series, err := s.Store.GetSeries(ctx, actor(ctx), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("series of run %s: %w", id, err)
 	}

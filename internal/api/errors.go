@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/telemetry"
 	"github.com/fastsim/fastsim/report"
@@ -36,6 +37,9 @@ var statusTable = []struct {
 	status int
 }{
 	{store.ErrNotFound, http.StatusNotFound},
+	{auth.ErrInvalidCredentials, http.StatusUnauthorized},
+	{auth.ErrUnauthenticated, http.StatusUnauthorized},
+	{errForbidden, http.StatusForbidden},
 	{report.ErrUnknownChart, http.StatusNotFound},
 	{store.ErrConflict, http.StatusConflict},
 	{store.ErrInvalid, http.StatusBadRequest},
@@ -80,6 +84,10 @@ func problem(ctx context.Context, logger *slog.Logger, err error) error {
 		}
 		return huma.NewError(http.StatusUnprocessableEntity,
 			fmt.Sprintf("the scenario is invalid: %d %s", len(ve.Errors), plural(len(ve.Errors), "problem", "problems")), details...)
+	}
+	var pe *auth.PolicyError
+	if errors.As(err, &pe) {
+		return huma.NewError(http.StatusUnprocessableEntity, pe.Error(), &huma.ErrorDetail{Location: "body." + pe.Field, Message: pe.Message})
 	}
 	for _, row := range statusTable {
 		if !errors.Is(err, row.err) {

@@ -34,7 +34,7 @@ func eventsOp() huma.Operation {
 // client goes away. It polls the store, so it follows runs executed by any
 // worker on any machine.
 func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse, error) {
-	first, err := s.Store.GetRun(ctx, in.ID)
+	first, err := s.Store.GetRun(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("get run %s: %w", in.ID, err)
 	}
@@ -79,7 +79,7 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 					return
 				}
 			case <-poll.C:
-				run, err = s.Store.GetRun(ctx, in.ID)
+				run, err = s.Store.GetRun(ctx, actor(ctx), in.ID)
 				if err != nil {
 					s.Logger.WarnContext(ctx, "event stream: read run", "run_id", in.ID, "error", err.Error())
 					return

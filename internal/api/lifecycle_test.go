@@ -71,7 +71,7 @@ func TestRunLifecycle(t *testing.T) {
 			id := mustID(t, r)
 
 			// The event stream ends with the final status.
-			resp, err := http.Get(srv.URL + runPath(id, "/events"))
+			resp, err := b.get(srv.URL + runPath(id, "/events"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +269,7 @@ func TestRedisOutageMidTest(t *testing.T) {
 // hitKey returns the cache key of a run, read back through the store.
 func hitKey(t *testing.T, b testBundle, id string) string {
 	t.Helper()
-	run, err := b.store.GetRun(context.Background(), id)
+	run, err := b.store.GetRun(context.Background(), b.actor(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestEventsStreamProgress(t *testing.T) {
 	r := b.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": string(readFile(t, "long.yml"))})
 	wantStatus(t, r, http.StatusAccepted)
 	id := mustID(t, r)
-	resp, err := http.Get(srv.URL + runPath(id, "/events"))
+	resp, err := b.get(srv.URL + runPath(id, "/events"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,13 @@ import (
 // handle registers op with a handler whose errors all go through problem,
 // so that every error response of the API comes from the table in
 // errors.go.
+//
+// Every operation under /api/v1 except login and register is marked as
+// requiring a bearer credential (the authenticate middleware enforces it).
 func handle[I, O any](api huma.API, logger *slog.Logger, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	if requiresAuth(op.Path) {
+		op = secured(op)
+	}
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

@@ -18,6 +18,9 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 		mux.Handle("GET /metrics", s.Metrics)
 	}
 
+	// Accounts: login, sessions, API keys, admin.
+	s.authRoutes(api)
+
 	// Validation: store nothing.
 	handle(api, log, scenarioBodyOp("validate-scenario", http.MethodPost, "/api/v1/validate", "Validate a scenario", body,
 		http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType), s.validate)

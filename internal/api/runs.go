@@ -118,7 +118,7 @@ func (s *server) resolveScenario(ctx context.Context, b CreateRunBody) (*scenari
 		}
 		return sc, nil, nil, nil
 	}
-	v, err := s.Store.GetScenarioVersion(ctx, b.ScenarioID, b.Version)
+	v, err := s.Store.GetScenarioVersion(ctx, actor(ctx), b.ScenarioID, b.Version)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("scenario %s version %d: %w", b.ScenarioID, b.Version, err)
 	}
@@ -160,9 +160,9 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 	}
 	var created store.Run
 	if res, ok := s.lookupCache(ctx, run.CacheKey); ok {
-		created, err = s.Store.CreateCachedRun(ctx, run, res)
+		created, err = s.Store.CreateCachedRun(ctx, actor(ctx), run, res)
 	} else {
-		created, err = s.Jobs.Submit(ctx, run)
+		created, err = s.Jobs.Submit(ctx, actor(ctx), run)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create run: %w", err)
@@ -203,12 +203,12 @@ func (s *server) lookupCache(ctx context.Context, key string) (store.RunResult, 
 		}
 		return store.RunResult{}, false
 	}
-	res, err := s.Store.GetResult(ctx, prev.ID)
+	res, err := s.Store.GetResult(ctx, store.System(), prev.ID)
 	if err != nil {
 		s.Logger.WarnContext(ctx, "read result of cached run", "run_id", prev.ID, "error", err.Error())
 		return store.RunResult{}, false
 	}
-	series, err := s.Store.GetSeries(ctx, prev.ID)
+	series, err := s.Store.GetSeries(ctx, store.System(), prev.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.Logger.WarnContext(ctx, "read series of cached run", "run_id", prev.ID, "error", err.Error())
 		return store.RunResult{}, false
@@ -236,7 +236,7 @@ type getRunOutput struct {
 }
 
 func (s *server) getRun(ctx context.Context, in *idInput) (*getRunOutput, error) {
-	r, err := s.Store.GetRun(ctx, in.ID)
+	r, err := s.Store.GetRun(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("get run %s: %w", in.ID, err)
 	}
@@ -244,7 +244,7 @@ func (s *server) getRun(ctx context.Context, in *idInput) (*getRunOutput, error)
 }
 
 func (s *server) cancelRun(ctx context.Context, in *idInput) (*getRunOutput, error) {
-	r, err := s.Jobs.Cancel(ctx, in.ID)
+	r, err := s.Jobs.Cancel(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("cancel run %s: %w", in.ID, err)
 	}
@@ -280,7 +280,7 @@ func (s *server) listRuns(ctx context.Context, in *listRunsInput) (*listRunsOutp
 			p.Status = append(p.Status, st)
 		}
 	}
-	page, err := s.Store.ListRuns(ctx, p)
+	page, err := s.Store.ListRuns(ctx, actor(ctx), p)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -319,7 +319,7 @@ type resultOutput struct {
 // succeededRun returns the run when it has succeeded, else a 409 saying
 // what state it is in (404 when it does not exist).
 func (s *server) succeededRun(ctx context.Context, id string) (store.Run, error) {
-	r, err := s.Store.GetRun(ctx, id)
+	r, err := s.Store.GetRun(ctx, actor(ctx), id)
 	if err != nil {
 		return store.Run{}, fmt.Errorf("get run %s: %w", id, err)
 	}
@@ -338,7 +338,7 @@ func (s *server) getResult(ctx context.Context, in *idInput) (*resultOutput, err
 	if _, err := s.succeededRun(ctx, in.ID); err != nil {
 		return nil, err
 	}
-	res, err := s.Store.GetResult(ctx, in.ID)
+	res, err := s.Store.GetResult(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("get result of run %s: %w", in.ID, err)
 	}
@@ -368,7 +368,7 @@ func (s *server) getSeries(ctx context.Context, in *idInput) (*seriesOutput, err
 	if _, err := s.succeededRun(ctx, in.ID); err != nil {
 		return nil, err
 	}
-	series, err := s.Store.GetSeries(ctx, in.ID)
+	series, err := s.Store.GetSeries(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("series of run %s: %w", in.ID, err)
 	}

@@ -73,7 +73,7 @@ func (s *server) createScenario(ctx context.Context, in *createScenarioInput) (*
 	if err != nil {
 		return nil, err
 	}
-	sc, v, err := s.Store.CreateScenario(ctx, in.Name, body)
+	sc, v, err := s.Store.CreateScenario(ctx, actor(ctx), in.Name, body)
 	if err != nil {
 		return nil, fmt.Errorf("create scenario: %w", err)
 	}
@@ -95,7 +95,7 @@ func (s *server) updateScenario(ctx context.Context, in *updateScenarioInput) (*
 	if err != nil {
 		return nil, err
 	}
-	sc, v, err := s.Store.UpdateScenario(ctx, in.ID, in.Name, body)
+	sc, v, err := s.Store.UpdateScenario(ctx, actor(ctx), in.ID, in.Name, body)
 	if err != nil {
 		return nil, fmt.Errorf("update scenario %s: %w", in.ID, err)
 	}
@@ -114,11 +114,11 @@ type getScenarioOutput struct {
 }
 
 func (s *server) getScenario(ctx context.Context, in *idInput) (*getScenarioOutput, error) {
-	sc, err := s.Store.GetScenario(ctx, in.ID)
+	sc, err := s.Store.GetScenario(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("get scenario %s: %w", in.ID, err)
 	}
-	v, err := s.Store.GetScenarioVersion(ctx, in.ID, sc.LatestVersion)
+	v, err := s.Store.GetScenarioVersion(ctx, actor(ctx), in.ID, sc.LatestVersion)
 	if err != nil {
 		return nil, fmt.Errorf("get scenario %s version %d: %w", in.ID, sc.LatestVersion, err)
 	}
@@ -135,7 +135,7 @@ type versionOutput struct {
 }
 
 func (s *server) getScenarioVersion(ctx context.Context, in *versionInput) (*versionOutput, error) {
-	v, err := s.Store.GetScenarioVersion(ctx, in.ID, in.Version)
+	v, err := s.Store.GetScenarioVersion(ctx, actor(ctx), in.ID, in.Version)
 	if err != nil {
 		return nil, fmt.Errorf("get scenario %s version %d: %w", in.ID, in.Version, err)
 	}
@@ -149,7 +149,7 @@ type versionsOutput struct {
 }
 
 func (s *server) listScenarioVersions(ctx context.Context, in *idInput) (*versionsOutput, error) {
-	vs, err := s.Store.ListScenarioVersions(ctx, in.ID)
+	vs, err := s.Store.ListScenarioVersions(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, fmt.Errorf("list versions of scenario %s: %w", in.ID, err)
 	}
@@ -162,7 +162,7 @@ func (s *server) listScenarioVersions(ctx context.Context, in *idInput) (*versio
 }
 
 func (s *server) deleteScenario(ctx context.Context, in *idInput) (*struct{}, error) {
-	if err := s.Store.DeleteScenario(ctx, in.ID); err != nil {
+	if err := s.Store.DeleteScenario(ctx, actor(ctx), in.ID); err != nil {
 		return nil, fmt.Errorf("delete scenario %s: %w", in.ID, err)
 	}
 	return &struct{}{}, nil
@@ -186,7 +186,7 @@ type listScenariosOutput struct {
 }
 
 func (s *server) listScenarios(ctx context.Context, in *listScenariosInput) (*listScenariosOutput, error) {
-	page, err := s.Store.ListScenarios(ctx, store.ListScenariosParams{NameContains: in.Name, Limit: in.Limit, Cursor: in.Cursor})
+	page, err := s.Store.ListScenarios(ctx, actor(ctx), store.ListScenariosParams{NameContains: in.Name, Limit: in.Limit, Cursor: in.Cursor})
 	if err != nil {
 		return nil, fmt.Errorf("list scenarios: %w", err)
 	}
