@@ -70,6 +70,14 @@ type Config struct {
 	// CacheTTL is how long a cached result lives (--cache-ttl,
 	// FASTSIM_CACHE_TTL); 0 keeps entries until evicted. Defaults to 24h.
 	CacheTTL time.Duration
+	// AllowRegister lets anyone create an account with POST
+	// /api/v1/auth/register (--allow-register, FASTSIM_ALLOW_REGISTER).
+	// When false, accounts are created by an admin with `fastsim users
+	// create`. Defaults to false.
+	AllowRegister bool
+	// SessionTTL is how long a login session token stays valid
+	// (--session-ttl, FASTSIM_SESSION_TTL). Defaults to 24h.
+	SessionTTL time.Duration
 }
 
 // Default returns the default configuration. numCPU is the number of CPUs
@@ -89,6 +97,7 @@ func Default(numCPU int) Config {
 		ShutdownTimeout: 30 * time.Second,
 		CacheSize:       256,
 		CacheTTL:        24 * time.Hour,
+		SessionTTL:      24 * time.Hour,
 	}
 }
 
@@ -150,6 +159,9 @@ func (c Config) Validate() error {
 	}
 	if c.CacheSize < 1 {
 		bad("cache-size", "%d must be at least 1", c.CacheSize)
+	}
+	if c.SessionTTL < time.Minute || c.SessionTTL > 90*24*time.Hour {
+		bad("session-ttl", "%s is out of range; use 1m to 2160h (90 days), e.g. 24h", c.SessionTTL)
 	}
 	if c.CacheTTL < 0 {
 		bad("cache-ttl", "%s must not be negative; use 0 to keep entries until evicted", c.CacheTTL)

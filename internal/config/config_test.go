@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -127,8 +128,8 @@ func TestVariablesDocumented(t *testing.T) {
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	BindFlags(fs, 1)
 	vs := Variables()
-	if len(vs) != 15 {
-		t.Errorf("len(Variables()) = %d, want 15 (one per Config field)", len(vs))
+	if n := reflect.TypeFor[Config]().NumField(); len(vs) != n {
+		t.Errorf("len(Variables()) = %d, want %d (one per Config field)", len(vs), n)
 	}
 	for _, v := range vs {
 		if fs.Lookup(v.Flag) == nil {

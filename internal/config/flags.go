@@ -68,6 +68,24 @@ func int64Opt(flag, env, usage string, field func(*Config) *int64) option {
 	}
 }
 
+func boolOpt(flag, env, usage string, field func(*Config) *bool) option {
+	return option{
+		flag: flag, env: env, usage: usage,
+		parse: func(c *Config, s string) error {
+			v, err := strconv.ParseBool(s)
+			if err != nil {
+				return fmt.Errorf("%q is not a boolean; use true or false", s)
+			}
+			*field(c) = v
+			return nil
+		},
+		copy: func(dst, src *Config) { *field(dst) = *field(src) },
+		bind: func(fs *pflag.FlagSet, c *Config, o option) {
+			fs.BoolVar(field(c), o.flag, *field(c), o.usage+" (env "+o.env+")")
+		},
+	}
+}
+
 func durationOpt(flag, env, usage string, field func(*Config) *time.Duration) option {
 	return option{
 		flag: flag, env: env, usage: usage,
@@ -119,6 +137,8 @@ var options = []option{
 	durationOpt("shutdown-timeout", "FASTSIM_SHUTDOWN_TIMEOUT", "how long shutdown waits for requests and jobs", func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
 	intOpt("cache-size", "FASTSIM_CACHE_SIZE", "entries of the in-memory result cache", func(c *Config) *int { return &c.CacheSize }),
 	durationOpt("cache-ttl", "FASTSIM_CACHE_TTL", "lifetime of a cached result; 0 keeps it until evicted", func(c *Config) *time.Duration { return &c.CacheTTL }),
+	boolOpt("allow-register", "FASTSIM_ALLOW_REGISTER", "let anyone create an account with POST /api/v1/auth/register", func(c *Config) *bool { return &c.AllowRegister }),
+	durationOpt("session-ttl", "FASTSIM_SESSION_TTL", "lifetime of a login session token", func(c *Config) *time.Duration { return &c.SessionTTL }),
 }
 
 func optionByName(flag string) option {
