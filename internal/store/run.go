@@ -78,4 +78,9 @@ type Run struct {
 	StartedAt *time.Time
 	// FinishedAt is when the run reached a final status.
 	FinishedAt *time.Time
+	// Quota, when not nil, bounds the owner's runs: CreateRun and
+	// CreateCachedRun check it in their transaction, before inserting, and
+	// return a *QuotaError (wrapping ErrQuota) when the run would cross it.
+	// It is not stored.
+	Quota *RunQuota
 }

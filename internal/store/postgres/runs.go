@@ -83,6 +83,9 @@ func (s *Store) CreateRun(ctx context.Context, actor store.Actor, run store.Run,
 		return store.Run{}, err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := checkQuota(ctx, tx, run); err != nil {
+			return err
+		}
 		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
@@ -112,6 +115,9 @@ func (s *Store) CreateCachedRun(ctx context.Context, actor store.Actor, run stor
 	now := run.CreatedAt
 	run.Status, run.CacheHit, run.Progress, run.StartedAt, run.FinishedAt = store.StatusSucceeded, true, 1, &now, &now
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := checkQuota(ctx, tx, run); err != nil {
+			return err
+		}
 		if err := insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}

@@ -46,6 +46,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Tenancy", testTenancy},
 		{"AdminSeesAll", testAdminSeesAll},
 		{"Injection", testInjection},
+		{"Quota", testQuota},
+		{"QuotaRace", testQuotaRace},
 	}
 	t.Run("MigrateFromEmpty", func(t *testing.T) {
 		t.Parallel()

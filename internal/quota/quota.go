@@ -1,0 +1,120 @@
+package quota
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// Plan is the set of limits of one plan. A zero field means "no limit of
+// this kind" (the server-wide limits still apply).
+type Plan struct {
+	// MaxConcurrentRuns is the largest number of a user's runs that may be
+	// queued or running at once; the run that would exceed it is refused
+	// with 429.
+	MaxConcurrentRuns int
+	// MaxEventBudget is the largest estimated number of simulation events
+	// of one run, all replications together; a larger run is refused with
+	// 422.
+	MaxEventBudget int64
+	// MaxRunsPerDay is the largest number of runs a user may submit per
+	// UTC day (cache hits included); the run that would exceed it is
+	// refused with 429.
+	MaxRunsPerDay int
+	// MaxReplications is the largest number of replications of one run; a
+	// run with more is refused with 422.
+	MaxReplications int
+}
+
+// Plans maps every plan to its limits.
+type Plans map[store.Plan]Plan
+
+// DefaultPlans returns the default limits (docs/limits.md has the table).
+func DefaultPlans() Plans {
+	return Plans{
+		store.PlanFree:       {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10},
+		store.PlanExpert:     {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30},
+		store.PlanPro:        {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100},
+		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000},
+	}
+}
+
+// For returns the limits of plan p; an unknown plan gets the free plan's
+// limits (the most restrictive), never "no limit".
+func (ps Plans) For(p store.Plan) Plan {
+	if l, ok := ps[p]; ok {
+		return l
+	}
+	return ps[store.PlanFree]
+}
+
+// Keys of the textual form of a Plan, in order.
+const (
+	keyConcurrent   = "concurrent"
+	keyBudget       = "budget"
+	keyRunsPerDay   = "runs_per_day"
+	keyReplications = "replications"
+)
+
+// String returns the plan in the form Parse reads, e.g.
+// "concurrent=2,budget=50000000,runs_per_day=100,replications=10".
+func (p Plan) String() string {
+	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
+		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications)
+}
+
+// Parse reads comma-separated key=value pairs over base: the keys are
+// concurrent, budget, runs_per_day and replications; a key left out keeps
+// base's value, and 0 means no limit. Every problem is reported at once.
+func Parse(s string, base Plan) (Plan, error) {
+	p := base
+	var errs []string
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Sprintf("%q is not key=value", part))
+			continue
+		case err != nil || n < 0:
+			errs = append(errs, fmt.Sprintf("%s: %q is not a non-negative integer", k, v))
+			continue
+		}
+		switch k {
+		case keyConcurrent:
+			p.MaxConcurrentRuns = int(min(n, 1<<31-1))
+		case keyBudget:
+			p.MaxEventBudget = n
+		case keyRunsPerDay:
+			p.MaxRunsPerDay = int(min(n, 1<<31-1))
+		case keyReplications:
+			p.MaxReplications = int(min(n, 1<<31-1))
+		default:
+			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day or replications", k))
+		}
+	}
+	if len(errs) > 0 {
+		return Plan{}, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+// DayStart returns the start of the UTC day of t: runs per day are counted
+// from there.
+func DayStart(t time.Time) time.Time {
+	return t.UTC().Truncate(24 * time.Hour)
+}
+
+// NextDay returns the start of the UTC day after t's, when the count of
+// runs per day starts again.
+func NextDay(t time.Time) time.Time {
+	return DayStart(t).Add(24 * time.Hour)
+}
