@@ -1,9 +1,11 @@
 // Package analysis turns the results of several replications of a scenario
-// into statistics: for each main figure, the mean across replications and
-// the half-width of its 95 % confidence interval (Student t).
+// into statistics, and answers capacity questions by re-running variants of
+// a scenario.
 //
-// Replications are independent runs of one scenario with different seeds
-// (see fastsim.RunReplications). Because each run is one observation, the
+// Summarize gives, for each main figure, the mean across replications and
+// the half-width of its 95 % confidence interval (Student t). Replications
+// are independent runs of one scenario with different seeds (see
+// fastsim.RunReplications). Because each run is one observation, the
 // interval reflects run-to-run variability, which per-request statistics
 // inside one run underestimate (requests of one run are correlated).
 //
@@ -11,5 +13,20 @@
 //	s := analysis.Summarize(rs)
 //	fmt.Printf("mean latency %.4f ± %.4f s\n", s.LatencyMean.Mean, s.LatencyMean.HalfWidth)
 //
-// It knows nothing of the engine's insides, HTTP, SQL or the command line.
+// SizeCores, SizeReplicas and Sweep answer "how many cores or replicas meet
+// an SLA, and how does the system degrade under overload": they change the
+// scenario (cores of a server, identical copies behind the load balancer,
+// the arrival rate), run every candidate with the same seeds (common random
+// numbers) and judge it against an SLA on a latency percentile. Results
+// list every candidate evaluated, not only the answer.
+//
+//	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
+//		return fastsim.Run(ctx, sc, fastsim.WithSeed(seed))
+//	}
+//	seeds := []int64{fastsim.ReplicationSeed(42, 0), fastsim.ReplicationSeed(42, 1), fastsim.ReplicationSeed(42, 2)}
+//	res, err := analysis.SizeCores(ctx, sc, "srv-1", analysis.SLA{Percentile: 0.99, LatencyS: 0.25},
+//		analysis.Options{Run: run, Seeds: seeds})
+//
+// The package takes the simulator as a RunFunc rather than importing it, so
+// it knows nothing of the engine, HTTP, SQL or the command line.
 package analysis
