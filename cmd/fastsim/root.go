@@ -89,6 +89,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newServeCmd(a), newHealthcheckCmd(a),
 		newWorkerCmd(a),
 		newMigrateCmd(a),
+		newUsersCmd(a),
 	)
 	return root
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/job"
@@ -137,6 +138,11 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	}
 	defer svc.close()
 
+	authn := auth.New(svc.store, auth.Options{SessionTTL: cfg.SessionTTL})
+	if err := a.bootstrapAccounts(ctx, cfg, svc.store, authn, logger); err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
@@ -144,7 +150,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	stop := make(chan struct{})
 	handler := api.New(api.Options{
 		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
-		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop,
+		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop, Auth: authn, AllowRegister: cfg.AllowRegister,
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
 	})
 	srv := &http.Server{

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,13 +38,14 @@ func TestServeGracefulShutdown(t *testing.T) {
 	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 	base := "http://" + addr
 	waitHTTP(t, base+"/ready", 30*time.Second, &stderr)
+	client := singleUserClient(t, dataDir)
 
 	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "api", "testdata", "long.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]any{"scenario": string(data)})
-	resp, err := http.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
+	resp, err := client.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get(base + "/api/v1/runs/" + created.ID)
+		resp, err := client.Get(base + "/api/v1/runs/" + created.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	stream, err := http.Get(base + "/api/v1/runs/" + created.ID + "/events")
+	stream, err := client.Get(base + "/api/v1/runs/" + created.ID + "/events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	r, err := st.GetRun(context.Background(), created.ID)
+	r, err := st.GetRun(context.Background(), store.System(), created.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

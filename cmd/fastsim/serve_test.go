@@ -83,6 +83,20 @@ func TestServe(t *testing.T) {
 	if testenv.DatabaseURL() != "" {
 		env["FASTSIM_DATABASE_URL"] = testenv.PostgresURL(t)
 	}
+	// PostgreSQL: no single-user mode; the first admin comes from the CLI.
+	var pgKey string
+	if env["FASTSIM_DATABASE_URL"] != "" {
+		c := runApp(t, context.Background(), func(a *app) {
+			a.getenv = func(k string) string { return env[k] }
+			a.stdin = strings.NewReader("a long test password 1\n")
+		}, "users", "create", "--email", "admin@example.com", "--admin", "--key", "smoke")
+		c.wantCode(t, exitOK)
+		lines := strings.Fields(c.stdout)
+		if len(lines) != 2 || !strings.HasPrefix(lines[1], "fsk_") {
+			t.Fatalf("users create printed %q, want the user id and an API key", c.stdout)
+		}
+		pgKey = lines[1]
+	}
 	if u := testenv.RedisURL(); u != "" {
 		env["FASTSIM_REDIS_URL"] = u
 	}
@@ -95,6 +109,18 @@ func TestServe(t *testing.T) {
 	base := "http://" + addr
 	waitHTTP(t, base+"/health", 30*time.Second, &stderr)
 	waitHTTP(t, base+"/ready", 10*time.Second, &stderr)
+	var client *http.Client
+	if pgKey != "" {
+		client = bearerClient(pgKey)
+	} else {
+		client = singleUserClient(t, env["FASTSIM_DATA_DIR"])
+	}
+	// Without a credential, the API answers 401.
+	if resp, err := http.Get(base + "/api/v1/runs"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET /api/v1/runs without a credential: %v %v, want 401", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 
 	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "api", "testdata", "small.yml"))
 	if err != nil {
@@ -103,7 +129,7 @@ func TestServe(t *testing.T) {
 	// A fresh seed, so that a shared Redis cannot answer from an earlier
 	// test run: the simulation must execute.
 	body, _ := json.Marshal(map[string]any{"scenario": string(data), "seed": time.Now().UnixNano()})
-	resp, err := http.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
+	resp, err := client.Post(base+"/api/v1/runs", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +140,7 @@ func TestServe(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(base + loc)
+		resp, err := client.Get(base + loc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +155,7 @@ func TestServe(t *testing.T) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	resp, err = http.Get(base + loc + "/result")
+	resp, err = client.Get(base + loc + "/result")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +236,84 @@ func TestHealthURL(t *testing.T) {
 		if got := healthURL(addr); got != want {
 			t.Errorf("healthURL(%q) = %q, want %q", addr, got, want)
 		}
+	}
+}
+
+// bearerTransport adds a bearer credential to every request.
+type bearerTransport struct{ key string }
+
+// RoundTrip sends r with the Authorization header set.
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.key)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// bearerClient returns an HTTP client that authenticates with key.
+func bearerClient(key string) *http.Client { return &http.Client{Transport: bearerTransport{key}} }
+
+// singleUserClient returns a client authenticated with the admin key
+// that single-user mode wrote to dataDir/admin.key.
+func singleUserClient(t *testing.T, dataDir string) *http.Client {
+	t.Helper()
+	key, err := readKeyFile(filepath.Join(dataDir, "admin.key"))
+	if err != nil {
+		t.Fatalf("single-user mode key: %v", err)
+	}
+	return bearerClient(key)
+}
+
+// TestServeSingleUser: the first start on the embedded defaults creates
+// the admin and its key (printed once, file mode 0600); the second start
+// prints nothing and the key still works.
+func TestServeSingleUser(t *testing.T) {
+	t.Parallel()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	start := func() (stderr string, key string) {
+		addr := freeAddr(t)
+		env := map[string]string{"FASTSIM_ADDR": addr, "FASTSIM_DATA_DIR": dataDir, "FASTSIM_WORKERS": "0"}
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		var stdout, logs syncBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &logs)
+		}()
+		base := "http://" + addr
+		waitHTTP(t, base+"/ready", 30*time.Second, &logs)
+		k, err := readKeyFile(filepath.Join(dataDir, "admin.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := bearerClient(k).Get(base + "/api/v1/me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me struct{ Email, Role string }
+		_ = json.NewDecoder(resp.Body).Decode(&me)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || me.Email != singleUserEmail || me.Role != "admin" {
+			t.Errorf("GET /api/v1/me with admin.key: %d %+v, want 200 admin@localhost admin", resp.StatusCode, me)
+		}
+		stop()
+		if code := <-done; code != exitOK {
+			t.Fatalf("serve exit %d; stderr:\n%s", code, logs.String())
+		}
+		return logs.String(), k
+	}
+	first, key := start()
+	if strings.Count(first, key) != 1 {
+		t.Errorf("first start printed the key %d times, want once", strings.Count(first, key))
+	}
+	fi, err := os.Stat(filepath.Join(dataDir, "admin.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("admin.key mode = %v, want 0600", fi.Mode().Perm())
+	}
+	second, key2 := start()
+	if key2 != key || strings.Contains(second, key) || strings.Contains(second, "single-user mode: created") {
+		t.Errorf("second start: key changed (%v) or printed again; stderr:\n%s", key2 != key, second)
 	}
 }

@@ -152,7 +152,7 @@ func pollRun(t *testing.T, st store.Store, id, what string, limit time.Duration,
 	deadline := time.Now().Add(limit)
 	var last store.Run
 	for {
-		r, err := st.GetRun(context.Background(), id)
+		r, err := st.GetRun(context.Background(), store.System(), id)
 		if err != nil {
 			t.Fatalf("GetRun: %v", err)
 		}
@@ -209,6 +209,7 @@ func testWorkerKill9(t *testing.T, dialect string) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
+	owner := testenv.Actor(t, st)
 	submitter, err := job.NewClient(st, job.Config{}) // insert-only
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +218,7 @@ func testWorkerKill9(t *testing.T, dialect string) {
 	// machine, well within the run timeout below even on a loaded one.
 	sc, body := workerScenario(t, 1000)
 	const seed = 2024
-	run, err := submitter.Submit(ctx, store.Run{Scenario: body, Seed: seed, Replications: 1})
+	run, err := submitter.Submit(ctx, owner, store.Run{Scenario: body, Seed: seed, Replications: 1})
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -259,7 +260,7 @@ func testWorkerKill9(t *testing.T, dialect string) {
 		t.Fatalf("run after the kill ended %s with %q, want succeeded", done.Status, done.Error)
 	}
 	t.Logf("run succeeded %v after the kill", time.Since(killedAt).Round(100*time.Millisecond))
-	res, err := st.GetResult(ctx, run.ID)
+	res, err := st.GetResult(ctx, owner, run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,13 +270,13 @@ func testWorkerKill9(t *testing.T, dialect string) {
 
 	// Cancellation through the live worker process.
 	_, longBody := workerScenario(t, 100_000)
-	long, err := submitter.Submit(ctx, store.Run{Scenario: longBody, Seed: 1, Replications: 1})
+	long, err := submitter.Submit(ctx, owner, store.Run{Scenario: longBody, Seed: 1, Replications: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pollRun(t, st, long.ID, "running", time.Minute, func(r store.Run) bool { return r.Status == store.StatusRunning })
 	cancelAt := time.Now()
-	if _, err := submitter.Cancel(ctx, long.ID); err != nil {
+	if _, err := submitter.Cancel(ctx, owner, long.ID); err != nil {
 		t.Fatalf("Cancel: %v", err)
 	}
 	cancelled := pollRun(t, st, long.ID, "final", time.Minute, func(r store.Run) bool { return r.Status.Final() })

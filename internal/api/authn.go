@@ -70,7 +70,11 @@ func authenticate(authn *auth.Authenticator, logger *slog.Logger, next http.Hand
 				telemetry.RequestID(r.Context()) + `"}`))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+		inner := r.WithContext(auth.WithPrincipal(r.Context(), p))
+		next.ServeHTTP(w, inner)
+		// The mux records the matched route on the request it was given;
+		// hand it back to outer middleware (metrics, logs) holding r.
+		r.Pattern = inner.Pattern
 	})
 }
 
