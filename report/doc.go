@@ -1,8 +1,9 @@
 // Package report renders simulation results for people: WriteText writes
 // the plain-text report that `fastsim run` prints (scenario summary,
 // latency table, throughput, request counts, per-server and per-edge
-// tables) and WriteReplications the mean ± 95 % confidence table of a set
-// of replications.
+// tables), WriteReplications the mean ± 95 % confidence table of a set
+// of replications, and WriteSizing and WriteSweep the candidate tables of
+// the analysis package's sizing searches and load sweeps.
 //
 // Charts and HTML reports live in this package too (charts*.go, html*.go),
 // so that plotting dependencies stay out of the engine and result packages.
