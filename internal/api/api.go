@@ -14,6 +14,7 @@ import (
 	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/job"
+	"github.com/fastsim/fastsim/internal/quota"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/version"
 )
@@ -63,6 +64,18 @@ type Options struct {
 	// AllowRegister turns on POST /api/v1/auth/register (anyone may create
 	// an account). Defaults to false.
 	AllowRegister bool
+	// Plans are the quotas of each plan (internal/quota), checked when a
+	// user submits a run; admins are exempt. Nil turns quotas off (only
+	// Limits apply). Defaults to nil.
+	Plans quota.Plans
+	// RateLimits are the rate limits of /api/v1. Defaults to none.
+	RateLimits RateLimits
+	// Security configures CORS and HSTS; the other security headers are
+	// always sent. Defaults to CORS off and no HSTS.
+	Security Security
+	// Now is the clock of the quotas (the UTC day of runs per day).
+	// Defaults to time.Now.
+	Now func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -83,6 +96,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Auth == nil {
 		o.Auth = auth.New(o.Store, auth.Options{})
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 250 * time.Millisecond
@@ -117,7 +133,12 @@ func New(opts Options) http.Handler {
 	cfg.Transformers = nil
 	hapi := humago.New(mux, cfg)
 	s.routes(hapi, mux)
-	return recoverPanics(s.Logger, authenticate(s.Auth, s.Logger, mux))
+	// Outermost first: headers and CORS on every answer (401 and 429
+	// included), the body bound, per-address limits before credentials
+	// are checked, per-user limits after.
+	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(mux))
+	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
+		s.RateLimits.limitByIP(s.Limits.MaxBodyBytes, inner))))
 }
 
 // schemaNamer names OpenAPI schemas like huma.DefaultSchemaNamer, but

@@ -39,7 +39,7 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 
 	// Runs: durable jobs.
 	createRun := op("create-run", http.MethodPost, "/api/v1/runs", "Submit a run", "Runs",
-		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests)
 	createRun.DefaultStatus = http.StatusAccepted
 	createRun.MaxBodyBytes = body
 	handle(api, log, createRun, s.createRun)

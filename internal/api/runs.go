@@ -150,6 +150,9 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 	if err := checkBudget(sc, reps, s.Limits.MaxEventBudget); err != nil {
 		return nil, err
 	}
+	if err := s.checkPlanSize(ctx, sc, reps); err != nil {
+		return nil, err
+	}
 	canonical, err := scenario.Canonical(sc)
 	if err != nil {
 		return nil, err
@@ -157,6 +160,7 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 	run := store.Run{
 		ScenarioID: scenarioID, ScenarioVersion: scenarioVersion, Scenario: canonical,
 		Seed: seed, Replications: reps, CacheKey: cache.Key(canonical, seed, reps, engineVersion()),
+		Quota: s.runQuota(ctx),
 	}
 	var created store.Run
 	if res, ok := s.lookupCache(ctx, run.CacheKey); ok {
@@ -165,7 +169,7 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 		created, err = s.Jobs.Submit(ctx, actor(ctx), run)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create run: %w", err)
+		return nil, s.quotaProblem(ctx, fmt.Errorf("create run: %w", err))
 	}
 	return &runOutput{Location: "/api/v1/runs/" + created.ID, Body: toRun(created)}, nil
 }
