@@ -205,4 +205,3 @@ func TestQuotaConcurrentSubmissions(t *testing.T) {
 		})
 	}
 }
-
