@@ -84,6 +84,7 @@ func newRootCmd(a *app) *cobra.Command {
 	})
 	root.AddCommand(
 		newRunCmd(a),
+		newSizeCmd(a),
 		newValidateCmd(a),
 		newVersionCmd(a),
 		newServeCmd(a), newHealthcheckCmd(a),
