@@ -340,9 +340,13 @@ func (e *UnreachableError) Error() string {
 	if e.What == "load" {
 		limit = fmt.Sprintf("even at the lowest load (x%s)", trimFloat(e.Limit))
 	}
-	return fmt.Sprintf("%v (%s) %s; best found: %s = %s ms at %s (%s)",
+	at := trimFloat(e.Best.Value) + " " + e.What
+	if e.What == "load" {
+		at = "load x" + trimFloat(e.Best.Value)
+	}
+	return fmt.Sprintf("%v (%s) %s; best found: %s = %s ms with %s (%s)",
 		ErrSLAUnreachable, e.SLA, limit, PercentileName(e.SLA.Percentile), fmtMS(e.Best.Latency.Mean),
-		trimFloat(e.Best.Value), e.Best.Reason)
+		at, e.Best.Reason)
 }
 
 // Unwrap returns ErrSLAUnreachable.

@@ -334,7 +334,7 @@ func TestSizeUnreachable(t *testing.T) {
 		t.Fatalf("error %v, want an *UnreachableError", err)
 	}
 	// The sketch gives 224.243 ms for 0.225 s, within its 0.5 % accuracy.
-	want := "SLA not met (p99 <= 100 ms) with up to 8 cores; best found: p99 = 224.243 ms at 8 (p99 mean 224.243 ms > 100.000 ms)"
+	want := "SLA not met (p99 <= 100 ms) with up to 8 cores; best found: p99 = 224.243 ms with 8 cores (p99 mean 224.243 ms > 100.000 ms)"
 	if diff := cmp.Diff(want, err.Error()); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
