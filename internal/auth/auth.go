@@ -45,6 +45,8 @@ type Authenticator struct {
 	// against on logins with an unknown email so that they cost as much
 	// as logins with a wrong password.
 	dummy func() string
+	// verify is VerifyPassword; tests count its calls.
+	verify func(password, encoded string, want Params) (ok, rehash bool, err error)
 }
 
 // New returns an Authenticator over st.
@@ -58,7 +60,7 @@ func New(st store.UserStore, o Options) *Authenticator {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &Authenticator{st: st, opts: o}
+	a := &Authenticator{st: st, opts: o, verify: VerifyPassword}
 	a.dummy = sync.OnceValue(func() string {
 		tok, _, err := NewSessionToken()
 		if err != nil {
@@ -129,7 +131,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (toke
 	} else if err != nil {
 		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
 	}
-	ok, rehash, verr := VerifyPassword(password, encoded, a.opts.Params)
+	ok, rehash, verr := a.verify(password, encoded, a.opts.Params)
 	if err != nil || verr != nil || !ok {
 		return "", store.User{}, time.Time{}, ErrInvalidCredentials
 	}
