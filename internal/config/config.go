@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fastsim/fastsim/internal/quota"
+	"github.com/fastsim/fastsim/internal/ratelimit"
 )
 
 // Config is the configuration of the FastSim service. The zero value is not
@@ -78,12 +81,61 @@ type Config struct {
 	// SessionTTL is how long a login session token stays valid
 	// (--session-ttl, FASTSIM_SESSION_TTL). Defaults to 24h.
 	SessionTTL time.Duration
+
+	// The limits below are described in docs/limits.md.
+
+	// RateLimitIP limits the requests to /api/v1 of one client address (an
+	// IPv6 client by its /64), authenticated or not (--rate-limit-ip,
+	// FASTSIM_RATE_LIMIT_IP), as N/DURATION or off. Defaults to 1200/1m.
+	RateLimitIP ratelimit.Limit
+	// RateLimitUser limits the authenticated requests of one user, all its
+	// API keys and sessions together (--rate-limit-user,
+	// FASTSIM_RATE_LIMIT_USER). Defaults to 600/1m.
+	RateLimitUser ratelimit.Limit
+	// RateLimitAuthIP limits POST /api/v1/auth/login and /auth/register per
+	// client address (--rate-limit-auth-ip, FASTSIM_RATE_LIMIT_AUTH_IP).
+	// Defaults to 10/1m.
+	RateLimitAuthIP ratelimit.Limit
+	// RateLimitAuthEmail limits the same routes per email address of the
+	// request, whoever sends it, so that guessing one account's password
+	// is slow (--rate-limit-auth-email, FASTSIM_RATE_LIMIT_AUTH_EMAIL).
+	// Defaults to 5/15m.
+	RateLimitAuthEmail ratelimit.Limit
+	// TrustedProxies lists, comma-separated, the addresses or CIDRs of the
+	// reverse proxies in front of the service; only a request from one of
+	// them has its X-Forwarded-For believed for the client address
+	// (--trusted-proxies, FASTSIM_TRUSTED_PROXIES). Defaults to "" (the
+	// peer address is the client).
+	TrustedProxies string
+	// CORSOrigins lists, comma-separated, the exact origins
+	// (scheme://host[:port]) whose pages may call the API from a browser
+	// (--cors-origins, FASTSIM_CORS_ORIGINS). Defaults to "" (CORS off).
+	CORSOrigins string
+	// HSTSMaxAge, when positive, sends Strict-Transport-Security with this
+	// max-age; set it only when clients reach the service over HTTPS
+	// (--hsts-max-age, FASTSIM_HSTS_MAX_AGE). Defaults to 0 (not sent).
+	HSTSMaxAge time.Duration
+	// PlanFree is the free plan's quota (--plan-free, FASTSIM_PLAN_FREE),
+	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N.
+	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10.
+	PlanFree quota.Plan
+	// PlanExpert is the expert plan's quota (--plan-expert,
+	// FASTSIM_PLAN_EXPERT). Defaults to
+	// concurrent=5,budget=100000000,runs_per_day=500,replications=30.
+	PlanExpert quota.Plan
+	// PlanPro is the pro plan's quota (--plan-pro, FASTSIM_PLAN_PRO).
+	// Defaults to concurrent=20,budget=200000000,runs_per_day=5000,replications=100.
+	PlanPro quota.Plan
+	// PlanEnterprise is the enterprise plan's quota (--plan-enterprise,
+	// FASTSIM_PLAN_ENTERPRISE). Defaults to
+	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000.
+	PlanEnterprise quota.Plan
 }
 
 // Default returns the default configuration. numCPU is the number of CPUs
 // of the machine (runtime.NumCPU()); it sets the default of Workers.
 func Default(numCPU int) Config {
-	return Config{
+	c := Config{
 		Addr:            ":8000",
 		DataDir:         ".",
 		Workers:         max(numCPU, 1),
@@ -99,6 +151,8 @@ func Default(numCPU int) Config {
 		CacheTTL:        24 * time.Hour,
 		SessionTTL:      24 * time.Hour,
 	}
+	c.defaultLimits()
+	return c
 }
 
 // SQLitePath returns the path of the embedded SQLite database,
@@ -166,6 +220,7 @@ func (c Config) Validate() error {
 	if c.CacheTTL < 0 {
 		bad("cache-ttl", "%s must not be negative; use 0 to keep entries until evicted", c.CacheTTL)
 	}
+	c.validateLimits(bad)
 	if len(errs) > 0 {
 		return fmt.Errorf("invalid configuration:\n%w", errors.Join(errs...))
 	}

@@ -104,9 +104,10 @@ func durationOpt(flag, env, usage string, field func(*Config) *time.Duration) op
 	}
 }
 
-// options is the table of every configuration field. The flag --no-migrate
-// is the negation of AutoMigrate; its variable is FASTSIM_AUTO_MIGRATE.
-var options = []option{
+// options is the table of every configuration field (those of the limits
+// are in limits.go). The flag --no-migrate is the negation of AutoMigrate;
+// its variable is FASTSIM_AUTO_MIGRATE.
+var options = append([]option{
 	stringOpt("addr", "FASTSIM_ADDR", "HTTP listen address", func(c *Config) *string { return &c.Addr }),
 	stringOpt("database-url", "FASTSIM_DATABASE_URL", "PostgreSQL URL; empty uses SQLite fastsim.db in --data-dir", func(c *Config) *string { return &c.DatabaseURL }),
 	stringOpt("data-dir", "FASTSIM_DATA_DIR", "directory of the embedded SQLite database", func(c *Config) *string { return &c.DataDir }),
@@ -139,7 +140,7 @@ var options = []option{
 	durationOpt("cache-ttl", "FASTSIM_CACHE_TTL", "lifetime of a cached result; 0 keeps it until evicted", func(c *Config) *time.Duration { return &c.CacheTTL }),
 	boolOpt("allow-register", "FASTSIM_ALLOW_REGISTER", "let anyone create an account with POST /api/v1/auth/register", func(c *Config) *bool { return &c.AllowRegister }),
 	durationOpt("session-ttl", "FASTSIM_SESSION_TTL", "lifetime of a login session token", func(c *Config) *time.Duration { return &c.SessionTTL }),
-}
+}, limitOptions...)
 
 func optionByName(flag string) option {
 	for _, o := range options {
