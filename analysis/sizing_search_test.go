@@ -373,3 +373,14 @@ func TestSizeNonMonotone(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+func TestSizeCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := analysis.SizeCores(ctx, queueScenario(t, 100, scenario.ExpRV(0.01), 1, false, 10), "", analysis.SLA{Percentile: 0.99, LatencyS: 1},
+		analysis.Options{Run: runFastsim, Seeds: seeds(2)})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Errorf("SizeCores with a cancelled context: %v, %v; want context.Canceled and no result", res, err)
+	}
+}
