@@ -263,7 +263,10 @@ func (s *server) deleteUser(ctx context.Context, in *idInput) (*struct{}, error)
 // authRoutes registers the account operations.
 func (s *server) authRoutes(api huma.API) {
 	log := s.Logger
-	const credBody = 16 << 10
+	// Credentials are small; never above the server-wide bound either (a
+	// larger per-operation limit would let the outer bound cut the read
+	// and turn a 413 into a 500).
+	credBody := min(16<<10, s.Limits.MaxBodyBytes)
 	register := created(op("register", http.MethodPost, "/api/v1/auth/register", "Create an account (when registration is on)", "Accounts",
 		http.StatusConflict, http.StatusForbidden, http.StatusUnprocessableEntity))
 	register.MaxBodyBytes = credBody
