@@ -1,0 +1,251 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/ratelimit"
+	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/testenv"
+)
+
+// fakeClock is a settable clock for the limiters.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// limiters returns the limiter variants: memory, and Redis (a fresh key
+// prefix) when FASTSIM_TEST_REDIS_URL is set. Each call of a Redis
+// variant with the same prefix is another "replica".
+func limiters(t *testing.T) map[string]func(c *fakeClock, prefix string) ratelimit.Limiter {
+	t.Helper()
+	v := map[string]func(c *fakeClock, prefix string) ratelimit.Limiter{
+		"Memory": func(c *fakeClock, _ string) ratelimit.Limiter { return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: c.Now}) },
+	}
+	if url := testenv.RedisURL(); url != "" {
+		v["Redis"] = func(c *fakeClock, prefix string) ratelimit.Limiter {
+			r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: url, Prefix: prefix, Now: c.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = r.Close() })
+			if err := r.Ping(context.Background()); err != nil {
+				t.Fatalf("%s is set but Redis does not answer: %v", testenv.RedisURLVar, err)
+			}
+			return r
+		}
+	}
+	return v
+}
+
+func randomPrefix(t *testing.T) string {
+	t.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return "fastsim:test:api-ratelimit:" + hex.EncodeToString(b[:]) + ":"
+}
+
+// doFrom sends a request from a client address, with an optional
+// X-Forwarded-For.
+func doFrom(t *testing.T, b testBundle, remote, xff, method, path string, body any) response {
+	t.Helper()
+	var data []byte
+	if body != nil {
+		var err error
+		if data, err = json.Marshal(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(data))
+	req.RemoteAddr = remote
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if h := b.authHeader(); h != "" {
+		req.Header.Set("Authorization", h)
+	}
+	rec := httptest.NewRecorder()
+	b.handler.ServeHTTP(rec, req)
+	return response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+}
+
+func loginFrom(t *testing.T, b testBundle, remote, email, password string) response {
+	t.Helper()
+	return doFrom(t, b.as(""), remote, "", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password})
+}
+
+// TestLoginBruteForce: 3 attempts per email per 15 minutes and 5 per
+// address per minute. The 4th wrong password for one email is refused
+// with 429 before the password is even checked, then the address limit
+// engages for other emails; after the window, the right password works.
+func TestLoginBruteForce(t *testing.T) {
+	t.Parallel()
+	base := setup(t, setupOpts{})
+	for name, newLimiter := range limiters(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+			b := withOptions(base, func(o *api.Options) {
+				o.RateLimits = api.RateLimits{
+					Limiter:      newLimiter(clock, randomPrefix(t)),
+					AuthPerIP:    ratelimit.Limit{N: 5, Per: time.Minute},
+					AuthPerEmail: ratelimit.Limit{N: 3, Per: 15 * time.Minute},
+				}
+			})
+			victim, _ := newAccount(t, b, store.RoleUser)
+			const attacker = "198.51.100.9:4000"
+			for i := 1; i <= 3; i++ {
+				wantStatus(t, loginFrom(t, b, attacker, victim.Email, "wrong-password-123"), http.StatusUnauthorized)
+			}
+			r := loginFrom(t, b, attacker, victim.Email, testPassword) // even the right one: the limit comes first
+			wantLimit(t, r, limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+			// The email limit holds from another address too.
+			wantLimit(t, loginFrom(t, b, "203.0.113.5:1", victim.Email, testPassword),
+				limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+			// The attacker's address has used 4 of 5: one more email, then refused.
+			wantStatus(t, loginFrom(t, b, attacker, "someone@example.com", "wrong-password-123"), http.StatusUnauthorized)
+			wantLimit(t, loginFrom(t, b, attacker, "other@example.com", "wrong-password-123"),
+				limitBody{Status: 429, Limit: "rate:auth_ip", Max: 5, Current: 5, RetryAfterS: 12})
+			// After the window everything is back to normal.
+			clock.Advance(15 * time.Minute)
+			wantStatus(t, loginFrom(t, b, attacker, victim.Email, testPassword), http.StatusOK)
+			for i := 2; i <= 3; i++ {
+				wantStatus(t, loginFrom(t, b, attacker, victim.Email, "wrong-password-123"), http.StatusUnauthorized)
+			}
+			wantLimit(t, loginFrom(t, b, attacker, victim.Email, testPassword),
+				limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+		})
+	}
+}
+
+// TestRateLimitPerUserAndIP: the per-user limit counts all of a user's
+// requests; the per-address limit counts unauthenticated ones too.
+func TestRateLimitPerUserAndIP(t *testing.T) {
+	t.Parallel()
+	base := setup(t, setupOpts{})
+	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	b := withOptions(base, func(o *api.Options) {
+		o.RateLimits = api.RateLimits{
+			Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
+			PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
+			PerIP:   ratelimit.Limit{N: 6, Per: time.Minute},
+		}
+	})
+	t.Run("PerUser", func(t *testing.T) {
+		_, other := newAccount(t, b, store.RoleUser)
+		for range 3 {
+			wantStatus(t, doFrom(t, b, "192.0.2.1:1", "", "GET", "/api/v1/runs", nil), http.StatusOK)
+		}
+		wantLimit(t, doFrom(t, b, "192.0.2.2:1", "", "GET", "/api/v1/me", nil),
+			limitBody{Status: 429, Limit: "rate:user", Max: 3, Current: 3, RetryAfterS: 20})
+		wantStatus(t, doFrom(t, b.as(other), "192.0.2.3:1", "", "GET", "/api/v1/runs", nil), http.StatusOK)
+	})
+	t.Run("PerIP", func(t *testing.T) {
+		for range 6 {
+			wantStatus(t, doFrom(t, b.as(""), "192.0.2.9:1", "", "GET", "/api/v1/runs", nil), http.StatusUnauthorized)
+		}
+		wantLimit(t, doFrom(t, b.as(""), "192.0.2.9:2", "", "GET", "/api/v1/runs", nil),
+			limitBody{Status: 429, Limit: "rate:ip", Max: 6, Current: 6, RetryAfterS: 10})
+		// Probes and docs are not limited.
+		wantStatus(t, doFrom(t, b.as(""), "192.0.2.9:3", "", "GET", "/health", nil), http.StatusOK)
+		// An IPv6 client is one /64.
+		for i := range 6 {
+			wantStatus(t, doFrom(t, b.as(""), fmt.Sprintf("[2001:db8:1:2::%x]:1", i+1), "", "GET", "/api/v1/runs", nil), http.StatusUnauthorized)
+		}
+		wantLimit(t, doFrom(t, b.as(""), "[2001:db8:1:2:ffff::1]:1", "", "GET", "/api/v1/runs", nil),
+			limitBody{Status: 429, Limit: "rate:ip", Max: 6, Current: 6, RetryAfterS: 10})
+	})
+}
+
+// TestTrustedProxies: X-Forwarded-For decides the client only behind a
+// trusted proxy.
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	base := setup(t, setupOpts{})
+	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	b := withOptions(base, func(o *api.Options) {
+		o.RateLimits = api.RateLimits{
+			Limiter:        ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
+			PerIP:          ratelimit.Limit{N: 2, Per: time.Minute},
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+		}
+	}).as("")
+	get := func(remote, xff string) int { return doFrom(t, b, remote, xff, "GET", "/api/v1/runs", nil).status }
+	// Behind the trusted proxy, each forwarded client has its own count.
+	for _, client := range []string{"198.51.100.1", "198.51.100.2"} {
+		for range 2 {
+			if s := get("10.0.0.7:1", "203.0.113.99, "+client+", 10.0.0.5"); s != http.StatusUnauthorized {
+				t.Fatalf("client %s: status %d, want 401", client, s)
+			}
+		}
+		if s := get("10.0.0.7:1", client); s != http.StatusTooManyRequests {
+			t.Errorf("client %s third request: status %d, want 429", client, s)
+		}
+	}
+	// An untrusted peer's X-Forwarded-For is ignored: spoofing does not
+	// give fresh counts.
+	for i, xff := range []string{"198.51.100.50", "198.51.100.51", "198.51.100.52"} {
+		want := http.StatusUnauthorized
+		if i == 2 {
+			want = http.StatusTooManyRequests
+		}
+		if s := get("192.0.2.77:1", xff); s != want {
+			t.Errorf("spoofed request %d: status %d, want %d", i+1, s, want)
+		}
+	}
+}
+
+// TestLoginLimitSharedAcrossReplicas runs two API handlers ("replicas")
+// with their own limiters on the same Redis: attempts alternate between
+// them and the limit still engages at the 4th.
+func TestLoginLimitSharedAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	newRedis, ok := limiters(t)["Redis"]
+	if !ok {
+		t.Skip(testenv.RedisURLVar + " is not set")
+	}
+	base := setup(t, setupOpts{})
+	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	prefix := randomPrefix(t)
+	replica := func() testBundle {
+		return withOptions(base, func(o *api.Options) {
+			o.RateLimits = api.RateLimits{Limiter: newRedis(clock, prefix), AuthPerEmail: ratelimit.Limit{N: 3, Per: 15 * time.Minute}}
+		})
+	}
+	replicas := []testBundle{replica(), replica()}
+	victim, _ := newAccount(t, base, store.RoleUser)
+	for i := range 3 {
+		wantStatus(t, loginFrom(t, replicas[i%2], "198.51.100.9:1", victim.Email, "wrong-password-123"), http.StatusUnauthorized)
+	}
+	wantLimit(t, loginFrom(t, replicas[1], "198.51.100.9:1", victim.Email, testPassword),
+		limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+}
