@@ -44,7 +44,9 @@ func (c *fakeClock) Advance(d time.Duration) {
 func limiters(t *testing.T) map[string]func(c *fakeClock, prefix string) ratelimit.Limiter {
 	t.Helper()
 	v := map[string]func(c *fakeClock, prefix string) ratelimit.Limiter{
-		"Memory": func(c *fakeClock, _ string) ratelimit.Limiter { return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: c.Now}) },
+		"Memory": func(c *fakeClock, _ string) ratelimit.Limiter {
+			return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: c.Now})
+		},
 	}
 	if url := testenv.RedisURL(); url != "" {
 		v["Redis"] = func(c *fakeClock, prefix string) ratelimit.Limiter {
