@@ -315,7 +315,11 @@ func TestMigrateCommand(t *testing.T) {
 			contains(t, "status before up", status.stdout, "app     1        0001_init", "pending", "at head: no: run `fastsim migrate up`")
 			up := runCLI(t, append([]string{"migrate", "up"}, args...)...)
 			up.wantCode(t, exitOK)
-			contains(t, "up", up.stdout, dialect+" database at head: 1 application and")
+			files, err := filepath.Glob(filepath.Join("..", "..", "internal", "store", dialect, "migrations", "*.sql"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("migration files of %s: %v", dialect, err)
+			}
+			contains(t, "up", up.stdout, fmt.Sprintf("%s database at head: %d application and", dialect, len(files)))
 			status = runCLI(t, append([]string{"migrate", "status"}, args...)...)
 			status.wantCode(t, exitOK)
 			contains(t, "status after up", status.stdout, "applied", dialect+" database at head: yes")
