@@ -143,6 +143,13 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 
+	limiter, err := newLimiter(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = limiter.Close() }()
+	rateLimits, security := apiProtection(cfg, limiter)
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
@@ -152,6 +159,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
 		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop, Auth: authn, AllowRegister: cfg.AllowRegister,
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
+		Plans:  cfg.Plans(), RateLimits: rateLimits, Security: security,
 	})
 	srv := &http.Server{
 		Handler:           telemetry.Middleware(logger, svc.metrics, handler),
