@@ -181,7 +181,7 @@ func (a *app) readPassword(stdinOnly, confirm bool) (string, error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", errors.New("password: stdin is empty; pipe the password in, e.g. printf '%s\\n' \"$PASSWORD\" | fastsim users create --email ...")
+		return "", errors.New("password: stdin is empty; pipe the password in, as in: printf '%s\\n' \"$PASSWORD\" | fastsim users create --email EMAIL")
 	}
 	return line, nil
 }
