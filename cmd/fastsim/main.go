@@ -3,6 +3,7 @@
 //
 //	fastsim run FILE [--seed N] [--json PATH|-] [--series] [--quiet] [--replications N] [--plots DIR] [--report FILE]
 //	fastsim validate FILE...
+//	fastsim size FILE --p99 250ms [--what cores|replicas|load] [--server ID] [--max N] [--replications R] [--json PATH|-]
 //	fastsim serve [--addr :8000] [--database-url URL] [--redis-url URL] [--workers N] ...
 //	fastsim worker [--database-url URL] [--workers N]
 //	fastsim migrate up|status
