@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/telemetry"
 	"github.com/fastsim/fastsim/internal/testenv"
@@ -146,6 +148,26 @@ func TestCrossTenant(t *testing.T) {
 				}
 				covered["GET "+strings.Split(p, "?")[0]] = true
 			}
+			// The same scenario and seed from B is a cache hit: the same
+			// result bytes, in a new run that belongs to B alone.
+			r := bUser.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": string(readFile(t, "small.yml")), "seed": 7})
+			wantStatus(t, r, http.StatusAccepted)
+			hit := r.json(t)
+			if hit["cache_hit"] != true || hit["id"] == f.runID {
+				t.Errorf("B's identical run = %v, want a new cache-hit run", hit)
+			}
+			hitID := hit["id"].(string)
+			bRes, aRes := bUser.do(t, "GET", runPath(hitID, "/result"), "", nil).json(t), f.b.do(t, "GET", runPath(f.runID, "/result"), "", nil).json(t)
+			if bRes["run_id"] != hitID {
+				t.Errorf("B's cached result names run %v, want %s", bRes["run_id"], hitID)
+			}
+			delete(bRes, "run_id")
+			delete(aRes, "run_id")
+			if diff := cmp.Diff(aRes, bRes); diff != "" {
+				t.Errorf("B's cached result differs from A's (-A +B):\n%s", diff)
+			}
+			wantStatus(t, f.b.do(t, "GET", runPath(hitID), "", nil), http.StatusNotFound)
+
 			// An admin reads A's objects and lists them.
 			admin := f.b.as(f.admin)
 			for _, p := range []string{"/api/v1/scenarios/" + f.scenarioID, runPath(f.runID), runPath(f.runID, "/result")} {
@@ -592,4 +614,3 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
-
