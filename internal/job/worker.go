@@ -70,7 +70,9 @@ func (c *Client) giveUp(ctx context.Context, runID string, row *rivertype.JobRow
 }
 
 // loadRun returns the run to work on, or ok=false when there is nothing to
-// do (gone, final, or cancelled here).
+// do (gone, final, or cancelled here). The worker acts for the run's owner:
+// it reads the run by the id in its job args as store.System(), and writes
+// only through the worker methods, which address that one run by id.
 func (c *Client) loadRun(ctx context.Context, runID string) (store.Run, bool, error) {
 	run, err := c.store.GetRun(ctx, store.System(), runID)
 	if errors.Is(err, store.ErrNotFound) {
