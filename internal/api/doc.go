@@ -8,6 +8,13 @@
 // the one table that turns store, scenario and limit errors into RFC 9457
 // problem+json responses.
 //
-//	h := api.New(api.Options{Store: st, Jobs: jobs, Cache: c, Logger: logger, Limits: limits})
+// Every /api/v1 route except auth/login and auth/register needs a bearer
+// credential (a session token or an API key): the authenticate middleware
+// (authn.go) answers 401 otherwise and puts the auth.Principal in the
+// request context; handlers pass actor(ctx) to the store, which enforces
+// tenancy. accounts.go holds the account, API key and admin routes.
+//
+//	authn := auth.New(st, auth.Options{SessionTTL: 24 * time.Hour})
+//	h := api.New(api.Options{Store: st, Jobs: jobs, Cache: c, Logger: logger, Limits: limits, Auth: authn})
 //	srv := &http.Server{Addr: ":8000", Handler: telemetry.Middleware(logger, metrics, h)}
 package api

@@ -13,7 +13,14 @@
 //	if err != nil { ... }
 //	defer st.Close()
 //	if err := st.Migrate(ctx); err != nil { ... }
-//	sc, v, err := st.CreateScenario(ctx, "checkout", canonicalJSON)
+//	u, err := st.GetUserByEmail(ctx, "ann@example.com")
+//	if err != nil { ... }
+//	sc, v, err := st.CreateScenario(ctx, store.ActorOf(u), "checkout", canonicalJSON)
+//
+// Owned rows (scenarios, versions, runs, results) are read and changed on
+// behalf of a store.Actor: a user sees only their own rows (others are
+// ErrNotFound), an admin sees all, and store.System() is the job workers'
+// read-everything actor.
 //
 // Errors are wrapped with context; test them with errors.Is against
 // ErrNotFound, ErrConflict and ErrInvalid.
