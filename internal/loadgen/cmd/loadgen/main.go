@@ -10,6 +10,10 @@
 // submits -n runs one after the other, each with a fresh seed (so that the
 // cache never answers), and times POST /api/v1/runs → status succeeded,
 // polling every -poll.
+//
+// Every request carries -key (default: $FASTSIM_API_KEY) as its bearer
+// credential, e.g. -key "$(cat admin.key)" against `fastsim serve` in
+// single-user mode.
 package main
 
 import (
@@ -41,6 +45,7 @@ func main() {
 
 type options struct {
 	url, mode, scenario string
+	key                 string
 	concurrency, n      int
 	duration, warmup    time.Duration
 	poll                time.Duration
@@ -57,6 +62,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured warm-up before -d")
 	fs.IntVar(&o.n, "n", 20, "runs to time (e2e)")
 	fs.DurationVar(&o.poll, "poll", 5*time.Millisecond, "status poll interval (e2e)")
+	fs.StringVar(&o.key, "key", os.Getenv("FASTSIM_API_KEY"), "API key or session token sent as the bearer credential")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,19 +72,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	switch o.mode {
 	case "get-run":
-		id, err := submit(ctx, o.url, doc, 42)
+		id, err := submit(ctx, o, doc, 42)
 		if err != nil {
 			return err
 		}
-		if _, err := waitSucceeded(ctx, o.url, id, o.poll); err != nil {
+		if _, err := waitSucceeded(ctx, o, id); err != nil {
 			return err
 		}
 		return load(ctx, out, o, func(ctx context.Context) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, http.MethodGet, o.url+"/api/v1/runs/"+id, nil)
+			return o.request(ctx, http.MethodGet, "/api/v1/runs/"+id, nil)
 		})
 	case "validate":
 		return load(ctx, out, o, func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.url+"/api/v1/validate", bytes.NewReader(doc))
+			req, err := o.request(ctx, http.MethodPost, "/api/v1/validate", bytes.NewReader(doc))
 			if err == nil {
 				req.Header.Set("Content-Type", "application/yaml")
 			}
@@ -99,12 +105,22 @@ func load(ctx context.Context, out io.Writer, o options, newReq func(context.Con
 	return nil
 }
 
-func submit(ctx context.Context, base string, doc []byte, seed int64) (string, error) {
+// request returns a request to path of the API, with the bearer
+// credential when -key is set.
+func (o options) request(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, o.url+path, body)
+	if err == nil && o.key != "" {
+		req.Header.Set("Authorization", "Bearer "+o.key)
+	}
+	return req, err
+}
+
+func submit(ctx context.Context, o options, doc []byte, seed int64) (string, error) {
 	body, err := json.Marshal(map[string]any{"scenario": string(doc), "seed": seed})
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/runs", bytes.NewReader(body))
+	req, err := o.request(ctx, http.MethodPost, "/api/v1/runs", bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}
@@ -121,9 +137,9 @@ func submit(ctx context.Context, base string, doc []byte, seed int64) (string, e
 	return run.ID, nil
 }
 
-func waitSucceeded(ctx context.Context, base, id string, poll time.Duration) (string, error) {
+func waitSucceeded(ctx context.Context, o options, id string) (string, error) {
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/runs/"+id, nil)
+		req, err := o.request(ctx, http.MethodGet, "/api/v1/runs/"+id, nil)
 		if err != nil {
 			return "", err
 		}
@@ -146,7 +162,7 @@ func waitSucceeded(ctx context.Context, base, id string, poll time.Duration) (st
 		select {
 		case <-ctx.Done():
 			return "", ctx.Err()
-		case <-time.After(poll):
+		case <-time.After(o.poll):
 		}
 	}
 }
@@ -159,11 +175,11 @@ func endToEnd(ctx context.Context, out io.Writer, o options, doc []byte) error {
 	times := make([]time.Duration, 0, o.n)
 	for i := range o.n {
 		t0 := time.Now()
-		id, err := submit(ctx, o.url, doc, seed0+int64(i))
+		id, err := submit(ctx, o, doc, seed0+int64(i))
 		if err != nil {
 			return err
 		}
-		if _, err := waitSucceeded(ctx, o.url, id, o.poll); err != nil {
+		if _, err := waitSucceeded(ctx, o, id); err != nil {
 			return err
 		}
 		times = append(times, time.Since(t0))

@@ -11,7 +11,8 @@ import (
 	"testing"
 )
 
-// fakeAPI answers the three calls loadgen makes.
+// fakeAPI answers the three calls loadgen makes, and 401 to requests
+// without the bearer credential "fsk_test".
 func fakeAPI(t *testing.T) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -29,7 +30,13 @@ func fakeAPI(t *testing.T) *httptest.Server {
 		}
 		_, _ = w.Write([]byte(`{"valid":true}`))
 	})
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer fsk_test" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -53,7 +60,7 @@ func TestRunModes(t *testing.T) {
 		t.Run(tt.mode, func(t *testing.T) {
 			t.Parallel()
 			var out bytes.Buffer
-			args := []string{"-url", srv.URL, "-mode", tt.mode, "-scenario", doc, "-c", "2", "-d", "100ms", "-warmup", "0s", "-n", "3", "-poll", "1ms"}
+			args := []string{"-url", srv.URL, "-mode", tt.mode, "-scenario", doc, "-c", "2", "-d", "100ms", "-warmup", "0s", "-n", "3", "-poll", "1ms", "-key", "fsk_test"}
 			if err := run(context.Background(), args, &out); err != nil {
 				t.Fatal(err)
 			}
@@ -74,6 +81,7 @@ func TestRunErrors(t *testing.T) {
 		"ErrMode":     {"-url", srv.URL, "-mode", "storm", "-scenario", "main.go"},
 		"ErrScenario": {"-url", srv.URL, "-scenario", "/nonexistent.yml"},
 		"ErrN":        {"-url", srv.URL, "-mode", "e2e", "-n", "0", "-scenario", "main.go"},
+		"ErrNoKey":    {"-url", srv.URL, "-mode", "e2e", "-n", "1", "-scenario", "main.go", "-key", ""},
 	} {
 		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%s: run succeeded, want an error", name)
