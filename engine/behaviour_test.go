@@ -309,22 +309,24 @@ func TestDropout(t *testing.T) {
 
 func TestEndpointSelection(t *testing.T) {
 	t.Parallel()
-	ep := func(name string, ioTime float64, p *float64) scenario.Endpoint {
-		return scenario.Endpoint{Name: name, Probability: p, Steps: []scenario.Step{io(scenario.IOWait, fixed(ioTime))}}
+	ep := func(name string, ioTime float64, p, w *float64) scenario.Endpoint {
+		return scenario.Endpoint{Name: name, Probability: p, Weight: w, Steps: []scenario.Step{io(scenario.IOWait, fixed(ioTime))}}
 	}
 	tests := []struct {
-		name  string
-		probs [2]*float64
-		wantA float64
+		name    string
+		probs   [2]*float64
+		weights [2]*float64
+		wantA   float64
 	}{
-		{"Uniform", [2]*float64{nil, nil}, 0.5},
-		{"Weighted", [2]*float64{ptr(0.25), ptr(0.75)}, 0.25},
+		{"Uniform", [2]*float64{nil, nil}, [2]*float64{nil, nil}, 0.5},
+		{"Probabilities", [2]*float64{ptr(0.25), ptr(0.75)}, [2]*float64{nil, nil}, 0.25},
+		{"RelativeWeights", [2]*float64{nil, nil}, [2]*float64{ptr(1.0), ptr(3.0)}, 0.25},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := srv("srv", 1, 1024)
-			s.Endpoints = []scenario.Endpoint{ep("a", 0.01, tc.probs[0]), ep("b", 0.02, tc.probs[1])}
+			s.Endpoints = []scenario.Endpoint{ep("a", 0.01, tc.probs[0], tc.weights[0]), ep("b", 0.02, tc.probs[1], tc.weights[1])}
 			sc := singleServer(constantRate(1000), 20, tinyEdges(), s)
 			var a, n float64
 			mustRun(t, sc, Options{Seed: 1}, &hooks{complete: func(born, now float64) {

@@ -267,7 +267,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) error {
 		sv.epLo = int32(len(m.eps))
 		weighted := false
 		for _, ep := range s.Endpoints {
-			weighted = weighted || ep.Probability != nil
+			weighted = weighted || ep.Probability != nil || ep.Weight != nil
 		}
 		total := 0.0
 		for j, ep := range s.Endpoints {
@@ -277,8 +277,11 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) error {
 			}
 			if weighted {
 				w := 0.0
-				if ep.Probability != nil {
+				switch {
+				case ep.Probability != nil:
 					w = *ep.Probability
+				case ep.Weight != nil:
+					w = *ep.Weight
 				}
 				if !(w >= 0) || math.IsInf(w, 0) {
 					return fmt.Errorf("%s.probability: %v must be a finite number >= 0", epPath, w)
@@ -288,7 +291,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) error {
 			}
 		}
 		if weighted && !(total > 0) {
-			return fmt.Errorf("%s.endpoints: the probabilities add up to 0; give at least one endpoint a positive probability", path)
+			return fmt.Errorf("%s.endpoints: the probabilities or weights add up to 0; give at least one endpoint a positive one", path)
 		}
 		sv.epHi = int32(len(m.eps))
 		sv.rngEndpoint = newStream(seed, "server", s.ID, "endpoint")

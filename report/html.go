@@ -158,8 +158,11 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 		}
 		for _, ep := range s.Endpoints {
 			he := htmlEndpoint{Name: ep.Name}
-			if ep.Probability != nil {
-				he.Weight = formatNum(*ep.Probability)
+			switch {
+			case ep.Probability != nil:
+				he.Weight = "probability " + formatNum(*ep.Probability)
+			case ep.Weight != nil:
+				he.Weight = "weight " + formatNum(*ep.Weight)
 			}
 			for _, stp := range ep.Steps {
 				he.Steps = append(he.Steps, stepText(stp))
@@ -382,7 +385,7 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <h3>Servers</h3>
 <table>
 <thead><tr><th>server</th><th class="num">cores</th><th class="num">RAM</th><th class="num">DB pool</th><th>endpoints and steps</th></tr></thead>
-<tbody>{{range .Servers}}<tr id="server-{{.ID}}"><td><code>{{.ID}}</code></td><td class="num">{{.Cores}}</td><td class="num">{{.RAM}}</td><td class="num">{{.Pool}}</td><td>{{range .Endpoints}}<div><code>{{.Name}}</code>{{if .Weight}} (weight {{.Weight}}){{end}}<ul class="steps">{{range .Steps}}<li>{{.}}</li>{{end}}</ul></div>{{end}}</td></tr>
+<tbody>{{range .Servers}}<tr id="server-{{.ID}}"><td><code>{{.ID}}</code></td><td class="num">{{.Cores}}</td><td class="num">{{.RAM}}</td><td class="num">{{.Pool}}</td><td>{{range .Endpoints}}<div><code>{{.Name}}</code>{{if .Weight}} ({{.Weight}}){{end}}<ul class="steps">{{range .Steps}}<li>{{.}}</li>{{end}}</ul></div>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
 <h3>Edges</h3>

@@ -68,6 +68,7 @@ func cloneServer(s Server) Server {
 	s.Resources.DBConnectionPool = clonePtr(s.Resources.DBConnectionPool)
 	s.Endpoints = cloneSlice(s.Endpoints, func(e Endpoint) Endpoint {
 		e.Probability = clonePtr(e.Probability)
+		e.Weight = clonePtr(e.Weight)
 		e.Steps = cloneSlice(e.Steps, func(st Step) Step {
 			st.Operation.CPUTime = cloneQuantity(st.Operation.CPUTime)
 			st.Operation.IOWaitingTime = cloneQuantity(st.Operation.IOWaitingTime)

@@ -856,6 +856,7 @@ func (d *decoder) endpoint(n *yaml.Node, path string, e *Endpoint) {
 			e.Name = strings.ToLower(e.Name)
 		}},
 		{"probability", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &e.Probability) }},
+		{"weight", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &e.Weight) }},
 		{"steps", true, func(n *yaml.Node, p string) {
 			e.Steps = []Step{}
 			d.list(n, p, "steps", func(n *yaml.Node, p string, _ int) {

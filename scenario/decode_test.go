@@ -331,3 +331,37 @@ func TestDecodeMergeKeys(t *testing.T) {
 		t.Errorf("edge merged from a list = %+v", e)
 	}
 }
+
+// TestDecodeEndpointWeight reads the `weight` extension of spec §5 and
+// keeps it through the canonical form.
+func TestDecodeEndpointWeight(t *testing.T) {
+	t.Parallel()
+	minimal := string(readFile(t, filepath.Join("testdata", "valid", "minimal.yml")))
+	doc := strings.Replace(minimal, `          - endpoint_name: ep
+`, `          - endpoint_name: fast
+            weight: 3
+            steps:
+              - { kind: cpu_bound_operation, step_operation: { cpu_time: 0.001 } }
+          - endpoint_name: ep
+            weight: 1
+`, 1)
+	sc, err := scenario.Decode([]byte(doc), scenario.FormatYAML)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	eps := sc.Topology.Nodes.Servers[0].Endpoints
+	if len(eps) != 2 || eps[0].Weight == nil || *eps[0].Weight != 3 || eps[1].Weight == nil || *eps[1].Weight != 1 {
+		t.Fatalf("endpoints = %+v, want weights 3 and 1", eps)
+	}
+	c, err := scenario.Canonical(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := scenario.Decode(c, scenario.FormatJSON)
+	if err != nil {
+		t.Fatalf("Decode(Canonical): %v", err)
+	}
+	if diff := cmp.Diff(sc, back); diff != "" {
+		t.Errorf("canonical round trip (-want +got):\n%s", diff)
+	}
+}

@@ -101,7 +101,7 @@ var keyRank = func() map[string]int {
 		// topology
 		"nodes", "client", "servers", "load_balancer", "edges",
 		"server_resources", "cpu_cores", "ram_mb", "db_connection_pool",
-		"endpoints", "endpoint_name", "probability", "steps", "kind", "step_operation",
+		"endpoints", "endpoint_name", "probability", "weight", "steps", "kind", "step_operation",
 		"cpu_time", "necessary_ram", "io_waiting_time",
 		"algorithms", "server_covered",
 		"source", "target", "latency", "edge_type", "dropout_rate",

@@ -96,6 +96,11 @@ type Endpoint struct {
 	// endpoint of a server has one, each in [0, 1] and summing to 1, and
 	// endpoints are chosen by it, or none has and the choice is uniform.
 	Probability *float64 `json:"probability,omitempty" yaml:"probability,omitempty"`
+	// Weight is the optional relative weight of this endpoint (extension,
+	// spec §5): either every endpoint of a server has one, each >= 0 and
+	// not all 0, and an endpoint is chosen with probability weight / sum,
+	// or none has. A server uses probability or weight, not both.
+	Weight *float64 `json:"weight,omitempty" yaml:"weight,omitempty"`
 	// Steps are executed in order.
 	Steps []Step `json:"steps" yaml:"steps"`
 }

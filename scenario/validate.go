@@ -233,6 +233,7 @@ func (v *validator) endpoints(p string, s Server) {
 	}
 	names := map[string]int{}
 	withProb, sum := 0, 0.0
+	withWeight, weightSum := 0, 0.0
 	for j, e := range s.Endpoints {
 		ep := fmt.Sprintf("%s.endpoints[%d]", p, j)
 		lower := strings.ToLower(e.Name)
@@ -253,6 +254,16 @@ func (v *validator) endpoints(p string, s Server) {
 				sum += pr
 			}
 		}
+		if e.Weight != nil {
+			withWeight++
+			w := *e.Weight
+			if v.finite(ep+".weight", w) {
+				if w < 0 {
+					v.add(ep+".weight", "must be >= 0, got %v", w)
+				}
+				weightSum += w
+			}
+		}
 		ram := 0.0
 		for k, st := range e.Steps {
 			ram += v.step(fmt.Sprintf("%s.steps[%d]", ep, k), st)
@@ -262,6 +273,12 @@ func (v *validator) endpoints(p string, s Server) {
 		}
 	}
 	switch {
+	case withProb > 0 && withWeight > 0:
+		v.add(p+".endpoints", "both probability and weight are set on this server's endpoints; use one of them (probabilities summing to 1, or relative weights)")
+	case withWeight > 0 && withWeight < len(s.Endpoints):
+		v.add(p+".endpoints", "weight is set on %d of %d endpoints; set it on all of them or on none (uniform choice)", withWeight, len(s.Endpoints))
+	case withWeight > 0 && !(weightSum > 0):
+		v.add(p+".endpoints", "endpoint weights add up to 0; give at least one endpoint a positive weight")
 	case withProb > 0 && withProb < len(s.Endpoints):
 		v.add(p+".endpoints", "probability is set on %d of %d endpoints; set it on all of them (summing to 1) or on none (uniform choice)", withProb, len(s.Endpoints))
 	case withProb > 0 && math.Abs(sum-1) > probabilityTolerance:

@@ -296,6 +296,24 @@ func TestValidateRules(t *testing.T) {
 			{srvA + ".endpoints[0].probability", "must be in [0, 1], got 1.25"},
 			{srvA + ".endpoints[1].probability", "must be in [0, 1], got -0.25"},
 		}},
+		{"ErrProbabilityAndWeight", func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[0].Endpoints[0].Weight = ptr(2.0)
+		}, []want{{srvA + ".endpoints", "both probability and weight are set on this server's endpoints; use one of them"}}},
+		{"ErrWeightPartial", func(sc *scenario.Scenario) {
+			eps := sc.Topology.Nodes.Servers[0].Endpoints
+			eps[0].Probability, eps[1].Probability = nil, nil
+			eps[0].Weight = ptr(3.0)
+		}, []want{{srvA + ".endpoints", "weight is set on 1 of 2 endpoints"}}},
+		{"ErrWeightNegative", func(sc *scenario.Scenario) {
+			eps := sc.Topology.Nodes.Servers[0].Endpoints
+			eps[0].Probability, eps[1].Probability = nil, nil
+			eps[0].Weight, eps[1].Weight = ptr(-1.0), ptr(3.0)
+		}, []want{{srvA + ".endpoints[0].weight", "must be >= 0, got -1"}}},
+		{"ErrWeightsZero", func(sc *scenario.Scenario) {
+			eps := sc.Topology.Nodes.Servers[0].Endpoints
+			eps[0].Probability, eps[1].Probability = nil, nil
+			eps[0].Weight, eps[1].Weight = ptr(0.0), ptr(0.0)
+		}, []want{{srvA + ".endpoints", "endpoint weights add up to 0"}}},
 		{"ErrServerType", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers[0].Type = "srv"
 		}, []want{{srvA + ".type", "accepted values: server"}}},
