@@ -13,6 +13,12 @@ func (sc *Scenario) Clone() *Scenario {
 	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
 		l := *lb
 		l.ServerCovered = cloneSlice(lb.ServerCovered, func(s string) string { return s })
+		if lb.Weights != nil {
+			l.Weights = make(map[string]int, len(lb.Weights))
+			for k, w := range lb.Weights {
+				l.Weights[k] = w
+			}
+		}
 		c.Topology.Nodes.LoadBalancer = &l
 	}
 	c.Topology.Edges = cloneSlice(sc.Topology.Edges, func(e Edge) Edge {

@@ -816,9 +816,35 @@ func (d *decoder) nodesSection(n *yaml.Node, path string, ns *Nodes) {
 						lb.ServerCovered = append(lb.ServerCovered, id)
 					})
 				}},
+				{"weights", false, func(n *yaml.Node, p string) { d.weights(n, p, lb) }},
 			})
 		}},
 	})
+}
+
+// weights decodes load_balancer.weights, a mapping of server ids to
+// whole numbers.
+func (d *decoder) weights(n *yaml.Node, path string, lb *LoadBalancer) {
+	n = d.resolve(n, path)
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "must be a mapping of server ids to whole-number weights, e.g. {srv-1: 3, srv-2: 1}, got %s", describe(n))
+		return
+	}
+	lb.Weights = map[string]int{}
+	for _, kv := range d.pairs(n, path, 0) {
+		k, v := kv[0], kv[1]
+		sub := join(path, k.Value)
+		if _, dup := lb.Weights[k.Value]; dup {
+			d.errorf(k, sub, "server %q is given more than once", k.Value)
+			continue
+		}
+		if w, ok := d.integer(v, sub); ok {
+			lb.Weights[k.Value] = w
+		}
+	}
 }
 
 func (d *decoder) server(n *yaml.Node, path string, s *Server) {

@@ -73,12 +73,15 @@ type Algorithm string
 
 // The load-balancing algorithms.
 const (
-	RoundRobin      Algorithm = "round_robin"      // outgoing edges in turn; the default
-	LeastConnection Algorithm = "least_connection" // the edge with the fewest requests in transit
+	RoundRobin         Algorithm = "round_robin"          // outgoing edges in turn; the default
+	LeastConnection    Algorithm = "least_connection"     // the edge with the fewest requests in transit
+	RandomChoice       Algorithm = "random"               // a covered server that is up, uniformly at random
+	WeightedRoundRobin Algorithm = "weighted_round_robin" // smooth weighted round robin (nginx) over LoadBalancer.Weights
+	PowerOfTwoChoices  Algorithm = "power_of_two_choices" // the less loaded of two distinct servers drawn at random
 )
 
 // Algorithms lists every accepted algorithm.
-var Algorithms = []Algorithm{RoundRobin, LeastConnection}
+var Algorithms = []Algorithm{RoundRobin, LeastConnection, RandomChoice, WeightedRoundRobin, PowerOfTwoChoices}
 
 // EdgeType is the type of an edge.
 type EdgeType string

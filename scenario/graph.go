@@ -165,6 +165,37 @@ func (v *validator) coverage(lbID string, kinds map[string]nodeKind, out map[str
 		}
 		seen[id] = true
 	}
+	if len(lb.Weights) == 0 || lb.Algorithm != WeightedRoundRobin {
+		return
+	}
+	covered := seen
+	if len(lb.ServerCovered) == 0 {
+		covered = map[string]bool{}
+		for t := range targets {
+			covered[t] = kinds[t] == kindServer
+		}
+	}
+	for _, id := range sortedKeys(lb.Weights) {
+		if !covered[id] {
+			v.add(fmt.Sprintf("%s.load_balancer.weights.%s", nodesPath, id),
+				"%q is not a server the load balancer covers; weights name covered servers only (covered: %s)", id, strings.Join(coveredIDs(lb, targets, kinds, v.serverIDs()), ", "))
+		}
+	}
+}
+
+// coveredIDs lists the servers a load balancer covers, in declaration
+// order: server_covered when given, else every server it has an edge to.
+func coveredIDs(lb *LoadBalancer, targets map[string]bool, kinds map[string]nodeKind, servers []string) []string {
+	if len(lb.ServerCovered) > 0 {
+		return lb.ServerCovered
+	}
+	var ids []string
+	for _, id := range servers {
+		if targets[id] && kinds[id] == kindServer {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 func (v *validator) serverIDs() []string {

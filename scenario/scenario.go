@@ -155,7 +155,19 @@ type LoadBalancer struct {
 	// ServerCovered lists the covered servers; empty means every server
 	// the load balancer has an edge to.
 	ServerCovered []string `json:"server_covered,omitempty" yaml:"server_covered,omitempty"`
+	// Weights maps covered server ids to their positive integer weights,
+	// used by weighted_round_robin only (allowed with no other algorithm).
+	// A covered server missing from the map has weight DefaultLBWeight.
+	Weights map[string]int `json:"weights,omitempty" yaml:"weights,omitempty"`
 }
+
+// Load-balancer weights (LoadBalancer.Weights).
+const (
+	// DefaultLBWeight is the weight of a covered server absent from Weights.
+	DefaultLBWeight = 1
+	// MaxLBWeight is the largest accepted weight.
+	MaxLBWeight = 1_000_000
+)
 
 // Edge is a network link (spec §4).
 type Edge struct {

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -198,12 +199,46 @@ func (v *validator) nodes() {
 		if !contains(Algorithms, lb.Algorithm) {
 			v.add(lp+".algorithms", "unknown value %q; accepted values: %s", lb.Algorithm, enumList(Algorithms))
 		}
+		v.weights(lp+".weights", lb)
 	}
 	if id := v.sc.Workload.ID; id != "" {
 		if first, dup := seen[id]; dup {
 			v.add("rqs_input.id", "generator id %q is also the id of %s; the generator needs its own id", id, first)
 		}
 	}
+}
+
+// weights checks load_balancer.weights on its own: allowed only with
+// weighted_round_robin, each a whole number in 1..MaxLBWeight. Whether
+// the keys are covered servers is checked with the graph (coverage).
+func (v *validator) weights(p string, lb *LoadBalancer) {
+	if len(lb.Weights) == 0 {
+		return
+	}
+	if lb.Algorithm != WeightedRoundRobin {
+		alg := lb.Algorithm
+		if alg == "" {
+			alg = DefaultAlgorithm
+		}
+		v.add(p, "weights are only used by algorithms: %s (this load balancer uses %s); remove weights or set algorithms to %s", WeightedRoundRobin, alg, WeightedRoundRobin)
+		return
+	}
+	for _, id := range sortedKeys(lb.Weights) {
+		if w := lb.Weights[id]; w < 1 || w > MaxLBWeight {
+			v.add(p+"."+id, "weight of server %q must be a whole number in 1..%d, got %d", id, MaxLBWeight, w)
+		}
+	}
+}
+
+// sortedKeys returns the keys of m in increasing order, so that errors
+// about a map come in a stable order.
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (v *validator) server(i int, s Server) {

@@ -215,8 +215,8 @@ func TestValidateRules(t *testing.T) {
 			{lbP + ".id", `load balancer "lb" has no outgoing edge`},
 		}},
 		{"ErrLBAlgorithm", func(sc *scenario.Scenario) {
-			sc.Topology.Nodes.LoadBalancer.Algorithm = "random"
-		}, []want{{lbP + ".algorithms", "accepted values: round_robin, least_connection"}}},
+			sc.Topology.Nodes.LoadBalancer.Algorithm = "fastest"
+		}, []want{{lbP + ".algorithms", `unknown value "fastest"; accepted values: round_robin, least_connection, random, weighted_round_robin, power_of_two_choices`}}},
 		{"ErrNoServers", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers = nil
 			sc.Topology.Nodes.LoadBalancer = nil
