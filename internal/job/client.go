@@ -39,6 +39,10 @@ type Client struct {
 	store   store.Store
 	queue   queue
 	metrics *Metrics
+	// stopReconcile ends the reconcile loop of a started client, and
+	// reconciled is closed when it has returned.
+	stopReconcile context.CancelFunc
+	reconciled    chan struct{}
 }
 
 // NewClient returns a client over st, which must be a store/postgres or
@@ -109,6 +113,12 @@ func (c *Client) Start(ctx context.Context) error {
 	if err := c.queue.start(ctx); err != nil {
 		return fmt.Errorf("job: start workers: %w", err)
 	}
+	rctx, cancel := context.WithCancel(ctx)
+	c.stopReconcile, c.reconciled = cancel, make(chan struct{})
+	go func() {
+		defer close(c.reconciled)
+		c.reconcileLoop(rctx)
+	}()
 	return nil
 }
 
@@ -119,6 +129,10 @@ func (c *Client) Start(ctx context.Context) error {
 func (c *Client) Stop(ctx context.Context) error {
 	if c.cfg.Workers == 0 {
 		return nil
+	}
+	if c.stopReconcile != nil {
+		c.stopReconcile()
+		<-c.reconciled
 	}
 	if err := c.queue.stop(ctx); err != nil {
 		return fmt.Errorf("job: stop workers: %w", err)
@@ -200,6 +214,7 @@ type queue interface {
 	cancel(ctx context.Context, jobID int64) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
+	unfinishedJobs(ctx context.Context) ([]*rivertype.JobRow, error)
 }
 
 type riverQueue[TTx any] struct {

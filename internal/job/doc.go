@@ -44,4 +44,15 @@
 // above the job timeout (itself the run timeout plus a margin) so a live job
 // is never rescued. Jobs are idempotent: the same seed gives the same bytes,
 // and overwriting a replication or a result is harmless.
+//
+// Abandoned runs: a worker killed on every attempt (for lack of memory,
+// say) never fails its run; River ends the job "discarded" after
+// Config.MaxAttempts and the run would stay queued or running forever.
+// Every started client therefore calls Client.Reconcile every
+// Config.ReconcileInterval: a queued or running run none of whose jobs can
+// still run (all discarded, cancelled in the queue, or gone) is failed
+// with a message saying so ("the job was abandoned after N attempts
+// (worker crashes?) …"). It reads River's own job list and finishes runs
+// with store.Store.FinishRun, which only moves runs that are not final, so
+// it is idempotent and runs on every worker at once.
 package job

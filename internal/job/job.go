@@ -37,6 +37,10 @@ type Config struct {
 	// its worker killed) is tried before the run is failed for good.
 	// Defaults to 10.
 	MaxAttempts int
+	// ReconcileInterval is how often a started client looks for runs that
+	// no job will finish (see Client.Reconcile) and fails them. Every
+	// worker process does it; it is idempotent. Defaults to 30 s.
+	ReconcileInterval time.Duration
 	// Logger receives the client's logs. Defaults to a discarding logger.
 	Logger *slog.Logger
 	// Registerer, when set, receives the job metrics (see Metrics).
@@ -64,6 +68,9 @@ func (c Config) WithDefaults() Config {
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 10
 	}
+	if c.ReconcileInterval == 0 {
+		c.ReconcileInterval = 30 * time.Second
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -81,6 +88,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("job config: CancelPollInterval %s: must be in (0, 1s]", c.CancelPollInterval)
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("job config: MaxAttempts %d: must be at least 1", c.MaxAttempts)
+	case c.ReconcileInterval < 10*time.Millisecond:
+		return fmt.Errorf("job config: ReconcileInterval %s: must be at least 10ms", c.ReconcileInterval)
 	case c.FetchPollInterval < time.Millisecond:
 		return fmt.Errorf("job config: FetchPollInterval %s: must be at least 1ms", c.FetchPollInterval)
 	}

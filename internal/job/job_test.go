@@ -426,6 +426,7 @@ func TestConfig(t *testing.T) {
 		{"ErrCancelPollInterval", job.Config{CancelPollInterval: 2 * time.Second}, "CancelPollInterval"},
 		{"ErrFetchPollInterval", job.Config{FetchPollInterval: time.Microsecond}, "FetchPollInterval"},
 		{"ErrMaxAttempts", job.Config{MaxAttempts: -1}, "MaxAttempts"},
+		{"ErrReconcileInterval", job.Config{ReconcileInterval: time.Millisecond}, "ReconcileInterval"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -441,7 +442,8 @@ func TestConfig(t *testing.T) {
 		})
 	}
 	d := job.Config{Workers: -1}.WithDefaults()
-	if diff := cmp.Diff([]any{10 * time.Minute, 250 * time.Millisecond, 200 * time.Millisecond}, []any{d.RunTimeout, d.ProgressInterval, d.CancelPollInterval}); diff != "" {
+	if diff := cmp.Diff([]any{10 * time.Minute, 250 * time.Millisecond, 200 * time.Millisecond, 30 * time.Second},
+		[]any{d.RunTimeout, d.ProgressInterval, d.CancelPollInterval, d.ReconcileInterval}); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 	if d.Workers < 1 {

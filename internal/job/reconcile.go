@@ -1,0 +1,171 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// liveStates are the River job states from which a job can still run.
+var liveStates = map[rivertype.JobState]bool{
+	rivertype.JobStateAvailable: true,
+	rivertype.JobStatePending:   true,
+	rivertype.JobStateRetryable: true,
+	rivertype.JobStateRunning:   true,
+	rivertype.JobStateScheduled: true,
+}
+
+// runJobs is what the reconciler learned about the River jobs of one run.
+type runJobs struct {
+	live      bool
+	discarded int // highest attempt of a discarded job; 0 when none
+	cancelled bool
+}
+
+// Reconcile fails the runs that no job will ever finish: runs queued or
+// running whose River jobs are all discarded (the worker was killed on
+// every attempt, so River gave up without the worker failing the run),
+// cancelled in the queue, or gone. It returns how many runs it finished.
+//
+// A run is finished before its last job completes, and FinishRun only
+// moves a run that is not final, so a run that finishes while Reconcile
+// looks at it is left alone; Reconcile is idempotent and safe to run on
+// every worker at once. Started clients call it every
+// Config.ReconcileInterval.
+func (c *Client) Reconcile(ctx context.Context) (int, error) {
+	// Runs first, jobs second: a job disappears from the unfinished
+	// states only after its run is final, so a run listed here whose jobs
+	// are then missing is abandoned or already final (FinishRun refuses).
+	runs, err := c.unfinishedRuns(ctx)
+	if err != nil || len(runs) == 0 {
+		return 0, err
+	}
+	rows, err := c.queue.unfinishedJobs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("job: reconcile: list jobs: %w", err)
+	}
+	jobs := map[string]*runJobs{}
+	for _, row := range rows {
+		var args struct {
+			RunID string `json:"run_id"`
+		}
+		if err := json.Unmarshal(row.EncodedArgs, &args); err != nil || args.RunID == "" {
+			continue // not one of ours
+		}
+		j := jobs[args.RunID]
+		if j == nil {
+			j = &runJobs{}
+			jobs[args.RunID] = j
+		}
+		switch {
+		case liveStates[row.State]:
+			j.live = true
+		case row.State == rivertype.JobStateDiscarded:
+			j.discarded = max(j.discarded, row.Attempt)
+		case row.State == rivertype.JobStateCancelled:
+			j.cancelled = true
+		}
+	}
+	n := 0
+	for _, run := range runs {
+		j := jobs[run.ID]
+		if j == nil {
+			j = &runJobs{}
+		}
+		if j.live {
+			continue
+		}
+		f := abandoned(run, *j)
+		_, err := c.store.FinishRun(ctx, run.ID, f)
+		switch {
+		case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
+			continue // finished or deleted meanwhile
+		case err != nil:
+			return n, fmt.Errorf("job: reconcile run %s: %w", run.ID, err)
+		}
+		n++
+		c.metrics.runFinished(f.Status)
+		c.cfg.Logger.WarnContext(ctx, "finished an abandoned run", "run_id", run.ID, "status", string(f.Status), "error", f.Error)
+	}
+	return n, nil
+}
+
+// abandoned returns how to finish a run none of whose jobs can run.
+func abandoned(run store.Run, j runJobs) store.Finish {
+	switch {
+	case run.CancelRequested:
+		return store.Finish{Status: store.StatusCancelled, Error: errCancelled.Error()}
+	case j.discarded > 0:
+		return store.Finish{Status: store.StatusFailed, Error: fmt.Sprintf(
+			"the job was abandoned after %d attempts (worker crashes?): its worker stopped without finishing it every time, "+
+				"for example killed for lack of memory; check the workers' logs and memory, then submit the run again", j.discarded)}
+	case j.cancelled:
+		return store.Finish{Status: store.StatusFailed, Error: "the job was cancelled in the queue before the run finished; submit the run again"}
+	default:
+		return store.Finish{Status: store.StatusFailed, Error: "no job of the run is left in the queue (deleted, or ended without finishing the run); submit the run again"}
+	}
+}
+
+// unfinishedRuns lists every queued or running run, of every user.
+func (c *Client) unfinishedRuns(ctx context.Context) ([]store.Run, error) {
+	var runs []store.Run
+	p := store.ListRunsParams{Status: []store.RunStatus{store.StatusQueued, store.StatusRunning}, Limit: 1000}
+	for {
+		page, err := c.store.ListRuns(ctx, store.System(), p)
+		if err != nil {
+			return nil, fmt.Errorf("job: reconcile: list unfinished runs: %w", err)
+		}
+		runs = append(runs, page.Items...)
+		if page.NextCursor == "" {
+			return runs, nil
+		}
+		p.Cursor = page.NextCursor
+	}
+}
+
+// reconcileLoop calls Reconcile every Config.ReconcileInterval until ctx
+// is done.
+func (c *Client) reconcileLoop(ctx context.Context) {
+	t := time.NewTicker(c.cfg.ReconcileInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := c.Reconcile(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.WarnContext(ctx, "reconcile abandoned runs", "error", err.Error())
+		}
+	}
+}
+
+// unfinishedJobs returns every simulation job not completed (live,
+// discarded or cancelled), in id order.
+func (q *riverQueue[TTx]) unfinishedJobs(ctx context.Context) ([]*rivertype.JobRow, error) {
+	params := river.NewJobListParams().
+		Kinds(KindSimulate, KindSimulateReplication).
+		States(rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
+		OrderBy(river.JobListOrderByID, river.SortOrderAsc).
+		First(1000)
+	var rows []*rivertype.JobRow
+	for {
+		res, err := q.client.JobList(ctx, params)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, res.Jobs...)
+		if len(res.Jobs) < 1000 {
+			return rows, nil
+		}
+		params = params.After(res.LastCursor)
+	}
+}
