@@ -24,22 +24,11 @@ func scanScenario(row pgx.Row) (store.Scenario, error) {
 
 // CreateScenario stores a new scenario with version 1.
 func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
-	if name == "" {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: name: must not be empty: %w", store.ErrInvalid)
-	}
-	if len(body) == 0 {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: body: must not be empty: %w", store.ErrInvalid)
-	}
-	if actor.UserID == "" {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: actor: must be a user: %w", store.ErrInvalid)
-	}
-	id, err := storeutil.NewID()
+	sc, v, err := storeutil.NewScenario(actor, name, body, s.now)
 	if err != nil {
 		return store.Scenario{}, store.ScenarioVersion{}, err
 	}
-	now := storeutil.Now(s.now)
-	sc := store.Scenario{ID: id, OwnerID: actor.UserID, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
-	v := store.ScenarioVersion{ScenarioID: id, Version: 1, Name: name, Body: body, CreatedAt: now}
+	id, now := sc.ID, sc.CreatedAt
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO scenarios (id, owner_id, name, latest_version, created_at, updated_at)
 			VALUES ($1, $4, $2, 1, $3, $3)`, id, name, now, actor.UserID); err != nil {
@@ -57,13 +46,9 @@ func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name stri
 
 // ListScenarios returns a page of scenarios, newest first.
 func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
-	limit, err := storeutil.Limit(p.Limit)
+	limit, cur, hasCur, err := storeutil.Paging("list scenarios", p.Limit, p.Cursor)
 	if err != nil {
-		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
-	}
-	cur, hasCur, err := storeutil.DecodeCursor(p.Cursor)
-	if err != nil {
-		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
+		return store.Page[store.Scenario]{}, err
 	}
 	var curAt *time.Time
 	var curID *string
@@ -82,13 +67,7 @@ func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.Li
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("postgres: list scenarios: %w", err)
 	}
-	page := store.Page[store.Scenario]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = storeutil.EncodeCursor(storeutil.Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	return page, nil
+	return storeutil.NewPage(items, limit, storeutil.ScenarioKey), nil
 }
 
 // GetScenario returns one scenario.

@@ -80,13 +80,9 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (store.User, e
 
 // ListUsers returns a page of users, newest first.
 func (s *Store) ListUsers(ctx context.Context, actor store.Actor, p store.ListUsersParams) (store.Page[store.User], error) {
-	limit, err := storeutil.Limit(p.Limit)
+	limit, cur, hasCur, err := storeutil.Paging("list users", p.Limit, p.Cursor)
 	if err != nil {
-		return store.Page[store.User]{}, fmt.Errorf("list users: %w", err)
-	}
-	cur, hasCur, err := storeutil.DecodeCursor(p.Cursor)
-	if err != nil {
-		return store.Page[store.User]{}, fmt.Errorf("list users: %w", err)
+		return store.Page[store.User]{}, err
 	}
 	var curAt *time.Time
 	var curID *string
@@ -105,13 +101,7 @@ func (s *Store) ListUsers(ctx context.Context, actor store.Actor, p store.ListUs
 	if err != nil {
 		return store.Page[store.User]{}, fmt.Errorf("postgres: list users: %w", err)
 	}
-	page := store.Page[store.User]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = storeutil.EncodeCursor(storeutil.Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	return page, nil
+	return storeutil.NewPage(items, limit, storeutil.UserKey), nil
 }
 
 // UpdateUser changes a user's role, plan or password hash.

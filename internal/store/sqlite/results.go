@@ -11,12 +11,9 @@ import (
 
 // saveResult upserts a run's result and series, compressed, in tx.
 func saveResult(ctx context.Context, tx *sql.Tx, runID string, res store.RunResult) error {
-	var blobs [4][]byte
-	for i, b := range [][]byte{res.Result, res.Replications, res.Statistics, res.Series} {
-		var err error
-		if blobs[i], err = storeutil.Compress(b); err != nil {
-			return fmt.Errorf("save result of run %q: %w", runID, err)
-		}
+	blobs, err := storeutil.CompressResult(runID, res)
+	if err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO run_results (run_id, result, replications, statistics) VALUES (?1, ?2, ?3, ?4)
 		ON CONFLICT (run_id) DO UPDATE SET result = excluded.result, replications = excluded.replications,
@@ -45,13 +42,7 @@ func (s *Store) GetResult(ctx context.Context, actor store.Actor, runID string) 
 	if err != nil {
 		return store.RunResult{}, notFound(err, "result of run", runID)
 	}
-	out := store.RunResult{RunID: runID}
-	for i, dst := range []*[]byte{&out.Result, &out.Replications, &out.Statistics} {
-		if *dst, err = storeutil.Decompress(blobs[i]); err != nil {
-			return store.RunResult{}, fmt.Errorf("result of run %q: %w", runID, err)
-		}
-	}
-	return out, nil
+	return storeutil.DecompressResult(runID, blobs)
 }
 
 // GetSeries returns a run's series JSON.
@@ -77,14 +68,7 @@ func (s *Store) SaveReplication(ctx context.Context, runID string, rep store.Rep
 	if !storeutil.ValidID(runID) {
 		return 0, fmt.Errorf("run %q: %w", runID, store.ErrNotFound)
 	}
-	if len(rep.Result) == 0 {
-		return 0, fmt.Errorf("save replication %d of run %q: result: must not be empty: %w", rep.Index, runID, store.ErrInvalid)
-	}
-	res, err := storeutil.Compress(rep.Result)
-	if err != nil {
-		return 0, err
-	}
-	series, err := storeutil.Compress(rep.Series)
+	res, series, err := storeutil.CompressReplication(runID, rep)
 	if err != nil {
 		return 0, err
 	}

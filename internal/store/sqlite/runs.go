@@ -14,7 +14,7 @@ import (
 const runColumns = `id, coalesce(owner_id, ''), scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
 	cache_hit, cache_key, cancel_requested, job_id, created_at, started_at, finished_at`
 
-func scanRun(row interface{ Scan(...any) error }) (store.Run, error) {
+func scanRun(row scanner) (store.Run, error) {
 	var r store.Run
 	var status string
 	var scenarioID sql.NullString
@@ -62,72 +62,25 @@ func insertRun(ctx context.Context, tx *sql.Tx, actor store.Actor, run store.Run
 	return nil
 }
 
-// newRun fills the store-assigned fields of a run to create.
-func (s *Store) newRun(actor store.Actor, run store.Run) (store.Run, error) {
-	if err := storeutil.CheckNewRun(actor, run); err != nil {
-		return store.Run{}, err
+// runWriter is this store's part of creating runs.
+func (s *Store) runWriter() storeutil.RunWriter[*sql.Tx] {
+	return storeutil.RunWriter[*sql.Tx]{
+		InTx:       s.tx,
+		CheckQuota: checkQuota,
+		Insert:     insertRun,
+		SaveResult: saveResult,
+		Now:        s.now,
 	}
-	id, err := storeutil.NewID()
-	if err != nil {
-		return store.Run{}, err
-	}
-	run.ID, run.OwnerID, run.Status, run.CreatedAt = id, actor.UserID, store.StatusQueued, storeutil.Now(s.now)
-	run.Progress, run.Error, run.CacheHit, run.CancelRequested, run.JobID = 0, "", false, false, 0
-	run.StartedAt, run.FinishedAt = nil, nil
-	return run, nil
 }
 
 // CreateRun inserts a queued run and enqueues its job in one transaction.
 func (s *Store) CreateRun(ctx context.Context, actor store.Actor, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
-	run, err := s.newRun(actor, run)
-	if err != nil {
-		return store.Run{}, err
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := checkQuota(ctx, tx, run); err != nil {
-			return err
-		}
-		if err := insertRun(ctx, tx, actor, run); err != nil {
-			return err
-		}
-		if enqueue == nil {
-			return nil
-		}
-		if err := enqueue(ctx, tx, run); err != nil {
-			return fmt.Errorf("enqueue: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return store.Run{}, fmt.Errorf("create run: %w", err)
-	}
-	return run, nil
+	return s.runWriter().CreateRun(ctx, actor, run, enqueue)
 }
 
 // CreateCachedRun inserts a succeeded cache-hit run with its result.
 func (s *Store) CreateCachedRun(ctx context.Context, actor store.Actor, run store.Run, res store.RunResult) (store.Run, error) {
-	run, err := s.newRun(actor, run)
-	if err != nil {
-		return store.Run{}, err
-	}
-	if len(res.Result) == 0 {
-		return store.Run{}, fmt.Errorf("create cached run: result: must not be empty: %w", store.ErrInvalid)
-	}
-	now := run.CreatedAt
-	run.Status, run.CacheHit, run.Progress, run.StartedAt, run.FinishedAt = store.StatusSucceeded, true, 1, &now, &now
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := checkQuota(ctx, tx, run); err != nil {
-			return err
-		}
-		if err := insertRun(ctx, tx, actor, run); err != nil {
-			return err
-		}
-		return saveResult(ctx, tx, run.ID, res)
-	})
-	if err != nil {
-		return store.Run{}, fmt.Errorf("create cached run: %w", err)
-	}
-	return run, nil
+	return s.runWriter().CreateCachedRun(ctx, actor, run, res)
 }
 
 // GetRun returns one run.
@@ -144,24 +97,21 @@ func (s *Store) GetRun(ctx context.Context, actor store.Actor, id string) (store
 
 // ListRuns returns a page of runs, newest first.
 func (s *Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRunsParams) (store.Page[store.Run], error) {
-	limit, err := storeutil.Limit(p.Limit)
+	limit, cur, hasCur, err := storeutil.Paging("list runs", p.Limit, p.Cursor)
 	if err != nil {
-		return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
-	}
-	cur, hasCur, err := storeutil.DecodeCursor(p.Cursor)
-	if err != nil {
-		return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
+		return store.Page[store.Run]{}, err
 	}
 	where := []string{"(? OR owner_id = ?)"}
 	args := []any{actor.Admin, actor.UserID}
-	if len(p.Status) > 0 {
-		marks := make([]string, len(p.Status))
-		for i, st := range p.Status {
-			if _, err := store.ParseRunStatus(string(st)); err != nil {
-				return store.Page[store.Run]{}, fmt.Errorf("list runs: %w", err)
-			}
+	statuses, err := storeutil.CheckStatuses(p.Status)
+	if err != nil {
+		return store.Page[store.Run]{}, err
+	}
+	if len(statuses) > 0 {
+		marks := make([]string, len(statuses))
+		for i, st := range statuses {
 			marks[i] = "?"
-			args = append(args, string(st))
+			args = append(args, st)
 		}
 		where = append(where, "status IN ("+strings.Join(marks, ", ")+")")
 	}
@@ -180,25 +130,11 @@ func (s *Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRun
 	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("sqlite: list runs: %w", err)
 	}
-	defer rows.Close()
-	var items []store.Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return store.Page[store.Run]{}, fmt.Errorf("sqlite: list runs: %w", err)
-		}
-		items = append(items, r)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := appendRows[store.Run](nil, rows, scanRun)
+	if err != nil {
 		return store.Page[store.Run]{}, fmt.Errorf("sqlite: list runs: %w", err)
 	}
-	page := store.Page[store.Run]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = storeutil.EncodeCursor(storeutil.Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	return page, nil
+	return storeutil.NewPage(items, limit, storeutil.RunKey), nil
 }
 
 // CountRuns returns the number of runs per status.

@@ -11,7 +11,7 @@ import (
 
 const scenarioColumns = `id, coalesce(owner_id, ''), name, latest_version, created_at, updated_at`
 
-func scanScenario(row interface{ Scan(...any) error }) (store.Scenario, error) {
+func scanScenario(row scanner) (store.Scenario, error) {
 	var sc store.Scenario
 	var created, updated int64
 	if err := row.Scan(&sc.ID, &sc.OwnerID, &sc.Name, &sc.LatestVersion, &created, &updated); err != nil {
@@ -21,7 +21,7 @@ func scanScenario(row interface{ Scan(...any) error }) (store.Scenario, error) {
 	return sc, nil
 }
 
-func scanVersion(row interface{ Scan(...any) error }) (store.ScenarioVersion, error) {
+func scanVersion(row scanner) (store.ScenarioVersion, error) {
 	var v store.ScenarioVersion
 	var created int64
 	if err := row.Scan(&v.ScenarioID, &v.Version, &v.Name, &v.Body, &created); err != nil {
@@ -33,22 +33,11 @@ func scanVersion(row interface{ Scan(...any) error }) (store.ScenarioVersion, er
 
 // CreateScenario stores a new scenario with version 1.
 func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name string, body []byte) (store.Scenario, store.ScenarioVersion, error) {
-	if name == "" {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: name: must not be empty: %w", store.ErrInvalid)
-	}
-	if len(body) == 0 {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: body: must not be empty: %w", store.ErrInvalid)
-	}
-	if actor.UserID == "" {
-		return store.Scenario{}, store.ScenarioVersion{}, fmt.Errorf("create scenario: actor: must be a user: %w", store.ErrInvalid)
-	}
-	id, err := storeutil.NewID()
+	sc, v, err := storeutil.NewScenario(actor, name, body, s.now)
 	if err != nil {
 		return store.Scenario{}, store.ScenarioVersion{}, err
 	}
-	now := storeutil.Now(s.now)
-	sc := store.Scenario{ID: id, OwnerID: actor.UserID, Name: name, LatestVersion: 1, CreatedAt: now, UpdatedAt: now}
-	v := store.ScenarioVersion{ScenarioID: id, Version: 1, Name: name, Body: body, CreatedAt: now}
+	id, now := sc.ID, sc.CreatedAt
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO scenarios (id, owner_id, name, latest_version, created_at, updated_at)
 			VALUES (?1, ?4, ?2, 1, ?3, ?3)`, id, name, micros(now), actor.UserID); err != nil {
@@ -66,13 +55,9 @@ func (s *Store) CreateScenario(ctx context.Context, actor store.Actor, name stri
 
 // ListScenarios returns a page of scenarios, newest first.
 func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.ListScenariosParams) (store.Page[store.Scenario], error) {
-	limit, err := storeutil.Limit(p.Limit)
+	limit, cur, hasCur, err := storeutil.Paging("list scenarios", p.Limit, p.Cursor)
 	if err != nil {
-		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
-	}
-	cur, hasCur, err := storeutil.DecodeCursor(p.Cursor)
-	if err != nil {
-		return store.Page[store.Scenario]{}, fmt.Errorf("list scenarios: %w", err)
+		return store.Page[store.Scenario]{}, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+scenarioColumns+` FROM scenarios
 		WHERE (?1 = '' OR instr(lower(name), lower(?1)) > 0)
@@ -82,25 +67,11 @@ func (s *Store) ListScenarios(ctx context.Context, actor store.Actor, p store.Li
 	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
-	defer rows.Close()
-	var items []store.Scenario
-	for rows.Next() {
-		sc, err := scanScenario(rows)
-		if err != nil {
-			return store.Page[store.Scenario]{}, fmt.Errorf("sqlite: list scenarios: %w", err)
-		}
-		items = append(items, sc)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := appendRows[store.Scenario](nil, rows, scanScenario)
+	if err != nil {
 		return store.Page[store.Scenario]{}, fmt.Errorf("sqlite: list scenarios: %w", err)
 	}
-	page := store.Page[store.Scenario]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = storeutil.EncodeCursor(storeutil.Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	return page, nil
+	return storeutil.NewPage(items, limit, storeutil.ScenarioKey), nil
 }
 
 // GetScenario returns one scenario.
@@ -140,16 +111,8 @@ func (s *Store) ListScenarioVersions(ctx context.Context, actor store.Actor, id 
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list scenario versions: %w", err)
 	}
-	defer rows.Close()
-	var vs []store.ScenarioVersion
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list scenario versions: %w", err)
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Err(); err != nil {
+	vs, err := appendRows[store.ScenarioVersion](nil, rows, scanVersion)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: list scenario versions: %w", err)
 	}
 	return vs, nil

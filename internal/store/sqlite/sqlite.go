@@ -140,6 +140,26 @@ func fromNullMicros(n sql.NullInt64) *time.Time {
 	return &t
 }
 
+// scanner is a *sql.Row or *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// appendRows appends each row of rows, read by scan, to dst and closes
+// rows.
+func appendRows[T any](dst []T, rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
 // queryRower is a *sql.DB or *sql.Tx.
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

@@ -19,7 +19,7 @@ func userColumnsOf(alias string) string {
 	return alias + "." + strings.ReplaceAll(userColumns, ", ", ", "+alias+".")
 }
 
-func scanUser(row interface{ Scan(...any) error }, extra ...any) (store.User, error) {
+func scanUser(row scanner, extra ...any) (store.User, error) {
 	var u store.User
 	var role, plan string
 	var created, updated int64
@@ -83,13 +83,9 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (store.User, e
 
 // ListUsers returns a page of users, newest first.
 func (s *Store) ListUsers(ctx context.Context, actor store.Actor, p store.ListUsersParams) (store.Page[store.User], error) {
-	limit, err := storeutil.Limit(p.Limit)
+	limit, cur, hasCur, err := storeutil.Paging("list users", p.Limit, p.Cursor)
 	if err != nil {
-		return store.Page[store.User]{}, fmt.Errorf("list users: %w", err)
-	}
-	cur, hasCur, err := storeutil.DecodeCursor(p.Cursor)
-	if err != nil {
-		return store.Page[store.User]{}, fmt.Errorf("list users: %w", err)
+		return store.Page[store.User]{}, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users
 		WHERE (?1 = '' OR instr(email_key, lower(?1)) > 0)
@@ -100,25 +96,11 @@ func (s *Store) ListUsers(ctx context.Context, actor store.Actor, p store.ListUs
 	if err != nil {
 		return store.Page[store.User]{}, fmt.Errorf("sqlite: list users: %w", err)
 	}
-	defer rows.Close()
-	var items []store.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return store.Page[store.User]{}, fmt.Errorf("sqlite: list users: %w", err)
-		}
-		items = append(items, u)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := appendRows[store.User](nil, rows, func(r scanner) (store.User, error) { return scanUser(r) })
+	if err != nil {
 		return store.Page[store.User]{}, fmt.Errorf("sqlite: list users: %w", err)
 	}
-	page := store.Page[store.User]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = storeutil.EncodeCursor(storeutil.Cursor{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	return page, nil
+	return storeutil.NewPage(items, limit, storeutil.UserKey), nil
 }
 
 // UpdateUser changes a user's role, plan or password hash.
@@ -235,7 +217,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 
 const keyColumns = `id, user_id, name, prefix, hash, created_at, last_used_at`
 
-func scanKey(row interface{ Scan(...any) error }, extra ...any) (store.APIKey, error) {
+func scanKey(row scanner, extra ...any) (store.APIKey, error) {
 	var k store.APIKey
 	var created int64
 	var used sql.NullInt64
@@ -279,16 +261,8 @@ func (s *Store) ListAPIKeys(ctx context.Context, userID string) ([]store.APIKey,
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list API keys: %w", err)
 	}
-	defer rows.Close()
-	out := []store.APIKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list API keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := appendRows([]store.APIKey{}, rows, func(r scanner) (store.APIKey, error) { return scanKey(r) })
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: list API keys: %w", err)
 	}
 	return out, nil
