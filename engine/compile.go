@@ -56,7 +56,7 @@ func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
 	if err := m.compileServers(sc, opts.Seed); err != nil {
 		return nil, err
 	}
-	if err := m.compileLoadBalancer(sc); err != nil {
+	if err := m.compileLoadBalancer(sc, opts.Seed); err != nil {
 		return nil, err
 	}
 	if err := m.compileSampler(sc, opts.Series); err != nil {
@@ -362,8 +362,9 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, path string, sv *server) err
 	return nil
 }
 
-// compileLoadBalancer compiles the load balancer's routing set.
-func (m *sim) compileLoadBalancer(sc *scenario.Scenario) error {
+// compileLoadBalancer compiles the load balancer's algorithm, routing set,
+// weights and random stream.
+func (m *sim) compileLoadBalancer(sc *scenario.Scenario, seed int64) error {
 	lbs := sc.Topology.Nodes.LoadBalancer
 	if lbs == nil {
 		return nil
@@ -371,8 +372,15 @@ func (m *sim) compileLoadBalancer(sc *scenario.Scenario) error {
 	const path = "topology_graph.nodes.load_balancer"
 	switch lbs.Algorithm {
 	case "", scenario.RoundRobin:
+		m.lb.alg = lbRoundRobin
 	case scenario.LeastConnection:
-		m.lb.leastConn = true
+		m.lb.alg = lbLeastConnection
+	case scenario.RandomChoice:
+		m.lb.alg = lbRandom
+	case scenario.WeightedRoundRobin:
+		m.lb.alg = lbWeightedRoundRobin
+	case scenario.PowerOfTwoChoices:
+		m.lb.alg = lbPowerOfTwo
 	default:
 		return fmt.Errorf("%s.algorithms: unknown %q; use one of %v", path, lbs.Algorithm, scenario.Algorithms)
 	}
@@ -412,6 +420,34 @@ func (m *sim) compileLoadBalancer(sc *scenario.Scenario) error {
 	}
 	if len(m.lb.edges) == 0 {
 		return fmt.Errorf("%s: %q has no outgoing edge to a server; add one", path, lbs.ID)
+	}
+	if len(lbs.Weights) > 0 && m.lb.alg != lbWeightedRoundRobin {
+		return fmt.Errorf("%s.weights: only weighted_round_robin uses weights, not %s; remove them", path, lbs.Algorithm)
+	}
+	if m.lb.alg == lbWeightedRoundRobin {
+		n := len(m.lb.edges)
+		m.lb.weight = make([]int64, n)
+		m.lb.current = make([]int64, n)
+		for i := range m.lb.weight {
+			m.lb.weight[i] = scenario.DefaultLBWeight
+		}
+		for id, w := range lbs.Weights {
+			if w < 1 || w > scenario.MaxLBWeight {
+				return fmt.Errorf("%s.weights.%s: %d is not a whole number in 1..%d", path, id, w, scenario.MaxLBWeight)
+			}
+			found := false
+			for i, s := range m.lb.servers {
+				if m.servers[s].id == id {
+					m.lb.weight[i], found = int64(w), true
+				}
+			}
+			if !found {
+				return fmt.Errorf("%s.weights.%s: %q is not a server the load balancer covers; remove it", path, id, id)
+			}
+		}
+	}
+	if m.lb.alg == lbRandom || m.lb.alg == lbPowerOfTwo {
+		m.lb.rng = newStream(seed, "load_balancer", lbs.ID, "route")
 	}
 	return nil
 }

@@ -1,48 +1,38 @@
 package engine
 
+import "math/rand/v2"
+
+// lbAlgorithm is a compiled load-balancing algorithm.
+type lbAlgorithm uint8
+
+// The compiled algorithms, one per scenario.Algorithm.
+const (
+	lbRoundRobin lbAlgorithm = iota
+	lbLeastConnection
+	lbRandom
+	lbWeightedRoundRobin
+	lbPowerOfTwo
+)
+
 // loadBalancer is the compiled load balancer (spec §4). It routes over its
 // outgoing edges to covered servers, in edge declaration order.
 type loadBalancer struct {
-	leastConn bool
-	edges     []int32 // outgoing edges to covered servers
-	servers   []int32 // their target servers
-	next      int     // round-robin position
+	alg     lbAlgorithm
+	edges   []int32 // outgoing edges to covered servers
+	servers []int32 // their target servers
+	next    int     // round-robin position
+
+	weight  []int64    // weighted round robin: the weight of each covered server
+	current []int64    // weighted round robin: the current weights (nginx)
+	rng     *rand.Rand // random and power of two choices: the load balancer's own stream
 }
 
-// lbArrive routes request r to a covered server that is up: round robin
-// skips servers that are down; least connection picks the fewest requests
-// in transit on the load balancer→server edge, ties to the first. When every
-// covered server is down the request fails.
+// lbArrive routes request r to a covered server that is up and sends it on
+// the load balancer→server edge. Every algorithm skips servers that are
+// down; when every covered server is down the request fails.
 func (m *sim) lbArrive(r int32) {
 	lb := &m.lb
-	n := len(lb.edges)
-	pick := -1
-	if lb.leastConn {
-		best := int32(0)
-		for i := 0; i < n; i++ {
-			if m.servers[lb.servers[i]].down > 0 {
-				continue
-			}
-			if c := m.edges[lb.edges[i]].inFlight; pick < 0 || c < best {
-				pick, best = i, c
-			}
-		}
-	} else {
-		for k := 0; k < n; k++ {
-			i := lb.next + k
-			if i >= n {
-				i -= n
-			}
-			if m.servers[lb.servers[i]].down == 0 {
-				pick = i
-				lb.next = i + 1
-				if lb.next == n {
-					lb.next = 0
-				}
-				break
-			}
-		}
-	}
+	pick := m.lbChoose()
 	if pick < 0 {
 		m.failed++
 		m.freeRequest(r)
@@ -52,4 +42,150 @@ func (m *sim) lbArrive(r int32) {
 		m.hooks.lbPick(m.now, lb.servers[pick])
 	}
 	m.send(r, lb.edges[pick])
+}
+
+// lbChoose returns the index in lb.edges of the covered server the
+// algorithm picks, or -1 when every covered server is down.
+func (m *sim) lbChoose() int {
+	switch m.lb.alg {
+	case lbLeastConnection:
+		return m.lbLeastConnection()
+	case lbRandom:
+		return m.lbRandom()
+	case lbWeightedRoundRobin:
+		return m.lbWeighted()
+	case lbPowerOfTwo:
+		return m.lbPowerOfTwo()
+	}
+	return m.lbRoundRobin()
+}
+
+// up reports whether the i-th covered server is up.
+func (m *sim) up(i int) bool { return m.servers[m.lb.servers[i]].down == 0 }
+
+// lbRoundRobin takes the covered servers in turn, skipping those that are
+// down. It returns the index of the pick, or -1 when none is up.
+func (m *sim) lbRoundRobin() int {
+	lb := &m.lb
+	n := len(lb.edges)
+	for k := 0; k < n; k++ {
+		i := lb.next + k
+		if i >= n {
+			i -= n
+		}
+		if m.up(i) {
+			lb.next = i + 1
+			if lb.next == n {
+				lb.next = 0
+			}
+			return i
+		}
+	}
+	return -1
+}
+
+// lbLeastConnection picks the up server with the fewest requests in
+// transit on its load balancer→server edge, ties to the first.
+func (m *sim) lbLeastConnection() int {
+	lb := &m.lb
+	pick, best := -1, int32(0)
+	for i := range lb.edges {
+		if !m.up(i) {
+			continue
+		}
+		if c := m.edges[lb.edges[i]].inFlight; pick < 0 || c < best {
+			pick, best = i, c
+		}
+	}
+	return pick
+}
+
+// upCount returns the number of covered servers that are up.
+func (m *sim) upCount() int {
+	k := 0
+	for i := range m.lb.edges {
+		if m.up(i) {
+			k++
+		}
+	}
+	return k
+}
+
+// nthUp returns the index of the j-th (from 0) covered server that is up;
+// with k == len(edges) servers up it is j itself.
+func (m *sim) nthUp(j, k int) int {
+	if k == len(m.lb.edges) {
+		return j
+	}
+	for i := range m.lb.edges {
+		if m.up(i) {
+			if j == 0 {
+				return i
+			}
+			j--
+		}
+	}
+	return -1
+}
+
+// lbRandom picks an up server uniformly at random from the load
+// balancer's stream: one draw per request while at least one is up.
+func (m *sim) lbRandom() int {
+	k := m.upCount()
+	if k == 0 {
+		return -1
+	}
+	return m.nthUp(m.lb.rng.IntN(k), k)
+}
+
+// lbPowerOfTwo draws two distinct up servers uniformly at random and picks
+// the one with fewer requests in transit on its load balancer→server edge
+// (least connection's signal), ties to the first in declaration order.
+// With one server up it picks that one without a draw.
+func (m *sim) lbPowerOfTwo() int {
+	k := m.upCount()
+	switch k {
+	case 0:
+		return -1
+	case 1:
+		return m.nthUp(0, k)
+	}
+	lb := &m.lb
+	a := lb.rng.IntN(k)
+	b := lb.rng.IntN(k - 1)
+	if b >= a {
+		b++
+	}
+	if b < a {
+		a, b = b, a
+	}
+	i, j := m.nthUp(a, k), m.nthUp(b, k)
+	if m.edges[lb.edges[j]].inFlight < m.edges[lb.edges[i]].inFlight {
+		return j
+	}
+	return i
+}
+
+// lbWeighted is nginx's smooth weighted round robin
+// (ngx_http_upstream_get_peer): every up server's current weight grows by
+// its weight, the largest current weight wins (ties to the first) and
+// loses the total of the up servers' weights. Servers that are down keep
+// their current weight. Weights 3:1 give a, a, b, a, repeated.
+func (m *sim) lbWeighted() int {
+	lb := &m.lb
+	pick, total := -1, int64(0)
+	for i := range lb.edges {
+		if !m.up(i) {
+			continue
+		}
+		lb.current[i] += lb.weight[i]
+		total += lb.weight[i]
+		if pick < 0 || lb.current[i] > lb.current[pick] {
+			pick = i
+		}
+	}
+	if pick >= 0 {
+		lb.current[pick] -= total
+	}
+	return pick
 }
