@@ -74,6 +74,21 @@ func (b *Builder) LoadBalancer(id string, alg Algorithm, covered ...string) *Bui
 	return b
 }
 
+// LBWeights sets the load balancer's weights (server id → weight) for
+// weighted_round_robin; call it after LoadBalancer. The map is copied.
+func (b *Builder) LBWeights(weights map[string]int) *Builder {
+	lb := b.sc.Topology.Nodes.LoadBalancer
+	if lb == nil {
+		b.misuse.add(nodesPath+".load_balancer.weights", "weights set before the load balancer; call LoadBalancer first")
+		return b
+	}
+	lb.Weights = make(map[string]int, len(weights))
+	for id, w := range weights {
+		lb.Weights[id] = w
+	}
+	return b
+}
+
 // EdgeOption changes an edge added by Builder.Edge.
 type EdgeOption func(*Edge)
 

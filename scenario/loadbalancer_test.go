@@ -156,3 +156,50 @@ func TestLBWeightsCoverageFromEdges(t *testing.T) {
 		})
 	}
 }
+
+// lbBuilder is a generator, a client, a weighted round-robin load
+// balancer and two servers.
+func lbBuilder() *scenario.Builder {
+	b := scenario.New().Generator("gen", 10, 30).Client("client").
+		Edge("gen-client", "gen", "client", scenario.ExpRV(0.001)).
+		Edge("client-lb", "client", "lb", scenario.ExpRV(0.001))
+	for _, id := range []string{"srv-a", "srv-b"} {
+		b.Server(scenario.NewServer(id).Endpoint("/", scenario.CPU(0.001))).
+			Edge("lb-"+id, "lb", id, scenario.ExpRV(0.001)).
+			Edge(id+"-client", id, "client", scenario.ExpRV(0.001))
+	}
+	return b
+}
+
+// TestBuilderLBWeights builds weights and reports their misuse.
+func TestBuilderLBWeights(t *testing.T) {
+	t.Parallel()
+	w := map[string]int{"srv-a": 3}
+	sc, err := lbBuilder().LoadBalancer("lb", scenario.WeightedRoundRobin).LBWeights(w).Build()
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	w["srv-a"] = 9
+	if diff := cmp.Diff(map[string]int{"srv-a": 3}, sc.Topology.Nodes.LoadBalancer.Weights); diff != "" {
+		t.Errorf("weights (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		name  string
+		build func() *scenario.Builder
+		want  []want
+	}{
+		{"ErrBeforeLoadBalancer", func() *scenario.Builder {
+			return lbBuilder().LBWeights(w).LoadBalancer("lb", scenario.WeightedRoundRobin)
+		}, []want{{lbP + ".weights", "weights set before the load balancer; call LoadBalancer first"}}},
+		{"ErrWrongAlgorithm", func() *scenario.Builder {
+			return lbBuilder().LoadBalancer("lb", scenario.RandomChoice).LBWeights(w)
+		}, []want{{lbP + ".weights", "(this load balancer uses random)"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := tt.build().Build()
+			checkErrors(t, err, tt.want)
+		})
+	}
+}
