@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/fastsim/fastsim/internal/redisconn"
 )
 
 // RedisOptions configures NewRedis.
@@ -39,18 +40,12 @@ type RedisOptions struct {
 type Redis struct {
 	client  *redis.Client
 	opts    RedisOptions
-	mu      sync.Mutex
-	down    bool      // an outage is in progress (logged once)
-	retryAt time.Time // no Redis call before this instant
+	breaker *redisconn.Breaker
 }
 
 // NewRedis returns a Redis cache. It does not connect: an unreachable
 // server makes Get miss and Ping fail; only a malformed URL is an error.
 func NewRedis(opts RedisOptions) (*Redis, error) {
-	ro, err := redis.ParseURL(opts.URL)
-	if err != nil {
-		return nil, fmt.Errorf("cache: parse Redis URL: %w", err)
-	}
 	if opts.Prefix == "" {
 		opts.Prefix = "fastsim:result:"
 	}
@@ -66,31 +61,30 @@ func NewRedis(opts RedisOptions) (*Redis, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ro.DialTimeout = opts.Timeout
-	ro.ReadTimeout = opts.Timeout
-	ro.WriteTimeout = opts.Timeout
-	ro.MaxRetries = -1   // one attempt: a retry would only double the outage cost
-	ro.DialerRetries = 1 // no dial retries inside the pool either
-	ro.Protocol = 2
-	ro.DisableIdentity = true
-	return &Redis{client: redis.NewClient(ro), opts: opts}, nil
+	client, err := redisconn.NewClient(opts.URL, opts.Timeout)
+	if err != nil {
+		return nil, fmt.Errorf("cache: parse Redis URL: %w", err)
+	}
+	breaker := redisconn.NewBreaker(redisconn.BreakerOptions{Backoff: opts.Backoff, Logger: opts.Logger, Now: opts.Now,
+		DownMessage: "cache unavailable, serving without cache", UpMessage: "cache available again"})
+	return &Redis{client: client, opts: opts, breaker: breaker}, nil
 }
 
 // Get returns the value under key, or a miss when it is absent, when Redis
 // fails, or during the backoff after a failure.
 func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool) {
-	if !r.available() {
+	if !r.breaker.Available() {
 		r.opts.Observer.observe(Miss)
 		return nil, false
 	}
 	v, err := r.client.Get(ctx, r.opts.Prefix+key).Bytes()
 	switch {
 	case err == nil:
-		r.succeeded()
+		r.breaker.Succeeded()
 		r.opts.Observer.observe(Hit)
 		return v, true
 	case errors.Is(err, redis.Nil):
-		r.succeeded()
+		r.breaker.Succeeded()
 		r.opts.Observer.observe(Miss)
 		return nil, false
 	default:
@@ -105,7 +99,7 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool) {
 // Set stores value under key with the configured TTL; a failure is logged
 // once per outage and otherwise ignored.
 func (r *Redis) Set(ctx context.Context, key string, value []byte) {
-	if !r.available() {
+	if !r.breaker.Available() {
 		return
 	}
 	if err := r.client.Set(ctx, r.opts.Prefix+key, value, r.opts.TTL).Err(); err != nil {
@@ -114,7 +108,7 @@ func (r *Redis) Set(ctx context.Context, key string, value []byte) {
 		}
 		return
 	}
-	r.succeeded()
+	r.breaker.Succeeded()
 }
 
 // Ping checks that Redis answers, ignoring the backoff.
@@ -123,7 +117,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 		r.failed(err)
 		return fmt.Errorf("cache: ping Redis: %w", err)
 	}
-	r.succeeded()
+	r.breaker.Succeeded()
 	return nil
 }
 
@@ -135,30 +129,8 @@ func (r *Redis) Close() error {
 	return nil
 }
 
-func (r *Redis) available() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return !r.down || !r.opts.Now().Before(r.retryAt)
-}
-
+// failed reports a failed Redis call to the observer and the breaker.
 func (r *Redis) failed(err error) {
 	r.opts.Observer.observe(Error)
-	r.mu.Lock()
-	wasDown := r.down
-	r.down = true
-	r.retryAt = r.opts.Now().Add(r.opts.Backoff)
-	r.mu.Unlock()
-	if !wasDown {
-		r.opts.Logger.Warn("cache unavailable, serving without cache", "backend", "redis", "error", err.Error())
-	}
-}
-
-func (r *Redis) succeeded() {
-	r.mu.Lock()
-	wasDown := r.down
-	r.down = false
-	r.mu.Unlock()
-	if wasDown {
-		r.opts.Logger.Info("cache available again", "backend", "redis")
-	}
+	r.breaker.Failed(err)
 }

@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/fastsim/fastsim/internal/redisconn"
 )
 
 // gcraScript is gcra (limit.go) as one atomic Redis operation. KEYS[1] is
@@ -60,18 +61,12 @@ type Redis struct {
 	client   *redis.Client
 	opts     RedisOptions
 	fallback *Memory
-	mu       sync.Mutex
-	down     bool      // an outage is in progress (logged once)
-	retryAt  time.Time // no Redis call before this instant
+	breaker  *redisconn.Breaker
 }
 
 // NewRedis returns a Redis limiter. It does not connect: only a malformed
 // URL is an error.
 func NewRedis(opts RedisOptions) (*Redis, error) {
-	ro, err := redis.ParseURL(opts.URL)
-	if err != nil {
-		return nil, fmt.Errorf("ratelimit: parse Redis URL: %w", err)
-	}
 	if opts.Prefix == "" {
 		opts.Prefix = "fastsim:ratelimit:"
 	}
@@ -87,14 +82,13 @@ func NewRedis(opts RedisOptions) (*Redis, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ro.DialTimeout = opts.Timeout
-	ro.ReadTimeout = opts.Timeout
-	ro.WriteTimeout = opts.Timeout
-	ro.MaxRetries = -1
-	ro.DialerRetries = 1
-	ro.Protocol = 2
-	ro.DisableIdentity = true
-	return &Redis{client: redis.NewClient(ro), opts: opts, fallback: NewMemory(MemoryOptions{Now: opts.Now})}, nil
+	client, err := redisconn.NewClient(opts.URL, opts.Timeout)
+	if err != nil {
+		return nil, fmt.Errorf("ratelimit: parse Redis URL: %w", err)
+	}
+	breaker := redisconn.NewBreaker(redisconn.BreakerOptions{Backoff: opts.Backoff, Logger: opts.Logger, Now: opts.Now,
+		DownMessage: "rate limiter: Redis unavailable, limiting per process", UpMessage: "rate limiter: Redis available again"})
+	return &Redis{client: client, opts: opts, fallback: NewMemory(MemoryOptions{Now: opts.Now}), breaker: breaker}, nil
 }
 
 // Allow counts one request of key under l in Redis, or in the fallback
@@ -103,7 +97,7 @@ func (r *Redis) Allow(ctx context.Context, key string, l Limit) Decision {
 	if l.Off() {
 		return Decision{Allowed: true, Limit: l}
 	}
-	if !r.available() {
+	if !r.breaker.Available() {
 		return r.fallback.Allow(ctx, key, l)
 	}
 	t, _ := l.interval()
@@ -114,11 +108,11 @@ func (r *Redis) Allow(ctx context.Context, key string, l Limit) Decision {
 			err = fmt.Errorf("unexpected script answer %v", res)
 		}
 		if ctx.Err() == nil { // the caller giving up is not an outage
-			r.failed(err)
+			r.breaker.Failed(err)
 		}
 		return r.fallback.Allow(ctx, key, l)
 	}
-	r.succeeded()
+	r.breaker.Succeeded()
 	if res[0] == 1 {
 		return Decision{Allowed: true, Limit: l, Used: used(res[1], t, l.N)}
 	}
@@ -147,31 +141,4 @@ func (r *Redis) Close() error {
 		return fmt.Errorf("ratelimit: close Redis client: %w", err)
 	}
 	return nil
-}
-
-func (r *Redis) available() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return !r.down || !r.opts.Now().Before(r.retryAt)
-}
-
-func (r *Redis) failed(err error) {
-	r.mu.Lock()
-	wasDown := r.down
-	r.down = true
-	r.retryAt = r.opts.Now().Add(r.opts.Backoff)
-	r.mu.Unlock()
-	if !wasDown {
-		r.opts.Logger.Warn("rate limiter: Redis unavailable, limiting per process", "backend", "redis", "error", err.Error())
-	}
-}
-
-func (r *Redis) succeeded() {
-	r.mu.Lock()
-	wasDown := r.down
-	r.down = false
-	r.mu.Unlock()
-	if wasDown {
-		r.opts.Logger.Info("rate limiter: Redis available again", "backend", "redis")
-	}
 }
