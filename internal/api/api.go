@@ -10,6 +10,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
@@ -73,6 +74,11 @@ type Options struct {
 	// Security configures CORS and HSTS; the other security headers are
 	// always sent. Defaults to CORS off and no HSTS.
 	Security Security
+	// Registerer, when set, receives the refusal metrics
+	// fastsim_http_rate_limited_total{limit} and
+	// fastsim_quota_refusals_total{limit} (serve passes the registry it
+	// serves at /metrics). Defaults to none: the counters still count.
+	Registerer prometheus.Registerer
 	// Now is the clock of the quotas (the UTC day of runs per day).
 	// Defaults to time.Now.
 	Now func() time.Time
@@ -109,6 +115,7 @@ func (o Options) withDefaults() Options {
 // server holds the handlers' dependencies.
 type server struct {
 	Options
+	refusals *refusalMetrics
 }
 
 // New returns the API's handler: a ServeMux holding every route of
@@ -116,6 +123,14 @@ type server struct {
 // metrics.
 func New(opts Options) http.Handler {
 	s := &server{Options: opts.withDefaults()}
+	refusals, err := newRefusalMetrics(s.Registerer)
+	if err != nil {
+		// Only a foreign collector under our names gets here: count
+		// anyway, unexported.
+		s.Logger.Warn("refusal metrics not exported", "error", err.Error())
+		refusals, _ = newRefusalMetrics(nil)
+	}
+	s.refusals = refusals
 	mux := http.NewServeMux()
 	cfg := huma.DefaultConfig("FastSim API", version.Version)
 	cfg.Info.Description = "Discrete-event simulation of asynchronous backends: validate scenarios, store them, and run them as durable jobs."
@@ -136,9 +151,9 @@ func New(opts Options) http.Handler {
 	// Outermost first: headers and CORS on every answer (401 and 429
 	// included), the body bound, per-address limits before credentials
 	// are checked, per-user limits after.
-	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(mux))
+	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, mux))
 	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
-		s.RateLimits.limitByIP(s.Limits.MaxBodyBytes, inner))))
+		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner))))
 }
 
 // schemaNamer names OpenAPI schemas like huma.DefaultSchemaNamer, but

@@ -86,14 +86,14 @@ func (s *server) checkPlanSize(ctx context.Context, sc *scenario.Scenario, reps 
 		return nil
 	}
 	if p.MaxReplications > 0 && reps > p.MaxReplications {
-		return newLimitProblem(http.StatusUnprocessableEntity, limitReplications, int64(p.MaxReplications), int64(reps), string(u.Plan), 0,
-			"%d replications is over the %s plan's limit of %d; use fewer replications or a larger plan", reps, u.Plan, p.MaxReplications)
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitReplications, int64(p.MaxReplications), int64(reps), string(u.Plan), 0,
+			"%d replications is over the %s plan's limit of %d; use fewer replications or a larger plan", reps, u.Plan, p.MaxReplications))
 	}
 	if p.MaxEventBudget > 0 {
 		if est := EstimateEvents(sc, reps); est > p.MaxEventBudget {
-			return newLimitProblem(http.StatusUnprocessableEntity, limitEventBudget, p.MaxEventBudget, est, string(u.Plan), 0,
+			return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitEventBudget, p.MaxEventBudget, est, string(u.Plan), 0,
 				"the run is estimated at %d events, over the %s plan's budget of %d events per run; shorten sim_settings.total_simulation_time, lower the load, use fewer replications or a larger plan",
-				est, u.Plan, p.MaxEventBudget)
+				est, u.Plan, p.MaxEventBudget))
 		}
 	}
 	return nil
@@ -121,10 +121,10 @@ func (s *server) quotaProblem(ctx context.Context, err error) error {
 	switch qe.Limit {
 	case limitRunsPerDay:
 		now := s.Now()
-		return newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), quota.NextDay(now).Sub(now),
-			"%d runs submitted today (UTC), the %s plan's limit per day; try again tomorrow or use a larger plan", qe.Current, u.Plan)
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), quota.NextDay(now).Sub(now),
+			"%d runs submitted today (UTC), the %s plan's limit per day; try again tomorrow or use a larger plan", qe.Current, u.Plan))
 	default:
-		return newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), concurrencyRetryAfter,
-			"%d runs queued or running, the %s plan's limit of concurrent runs; wait for one to finish, cancel one, or use a larger plan", qe.Current, u.Plan)
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), concurrencyRetryAfter,
+			"%d runs queued or running, the %s plan's limit of concurrent runs; wait for one to finish, cancel one, or use a larger plan", qe.Current, u.Plan))
 	}
 }

@@ -44,8 +44,8 @@ var authRateLimited = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/
 
 // limitByIP applies PerIP to /api/v1 and, on the login and register
 // routes, AuthPerIP and AuthPerEmail; it runs before authentication, so
-// floods of bad credentials are limited too.
-func (rl RateLimits) limitByIP(maxBody int64, next http.Handler) http.Handler {
+// floods of bad credentials are limited too. Refusals are counted in m.
+func (rl RateLimits) limitByIP(m *refusalMetrics, maxBody int64, next http.Handler) http.Handler {
 	if rl.Limiter == nil {
 		return next
 	}
@@ -57,17 +57,17 @@ func (rl RateLimits) limitByIP(maxBody int64, next http.Handler) http.Handler {
 		ctx := r.Context()
 		ip := clientKey(clientIP(r, rl.TrustedProxies))
 		if d := rl.Limiter.Allow(ctx, "ip:"+ip, rl.PerIP); !d.Allowed {
-			writeRateLimited(w, "ip", "requests from this client address", d)
+			writeRateLimited(w, m, "ip", "requests from this client address", d)
 			return
 		}
 		if r.Method == http.MethodPost && authRateLimited[r.URL.Path] {
 			if d := rl.Limiter.Allow(ctx, "auth-ip:"+ip, rl.AuthPerIP); !d.Allowed {
-				writeRateLimited(w, "auth_ip", "login and registration attempts from this client address", d)
+				writeRateLimited(w, m, "auth_ip", "login and registration attempts from this client address", d)
 				return
 			}
 			if email, ok := peekEmail(r, maxBody); ok {
 				if d := rl.Limiter.Allow(ctx, "auth-email:"+email, rl.AuthPerEmail); !d.Allowed {
-					writeRateLimited(w, "auth_email", "login and registration attempts for this email address", d)
+					writeRateLimited(w, m, "auth_email", "login and registration attempts for this email address", d)
 					return
 				}
 			}
@@ -77,15 +77,15 @@ func (rl RateLimits) limitByIP(maxBody int64, next http.Handler) http.Handler {
 }
 
 // limitByUser applies PerUser to authenticated requests; it runs after
-// authentication.
-func (rl RateLimits) limitByUser(next http.Handler) http.Handler {
+// authentication. Refusals are counted in m.
+func (rl RateLimits) limitByUser(m *refusalMetrics, next http.Handler) http.Handler {
 	if rl.Limiter == nil || rl.PerUser.Off() {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := auth.UserFrom(r.Context()); ok {
 			if d := rl.Limiter.Allow(r.Context(), "user:"+u.ID, rl.PerUser); !d.Allowed {
-				writeRateLimited(w, "user", "requests of this account (all its keys and sessions)", d)
+				writeRateLimited(w, m, "user", "requests of this account (all its keys and sessions)", d)
 				return
 			}
 		}
@@ -94,8 +94,9 @@ func (rl RateLimits) limitByUser(next http.Handler) http.Handler {
 }
 
 // writeRateLimited answers 429 with Retry-After and a LimitProblem naming
-// the limit ("rate:<scope>") and the usage.
-func writeRateLimited(w http.ResponseWriter, scope, what string, d ratelimit.Decision) {
+// the limit ("rate:<scope>") and the usage, and counts it in m.
+func writeRateLimited(w http.ResponseWriter, m *refusalMetrics, scope, what string, d ratelimit.Decision) {
+	m.rateLimitedBy(scope)
 	p := newLimitProblem(http.StatusTooManyRequests, "rate:"+scope, int64(d.Limit.N), int64(d.Used), "", d.RetryAfter,
 		"too many %s: the limit is %d per %s; retry in %d s", what, d.Limit.N, d.Limit.Per, d.RetryAfterSeconds())
 	body, err := json.Marshal(p)
