@@ -19,6 +19,11 @@ type Config struct {
 	// Addr is the TCP address the HTTP server listens on (--addr,
 	// FASTSIM_ADDR). Defaults to ":8000".
 	Addr string
+	// MetricsAddr is the TCP address where `fastsim worker` serves GET
+	// /health (liveness) and GET /metrics (Prometheus), or "off" for no
+	// server (--metrics-addr, FASTSIM_METRICS_ADDR). `fastsim serve`
+	// ignores it: it serves both on Addr. Defaults to ":9090".
+	MetricsAddr string
 	// DatabaseURL is the PostgreSQL URL, e.g.
 	// "postgres://user:pass@host:5432/fastsim" (--database-url,
 	// FASTSIM_DATABASE_URL), or sqlite://PATH for an SQLite file elsewhere.
@@ -132,11 +137,16 @@ type Config struct {
 	PlanEnterprise quota.Plan
 }
 
+// MetricsOff is the value of MetricsAddr that turns the worker's metrics
+// server off.
+const MetricsOff = "off"
+
 // Default returns the default configuration. numCPU is the number of CPUs
 // of the machine (runtime.NumCPU()); it sets the default of Workers.
 func Default(numCPU int) Config {
 	c := Config{
 		Addr:            ":8000",
+		MetricsAddr:     ":9090",
 		DataDir:         ".",
 		Workers:         max(numCPU, 1),
 		AutoMigrate:     true,
@@ -173,6 +183,13 @@ func (c Config) Validate() error {
 		bad("addr", "%q is not host:port; use e.g. \":8000\" or \"127.0.0.1:8000\"", c.Addr)
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		bad("addr", "port %q is not a number in 0..65535", port)
+	}
+	if c.MetricsAddr != MetricsOff {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("metrics-addr", "%q is not host:port; use e.g. \":9090\" or \"127.0.0.1:9090\", or off for no metrics server", c.MetricsAddr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			bad("metrics-addr", "port %q is not a number in 0..65535", port)
+		}
 	}
 	if c.DatabaseURL != "" && !hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://", "sqlite://", "file:") {
 		bad("database-url", "%q is not a database URL; use postgres://user:pass@host:5432/db (PostgreSQL), sqlite://PATH (SQLite), or leave it empty for SQLite fastsim.db in --data-dir", redact(c.DatabaseURL))

@@ -58,6 +58,17 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "MetricsAddrOff",
+			env:  map[string]string{"FASTSIM_METRICS_ADDR": "off"},
+			want: func(c *Config) { c.MetricsAddr = MetricsOff },
+		},
+		{
+			name: "MetricsAddrFlag",
+			args: []string{"--metrics-addr", "127.0.0.1:9191"},
+			env:  map[string]string{"FASTSIM_METRICS_ADDR": "off"},
+			want: func(c *Config) { c.MetricsAddr = "127.0.0.1:9191" },
+		},
+		{
 			name: "NoMigrateFalseKeepsMigrating",
 			args: []string{"--no-migrate=false"},
 			env:  map[string]string{"FASTSIM_AUTO_MIGRATE": "true"},
@@ -92,6 +103,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "ErrEnvNotDuration", env: map[string]string{"FASTSIM_RUN_TIMEOUT": "10"}, want: []string{`environment variable FASTSIM_RUN_TIMEOUT: "10" is not a duration`}},
 		{name: "ErrEnvNotBool", env: map[string]string{"FASTSIM_AUTO_MIGRATE": "nope"}, want: []string{"FASTSIM_AUTO_MIGRATE", "use true or false"}},
 		{name: "ErrAddrNoPort", args: []string{"--addr", "localhost"}, want: []string{`--addr / FASTSIM_ADDR: "localhost" is not host:port`}},
+		{name: "ErrMetricsAddr", args: []string{"--metrics-addr", "9090"}, want: []string{`--metrics-addr / FASTSIM_METRICS_ADDR: "9090" is not host:port`, "or off for no metrics server"}},
+		{name: "ErrMetricsAddrEmpty", args: []string{"--metrics-addr", ""}, want: []string{`--metrics-addr / FASTSIM_METRICS_ADDR: "" is not host:port`}},
+		{name: "ErrMetricsAddrPort", env: map[string]string{"FASTSIM_METRICS_ADDR": ":99999"}, want: []string{`--metrics-addr / FASTSIM_METRICS_ADDR: port "99999" is not a number in 0..65535`}},
 		{name: "ErrDatabaseURL", args: []string{"--database-url", "mysql://u:secret@h/db"}, want: []string{"--database-url / FASTSIM_DATABASE_URL", "u:xxxxx@h", "postgres://"}},
 		{name: "ErrRedisURL", env: map[string]string{"FASTSIM_REDIS_URL": "localhost:6379"}, want: []string{"--redis-url / FASTSIM_REDIS_URL", "redis://host:6379/0"}},
 		{

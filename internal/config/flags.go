@@ -109,6 +109,7 @@ func durationOpt(flag, env, usage string, field func(*Config) *time.Duration) op
 // its variable is FASTSIM_AUTO_MIGRATE.
 var options = append([]option{
 	stringOpt("addr", "FASTSIM_ADDR", "HTTP listen address", func(c *Config) *string { return &c.Addr }),
+	stringOpt("metrics-addr", "FASTSIM_METRICS_ADDR", "listen address of the worker's /health and /metrics (fastsim worker only); off for none", func(c *Config) *string { return &c.MetricsAddr }),
 	stringOpt("database-url", "FASTSIM_DATABASE_URL", "PostgreSQL URL; empty uses SQLite fastsim.db in --data-dir", func(c *Config) *string { return &c.DatabaseURL }),
 	stringOpt("data-dir", "FASTSIM_DATA_DIR", "directory of the embedded SQLite database", func(c *Config) *string { return &c.DataDir }),
 	stringOpt("redis-url", "FASTSIM_REDIS_URL", "Redis URL of the result cache; empty uses an in-memory LRU", func(c *Config) *string { return &c.RedisURL }),
