@@ -38,6 +38,9 @@ func newServeCmd(a *app) *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	flags := config.BindFlags(cmd.Flags(), runtime.NumCPU())
+	// serve answers /health and /metrics on --addr; --metrics-addr is the
+	// worker's.
+	cmd.Flags().Lookup("metrics-addr").Hidden = true
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg, err := flags.Load(a.getenv)
 		if err != nil {
@@ -159,7 +162,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
 		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop, Auth: authn, AllowRegister: cfg.AllowRegister,
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
-		Plans:  cfg.Plans(), RateLimits: rateLimits, Security: security,
+		Plans:  cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
 	})
 	srv := &http.Server{
 		Handler:           telemetry.Middleware(logger, svc.metrics, handler),

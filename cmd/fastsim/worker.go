@@ -2,12 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"runtime"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/fastsim/fastsim/internal/api"
 	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/telemetry"
@@ -17,7 +24,7 @@ import (
 // workerFlags are the flags that matter to `fastsim worker`.
 var workerFlags = map[string]bool{
 	"database-url": true, "data-dir": true, "workers": true, "run-timeout": true, "no-migrate": true,
-	"shutdown-timeout": true, "log-level": true, "log-format": true,
+	"shutdown-timeout": true, "log-level": true, "log-format": true, "metrics-addr": true,
 }
 
 // newWorkerCmd builds `fastsim worker`.
@@ -29,7 +36,10 @@ func newWorkerCmd(a *app) *cobra.Command {
 			"workers, on any number of machines, can share one PostgreSQL database (--database-url);\n" +
 			"without it they share the SQLite file fastsim.db in --data-dir on this machine. A worker\n" +
 			"killed mid-run loses nothing: its job is retried by another worker. SIGTERM or SIGINT\n" +
-			"stops it gracefully: running jobs get --shutdown-timeout to finish, then are handed back.",
+			"stops it gracefully: running jobs get --shutdown-timeout to finish, then are handed back.\n" +
+			"It serves GET /health (liveness) and GET /metrics (Prometheus) on --metrics-addr\n" +
+			"(default :9090; off for none). Every worker also fails, every 30 s, the runs whose job\n" +
+			"River gave up on after its worker died on every attempt.",
 		Args: cobra.NoArgs,
 	}
 	flags := config.BindFlags(cmd.Flags(), runtime.NumCPU())
@@ -45,7 +55,8 @@ func newWorkerCmd(a *app) *cobra.Command {
 }
 
 // work runs workers until ctx is done, then stops them within
-// cfg.ShutdownTimeout.
+// cfg.ShutdownTimeout. Unless cfg.MetricsAddr is off it serves /health and
+// /metrics there from start to the end of the shutdown.
 func (a *app) work(ctx context.Context, cfg config.Config) error {
 	if cfg.Workers < 1 {
 		return errors.New("--workers / FASTSIM_WORKERS: a worker process needs at least 1 worker")
@@ -64,22 +75,114 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 			return fmt.Errorf("migrate database (or start with --no-migrate and run `fastsim migrate up`): %w", err)
 		}
 	}
-	jobs, err := job.NewClient(st, job.Config{Workers: cfg.Workers, RunTimeout: cfg.RunTimeout, Logger: logger})
+	reg := telemetry.NewRegistry()
+	jobs, err := job.NewClient(st, job.Config{Workers: cfg.Workers, RunTimeout: cfg.RunTimeout, Logger: logger, Registerer: reg})
+	if err != nil {
+		return err
+	}
+	// The probe server listens before the workers start, so that a port
+	// conflict fails fast.
+	probes, err := startProbeServer(cfg.MetricsAddr, reg, logger)
 	if err != nil {
 		return err
 	}
 	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		_ = probes.close()
 		return err
 	}
 	logger.Info("fastsim worker started", "version", version.Version, "database", st.Dialect(),
-		"workers", cfg.Workers, "run_timeout", cfg.RunTimeout.String())
-	<-ctx.Done()
-	logger.Info("stopping workers", "reason", context.Cause(ctx).Error(), "timeout", cfg.ShutdownTimeout.String())
+		"workers", cfg.Workers, "run_timeout", cfg.RunTimeout.String(), "metrics_addr", probes.addr())
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		logger.Info("stopping workers", "reason", context.Cause(ctx).Error(), "timeout", cfg.ShutdownTimeout.String())
+	case serveErr = <-probes.errc:
+		logger.Error("metrics server failed; stopping workers", "error", serveErr.Error())
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	// Workers first: /health and /metrics stay up while jobs drain.
+	errs := []error{serveErr}
 	if err := jobs.Stop(sctx); err != nil {
-		return err
+		errs = append(errs, err)
 	}
-	logger.Info("stopped")
+	if err := probes.shutdown(sctx); err != nil {
+		errs = append(errs, err)
+	}
+	err = errors.Join(errs...)
+	logger.Info("stopped", "clean", err == nil)
+	return err
+}
+
+// probeServer is the worker's HTTP server of /health and /metrics; its
+// zero value (metrics off) does nothing.
+type probeServer struct {
+	srv  *http.Server
+	ln   net.Listener
+	errc chan error // receives the error of Serve, if it fails
+}
+
+// startProbeServer listens on addr ("off": no server) and serves GET
+// /health and GET /metrics (reg) there.
+func startProbeServer(addr string, reg *prometheus.Registry, logger *slog.Logger) (*probeServer, error) {
+	p := &probeServer{errc: make(chan error, 1)}
+	if addr == config.MetricsOff {
+		return p, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr %s (use another port, or off): %w", addr, err)
+	}
+	p.ln = ln
+	p.srv = &http.Server{
+		Handler:           probeHandler(reg),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := p.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			p.errc <- fmt.Errorf("metrics server: %w", err)
+		}
+	}()
+	return p, nil
+}
+
+// probeHandler serves GET /health (liveness: the process answers HTTP; the
+// body is api.HealthBody) and GET /metrics (reg).
+func probeHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(api.HealthBody{Status: "ok", Version: version.Version})
+	})
+	mux.Handle("GET /metrics", telemetry.HandlerFor(reg))
+	return mux
+}
+
+// addr returns the address listened on, or "off".
+func (p *probeServer) addr() string {
+	if p.ln == nil {
+		return config.MetricsOff
+	}
+	return p.ln.Addr().String()
+}
+
+// shutdown stops the server gracefully within ctx, then closes it.
+func (p *probeServer) shutdown(ctx context.Context) error {
+	if p.srv == nil {
+		return nil
+	}
+	if err := p.srv.Shutdown(ctx); err != nil {
+		_ = p.srv.Close()
+		return fmt.Errorf("metrics server shutdown: %w", err)
+	}
 	return nil
+}
+
+// close stops the server at once.
+func (p *probeServer) close() error {
+	if p.srv == nil {
+		return nil
+	}
+	return p.srv.Close()
 }

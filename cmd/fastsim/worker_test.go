@@ -225,7 +225,7 @@ func testWorkerKill9(t *testing.T, dialect string) {
 	// A short run timeout keeps River's rescue delay short: the job is
 	// rescued 15 s after the run timeout, at the first pass of the rescuer
 	// (every 30 s, on the leader) after that.
-	workerArgs := append([]string{"--workers", "1", "--run-timeout", "8s", "--no-migrate"}, dbArgs...)
+	workerArgs := append([]string{"--workers", "1", "--run-timeout", "8s", "--no-migrate", "--metrics-addr", "127.0.0.1:0"}, dbArgs...)
 	first := startWorker(t, bin, workerArgs...)
 	mid := pollRun(t, st, run.ID, "running with progress", 2*time.Minute, func(r store.Run) bool {
 		return r.Status.Final() || r.Status == store.StatusRunning && r.Progress >= 0.05

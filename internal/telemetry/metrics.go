@@ -22,11 +22,25 @@ type Metrics struct {
 	cacheOps     *prometheus.CounterVec
 }
 
-// NewMetrics returns the collectors, registered on a new registry together
-// with the Go runtime and process collectors.
+// NewRegistry returns a new private registry holding the Go runtime and
+// process collectors. `fastsim worker` serves one with the job metrics;
+// NewMetrics builds the service's on it.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// HandlerFor serves reg in the Prometheus exposition format.
+func HandlerFor(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
+
+// NewMetrics returns the collectors, registered on a new registry (see
+// NewRegistry) together with the Go runtime and process collectors.
 func NewMetrics() *Metrics {
 	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
+		Registry: NewRegistry(),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "fastsim_http_request_duration_seconds",
 			Help:    "Duration of HTTP requests by route pattern, method and status code.",
@@ -41,11 +55,7 @@ func NewMetrics() *Metrics {
 			Help: "Result cache lookups by outcome (hit, miss) and backend errors (error).",
 		}, []string{"outcome"}),
 	}
-	m.Registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpDuration, m.httpRequests, m.cacheOps,
-	)
+	m.Registry.MustRegister(m.httpDuration, m.httpRequests, m.cacheOps)
 	for _, o := range []cache.Outcome{cache.Hit, cache.Miss, cache.Error} {
 		m.cacheOps.WithLabelValues(string(o)) // export zeros from the start
 	}
@@ -59,6 +69,4 @@ func (m *Metrics) CacheObserver() cache.Observer {
 }
 
 // Handler serves the registry in the Prometheus exposition format.
-func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
-}
+func (m *Metrics) Handler() http.Handler { return HandlerFor(m.Registry) }
