@@ -10,4 +10,7 @@
 //	m := telemetry.NewMetrics()
 //	handler := telemetry.Middleware(logger, m, mux) // request id, access log, metrics
 //	mux.Handle("GET /metrics", m.Handler())
+//
+// `fastsim worker`, which has no API, serves NewRegistry (Go runtime and
+// process collectors) with the job metrics through HandlerFor.
 package telemetry

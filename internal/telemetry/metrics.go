@@ -11,8 +11,10 @@ import (
 )
 
 // Metrics holds the service's Prometheus collectors on a private registry
-// (nothing is registered globally). The job metrics (jobs queued, running,
-// failed, simulated events) are registered on Registry by the job package.
+// (nothing is registered globally). The job metrics (runs by status, jobs
+// running, runs submitted and finished, simulated events) are registered on
+// Registry by the job package, the refusal counters (rate limits, plan
+// quotas) by the api package.
 type Metrics struct {
 	// Registry is the private registry served by Handler.
 	Registry *prometheus.Registry
