@@ -14,6 +14,11 @@
 // request context; handlers pass actor(ctx) to the store, which enforces
 // tenancy. accounts.go holds the account, API key and admin routes.
 //
+// Refusals are counted (metrics.go) on Options.Registerer:
+// fastsim_http_rate_limited_total{limit} for the 429s of the rate limits
+// (ratelimit.go), fastsim_quota_refusals_total{limit} for the runs a plan
+// refuses (quota.go).
+//
 //	authn := auth.New(st, auth.Options{SessionTTL: 24 * time.Hour})
 //	h := api.New(api.Options{Store: st, Jobs: jobs, Cache: c, Logger: logger, Limits: limits, Auth: authn})
 //	srv := &http.Server{Addr: ":8000", Handler: telemetry.Middleware(logger, metrics, h)}
