@@ -13,6 +13,7 @@ import (
 
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/store/dial"
+	"github.com/fastsim/fastsim/internal/testenv"
 )
 
 // TestServeGracefulShutdown stops `fastsim serve` while a long run is
@@ -24,7 +25,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a multi-second simulation")
 	}
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	env := map[string]string{
 		"FASTSIM_ADDR": addr, "FASTSIM_DATA_DIR": dataDir, "FASTSIM_WORKERS": "1",
@@ -33,7 +34,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 	base := "http://" + addr

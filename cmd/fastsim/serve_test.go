@@ -5,49 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fastsim/fastsim/internal/testenv"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // waitHTTP polls url until it answers 200.
-func waitHTTP(t *testing.T, url string, within time.Duration, logs *syncBuffer) {
+func waitHTTP(t *testing.T, url string, within time.Duration, logs *testenv.SyncBuffer) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -73,7 +42,7 @@ func waitHTTP(t *testing.T, url string, within time.Duration, logs *syncBuffer) 
 // cancels the context as SIGTERM does and expects a clean exit.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	env := map[string]string{
 		"FASTSIM_ADDR":       addr,
 		"FASTSIM_DATA_DIR":   filepath.Join(t.TempDir(), "data"),
@@ -103,7 +72,7 @@ func TestServe(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 	base := "http://" + addr
@@ -210,7 +179,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"ErrFlag", []string{"serve", "--workers", "-2"}, nil, "--workers / FASTSIM_WORKERS: -2 is out of range"},
 		{"ErrEnv", []string{"serve"}, map[string]string{"FASTSIM_RUN_TIMEOUT": "soon"}, "environment variable FASTSIM_RUN_TIMEOUT"},
 		{"ErrDatabaseURL", []string{"serve", "--database-url", "mysql://x"}, nil, "--database-url / FASTSIM_DATABASE_URL"},
-		{"ErrHealthcheckNobody", []string{"healthcheck", "--url", "http://" + freeAddr(t) + "/health", "--timeout", "1s"}, nil, "healthcheck http://"},
+		{"ErrHealthcheckNobody", []string{"healthcheck", "--url", "http://" + testenv.FreeAddr(t) + "/health", "--timeout", "1s"}, nil, "healthcheck http://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,11 +239,11 @@ func TestServeSingleUser(t *testing.T) {
 	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	start := func() (stderr string, key string) {
-		addr := freeAddr(t)
+		addr := testenv.FreeAddr(t)
 		env := map[string]string{"FASTSIM_ADDR": addr, "FASTSIM_DATA_DIR": dataDir, "FASTSIM_WORKERS": "0"}
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
-		var stdout, logs syncBuffer
+		var stdout, logs testenv.SyncBuffer
 		done := make(chan int, 1)
 		go func() {
 			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &logs)

@@ -564,7 +564,7 @@ func TestInjection(t *testing.T) {
 // logger on at debug level and greps the log for the secrets.
 func TestNoSecretInLogs(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b := setup(t, setupOpts{allowRegister: true, logger: logger})
 	b.handler = telemetry.Middleware(logger, telemetry.NewMetrics(), b.handler)
@@ -595,22 +595,4 @@ func TestNoSecretInLogs(t *testing.T) {
 	if strings.Contains(strings.ToLower(out), "authorization") {
 		t.Errorf("a log line mentions the Authorization header:\n%s", out)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

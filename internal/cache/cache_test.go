@@ -1,7 +1,6 @@
 package cache_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/cache/cachetest"
+	"github.com/fastsim/fastsim/internal/testenv"
 )
 
 func TestKey(t *testing.T) {
@@ -134,31 +134,14 @@ type redisBundle struct {
 	cache *cache.Redis
 	proxy *cachetest.Proxy
 	obs   *counter
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *testenv.SyncBuffer
 }
 
 func setupRedis(t *testing.T, backoff time.Duration) redisBundle {
 	t.Helper()
 	addr, db := redisBackend(t)
 	p := cachetest.NewProxy(t, addr)
-	b := redisBundle{proxy: p, obs: &counter{}, logs: &syncBuffer{}}
+	b := redisBundle{proxy: p, obs: &counter{}, logs: &testenv.SyncBuffer{}}
 	c, err := cache.NewRedis(cache.RedisOptions{
 		URL:      fmt.Sprintf("redis://%s/%s", p.Addr(), db),
 		TTL:      time.Minute,
@@ -207,13 +190,8 @@ func TestRedisUnreachable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	// A port that was just closed: nothing listens there.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	var logs syncBuffer
+	addr := testenv.FreeAddr(t)
+	var logs testenv.SyncBuffer
 	var obs counter
 	c, err := cache.NewRedis(cache.RedisOptions{
 		URL: "redis://" + addr + "/0", Timeout: 100 * time.Millisecond, Backoff: time.Hour,

@@ -1,7 +1,6 @@
 package ratelimit_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -226,7 +225,7 @@ func TestRedisOutageDegradesToMemory(t *testing.T) {
 		target = opts.Addr
 	}
 	proxy := cachetest.NewProxy(t, target)
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	c := newClock()
 	r := newRedis(t, "redis://"+proxy.Addr()+"/0", prefix(t), c, logger)
@@ -255,22 +254,4 @@ func TestRedisOutageDegradesToMemory(t *testing.T) {
 	if n := strings.Count(logs.String(), "Redis unavailable"); n != 1 {
 		t.Errorf("outage logged %d times, want once:\n%s", n, logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

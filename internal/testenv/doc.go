@@ -7,6 +7,10 @@
 // skipped. Only an unset variable selects the embedded fallback (SQLite,
 // the in-memory cache).
 //
+// It also holds the small helpers the service's tests share: FreeAddr for
+// a loopback port to serve on (or to find refused), and SyncBuffer for
+// logs written by a server goroutine while the test reads them.
+//
 //	func TestSomething(t *testing.T) {
 //		st := testenv.Store(t) // migrated; PostgreSQL when configured, else SQLite
 //		...
