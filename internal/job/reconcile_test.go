@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/store"
@@ -37,6 +40,90 @@ func forceJob(t *testing.T, st store.Store, jobID int64, state string, attempt i
 	}
 	if n != 1 {
 		t.Fatalf("force job %d %s: %d rows updated, want 1", jobID, state, n)
+	}
+}
+
+// insertJob inserts a job with args through an insert-only River client
+// of the store's database and returns its id.
+func insertJob(t *testing.T, st store.Store, args river.JobArgs) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	switch s := st.(type) {
+	case job.PgxPooler:
+		c, err := river.NewClient(riverpgxv5.New(s.PgxPool()), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Insert(ctx, args, nil)
+		if err != nil {
+			t.Fatalf("insert %s job: %v", args.Kind(), err)
+		}
+		id = res.Job.ID
+	case job.SQLDBer:
+		c, err := river.NewClient(riversqlite.New(s.SQLDB()), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Insert(ctx, args, nil)
+		if err != nil {
+			t.Fatalf("insert %s job: %v", args.Kind(), err)
+		}
+		id = res.Job.ID
+	default:
+		t.Fatalf("store %T", st)
+	}
+	return id
+}
+
+// TestReconcileReplications: the run of several replications lives in its
+// replication jobs once its parent job has completed; it is failed only
+// when none of them can run any more.
+func TestReconcileReplications(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			st := testenv.StoreFor(t, dialect)
+			c, err := job.NewClient(st, job.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			owner := testenv.Actor(t, st)
+			_, body := canonical(t, small)
+			// submit returns a running run of 2 replications whose parent
+			// job completed after inserting the replication jobs, the
+			// first of which completed too; the second is returned.
+			submit := func(seed int64) (store.Run, int64) {
+				run, err := c.Submit(ctx, owner, store.Run{Scenario: body, Seed: seed, Replications: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.MarkRunning(ctx, run.ID); err != nil {
+					t.Fatal(err)
+				}
+				first := insertJob(t, st, job.ReplicationArgs{RunID: run.ID, Index: 0})
+				second := insertJob(t, st, job.ReplicationArgs{RunID: run.ID, Index: 1})
+				forceJob(t, st, run.JobID, "completed", 1)
+				forceJob(t, st, first, "completed", 1)
+				return run, second
+			}
+			live, _ := submit(1)
+			dead, second := submit(2)
+			forceJob(t, st, second, "discarded", 7)
+			n, err := c.Reconcile(ctx)
+			if err != nil || n != 1 {
+				t.Fatalf("Reconcile = %d, %v; want 1, nil", n, err)
+			}
+			if got, _ := st.GetRun(ctx, store.System(), live.ID); got.Status != store.StatusRunning {
+				t.Errorf("run with a live replication job is %s (%q), want running", got.Status, got.Error)
+			}
+			got, _ := st.GetRun(ctx, store.System(), dead.ID)
+			if got.Status != store.StatusFailed || !strings.Contains(got.Error, "abandoned after 7 attempts") {
+				t.Errorf("run whose replication job was discarded is %s (%q), want failed, abandoned after 7 attempts", got.Status, got.Error)
+			}
+		})
 	}
 }
 
