@@ -26,7 +26,7 @@ func TestConcurrentMigrate(t *testing.T) {
 	u := testenv.RequirePostgres(t)
 	schema := testenv.Schema(t, u)
 	const n = 4
-	stores := make([]*postgres.Store, n)
+	stores := make([]store.Store, n)
 	for i := range stores {
 		st, err := postgres.Open(context.Background(), u, postgres.Options{Schema: schema, MaxConns: 4})
 		if err != nil {
@@ -35,20 +35,5 @@ func TestConcurrentMigrate(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		stores[i] = st
 	}
-	errs := make(chan error, n)
-	for _, st := range stores {
-		go func() { errs <- st.Migrate(context.Background()) }()
-	}
-	for range n {
-		if err := <-errs; err != nil {
-			t.Errorf("concurrent Migrate: %v", err)
-		}
-	}
-	s, err := stores[0].MigrationStatus(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !s.AtHead() {
-		t.Errorf("after concurrent migrations: not at head: %+v", s)
-	}
+	storetest.MigrateConcurrently(t, stores)
 }

@@ -21,7 +21,7 @@ func TestConcurrentMigrate(t *testing.T) {
 	t.Parallel()
 	path := testenv.SQLitePath(t)
 	const n = 3
-	stores := make([]*sqlite.Store, n)
+	stores := make([]store.Store, n)
 	for i := range stores {
 		st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
 		if err != nil {
@@ -30,20 +30,5 @@ func TestConcurrentMigrate(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		stores[i] = st
 	}
-	errs := make(chan error, n)
-	for _, st := range stores {
-		go func() { errs <- st.Migrate(context.Background()) }()
-	}
-	for range n {
-		if err := <-errs; err != nil {
-			t.Errorf("concurrent Migrate: %v", err)
-		}
-	}
-	s, err := stores[0].MigrationStatus(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !s.AtHead() {
-		t.Errorf("after concurrent migrations: not at head: %+v", s)
-	}
+	storetest.MigrateConcurrently(t, stores)
 }

@@ -257,20 +257,11 @@ func testListScenarios(t *testing.T, st store.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := tc.params
-			var got [][]string
-			for range 10 {
-				page := must(st.ListScenarios(c, a, p))(t)
-				var pageIDs []string
-				for _, s := range page.Items {
-					pageIDs = append(pageIDs, s.ID)
-				}
-				got = append(got, pageIDs)
-				if page.NextCursor == "" {
-					break
-				}
-				p.Cursor = page.NextCursor
-			}
+			got := pageIDs(t, func(cursor string) (store.Page[store.Scenario], error) {
+				p := tc.params
+				p.Cursor = cursor
+				return st.ListScenarios(c, a, p)
+			}, func(s store.Scenario) string { return s.ID })
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("pages (-want +got):\n%s", diff)
 			}
@@ -280,6 +271,27 @@ func testListScenarios(t *testing.T, st store.Store) {
 		_, err := st.ListScenarios(c, a, p)
 		wantErr(t, fmt.Sprintf("ListScenarios(%+v)", p), err, store.ErrInvalid)
 	}
+}
+
+// pageIDs lists from the first page, following NextCursor (10 pages at
+// most), and returns the ids of each page.
+func pageIDs[T any](t *testing.T, list func(cursor string) (store.Page[T], error), id func(T) string) [][]string {
+	t.Helper()
+	var got [][]string
+	cursor := ""
+	for range 10 {
+		page := must(list(cursor))(t)
+		var ids []string
+		for _, item := range page.Items {
+			ids = append(ids, id(item))
+		}
+		got = append(got, ids)
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	return got
 }
 
 func newRun(body string, reps int) store.Run {
@@ -555,20 +567,11 @@ func testListRuns(t *testing.T, st store.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := tc.params
-			var got [][]string
-			for range 10 {
-				page := must(st.ListRuns(c, a, p))(t)
-				var pageIDs []string
-				for _, r := range page.Items {
-					pageIDs = append(pageIDs, r.ID)
-				}
-				got = append(got, pageIDs)
-				if page.NextCursor == "" {
-					break
-				}
-				p.Cursor = page.NextCursor
-			}
+			got := pageIDs(t, func(cursor string) (store.Page[store.Run], error) {
+				p := tc.params
+				p.Cursor = cursor
+				return st.ListRuns(c, a, p)
+			}, func(r store.Run) string { return r.ID })
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("pages (-want +got):\n%s", diff)
 			}
@@ -709,5 +712,28 @@ func testTx(t *testing.T, st store.Store) {
 	}
 	if d := st.Dialect(); d != "postgres" && d != "sqlite" {
 		t.Errorf("Dialect() = %q", d)
+	}
+}
+
+// MigrateConcurrently migrates stores (several stores on one database, as
+// an API and workers starting together are) all at once and checks that
+// every migration succeeds and the database ends at head.
+func MigrateConcurrently(t *testing.T, stores []store.Store) {
+	t.Helper()
+	errs := make(chan error, len(stores))
+	for _, st := range stores {
+		go func() { errs <- st.Migrate(context.Background()) }()
+	}
+	for range stores {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent Migrate: %v", err)
+		}
+	}
+	s, err := stores[0].MigrationStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.AtHead() {
+		t.Errorf("after concurrent migrations: not at head: %+v", s)
 	}
 }
