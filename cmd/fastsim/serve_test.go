@@ -138,7 +138,8 @@ func TestServe(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`fastsim_http_requests_total{method="POST",route="POST /api/v1/runs",status="202"} 1`, "fastsim_simulated_events_total", `fastsim_runs{status="succeeded"} 1`} {
+	for _, want := range []string{`fastsim_http_requests_total{method="POST",route="POST /api/v1/runs",status="202"} 1`, "fastsim_simulated_events_total", `fastsim_runs{status="succeeded"} 1`,
+		`fastsim_http_rate_limited_total{limit="ip"} 0`, `fastsim_quota_refusals_total{limit="concurrent_runs"} 0`} {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
