@@ -82,11 +82,7 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 	if f.replications < 1 {
 		return fmt.Errorf("--replications must be at least 1, got %d", f.replications)
 	}
-	sc, err := readScenario(path)
-	var ve *scenario.ValidationError
-	if errors.As(err, &ve) {
-		return &exitError{code: exitInvalid, err: fmt.Errorf("%s: invalid scenario, %s:\n%w", path, count(len(ve.Errors), "error"), ve)}
-	}
+	sc, err := loadScenario(path)
 	if err != nil {
 		return err
 	}

@@ -119,11 +119,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	if f.what != "cores" && f.what != "replicas" && f.what != "load" {
 		return fmt.Errorf("--what must be cores, replicas or load, got %q", f.what)
 	}
-	sc, err := readScenario(path)
-	var ve *scenario.ValidationError
-	if errors.As(err, &ve) {
-		return &exitError{code: exitInvalid, err: fmt.Errorf("%s: invalid scenario, %s:\n%w", path, count(len(ve.Errors), "error"), ve)}
-	}
+	sc, err := loadScenario(path)
 	if err != nil {
 		return err
 	}

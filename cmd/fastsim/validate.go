@@ -86,6 +86,17 @@ func readScenario(path string) (*scenario.Scenario, error) {
 	return sc, nil
 }
 
+// loadScenario is readScenario for the commands that run a scenario: an
+// invalid one is an exitInvalid error that lists every problem.
+func loadScenario(path string) (*scenario.Scenario, error) {
+	sc, err := readScenario(path)
+	var ve *scenario.ValidationError
+	if errors.As(err, &ve) {
+		return nil, &exitError{code: exitInvalid, err: fmt.Errorf("%s: invalid scenario, %s:\n%w", path, count(len(ve.Errors), "error"), ve)}
+	}
+	return sc, err
+}
+
 // count formats "1 error", "3 errors".
 func count(n int, noun string) string {
 	if n == 1 {
