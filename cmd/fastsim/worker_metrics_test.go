@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,37 +18,6 @@ import (
 	"github.com/fastsim/fastsim/internal/testenv"
 	"github.com/fastsim/fastsim/result"
 )
-
-// probeAddr returns a loopback address with a port that was free a moment
-// ago (a local helper: the shared test helpers are being reorganised).
-func probeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// probeLog is the worker's log, written by its goroutines and read by the
-// test.
-type probeLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *probeLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *probeLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // httpGet returns the status and body of GET url.
 func httpGet(url string) (int, string, error) {
@@ -74,7 +42,7 @@ func TestWorkerProbes(t *testing.T) {
 			ctx := context.Background()
 			cfg := config.Default(1)
 			cfg.Workers, cfg.AutoMigrate, cfg.LogFormat = 1, false, "text"
-			cfg.MetricsAddr = probeAddr(t)
+			cfg.MetricsAddr = testenv.FreeAddr(t)
 			switch dialect {
 			case "sqlite":
 				cfg.DataDir = t.TempDir()
@@ -100,7 +68,7 @@ func TestWorkerProbes(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			stderr := &probeLog{}
+			stderr := &testenv.SyncBuffer{}
 			a := &app{stderr: stderr, getenv: func(string) string { return "" }}
 			wctx, stop := context.WithCancel(ctx)
 			defer stop()
