@@ -36,15 +36,10 @@ func isUnique(err error) bool {
 
 // CreateUser stores a new user.
 func (s *Store) CreateUser(ctx context.Context, nu store.NewUser) (store.User, error) {
-	u, err := storeutil.CheckNewUser(nu)
+	u, err := storeutil.NewUser(nu, s.now)
 	if err != nil {
 		return store.User{}, err
 	}
-	if u.ID, err = storeutil.NewID(); err != nil {
-		return store.User{}, err
-	}
-	u.CreatedAt = storeutil.Now(s.now)
-	u.UpdatedAt = u.CreatedAt
 	_, err = s.pool.Exec(ctx, `INSERT INTO users (id, email, email_key, password_hash, role, plan, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, u.ID, u.Email, storeutil.EmailKey(u.Email), u.PasswordHash,
 		string(u.Role), string(u.Plan), u.CreatedAt)
@@ -165,18 +160,12 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 
 // CreateSession stores a session.
 func (s *Store) CreateSession(ctx context.Context, se store.Session) error {
-	if err := storeutil.CheckHash(se.TokenHash, "session token hash"); err != nil {
+	se, err := storeutil.NewSession(se, s.now)
+	if err != nil {
 		return err
 	}
-	if !storeutil.ValidID(se.UserID) {
-		return fmt.Errorf("create session: user %q: %w", se.UserID, store.ErrNotFound)
-	}
-	created := se.CreatedAt
-	if created.IsZero() {
-		created = storeutil.Now(s.now)
-	}
 	tag, err := s.pool.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-		SELECT $1, id, $3, $4 FROM users WHERE id = $2`, se.TokenHash, se.UserID, created, se.ExpiresAt)
+		SELECT $1, id, $3, $4 FROM users WHERE id = $2`, se.TokenHash, se.UserID, se.CreatedAt, se.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("postgres: create session: %w", err)
 	}
@@ -232,17 +221,10 @@ func scanKey(row pgx.Row, extra ...any) (store.APIKey, error) {
 
 // CreateAPIKey stores a key.
 func (s *Store) CreateAPIKey(ctx context.Context, k store.APIKey) (store.APIKey, error) {
-	if err := storeutil.CheckNewKey(k); err != nil {
+	k, err := storeutil.NewKey(k, s.now)
+	if err != nil {
 		return store.APIKey{}, err
 	}
-	if !storeutil.ValidID(k.UserID) {
-		return store.APIKey{}, fmt.Errorf("create API key: user %q: %w", k.UserID, store.ErrNotFound)
-	}
-	var err error
-	if k.ID, err = storeutil.NewID(); err != nil {
-		return store.APIKey{}, err
-	}
-	k.CreatedAt, k.LastUsedAt = storeutil.Now(s.now), nil
 	tag, err := s.pool.Exec(ctx, `INSERT INTO api_keys (id, user_id, name, prefix, hash, created_at)
 		SELECT $1, id, $3, $4, $5, $6 FROM users WHERE id = $2`, k.ID, k.UserID, k.Name, k.Prefix, k.Hash, k.CreatedAt)
 	if isUnique(err) {
