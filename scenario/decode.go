@@ -610,6 +610,17 @@ func (d *decoder) list(n *yaml.Node, path, what string, item func(n *yaml.Node, 
 	}
 }
 
+// listOf decodes a list into *dst, each item by item. *dst is reset to an
+// empty (not nil) slice first, so a malformed list leaves it empty.
+func listOf[T any](d *decoder, n *yaml.Node, path, what string, dst *[]T, item func(n *yaml.Node, path string, v *T)) {
+	*dst = []T{}
+	d.list(n, path, what, func(n *yaml.Node, p string, _ int) {
+		var v T
+		item(n, p, &v)
+		*dst = append(*dst, v)
+	})
+}
+
 // str decodes a string scalar.
 func (d *decoder) str(n *yaml.Node, path string, dst *string) {
 	n = d.resolve(n, path)
@@ -776,12 +787,7 @@ func (d *decoder) topology(n *yaml.Node, path string, t *Topology) {
 	d.object(n, path, []field{
 		{"nodes", true, func(n *yaml.Node, p string) { d.nodesSection(n, p, &t.Nodes) }},
 		{"edges", true, func(n *yaml.Node, p string) {
-			t.Edges = []Edge{}
-			d.list(n, p, "edges", func(n *yaml.Node, p string, _ int) {
-				var e Edge
-				d.edge(n, p, &e)
-				t.Edges = append(t.Edges, e)
-			})
+			listOf(d, n, p, "edges", &t.Edges, d.edge)
 		}},
 	})
 }
@@ -795,12 +801,7 @@ func (d *decoder) nodesSection(n *yaml.Node, path string, ns *Nodes) {
 			})
 		}},
 		{"servers", true, func(n *yaml.Node, p string) {
-			ns.Servers = []Server{}
-			d.list(n, p, "servers", func(n *yaml.Node, p string, _ int) {
-				var s Server
-				d.server(n, p, &s)
-				ns.Servers = append(ns.Servers, s)
-			})
+			listOf(d, n, p, "servers", &ns.Servers, d.server)
 		}},
 		{"load_balancer", false, func(n *yaml.Node, p string) {
 			lb := &LoadBalancer{Algorithm: RoundRobin}
@@ -865,12 +866,7 @@ func (d *decoder) server(n *yaml.Node, path string, s *Server) {
 			})
 		}},
 		{"endpoints", true, func(n *yaml.Node, p string) {
-			s.Endpoints = []Endpoint{}
-			d.list(n, p, "endpoints", func(n *yaml.Node, p string, _ int) {
-				var e Endpoint
-				d.endpoint(n, p, &e)
-				s.Endpoints = append(s.Endpoints, e)
-			})
+			listOf(d, n, p, "endpoints", &s.Endpoints, d.endpoint)
 		}},
 	})
 }
@@ -884,12 +880,7 @@ func (d *decoder) endpoint(n *yaml.Node, path string, e *Endpoint) {
 		{"probability", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &e.Probability) }},
 		{"weight", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &e.Weight) }},
 		{"steps", true, func(n *yaml.Node, p string) {
-			e.Steps = []Step{}
-			d.list(n, p, "steps", func(n *yaml.Node, p string, _ int) {
-				var s Step
-				d.step(n, p, &s)
-				e.Steps = append(e.Steps, s)
-			})
+			listOf(d, n, p, "steps", &e.Steps, d.step)
 		}},
 	})
 }
@@ -946,20 +937,10 @@ func (d *decoder) settings(n *yaml.Node, path string, s *Settings) {
 		{"total_simulation_time", false, func(n *yaml.Node, p string) { d.int(n, p, &s.TotalSimulationTime) }},
 		{"sample_period_s", false, func(n *yaml.Node, p string) { d.float(n, p, &s.SamplePeriodS) }},
 		{"enabled_sample_metrics", false, func(n *yaml.Node, p string) {
-			s.EnabledSampleMetrics = []SampleMetric{}
-			d.list(n, p, "sample metric names", func(n *yaml.Node, p string, _ int) {
-				var m SampleMetric
-				enum(d, n, p, SampleMetrics, &m)
-				s.EnabledSampleMetrics = append(s.EnabledSampleMetrics, m)
-			})
+			listOf(d, n, p, "sample metric names", &s.EnabledSampleMetrics, func(n *yaml.Node, p string, m *SampleMetric) { enum(d, n, p, SampleMetrics, m) })
 		}},
 		{"enabled_event_metrics", false, func(n *yaml.Node, p string) {
-			s.EnabledEventMetrics = []EventMetric{}
-			d.list(n, p, "event metric names", func(n *yaml.Node, p string, _ int) {
-				var m EventMetric
-				enum(d, n, p, EventMetrics, &m)
-				s.EnabledEventMetrics = append(s.EnabledEventMetrics, m)
-			})
+			listOf(d, n, p, "event metric names", &s.EnabledEventMetrics, func(n *yaml.Node, p string, m *EventMetric) { enum(d, n, p, EventMetrics, m) })
 		}},
 	})
 }
