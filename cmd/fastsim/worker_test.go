@@ -26,39 +26,7 @@ import (
 // second).
 func workerScenario(t *testing.T, horizon int) (*scenario.Scenario, []byte) {
 	t.Helper()
-	yml := fmt.Sprintf(`
-rqs_input:
-  id: gen
-  avg_active_users: { mean: 6000 }
-  avg_request_per_minute_per_user: { mean: 20 }
-topology_graph:
-  nodes:
-    client: { id: client }
-    servers:
-      - id: srv-1
-        server_resources: { cpu_cores: 4, ram_mb: 4096 }
-        endpoints:
-          - endpoint_name: api
-            steps:
-              - { kind: initial_parsing, step_operation: { cpu_time: 0.001 } }
-              - { kind: io_db, step_operation: { io_waiting_time: 0.05 } }
-  edges:
-    - { id: gen-client, source: gen, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-    - { id: client-srv, source: client, target: srv-1, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-    - { id: srv-client, source: srv-1, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-sim_settings:
-  total_simulation_time: %d
-  sample_period_s: 0.1
-`, horizon)
-	sc, err := scenario.Decode([]byte(yml), scenario.FormatYAML)
-	if err != nil {
-		t.Fatalf("decode scenario: %v", err)
-	}
-	body, err := scenario.Canonical(sc)
-	if err != nil {
-		t.Fatalf("canonical: %v", err)
-	}
-	return sc, body
+	return testenv.Canonical(t, testenv.OneServerYAML(6000, horizon))
 }
 
 var (

@@ -23,55 +23,12 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// scenarioYAML is a one-server scenario; users sets the load (about users/3
-// requests per second) and horizon the simulated seconds.
-func scenarioYAML(users, horizon int) string {
-	return fmt.Sprintf(`
-rqs_input:
-  id: gen
-  avg_active_users: { mean: %d }
-  avg_request_per_minute_per_user: { mean: 20 }
-topology_graph:
-  nodes:
-    client: { id: client }
-    servers:
-      - id: srv-1
-        server_resources: { cpu_cores: 4, ram_mb: 4096 }
-        endpoints:
-          - endpoint_name: api
-            steps:
-              - { kind: initial_parsing, step_operation: { cpu_time: 0.001 } }
-              - { kind: io_db, step_operation: { io_waiting_time: 0.05 } }
-  edges:
-    - { id: gen-client, source: gen, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-    - { id: client-srv, source: client, target: srv-1, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-    - { id: srv-client, source: srv-1, target: client, latency: { mean: 0.002, distribution: exponential }, dropout_rate: 0 }
-sim_settings:
-  total_simulation_time: %d
-  sample_period_s: 0.1
-`, users, horizon)
-}
-
-// canonical returns the decoded scenario and its canonical JSON.
-func canonical(t *testing.T, yml string) (*scenario.Scenario, []byte) {
-	t.Helper()
-	sc, err := scenario.Decode([]byte(yml), scenario.FormatYAML)
-	if err != nil {
-		t.Fatalf("decode scenario: %v", err)
-	}
-	b, err := scenario.Canonical(sc)
-	if err != nil {
-		t.Fatalf("canonical scenario: %v", err)
-	}
-	return sc, b
-}
-
 // small is a run of a few milliseconds; long (about 2000 requests per
 // second for 5000 s, some 90 million events) runs for tens of seconds
 // unless cancelled, and reports progress every 1 % (about a second).
 var (
-	small = scenarioYAML(60, 30)
-	long  = scenarioYAML(6000, 5000)
+	small = testenv.OneServerYAML(60, 30)
+	long  = testenv.OneServerYAML(6000, 5000)
 )
 
 type testBundle struct {
@@ -155,7 +112,7 @@ func TestRunSucceedsWithTheDirectResult(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 2})
-			sc, body := canonical(t, small)
+			sc, body := testenv.Canonical(t, small)
 			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 1234, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
@@ -240,7 +197,7 @@ func TestReplicationsAreMerged(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 3})
-			sc, body := canonical(t, small)
+			sc, body := testenv.Canonical(t, small)
 			const reps = 4
 			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 99, Replications: reps})
 			if err != nil {
@@ -296,7 +253,7 @@ func TestCancelRunningRun(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 1, ProgressInterval: 50 * time.Millisecond})
-			_, body := canonical(t, long)
+			_, body := testenv.Canonical(t, long)
 			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 5, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
@@ -342,7 +299,7 @@ func TestCancelQueuedRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, body := canonical(t, small)
+			_, body := testenv.Canonical(t, small)
 			run, err := insertOnly.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 5, Replications: 1})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
@@ -385,7 +342,7 @@ func TestCancelQueuedRun(t *testing.T) {
 
 func TestRunFailures(t *testing.T) {
 	t.Parallel()
-	_, longBody := canonical(t, long)
+	_, longBody := testenv.Canonical(t, long)
 	tests := []struct {
 		name      string
 		body      []byte
@@ -474,7 +431,7 @@ func TestReplicationsSpreadOverClients(t *testing.T) {
 			})
 			// Each replication takes a noticeable time (about 2 million
 			// events), so that the other client fetches one meanwhile.
-			sc, body := canonical(t, scenarioYAML(6000, 100))
+			sc, body := testenv.Canonical(t, testenv.OneServerYAML(6000, 100))
 			const reps = 4
 			run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 3, Replications: reps})
 			if err != nil {
@@ -528,7 +485,7 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 			if err := first.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			sc, body := canonical(t, scenarioYAML(6000, 500))
+			sc, body := testenv.Canonical(t, testenv.OneServerYAML(6000, 500))
 			run, err := first.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 8, Replications: 1})
 			if err != nil {
 				t.Fatal(err)
@@ -579,7 +536,7 @@ func TestEnqueueInsideCreateRun(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 1})
-			_, body := canonical(t, small)
+			_, body := testenv.Canonical(t, small)
 			run, err := b.st.CreateRun(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 1, Replications: 1}, b.client.Enqueue)
 			if err != nil {
 				t.Fatalf("CreateRun with Enqueue: %v", err)
@@ -625,7 +582,7 @@ func TestLastAttemptFailsTheRun(t *testing.T) {
 		defer cancel()
 		_ = c.Stop(ctx)
 	})
-	_, body := canonical(t, small)
+	_, body := testenv.Canonical(t, small)
 	run, err := c.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 1, Replications: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func TestReconcileReplications(t *testing.T) {
 			}
 			ctx := context.Background()
 			owner := testenv.Actor(t, st)
-			_, body := canonical(t, small)
+			_, body := testenv.Canonical(t, small)
 			// submit returns a running run of 2 replications whose parent
 			// job completed after inserting the replication jobs, the
 			// first of which completed too; the second is returned.
@@ -140,7 +140,7 @@ func TestReconcileFailsAbandonedRuns(t *testing.T) {
 			}
 			ctx := context.Background()
 			owner := testenv.Actor(t, st)
-			_, body := canonical(t, small)
+			_, body := testenv.Canonical(t, small)
 			tests := []struct {
 				name       string
 				running    bool   // the run was marked running before its job ended
@@ -215,7 +215,7 @@ func TestStartedClientReconciles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, body := canonical(t, small)
+			_, body := testenv.Canonical(t, small)
 			run, err := insertOnly.Submit(context.Background(), testenv.Actor(t, st), store.Run{Scenario: body, Seed: 1, Replications: 1})
 			if err != nil {
 				t.Fatal(err)
