@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -294,24 +293,6 @@ func TestUnauthenticated(t *testing.T) {
 	}
 }
 
-// clock is a settable clock for session expiry.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func login(t *testing.T, b testBundle, email, password string) response {
 	t.Helper()
 	return b.as("").doJSON(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": password})
@@ -335,7 +316,7 @@ func TestBrokenCredentials(t *testing.T) {
 	for _, dialect := range testenv.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			clk := &clock{now: time.Now()}
+			clk := testenv.NewClock(time.Now())
 			b := setup(t, setupOpts{dialect: dialect, now: clk.Now})
 			ok := b.do(t, "GET", "/api/v1/me", "", nil)
 			wantStatus(t, ok, http.StatusOK)
@@ -343,7 +324,7 @@ func TestBrokenCredentials(t *testing.T) {
 			expired := tokenOf(t, login(t, b, b.user.Email, testPassword))
 			revoked := tokenOf(t, login(t, b, b.user.Email, testPassword))
 			wantStatus(t, b.as(revoked).do(t, "POST", "/api/v1/auth/logout", "", nil), http.StatusNoContent)
-			clk.Add(time.Hour + time.Second) // the bundle's session TTL is 1h
+			clk.Advance(time.Hour + time.Second) // the bundle's session TTL is 1h
 			fresh := tokenOf(t, login(t, b, b.user.Email, testPassword))
 
 			r := b.doJSON(t, "POST", "/api/v1/keys", map[string]any{"name": "to revoke"})

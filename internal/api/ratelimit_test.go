@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,36 +19,18 @@ import (
 	"github.com/fastsim/fastsim/internal/testenv"
 )
 
-// fakeClock is a settable clock for the limiters.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // limiters returns the limiter variants: memory, and Redis (a fresh key
 // prefix) when FASTSIM_TEST_REDIS_URL is set. Each call of a Redis
 // variant with the same prefix is another "replica".
-func limiters(t *testing.T) map[string]func(c *fakeClock, prefix string) ratelimit.Limiter {
+func limiters(t *testing.T) map[string]func(c *testenv.Clock, prefix string) ratelimit.Limiter {
 	t.Helper()
-	v := map[string]func(c *fakeClock, prefix string) ratelimit.Limiter{
-		"Memory": func(c *fakeClock, _ string) ratelimit.Limiter {
+	v := map[string]func(c *testenv.Clock, prefix string) ratelimit.Limiter{
+		"Memory": func(c *testenv.Clock, _ string) ratelimit.Limiter {
 			return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: c.Now})
 		},
 	}
 	if url := testenv.RedisURL(); url != "" {
-		v["Redis"] = func(c *fakeClock, prefix string) ratelimit.Limiter {
+		v["Redis"] = func(c *testenv.Clock, prefix string) ratelimit.Limiter {
 			r, err := ratelimit.NewRedis(ratelimit.RedisOptions{URL: url, Prefix: prefix, Now: c.Now})
 			if err != nil {
 				t.Fatal(err)
@@ -115,7 +96,7 @@ func TestLoginBruteForce(t *testing.T) {
 	for name, newLimiter := range limiters(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+			clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 			b := withOptions(base, func(o *api.Options) {
 				o.RateLimits = api.RateLimits{
 					Limiter:      newLimiter(clock, randomPrefix(t)),
@@ -154,7 +135,7 @@ func TestLoginBruteForce(t *testing.T) {
 func TestRateLimitPerUserAndIP(t *testing.T) {
 	t.Parallel()
 	base := setup(t, setupOpts{})
-	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	b := withOptions(base, func(o *api.Options) {
 		o.RateLimits = api.RateLimits{
 			Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
@@ -193,7 +174,7 @@ func TestRateLimitPerUserAndIP(t *testing.T) {
 func TestTrustedProxies(t *testing.T) {
 	t.Parallel()
 	base := setup(t, setupOpts{})
-	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	b := withOptions(base, func(o *api.Options) {
 		o.RateLimits = api.RateLimits{
 			Limiter:        ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
@@ -236,7 +217,7 @@ func TestLoginLimitSharedAcrossReplicas(t *testing.T) {
 		t.Skip(testenv.RedisURLVar + " is not set")
 	}
 	base := setup(t, setupOpts{})
-	clock := &fakeClock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	prefix := randomPrefix(t)
 	replica := func() testBundle {
 		return withOptions(base, func(o *api.Options) {

@@ -17,24 +17,9 @@ import (
 	"github.com/fastsim/fastsim/internal/testenv"
 )
 
-// clock is a settable clock shared by limiters ("replicas").
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newClock returns a settable clock to share between limiters ("replicas").
+func newClock() *testenv.Clock {
+	return testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 }
 
 // prefix returns a Redis key prefix unique to the test.
@@ -47,7 +32,7 @@ func prefix(t *testing.T) string {
 	return "fastsim:test:ratelimit:" + hex.EncodeToString(b[:]) + ":"
 }
 
-func newRedis(t *testing.T, url, prefix string, c *clock, logger *slog.Logger) *ratelimit.Redis {
+func newRedis(t *testing.T, url, prefix string, c *testenv.Clock, logger *slog.Logger) *ratelimit.Redis {
 	t.Helper()
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -62,14 +47,14 @@ func newRedis(t *testing.T, url, prefix string, c *clock, logger *slog.Logger) *
 
 // variants are the limiters under test: memory always, Redis when
 // FASTSIM_TEST_REDIS_URL is set.
-func variants(t *testing.T) map[string]func(t *testing.T, c *clock) ratelimit.Limiter {
-	v := map[string]func(t *testing.T, c *clock) ratelimit.Limiter{
-		"Memory": func(_ *testing.T, c *clock) ratelimit.Limiter {
+func variants(t *testing.T) map[string]func(t *testing.T, c *testenv.Clock) ratelimit.Limiter {
+	v := map[string]func(t *testing.T, c *testenv.Clock) ratelimit.Limiter{
+		"Memory": func(_ *testing.T, c *testenv.Clock) ratelimit.Limiter {
 			return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: c.Now})
 		},
 	}
 	if url := testenv.RedisURL(); url != "" {
-		v["Redis"] = func(t *testing.T, c *clock) ratelimit.Limiter {
+		v["Redis"] = func(t *testing.T, c *testenv.Clock) ratelimit.Limiter {
 			r := newRedis(t, url, prefix(t), c, nil)
 			if err := r.Ping(context.Background()); err != nil {
 				t.Fatalf("%s is set but Redis does not answer: %v", testenv.RedisURLVar, err)

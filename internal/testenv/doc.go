@@ -8,8 +8,9 @@
 // the in-memory cache).
 //
 // It also holds the small helpers the service's tests share: FreeAddr for
-// a loopback port to serve on (or to find refused), and SyncBuffer for
-// logs written by a server goroutine while the test reads them.
+// a loopback port to serve on (or to find refused), SyncBuffer for logs
+// written by a server goroutine while the test reads them, Clock for a
+// settable Now, and OneServerYAML with Canonical for a scenario to run.
 //
 //	func TestSomething(t *testing.T) {
 //		st := testenv.Store(t) // migrated; PostgreSQL when configured, else SQLite
