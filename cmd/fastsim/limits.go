@@ -27,7 +27,7 @@ func newLimiter(cfg config.Config, logger *slog.Logger) (ratelimit.Limiter, erro
 // limits, security headers and CORS.
 func apiProtection(cfg config.Config, limiter ratelimit.Limiter) (api.RateLimits, api.Security) {
 	return api.RateLimits{
-			Limiter: limiter, PerIP: cfg.RateLimitIP, PerUser: cfg.RateLimitUser,
+			Limiter: limiter, PerIP: cfg.RateLimitIP, PerUser: cfg.RateLimitUser, PerKey: cfg.RateLimitKey,
 			AuthPerIP: cfg.RateLimitAuthIP, AuthPerEmail: cfg.RateLimitAuthEmail, TrustedProxies: cfg.TrustedProxyPrefixes(),
 		}, api.Security{
 			CORSOrigins: cfg.CORSOriginList(), HSTSMaxAge: cfg.HSTSMaxAge,

@@ -41,6 +41,7 @@ func TestAPIProtection(t *testing.T) {
 	cfg.CORSOrigins = "https://app.example.com"
 	cfg.HSTSMaxAge = time.Hour
 	cfg.RateLimitUser = ratelimit.Limit{N: 7, Per: time.Second}
+	cfg.RateLimitKey = ratelimit.Limit{N: 3, Per: time.Second}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestAPIProtection(t *testing.T) {
 	rl, sec := apiProtection(cfg, lim)
 	wantRL := api.RateLimits{
 		Limiter: lim, PerIP: ratelimit.Limit{N: 1200, Per: time.Minute}, PerUser: ratelimit.Limit{N: 7, Per: time.Second},
-		AuthPerIP: ratelimit.Limit{N: 10, Per: time.Minute}, AuthPerEmail: ratelimit.Limit{N: 5, Per: 15 * time.Minute},
+		PerKey: ratelimit.Limit{N: 3, Per: time.Second}, AuthPerIP: ratelimit.Limit{N: 10, Per: time.Minute}, AuthPerEmail: ratelimit.Limit{N: 5, Per: 15 * time.Minute},
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
 	}
 	opts := []cmp.Option{cmpopts.IgnoreFields(api.RateLimits{}, "Limiter"), cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })}

@@ -22,7 +22,7 @@ type refusalMetrics struct {
 
 // The label values exported as zeros from the start.
 var (
-	rateLimitScopes = []string{"ip", "user", "auth_ip", "auth_email"}
+	rateLimitScopes = []string{"ip", "user", "key", "auth_ip", "auth_email"}
 	quotaLimits     = []string{limitReplications, limitEventBudget, limitConcurrentRuns, limitRunsPerDay}
 )
 

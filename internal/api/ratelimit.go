@@ -26,6 +26,10 @@ type RateLimits struct {
 	// PerUser limits the authenticated requests of one user, all its API
 	// keys and sessions together.
 	PerUser ratelimit.Limit
+	// PerKey limits the requests made with one API key, on top of PerUser,
+	// so that one runaway script cannot spend its account's whole budget.
+	// Session tokens are counted by PerUser only.
+	PerKey ratelimit.Limit
 	// AuthPerIP limits POST /api/v1/auth/login and /api/v1/auth/register
 	// per client address, on top of PerIP.
 	AuthPerIP ratelimit.Limit
@@ -76,17 +80,25 @@ func (rl RateLimits) limitByIP(m *refusalMetrics, maxBody int64, next http.Handl
 	})
 }
 
-// limitByUser applies PerUser to authenticated requests; it runs after
-// authentication. Refusals are counted in m.
+// limitByUser applies PerKey and PerUser to authenticated requests; it
+// runs after authentication. Refusals are counted in m.
 func (rl RateLimits) limitByUser(m *refusalMetrics, next http.Handler) http.Handler {
-	if rl.Limiter == nil || rl.PerUser.Off() {
+	if rl.Limiter == nil || (rl.PerUser.Off() && rl.PerKey.Off()) {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, ok := auth.UserFrom(r.Context()); ok {
-			if d := rl.Limiter.Allow(r.Context(), "user:"+u.ID, rl.PerUser); !d.Allowed {
-				writeRateLimited(w, m, "user", "requests of this account (all its keys and sessions)", d)
-				return
+		if p, ok := auth.PrincipalFrom(r.Context()); ok {
+			if p.KeyID != "" && !rl.PerKey.Off() {
+				if d := rl.Limiter.Allow(r.Context(), "key:"+p.KeyID, rl.PerKey); !d.Allowed {
+					writeRateLimited(w, m, "key", "requests with this API key", d)
+					return
+				}
+			}
+			if !rl.PerUser.Off() {
+				if d := rl.Limiter.Allow(r.Context(), "user:"+p.User.ID, rl.PerUser); !d.Allowed {
+					writeRateLimited(w, m, "user", "requests of this account (all its keys and sessions)", d)
+					return
+				}
 			}
 		}
 		next.ServeHTTP(w, r)

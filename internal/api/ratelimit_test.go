@@ -232,3 +232,35 @@ func TestLoginLimitSharedAcrossReplicas(t *testing.T) {
 	wantLimit(t, loginFrom(t, replicas[1], "198.51.100.9:1", victim.Email, testPassword),
 		limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
 }
+
+// TestRateLimitPerKey: each API key has its own budget on top of its
+// user's: a key that spent its 2 requests is refused while another key of
+// the same user still gets through, until the user's 3 are spent too.
+func TestRateLimitPerKey(t *testing.T) {
+	t.Parallel()
+	base := setup(t, setupOpts{})
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
+	b := withOptions(base, func(o *api.Options) {
+		o.RateLimits = api.RateLimits{
+			Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
+			PerKey:  ratelimit.Limit{N: 2, Per: time.Minute},
+			PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
+		}
+	})
+	u, first := newAccount(t, b, store.RoleUser)
+	second, _, err := b.auth.CreateAPIKey(context.Background(), u, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		wantStatus(t, doFrom(t, b.as(first), "192.0.2.1:1", "", "GET", "/api/v1/me", nil), http.StatusOK)
+	}
+	wantLimit(t, doFrom(t, b.as(first), "192.0.2.1:1", "", "GET", "/api/v1/me", nil),
+		limitBody{Status: 429, Limit: "rate:key", Max: 2, Current: 2, RetryAfterS: 30})
+	wantStatus(t, doFrom(t, b.as(second), "192.0.2.1:1", "", "GET", "/api/v1/me", nil), http.StatusOK)
+	wantLimit(t, doFrom(t, b.as(second), "192.0.2.1:1", "", "GET", "/api/v1/me", nil),
+		limitBody{Status: 429, Limit: "rate:user", Max: 3, Current: 3, RetryAfterS: 20})
+	// After the window both budgets are back.
+	clock.Advance(time.Minute)
+	wantStatus(t, doFrom(t, b.as(first), "192.0.2.1:1", "", "GET", "/api/v1/me", nil), http.StatusOK)
+}

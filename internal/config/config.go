@@ -97,6 +97,11 @@ type Config struct {
 	// API keys and sessions together (--rate-limit-user,
 	// FASTSIM_RATE_LIMIT_USER). Defaults to 600/1m.
 	RateLimitUser ratelimit.Limit
+	// RateLimitKey limits the requests made with one API key, on top of
+	// RateLimitUser (--rate-limit-key, FASTSIM_RATE_LIMIT_KEY). Defaults to
+	// 300/1m: one runaway script spends at most half of its account's
+	// budget.
+	RateLimitKey ratelimit.Limit
 	// RateLimitAuthIP limits POST /api/v1/auth/login and /auth/register per
 	// client address (--rate-limit-auth-ip, FASTSIM_RATE_LIMIT_AUTH_IP).
 	// Defaults to 10/1m.

@@ -19,6 +19,7 @@ import (
 var limitOptions = []option{
 	limitOpt("rate-limit-ip", "FASTSIM_RATE_LIMIT_IP", "requests to /api/v1 per client address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitIP }),
 	limitOpt("rate-limit-user", "FASTSIM_RATE_LIMIT_USER", "requests to /api/v1 per user (all keys and sessions), N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitUser }),
+	limitOpt("rate-limit-key", "FASTSIM_RATE_LIMIT_KEY", "requests to /api/v1 per API key, on top of the per-user limit, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitKey }),
 	limitOpt("rate-limit-auth-ip", "FASTSIM_RATE_LIMIT_AUTH_IP", "login and register attempts per client address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthIP }),
 	limitOpt("rate-limit-auth-email", "FASTSIM_RATE_LIMIT_AUTH_EMAIL", "login and register attempts per email address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthEmail }),
 	stringOpt("trusted-proxies", "FASTSIM_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed", func(c *Config) *string { return &c.TrustedProxies }),
@@ -34,6 +35,7 @@ var limitOptions = []option{
 func (c *Config) defaultLimits() {
 	c.RateLimitIP = ratelimit.Limit{N: 1200, Per: time.Minute}
 	c.RateLimitUser = ratelimit.Limit{N: 600, Per: time.Minute}
+	c.RateLimitKey = ratelimit.Limit{N: 300, Per: time.Minute}
 	c.RateLimitAuthIP = ratelimit.Limit{N: 10, Per: time.Minute}
 	c.RateLimitAuthEmail = ratelimit.Limit{N: 5, Per: 15 * time.Minute}
 	plans := quota.DefaultPlans()
