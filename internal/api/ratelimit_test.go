@@ -134,14 +134,9 @@ func TestLoginBruteForce(t *testing.T) {
 // requests; the per-address limit counts unauthenticated ones too.
 func TestRateLimitPerUserAndIP(t *testing.T) {
 	t.Parallel()
-	base := setup(t, setupOpts{})
-	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
-	b := withOptions(base, func(o *api.Options) {
-		o.RateLimits = api.RateLimits{
-			Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
-			PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
-			PerIP:   ratelimit.Limit{N: 6, Per: time.Minute},
-		}
+	b, _ := limitedBundle(t, api.RateLimits{
+		PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
+		PerIP:   ratelimit.Limit{N: 6, Per: time.Minute},
 	})
 	t.Run("PerUser", func(t *testing.T) {
 		_, other := newAccount(t, b, store.RoleUser)
@@ -173,15 +168,11 @@ func TestRateLimitPerUserAndIP(t *testing.T) {
 // trusted proxy.
 func TestTrustedProxies(t *testing.T) {
 	t.Parallel()
-	base := setup(t, setupOpts{})
-	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
-	b := withOptions(base, func(o *api.Options) {
-		o.RateLimits = api.RateLimits{
-			Limiter:        ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
-			PerIP:          ratelimit.Limit{N: 2, Per: time.Minute},
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
-		}
-	}).as("")
+	b, _ := limitedBundle(t, api.RateLimits{
+		PerIP:          ratelimit.Limit{N: 2, Per: time.Minute},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+	})
+	b = b.as("")
 	get := func(remote, xff string) int { return doFrom(t, b, remote, xff, "GET", "/api/v1/runs", nil).status }
 	// Behind the trusted proxy, each forwarded client has its own count.
 	for _, client := range []string{"198.51.100.1", "198.51.100.2"} {
@@ -238,14 +229,9 @@ func TestLoginLimitSharedAcrossReplicas(t *testing.T) {
 // the same user still gets through, until the user's 3 are spent too.
 func TestRateLimitPerKey(t *testing.T) {
 	t.Parallel()
-	base := setup(t, setupOpts{})
-	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
-	b := withOptions(base, func(o *api.Options) {
-		o.RateLimits = api.RateLimits{
-			Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now}),
-			PerKey:  ratelimit.Limit{N: 2, Per: time.Minute},
-			PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
-		}
+	b, clock := limitedBundle(t, api.RateLimits{
+		PerKey:  ratelimit.Limit{N: 2, Per: time.Minute},
+		PerUser: ratelimit.Limit{N: 3, Per: time.Minute},
 	})
 	u, first := newAccount(t, b, store.RoleUser)
 	second, _, err := b.auth.CreateAPIKey(context.Background(), u, "second")
@@ -263,4 +249,13 @@ func TestRateLimitPerKey(t *testing.T) {
 	// After the window both budgets are back.
 	clock.Advance(time.Minute)
 	wantStatus(t, doFrom(t, b.as(first), "192.0.2.1:1", "", "GET", "/api/v1/me", nil), http.StatusOK)
+}
+
+// limitedBundle returns a bundle whose API applies rl, counted by an
+// in-memory limiter on a settable clock (rl.Limiter is set here).
+func limitedBundle(t *testing.T, rl api.RateLimits) (testBundle, *testenv.Clock) {
+	t.Helper()
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
+	rl.Limiter = ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now})
+	return withOptions(setup(t, setupOpts{}), func(o *api.Options) { o.RateLimits = rl }), clock
 }
