@@ -9,7 +9,8 @@
 # The build stage needs no CGO (pgx, modernc.org/sqlite and go-redis are
 # pure Go), so the binary runs on distroless/static with no libc.
 
-ARG GO_VERSION=1.26
+# The newest patched release; keep in step with RELEASE_GO in .ci/vulncheck.
+ARG GO_VERSION=1.26.10
 
 # The build stage runs on the builder's platform and cross-compiles.
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
