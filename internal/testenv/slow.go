@@ -1,0 +1,22 @@
+package testenv
+
+import (
+	"os"
+	"testing"
+)
+
+// SlowVar names the environment variable that turns on the slow tests
+// (kill -9 of real binaries, long statistical runs, memory ceilings). CI
+// sets it; the default `go test ./...` leaves them out to stay under two
+// minutes on a 2-core machine.
+const SlowVar = "FASTSIM_SLOW_TESTS"
+
+// RequireSlow skips the test, before it does any work, unless
+// FASTSIM_SLOW_TESTS=1. The skip message names the variable so that
+// `go test -v` says how to run it.
+func RequireSlow(t testing.TB) {
+	t.Helper()
+	if os.Getenv(SlowVar) != "1" {
+		t.Skip("slow test: set " + SlowVar + "=1 to run it (CI does)")
+	}
+}
