@@ -2,8 +2,9 @@
 //
 //	go build -ldflags "-X github.com/fastsim/fastsim/version.Version=v1.2.3"
 //
-// It is "dev" otherwise. The engine stamps it into every result, and the
-// backend keys its cache on it.
+// It is "dev" otherwise. The engine stamps it into every result. The
+// backend keys its cache on Engine instead, which changes with the engine's
+// code in every build.
 package version
 
 // Version is the FastSim version. Defaults to "dev".

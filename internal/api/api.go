@@ -43,6 +43,10 @@ type Options struct {
 	// Cache holds results of finished runs by cache.Key. Defaults to an
 	// in-memory cache of 256 entries.
 	Cache cache.Cache
+	// Engine is the engine identity in every cache key: a result cached
+	// or stored under another identity is never reused. Defaults to
+	// version.Engine(); tests set it to act as another build.
+	Engine string
 	// CheckCache makes /ready fail when Cache.Ping fails (set it when the
 	// cache is Redis). Defaults to false.
 	CheckCache bool
@@ -87,6 +91,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Cache == nil {
 		o.Cache = cache.NewMemory(256, 24*time.Hour, nil)
+	}
+	if o.Engine == "" {
+		o.Engine = version.Engine()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -56,6 +56,9 @@ type setupOpts struct {
 	now func() time.Time
 	// noAccount skips creating user A (for an unmigrated store).
 	noAccount bool
+	// engine is the engine identity of the cache keys. Defaults to
+	// version.Engine().
+	engine string
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -92,7 +95,7 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	}
 	authn := auth.New(st, auth.Options{Params: auth.InsecureTestParams(), SessionTTL: time.Hour, Now: o.now})
 	h := api.New(api.Options{
-		Store: st, Jobs: jobs, Cache: c, CheckCache: o.check, Limits: o.limits,
+		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
 	})
 	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}

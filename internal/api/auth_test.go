@@ -147,25 +147,36 @@ func TestCrossTenant(t *testing.T) {
 				}
 				covered["GET "+strings.Split(p, "?")[0]] = true
 			}
-			// The same scenario and seed from B is a cache hit: the same
-			// result bytes, in a new run that belongs to B alone.
+			// The same scenario and seed from B is not answered from A's
+			// cached run (which would reveal that A ran it): B gets a new run
+			// of its own, queued like any first run, whose result, once
+			// computed, has the same bytes as A's.
 			r := bUser.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": string(readFile(t, "small.yml")), "seed": 7})
 			wantStatus(t, r, http.StatusAccepted)
-			hit := r.json(t)
-			if hit["cache_hit"] != true || hit["id"] == f.runID {
-				t.Errorf("B's identical run = %v, want a new cache-hit run", hit)
+			first := r.json(t)
+			if first["cache_hit"] != false || first["status"] != "queued" || first["id"] == f.runID {
+				t.Errorf("B's run of A's scenario and seed = %v, want a new queued run without cache_hit", first)
 			}
-			hitID := hit["id"].(string)
-			bRes, aRes := bUser.do(t, "GET", runPath(hitID, "/result"), "", nil).json(t), f.b.do(t, "GET", runPath(f.runID, "/result"), "", nil).json(t)
-			if bRes["run_id"] != hitID {
-				t.Errorf("B's cached result names run %v, want %s", bRes["run_id"], hitID)
+			bRunID := first["id"].(string)
+			if run := waitFinal(t, bUser, bRunID, time.Minute); run.Status != "succeeded" {
+				t.Fatalf("B's run: %s (%s)", run.Status, run.Error)
+			}
+			bRes, aRes := bUser.do(t, "GET", runPath(bRunID, "/result"), "", nil).json(t), f.b.do(t, "GET", runPath(f.runID, "/result"), "", nil).json(t)
+			if bRes["run_id"] != bRunID {
+				t.Errorf("B's result names run %v, want %s", bRes["run_id"], bRunID)
 			}
 			delete(bRes, "run_id")
 			delete(aRes, "run_id")
 			if diff := cmp.Diff(aRes, bRes); diff != "" {
-				t.Errorf("B's cached result differs from A's (-A +B):\n%s", diff)
+				t.Errorf("B's result differs from A's (-A +B):\n%s", diff)
 			}
-			wantStatus(t, f.b.do(t, "GET", runPath(hitID), "", nil), http.StatusNotFound)
+			wantStatus(t, f.b.do(t, "GET", runPath(bRunID), "", nil), http.StatusNotFound)
+			// B's second identical run is a hit on B's own run.
+			r = bUser.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": string(readFile(t, "small.yml")), "seed": 7})
+			wantStatus(t, r, http.StatusAccepted)
+			if hit := r.json(t); hit["cache_hit"] != true || hit["status"] != "succeeded" {
+				t.Errorf("B's second identical run = %v, want a cache hit", hit)
+			}
 
 			// An admin reads A's objects and lists them.
 			admin := f.b.as(f.admin)

@@ -172,6 +172,39 @@ func TestReplicationsAndCacheHit(t *testing.T) {
 	}
 }
 
+// TestCacheNeverCrossesEngines runs the same scenario and seed, for the
+// same user, on two API instances that share the store and the cache but
+// stand for two builds of the engine: the second build never reuses the
+// first one's result, from the cache or from the store.
+func TestCacheNeverCrossesEngines(t *testing.T) {
+	t.Parallel()
+	old := setup(t, setupOpts{workers: 1, engine: "engine-old"})
+	next := setup(t, setupOpts{workers: 1, engine: "engine-new", store: old.store, cache: old.cache, noAccount: true})
+	next.user, next.token = old.user, old.token
+	req := map[string]any{"scenario": string(readFile(t, "small.yml")), "seed": 21}
+
+	steps := []struct {
+		name    string
+		b       testBundle
+		wantHit bool
+	}{
+		{"OldEngineFirstRun", old, false},
+		{"NewEngineSameRun", next, false},
+		{"OldEngineAgain", old, true},
+		{"NewEngineAgain", next, true},
+	}
+	for _, st := range steps {
+		r := st.b.doJSON(t, "POST", "/api/v1/runs", req)
+		wantStatus(t, r, http.StatusAccepted)
+		if got := r.json(t)["cache_hit"]; got != st.wantHit {
+			t.Fatalf("%s: cache_hit = %v, want %v", st.name, got, st.wantHit)
+		}
+		if run := waitFinal(t, st.b, mustID(t, r), time.Minute); run.Status != "succeeded" {
+			t.Fatalf("%s: run %s (%s)", st.name, run.Status, run.Error)
+		}
+	}
+}
+
 func TestCancelRunningRun(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {

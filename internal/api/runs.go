@@ -15,14 +15,9 @@ import (
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
-	"github.com/fastsim/fastsim/version"
 )
 
 const defaultSeed = fastsim.DefaultSeed
-
-// engineVersion is the version that keys the cache: results of another
-// engine version are never reused.
-func engineVersion() string { return version.Version }
 
 // Run is a run's state.
 type Run struct {
@@ -159,7 +154,7 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 	}
 	run := store.Run{
 		ScenarioID: scenarioID, ScenarioVersion: scenarioVersion, Scenario: canonical,
-		Seed: seed, Replications: reps, CacheKey: cache.Key(canonical, seed, reps, engineVersion()),
+		Seed: seed, Replications: reps, CacheKey: s.cacheKey(ctx, canonical, seed, reps),
 		Quota: s.runQuota(ctx),
 	}
 	var created store.Run
@@ -172,6 +167,12 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 		return nil, s.quotaProblem(ctx, fmt.Errorf("create run: %w", err))
 	}
 	return &runOutput{Location: "/api/v1/runs/" + created.ID, Body: toRun(created)}, nil
+}
+
+// cacheKey is the key of a run of the requester: results of another engine
+// (Options.Engine) or of another user are never reused.
+func (s *server) cacheKey(ctx context.Context, canonical []byte, seed int64, reps int) string {
+	return cache.Key(canonical, seed, reps, s.Engine, actor(ctx).UserID)
 }
 
 // cachedResult is the cache's encoding of a run result.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime"
 
-	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -54,14 +53,14 @@ type ValidateOutputBody struct {
 	Valid           bool           `json:"valid" doc:"Always true: an invalid scenario gets 422."`
 	Warnings        []FieldMessage `json:"warnings" doc:"Things that are allowed but probably not meant."`
 	EstimatedEvents int64          `json:"estimated_events" doc:"Estimated events of one replication (see docs/api.md, Limits)."`
-	CacheKey        string         `json:"cache_key" doc:"Cache key of a run of this scenario with the default seed and one replication."`
+	CacheKey        string         `json:"cache_key" doc:"Cache key of a run of this scenario by the requester with the default seed and one replication (keys differ between users and engine builds)."`
 }
 
 type validateOutput struct {
 	Body ValidateOutputBody
 }
 
-func (s *server) validate(_ context.Context, in *scenarioBody) (*validateOutput, error) {
+func (s *server) validate(ctx context.Context, in *scenarioBody) (*validateOutput, error) {
 	sc, err := decodeScenario(in.ContentType, in.RawBody)
 	if err != nil {
 		return nil, err
@@ -74,7 +73,7 @@ func (s *server) validate(_ context.Context, in *scenarioBody) (*validateOutput,
 		Valid:           true,
 		Warnings:        warnings(sc),
 		EstimatedEvents: EstimateEvents(sc, 1),
-		CacheKey:        cache.Key(canonical, defaultSeed, 1, engineVersion()),
+		CacheKey:        s.cacheKey(ctx, canonical, defaultSeed, 1),
 	}}
 	return out, nil
 }

@@ -48,9 +48,12 @@ func (o Observer) observe(out Outcome) {
 }
 
 // Key returns the cache key of a run: the hex SHA-256 of the canonical
-// scenario JSON, the seed, the number of replications and the engine
-// version, each length-prefixed so that no two inputs share a key.
-func Key(canonicalScenario []byte, seed int64, replications int, engineVersion string) string {
+// scenario JSON, the seed, the number of replications, the engine identity
+// (version.Engine: results of another engine are never reused) and the
+// tenant (the id of the user who owns the run: a user is never answered
+// with another user's result, so a hit reveals nothing about other users),
+// each length-prefixed so that no two inputs share a key.
+func Key(canonicalScenario []byte, seed int64, replications int, engine, tenant string) string {
 	h := sha256.New()
 	var buf [8]byte
 	writeField := func(b []byte) {
@@ -63,6 +66,7 @@ func Key(canonicalScenario []byte, seed int64, replications int, engineVersion s
 	h.Write(buf[:])
 	binary.BigEndian.PutUint64(buf[:], uint64(replications))
 	h.Write(buf[:])
-	writeField([]byte(engineVersion))
+	writeField([]byte(engine))
+	writeField([]byte(tenant))
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -19,21 +19,23 @@ import (
 
 func TestKey(t *testing.T) {
 	t.Parallel()
-	base := cache.Key([]byte(`{"a":1}`), 42, 1, "v1")
+	base := cache.Key([]byte(`{"a":1}`), 42, 1, "v1", "u1")
 	if len(base) != 64 {
 		t.Fatalf("Key length = %d, want 64 hex digits", len(base))
 	}
-	if again := cache.Key([]byte(`{"a":1}`), 42, 1, "v1"); again != base {
+	if again := cache.Key([]byte(`{"a":1}`), 42, 1, "v1", "u1"); again != base {
 		t.Errorf("Key is not deterministic: %s != %s", again, base)
 	}
 	others := map[string]string{
-		"scenario":     cache.Key([]byte(`{"a":2}`), 42, 1, "v1"),
-		"seed":         cache.Key([]byte(`{"a":1}`), 43, 1, "v1"),
-		"replications": cache.Key([]byte(`{"a":1}`), 42, 2, "v1"),
-		"version":      cache.Key([]byte(`{"a":1}`), 42, 1, "v2"),
-		// Moving bytes between the scenario and the version must change the
-		// key: the fields are length-prefixed.
-		"boundary": cache.Key([]byte(`{"a":1}v`), 42, 1, "1"),
+		"scenario":     cache.Key([]byte(`{"a":2}`), 42, 1, "v1", "u1"),
+		"seed":         cache.Key([]byte(`{"a":1}`), 43, 1, "v1", "u1"),
+		"replications": cache.Key([]byte(`{"a":1}`), 42, 2, "v1", "u1"),
+		"engine":       cache.Key([]byte(`{"a":1}`), 42, 1, "v2", "u1"),
+		"tenant":       cache.Key([]byte(`{"a":1}`), 42, 1, "v1", "u2"),
+		// Moving bytes between neighbouring fields must change the key: the
+		// fields are length-prefixed.
+		"boundary":        cache.Key([]byte(`{"a":1}v`), 42, 1, "1", "u1"),
+		"engine boundary": cache.Key([]byte(`{"a":1}`), 42, 1, "v1u", "1"),
 	}
 	for name, k := range others {
 		if k == base {

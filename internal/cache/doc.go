@@ -9,11 +9,11 @@
 // readiness probe, returns the error.
 //
 // Entries are keyed by Key, a SHA-256 over everything that determines a
-// result: the canonical scenario, the seed, the number of replications and
-// the engine version.
+// result (the canonical scenario, the seed, the number of replications and
+// the engine identity, version.Engine) and the tenant who may reuse it.
 //
 //	c := cache.NewMemory(256, 24*time.Hour, nil)
-//	k := cache.Key(canonical, 42, 1, version.Version)
+//	k := cache.Key(canonical, 42, 1, version.Engine(), userID)
 //	if v, ok := c.Get(ctx, k); ok { ... }
 //	c.Set(ctx, k, encodedResult)
 package cache
