@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -258,18 +259,12 @@ func hasAnyPrefix(s string, prefixes ...string) bool {
 	return false
 }
 
-// redact hides the password of a URL-like string for error messages.
+// redact hides the password of a URL for error messages
+// ((*url.URL).Redacted); an unparsable URL is not shown at all.
 func redact(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return s
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
 	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return s
-	}
-	if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
-		return scheme + "://" + user + ":xxxxx@" + host
-	}
-	return s
+	return u.Redacted()
 }

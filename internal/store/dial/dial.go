@@ -3,6 +3,7 @@ package dial
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -37,19 +38,12 @@ func Open(ctx context.Context, databaseURL, dataDir string) (store.Store, error)
 		redact(databaseURL), SQLiteFile)
 }
 
-// redact hides the password of a URL in messages.
-func redact(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
+// redact hides the password of a URL in messages ((*url.URL).Redacted);
+// an unparsable URL is not shown at all.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
 	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return u
-	}
-	user, _, hasPass := strings.Cut(creds, ":")
-	if !hasPass {
-		return u
-	}
-	return scheme + "://" + user + ":xxxxx@" + host
+	return u.Redacted()
 }
