@@ -83,18 +83,22 @@ func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.L
 			return nil, fmt.Errorf("migrate database (or start with --no-migrate and run `fastsim migrate up`): %w", err)
 		}
 	}
+	cacheObserver, err := cache.NewMetricsObserver(svc.metrics.Registry)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.RedisURL != "" {
 		// go-redis logs pool errors with the standard logger; the cache
 		// logs outages itself (once each), so these go to debug.
 		redis.SetLogger(redisLogger{logger})
 		svc.cache, err = cache.NewRedis(cache.RedisOptions{
-			URL: cfg.RedisURL, TTL: cfg.CacheTTL, Logger: logger, Observer: svc.metrics.CacheObserver(),
+			URL: cfg.RedisURL, TTL: cfg.CacheTTL, Logger: logger, Observer: cacheObserver,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("--redis-url: %w", err)
 		}
 	} else {
-		svc.cache = cache.NewMemory(cfg.CacheSize, cfg.CacheTTL, svc.metrics.CacheObserver())
+		svc.cache = cache.NewMemory(cfg.CacheSize, cfg.CacheTTL, cacheObserver)
 	}
 	svc.jobs, err = job.NewClient(svc.store, job.Config{
 		Workers:    cfg.Workers,

@@ -6,22 +6,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/fastsim/fastsim/internal/cache"
 )
 
 // Metrics holds the service's Prometheus collectors on a private registry
 // (nothing is registered globally). The job metrics (runs by status, jobs
 // running, runs submitted and finished, simulated events) are registered on
 // Registry by the job package, the refusal counters (rate limits, plan
-// quotas) by the api package.
+// quotas) by the api package, the cache counter by the cache package.
 type Metrics struct {
 	// Registry is the private registry served by Handler.
 	Registry *prometheus.Registry
 
 	httpDuration *prometheus.HistogramVec
 	httpRequests *prometheus.CounterVec
-	cacheOps     *prometheus.CounterVec
 }
 
 // NewRegistry returns a new private registry holding the Go runtime and
@@ -52,22 +49,9 @@ func NewMetrics() *Metrics {
 			Name: "fastsim_http_requests_total",
 			Help: "HTTP requests by route pattern, method and status code.",
 		}, []string{"route", "method", "status"}),
-		cacheOps: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "fastsim_cache_operations_total",
-			Help: "Result cache lookups by outcome (hit, miss) and backend errors (error).",
-		}, []string{"outcome"}),
 	}
-	m.Registry.MustRegister(m.httpDuration, m.httpRequests, m.cacheOps)
-	for _, o := range []cache.Outcome{cache.Hit, cache.Miss, cache.Error} {
-		m.cacheOps.WithLabelValues(string(o)) // export zeros from the start
-	}
+	m.Registry.MustRegister(m.httpDuration, m.httpRequests)
 	return m
-}
-
-// CacheObserver returns a cache.Observer that counts outcomes in
-// fastsim_cache_operations_total.
-func (m *Metrics) CacheObserver() cache.Observer {
-	return func(o cache.Outcome) { m.cacheOps.WithLabelValues(string(o)).Inc() }
 }
 
 // Handler serves the registry in the Prometheus exposition format.
