@@ -1,7 +1,9 @@
 // Package loadgen is a small closed-loop HTTP load generator for measuring
 // the FastSim API: N concurrent clients each send a request, wait for the
-// answer, and send the next, for a fixed duration. It reports requests per
-// second and exact latency percentiles (every latency is kept and sorted).
+// answer, and send the next, for a fixed duration. It reports successful
+// (2xx) requests per second, their exact latency percentiles (every latency
+// is kept and sorted), the errors (every non-2xx answer, a 429 included, and
+// every transport failure) and the count of each status code.
 //
 // The command in cmd/loadgen drives it against a running `fastsim serve`;
 // docs/api.md lists the measured figures and the commands.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,28 +30,45 @@ type Config struct {
 	Client *http.Client
 }
 
-// Report is the outcome of a load test.
+// Report is the outcome of a load test. Only 2xx answers count as
+// successes: a 429 (rate limited), a 5xx or a transport failure is an
+// error, so a figure can never be made of refused requests.
 type Report struct {
-	// Requests is the number of completed requests (any status).
+	// Requests is the number of requests sent and finished in the measured
+	// period: successes plus errors.
 	Requests int64
-	// Errors is the number of requests that failed at the transport level.
+	// OK is the number of 2xx answers.
+	OK int64
+	// Errors is the number of requests that failed: any non-2xx answer and
+	// any transport failure.
 	Errors int64
-	// Statuses counts responses by status code.
+	// TransportErrors is the part of Errors that got no answer.
+	TransportErrors int64
+	// Statuses counts answers by status code (transport failures excluded).
 	Statuses map[int]int64
 	// Elapsed is the measured period.
 	Elapsed time.Duration
-	// RPS is Requests / Elapsed.
+	// RPS is OK / Elapsed: successful requests per second.
 	RPS float64
 	// P50, P90, P99 and Max are latency percentiles (nearest rank) of the
-	// completed requests.
+	// successful (2xx) requests.
 	P50, P90, P99, Max time.Duration
 }
 
-// String formats the report on one line.
+// String formats the report on one line, statuses in code order, e.g.
+// "1000 requests in 10s: 100 ok/s, p50 …, errors 0 (transport 0), statuses 200×1000".
 func (r Report) String() string {
-	return fmt.Sprintf("%d requests in %s: %.0f req/s, p50 %s, p90 %s, p99 %s, max %s, errors %d, statuses %v",
+	codes := slices.Sorted(maps.Keys(r.Statuses))
+	statuses := make([]string, len(codes))
+	for i, c := range codes {
+		statuses[i] = fmt.Sprintf("%d×%d", c, r.Statuses[c])
+	}
+	if len(statuses) == 0 {
+		statuses = []string{"none"}
+	}
+	return fmt.Sprintf("%d requests in %s: %.0f ok/s, p50 %s, p90 %s, p99 %s, max %s, errors %d (transport %d), statuses %s",
 		r.Requests, r.Elapsed.Round(time.Millisecond), r.RPS, r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond),
-		r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond), r.Errors, r.Statuses)
+		r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond), r.Errors, r.TransportErrors, strings.Join(statuses, " "))
 }
 
 type sample struct {
@@ -130,17 +149,23 @@ func summarize(per [][]sample, elapsed time.Duration) Report {
 	var lats []time.Duration
 	for _, ss := range per {
 		for _, s := range ss {
-			if s.err {
-				rep.Errors++
-				continue
-			}
 			rep.Requests++
+			switch {
+			case s.err:
+				rep.Errors++
+				rep.TransportErrors++
+				continue
+			case s.status < 200 || s.status > 299:
+				rep.Errors++
+			default:
+				rep.OK++
+				lats = append(lats, s.latency)
+			}
 			rep.Statuses[s.status]++
-			lats = append(lats, s.latency)
 		}
 	}
 	if elapsed > 0 {
-		rep.RPS = float64(rep.Requests) / elapsed.Seconds()
+		rep.RPS = float64(rep.OK) / elapsed.Seconds()
 	}
 	if len(lats) == 0 {
 		return rep

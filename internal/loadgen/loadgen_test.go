@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestSummarizeNearestRank(t *testing.T) {
@@ -15,14 +17,26 @@ func TestSummarizeNearestRank(t *testing.T) {
 	for i := 1; i <= 100; i++ {
 		ss = append(ss, sample{latency: time.Duration(i) * time.Millisecond, status: 200})
 	}
-	ss = append(ss, sample{err: true})
-	rep := summarize([][]sample{ss[:40], ss[40:]}, 2*time.Second)
-	if rep.Requests != 100 || rep.Errors != 1 || rep.Statuses[200] != 100 || rep.RPS != 50 {
-		t.Errorf("counts: %+v", rep)
+	// Refusals and failures are errors, and their (short) latencies stay
+	// out of the percentiles.
+	for range 3 {
+		ss = append(ss, sample{latency: 100 * time.Microsecond, status: http.StatusTooManyRequests})
 	}
-	// Nearest rank over 1..100 ms: p50 = 50 ms, p90 = 90 ms, p99 = 99 ms.
-	if rep.P50 != 50*time.Millisecond || rep.P90 != 90*time.Millisecond || rep.P99 != 99*time.Millisecond || rep.Max != 100*time.Millisecond {
-		t.Errorf("percentiles: p50 %s p90 %s p99 %s max %s", rep.P50, rep.P90, rep.P99, rep.Max)
+	ss = append(ss, sample{latency: time.Microsecond, status: http.StatusInternalServerError}, sample{err: true})
+	rep := summarize([][]sample{ss[:40], ss[40:]}, 2*time.Second)
+	want := Report{
+		Requests: 105, OK: 100, Errors: 5, TransportErrors: 1,
+		Statuses: map[int]int64{200: 100, 429: 3, 500: 1},
+		Elapsed:  2 * time.Second, RPS: 50, // 100 successes in 2 s
+		// Nearest rank over the 2xx latencies 1..100 ms.
+		P50: 50 * time.Millisecond, P90: 90 * time.Millisecond, P99: 99 * time.Millisecond, Max: 100 * time.Millisecond,
+	}
+	if diff := cmp.Diff(want, rep); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	const wantLine = "105 requests in 2s: 50 ok/s, p50 50ms, p90 90ms, p99 99ms, max 100ms, errors 5 (transport 1), statuses 200×100 429×3 500×1"
+	if got := rep.String(); got != wantLine {
+		t.Errorf("String() = %q\nwant       %q", got, wantLine)
 	}
 }
 
@@ -38,9 +52,11 @@ func TestRun(t *testing.T) {
 				break
 			}
 		}
-		served.Add(1)
+		if served.Add(1)%2 == 0 {
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
 		time.Sleep(2 * time.Millisecond)
-		w.WriteHeader(http.StatusTeapot)
 	}))
 	defer srv.Close()
 	rep, err := Run(context.Background(), Config{
@@ -52,7 +68,9 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Requests == 0 || rep.Statuses[http.StatusTeapot] != rep.Requests || rep.Errors != 0 {
+	// Every other answer is a 429: an error, never a success.
+	if rep.OK == 0 || rep.Errors != rep.Statuses[http.StatusTooManyRequests] || rep.Errors == 0 ||
+		rep.OK != rep.Statuses[http.StatusOK] || rep.OK+rep.Errors != rep.Requests || rep.TransportErrors != 0 {
 		t.Errorf("report = %v", rep)
 	}
 	if rep.Requests > served.Load() {
@@ -62,7 +80,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("peak concurrency %d, want at most 4", p)
 	}
 	if rep.P50 < 2*time.Millisecond {
-		t.Errorf("p50 %s is below the handler's 2ms sleep", rep.P50)
+		t.Errorf("p50 %s is below the 2xx handler's 2ms sleep: the instant 429s were counted", rep.P50)
 	}
 }
 

@@ -11,6 +11,11 @@
 // cache never answers), and times POST /api/v1/runs → status succeeded,
 // polling every -poll.
 //
+// Only 2xx answers count as successes: the report gives the errors (any
+// non-2xx answer, a 429 included, and transport failures) and the count of
+// each status, and loadgen exits with status 1 after printing it when any
+// request failed.
+//
 // Every request carries -key (default: $FASTSIM_API_KEY) as its bearer
 // credential, e.g. -key "$(cat admin.key)" against `fastsim serve` in
 // single-user mode.
@@ -102,6 +107,9 @@ func load(ctx context.Context, out io.Writer, o options, newReq func(context.Con
 		return err
 	}
 	fmt.Fprintf(out, "%s, %d clients: %s\n", o.mode, o.concurrency, rep)
+	if rep.Errors > 0 {
+		return fmt.Errorf("%d of %d requests failed (statuses above; a 429 means a rate limit is on: start the server with --rate-limit-ip off --rate-limit-user off --rate-limit-key off): the figures are not a measurement of the API", rep.Errors, rep.Requests)
+	}
 	return nil
 }
 

@@ -67,7 +67,7 @@ func TestRunModes(t *testing.T) {
 			if !strings.HasPrefix(out.String(), tt.want) {
 				t.Errorf("output %q does not start with %q", out.String(), tt.want)
 			}
-			if tt.mode != "e2e" && (!strings.Contains(out.String(), "errors 0, statuses map[200:")) {
+			if tt.mode != "e2e" && !strings.Contains(out.String(), "errors 0 (transport 0), statuses 200×") {
 				t.Errorf("output %q: want only 200s and no errors", out.String())
 			}
 		})
@@ -86,5 +86,21 @@ func TestRunErrors(t *testing.T) {
 		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%s: run succeeded, want an error", name)
 		}
+	}
+}
+
+// TestRunRefusedIsAnError: answers that are not 2xx (here 401, a wrong key;
+// a 429 alike) are printed by status and make loadgen fail.
+func TestRunRefusedIsAnError(t *testing.T) {
+	t.Parallel()
+	srv := fakeAPI(t)
+	var out bytes.Buffer
+	args := []string{"-url", srv.URL, "-mode", "validate", "-scenario", "main.go", "-c", "2", "-d", "100ms", "-warmup", "0s", "-key", "fsk_wrong"}
+	err := run(context.Background(), args, &out)
+	if err == nil || !strings.Contains(err.Error(), "requests failed") {
+		t.Errorf("run error = %v, want the failed requests counted", err)
+	}
+	if !strings.Contains(out.String(), " 0 ok/s,") || !strings.Contains(out.String(), "statuses 401×") {
+		t.Errorf("output %q: want 0 ok/s and the 401s counted", out.String())
 	}
 }
