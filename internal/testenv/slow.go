@@ -13,10 +13,11 @@ const SlowVar = "FASTSIM_SLOW_TESTS"
 
 // RequireSlow skips the test, before it does any work, unless
 // FASTSIM_SLOW_TESTS=1. The skip message names the variable so that
-// `go test -v` says how to run it.
+// `go test -v` says how to run it. Skips are counted and reported by Main.
 func RequireSlow(t testing.TB) {
 	t.Helper()
 	if os.Getenv(SlowVar) != "1" {
+		skippedSlow.Add(1)
 		t.Skip("slow test: set " + SlowVar + "=1 to run it (CI does)")
 	}
 }

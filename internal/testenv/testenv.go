@@ -31,12 +31,13 @@ func RedisURL() string { return os.Getenv(RedisURLVar) }
 
 // RequirePostgres returns the PostgreSQL URL, skipping the test when
 // FASTSIM_TEST_DATABASE_URL is unset (the SQLite variant of the same test
-// still runs).
+// still runs). Skips are counted and reported by Main.
 func RequirePostgres(t testing.TB) string {
 	t.Helper()
 	u := DatabaseURL()
 	if u == "" {
-		t.Skip(DatabaseURLVar + " is not set; PostgreSQL variant skipped (the SQLite variant runs)")
+		skippedPostgres.Add(1)
+		t.Skip(DatabaseURLVar + " is unset: PostgreSQL variant skipped (the SQLite variant runs)")
 	}
 	return u
 }
@@ -163,14 +164,12 @@ func Store(t testing.TB) store.Store {
 	return SQLite(t)
 }
 
-// Dialects lists the dialects a test should run against: always "sqlite",
-// and "postgres" when FASTSIM_TEST_DATABASE_URL is set.
-func Dialects() []string {
-	if DatabaseURL() != "" {
-		return []string{"sqlite", "postgres"}
-	}
-	return []string{"sqlite"}
-}
+// Dialects lists the dialects a test runs against, one subtest each:
+// "sqlite" and "postgres". The "postgres" subtest skips (RequirePostgres,
+// through StoreFor, Postgres or PostgresURL) when FASTSIM_TEST_DATABASE_URL
+// is unset, so that it is reported as skipped, with the reason, instead of
+// silently missing.
+func Dialects() []string { return []string{"sqlite", "postgres"} }
 
 // StoreFor returns a migrated store of the dialect ("sqlite" or "postgres").
 func StoreFor(t testing.TB, dialect string) store.Store {
