@@ -14,13 +14,15 @@ import (
 )
 
 // validFiles lists every scenario that must be valid: testdata/valid,
-// the examples and AsyncFlow's valid collection when present.
+// the examples, our AsyncFlow-format files and AsyncFlow's valid collection
+// when present.
 func validFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
 	for _, pattern := range []string{
 		filepath.Join("testdata", "valid", "*"),
 		filepath.Join("..", "examples", "*.yml"),
+		filepath.Join("testdata", "asyncflow", "*.yml"),
 		filepath.Join(asyncflowDir, "valid", "*.yml"),
 	} {
 		m, err := filepath.Glob(pattern)
