@@ -5,7 +5,9 @@
 //
 // A server that is configured but unreachable fails the test; it is never
 // skipped. Only an unset variable selects the embedded fallback (SQLite,
-// the in-memory cache).
+// the in-memory cache); the PostgreSQL variant of a test (Dialects) is then
+// skipped, with the reason, and counted: Main, called from the TestMain of
+// every package with such tests, prints the counts on its last lines.
 //
 // It also holds the small helpers the service's tests share: FreeAddr for
 // a loopback port to serve on (or to find refused), SyncBuffer for logs

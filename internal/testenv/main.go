@@ -29,7 +29,9 @@ var (
 //
 // `go test ./...` (package-list mode) discards the output of a package
 // that passes, these lines included: see them with `go test -v`, or with
-// the summary of `go test -json ./... | go run ./internal/testenv/cmd/skipped`.
+// the closing lines of
+//
+//	go test -json ./... | go run ./internal/testenv/cmd/testsummary
 func Main(m *testing.M) int {
 	code := m.Run()
 	report(os.Stdout, skippedPostgres.Load(), skippedSlow.Load())
