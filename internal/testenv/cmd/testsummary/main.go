@@ -97,16 +97,11 @@ func summarize(r io.Reader, w io.Writer) (failed bool, err error) {
 				fmt.Fprintf(w, "ok  \t%s\t%.3fs\n", e.Package, e.Elapsed)
 			}
 		case "fail":
+			// A failed test's output, or a failed package's own (its
+			// FAIL line, a build error or a panic), as go test shows it.
 			failed = true
-			if e.Test == "" {
-				for _, o := range outputs[k] {
-					fmt.Fprint(w, o)
-				}
-				fmt.Fprintf(w, "FAIL\t%s\t%.3fs\n", e.Package, e.Elapsed)
-			} else {
-				for _, o := range outputs[k] {
-					fmt.Fprint(w, o)
-				}
+			for _, o := range outputs[k] {
+				fmt.Fprint(w, o)
 			}
 			delete(outputs, k)
 		}
