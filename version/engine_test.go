@@ -94,6 +94,12 @@ func sourceDigest(t *testing.T) string {
 // each of its files (sorted, tests excluded) into h.
 func hashPackage(t *testing.T, h hash.Hash, p listedPackage) {
 	t.Helper()
+	// Listing the directory makes go test's cache notice a file added to
+	// the package (it tracks the files and directories a test opens, not
+	// what the go list child reads).
+	if _, err := os.ReadDir(p.Dir); err != nil {
+		t.Fatalf("list %s: %v", p.ImportPath, err)
+	}
 	writeField(h, []byte(p.ImportPath))
 	var files []string
 	for _, f := range slices.Concat(p.GoFiles, p.EmbedFiles, p.IgnoredGoFiles) {
