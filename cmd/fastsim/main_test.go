@@ -110,7 +110,7 @@ func TestVersion(t *testing.T) {
 	t.Parallel()
 	c := runCLI(t, "version")
 	c.wantCode(t, 0)
-	want := "fastsim " + version.Version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	want := "fastsim " + version.Version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ", engine " + version.Engine() + ")\n"
 	if diff := cmp.Diff(want, c.stdout); diff != "" {
 		t.Errorf("version output (-want +got):\n%s", diff)
 	}

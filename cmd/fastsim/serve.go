@@ -183,7 +183,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("fastsim serving", "addr", ln.Addr().String(), "version", version.Version,
+	logger.Info("fastsim serving", "addr", ln.Addr().String(), "version", version.Version, "engine", version.Engine(),
 		"database", dialectOf(cfg), "cache", cacheKind(cfg), "workers", cfg.Workers)
 
 	select {

@@ -90,7 +90,7 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 		_ = probes.close()
 		return err
 	}
-	logger.Info("fastsim worker started", "version", version.Version, "database", st.Dialect(),
+	logger.Info("fastsim worker started", "version", version.Version, "engine", version.Engine(), "database", st.Dialect(),
 		"workers", cfg.Workers, "run_timeout", cfg.RunTimeout.String(), "metrics_addr", probes.addr())
 	var serveErr error
 	select {
