@@ -114,7 +114,8 @@ func hashPackage(t *testing.T, h hash.Hash, p listedPackage) {
 			t.Fatalf("read %s source: %v", p.ImportPath, err)
 		}
 		writeField(h, []byte(filepath.ToSlash(f)))
-		writeField(h, b)
+		// A checkout with CRLF line ends (git autocrlf) is the same code.
+		writeField(h, bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")))
 	}
 }
 
