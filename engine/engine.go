@@ -20,6 +20,23 @@ type Options struct {
 	// Progress, when not nil, is called from the goroutine of Run about
 	// every 1 % of simulated time and once at the end. Defaults to nil.
 	Progress func(Progress)
+	// MaxEvents stops the run with a *LimitError when it would process
+	// more events than this. Defaults to DefaultMaxEvents; a negative value
+	// means no limit.
+	MaxEvents int64
+	// MaxInFlight stops the run with a *LimitError when more requests than
+	// this are alive at once (generated and not yet completed, dropped or
+	// failed): an unstable system grows them without bound, and each costs
+	// memory (BytesPerInFlight). Defaults to DefaultMaxInFlight; a negative
+	// value means no limit other than the engine's own, 2³¹ − 2.
+	MaxInFlight int64
+}
+
+// withDefaults returns opts with its zero fields set to their defaults.
+func (opts Options) withDefaults() Options {
+	opts.MaxEvents = limitOrDefault(opts.MaxEvents, DefaultMaxEvents, math.MaxInt64-1)
+	opts.MaxInFlight = limitOrDefault(opts.MaxInFlight, DefaultMaxInFlight, maxSlab-1)
+	return opts
 }
 
 // Progress reports how far a run has got.
@@ -32,9 +49,9 @@ type Progress struct {
 	Events int64
 }
 
-// ctxCheckMask sets how often the loop looks at the context: every 4096
+// ctxCheckEvery sets how often the loop looks at the context: every 4096
 // events, a few hundred microseconds of wall time.
-const ctxCheckMask = 1<<12 - 1
+const ctxCheckEvery = 1 << 12
 
 // Run simulates sc, which must be validated with its defaults applied, and
 // returns its result (spec §8). The same scenario, options and version give
@@ -61,11 +78,15 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("engine: run not started: %w", err)
 	}
+	opts = opts.withDefaults()
 	m, err := compile(sc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile scenario: %w", err)
 	}
 	m.hooks = hk
+	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight
+	m.nextCheck = min(ctxCheckEvery, m.maxEvents+1)
+	m.overflowT = -1
 	if hk != nil && hk.noLanes {
 		m.dropLanes()
 	}
@@ -113,6 +134,14 @@ type sim struct {
 
 	generated, completed, dropped, failed, events int64
 
+	// Run-time limits (Options.MaxEvents, Options.MaxInFlight). The loop
+	// does its rare checks (context, limits) when events reaches
+	// nextCheck; growSlab brings nextCheck forward when the requests in
+	// flight cross maxInFlight, at time overflowT.
+	maxEvents, maxInFlight int64
+	nextCheck              int64
+	overflowT              float64
+
 	moments    result.Moments
 	sketch     *result.Sketch
 	throughput []float64 // completions per 1 s window
@@ -154,7 +183,7 @@ func (m *sim) newRequest() int32 {
 		m.free = m.free[:n-1]
 	} else {
 		r = int32(len(m.reqs))
-		m.reqs = append(m.reqs, request{})
+		m.growSlab()
 	}
 	m.reqs[r] = request{born: m.now}
 	return r
@@ -220,9 +249,9 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		}
 		m.now = t
 		m.events++
-		if m.events&ctxCheckMask == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("engine: run stopped at t=%gs of %gs: %w", t, m.horizon, err)
+		if m.events >= m.nextCheck {
+			if err := m.check(ctx); err != nil {
+				return err
 			}
 		}
 		if t >= nextProgress {
@@ -252,6 +281,10 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 			m.q.pop()
 		}
 	}
+	if m.overflowT >= 0 {
+		// The last event before the horizon crossed the in-flight limit.
+		return fmt.Errorf("engine: %w", m.inFlightError())
+	}
 	m.now = m.horizon
 	m.sampleUpTo(m.horizon)
 	for i := range m.servers {
@@ -260,6 +293,27 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 	if progress != nil {
 		progress(Progress{SimTime: m.horizon, Horizon: m.horizon, Events: m.events})
 	}
+	return nil
+}
+
+// check does the loop's rare checks, when events reaches nextCheck: the
+// limits, then the context every ctxCheckEvery events. The event just
+// counted has not been processed yet.
+func (m *sim) check(ctx context.Context) error {
+	if m.overflowT >= 0 {
+		m.events--
+		return fmt.Errorf("engine: %w", m.inFlightError())
+	}
+	if m.events > m.maxEvents {
+		m.events--
+		return fmt.Errorf("engine: %w", &LimitError{Limit: LimitEvents, Value: m.maxEvents, SimTime: m.now, Horizon: m.horizon, Events: m.events})
+	}
+	if m.events%ctxCheckEvery == 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("engine: run stopped at t=%gs of %gs: %w", m.now, m.horizon, err)
+		}
+	}
+	m.nextCheck = min((m.events/ctxCheckEvery+1)*ctxCheckEvery, m.maxEvents+1)
 	return nil
 }
 

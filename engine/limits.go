@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Defaults of the run-time limits of Options. docs/limits.md states the
+// memory and CPU time they imply.
+const (
+	// DefaultMaxEvents is the number of processed events at which a run
+	// stops when Options.MaxEvents is 0: several minutes of one core.
+	DefaultMaxEvents int64 = 10_000_000_000
+	// DefaultMaxInFlight is the number of requests alive at once at which a
+	// run stops when Options.MaxInFlight is 0: about 1 GB of memory (see
+	// BytesPerInFlight).
+	DefaultMaxInFlight int64 = 10_000_000
+	// BytesPerInFlight bounds the memory one request alive in the system
+	// costs, all transient copies and garbage-collector headroom included:
+	// its slot in the request slab (32 bytes), at most one pending event (24
+	// bytes) or one queue entry (4 bytes), its entry in the free list (4
+	// bytes), each in slices that grow by doubling and coexist with their
+	// old copy while they grow, times two for the collector's default
+	// GOGC=100 headroom. TestLimitMemory measures it.
+	BytesPerInFlight = 400
+	// maxSlab is the largest number of requests the slab can index (int32):
+	// MaxInFlight is at most maxSlab - 1.
+	maxSlab = math.MaxInt32
+)
+
+// ErrLimitExceeded is the error a run stopped by one of its run-time
+// limits (Options.MaxEvents, Options.MaxInFlight) matches with errors.Is.
+var ErrLimitExceeded = errors.New("run-time limit exceeded")
+
+// Limit names a run-time limit of Options.
+type Limit string
+
+// The run-time limits.
+const (
+	// LimitEvents is Options.MaxEvents.
+	LimitEvents Limit = "max_events"
+	// LimitInFlight is Options.MaxInFlight.
+	LimitInFlight Limit = "max_in_flight"
+)
+
+// LimitError is the error of a run stopped by a run-time limit. It matches
+// ErrLimitExceeded. Callers that expose the limit under another name (a
+// command-line flag, a plan) add it to the message by wrapping.
+type LimitError struct {
+	// Limit is the limit crossed.
+	Limit Limit
+	// Value is the limit's value.
+	Value int64
+	// SimTime is the simulated time reached, in seconds.
+	SimTime float64
+	// Horizon is the simulated time at which the run would have ended, in
+	// seconds.
+	Horizon float64
+	// Events is the number of events processed.
+	Events int64
+	// Hint says what to change in the scenario: for LimitInFlight the most
+	// loaded server or edge, when the engine can tell.
+	Hint string
+}
+
+// Error says which limit was crossed, when, and what to change.
+func (e *LimitError) Error() string {
+	at := fmt.Sprintf("at t = %s s of %s s", strconv.FormatFloat(e.SimTime, 'f', 1, 64), strconv.FormatFloat(e.Horizon, 'f', 0, 64))
+	switch e.Limit {
+	case LimitInFlight:
+		return fmt.Sprintf("the system is unstable: more than %s requests in flight %s; %s; add cores or replicas or lower the load, or raise the limit of requests in flight (%s)",
+			group(e.Value), at, e.Hint, e.Limit)
+	case LimitEvents:
+		return fmt.Sprintf("the run reached its limit of %s processed events %s; shorten sim_settings.total_simulation_time or lower the load, or raise the event limit (%s)",
+			group(e.Value), at, e.Limit)
+	}
+	return fmt.Sprintf("run-time limit %s = %d exceeded %s", e.Limit, e.Value, at)
+}
+
+// Is reports whether target is ErrLimitExceeded.
+func (e *LimitError) Is(target error) bool { return target == ErrLimitExceeded }
+
+// group formats n with thousands separators: 2000000 as "2,000,000".
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+// limitOrDefault returns the effective value of a limit option: def for 0,
+// ceiling for a negative value (no limit), and at most ceiling.
+func limitOrDefault(v, def, ceiling int64) int64 {
+	switch {
+	case v == 0:
+		return min(def, ceiling)
+	case v < 0:
+		return ceiling
+	}
+	return min(v, ceiling)
+}
+
+// growSlab appends a zero request to the slab, growing it by doubling but
+// never past the in-flight limit plus one (the request that crosses it), so
+// that the slab's capacity stays within the bound docs/limits.md states.
+func (m *sim) growSlab() {
+	if n := len(m.reqs); n == cap(m.reqs) {
+		// maxInFlight < maxSlab (see start), so c > n.
+		c := min(int64(max(2*n, 1024)), m.maxInFlight+1)
+		grown := make([]request, n, c)
+		copy(grown, m.reqs)
+		m.reqs = grown
+	}
+	m.reqs = append(m.reqs, request{})
+	if int64(len(m.reqs)) > m.maxInFlight {
+		// Every slot is in use (the free list is empty), so this request
+		// is the one that crosses the limit: stop before the next event.
+		m.overflowT = m.now
+		m.nextCheck = m.events + 1
+	}
+}
+
+// inFlightError is the error of a run with more than maxInFlight requests
+// in flight. Its hint names where most of them are: the server holding the
+// most, or the edge carrying the most.
+func (m *sim) inFlightError() *LimitError {
+	e := &LimitError{Limit: LimitInFlight, Value: m.maxInFlight, SimTime: m.overflowT, Horizon: m.horizon, Events: m.events}
+	best, hint := int64(-1), "the load exceeds what the system serves"
+	for i := range m.servers {
+		sv := &m.servers[i]
+		busy := int64(sv.cores - sv.freeCores)
+		held := busy + int64(sv.ioSleep) + int64(sv.ready.len()+sv.ramWait.len())
+		if held <= best {
+			continue
+		}
+		best = held
+		util := 0.0
+		if m.now > 0 {
+			sv.integrateBusy(m.now)
+			util = sv.busyArea / (float64(sv.cores) * m.now)
+		}
+		hint = fmt.Sprintf("server %s holds %s of them (%s waiting for a core, %s for RAM; its %d core(s) busy %.0f %% of the time)",
+			sv.id, group(held), group(int64(sv.ready.len())), group(int64(sv.ramWait.len())), sv.cores, 100*util)
+	}
+	for i := range m.edges {
+		if ed := &m.edges[i]; int64(ed.inFlight) > best {
+			best = int64(ed.inFlight)
+			hint = fmt.Sprintf("edge %s carries %s of them (latency too long for the load)", ed.id, group(best))
+		}
+	}
+	e.Hint = hint
+	return e
+}
