@@ -12,8 +12,9 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// DefaultSeed is the seed of a run when none is given.
-const DefaultSeed int64 = 42
+// DefaultSeed is the seed of a run when none is given: engine.DefaultSeed,
+// the one default of the library, the CLI and the service.
+const DefaultSeed = engine.DefaultSeed
 
 // Progress reports how far a run has got; see engine.Progress.
 type Progress = engine.Progress
@@ -29,7 +30,8 @@ type options struct {
 }
 
 // WithSeed sets the seed of the run (of the first replication, for
-// RunReplications). Defaults to DefaultSeed.
+// RunReplications). Defaults to DefaultSeed; 0 means DefaultSeed, as in
+// engine.Options.
 func WithSeed(seed int64) Option {
 	return func(o *options) { o.seed = seed }
 }
@@ -55,6 +57,9 @@ func newOptions(opts []Option) options {
 	for _, f := range opts {
 		f(&o)
 	}
+	if o.seed == 0 {
+		o.seed = DefaultSeed
+	}
 	return o
 }
 
@@ -72,12 +77,16 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts ...Option) (*result.Re
 }
 
 // ReplicationSeed returns the seed of replication i of a run seeded with
-// seed: seed itself for i = 0, so that replication 0 is the plain run, and
+// seed (DefaultSeed for 0, as everywhere): seed itself for i = 0, so that
+// replication 0 is the plain run, and
 // otherwise the splitmix64 finaliser (Steele, Lea and Flood, "Fast
 // Splittable Pseudorandom Number Generators", OOPSLA 2014) of seed plus i
 // times the golden-ratio increment, which spreads nearby (seed, i) pairs
 // over unrelated seeds.
 func ReplicationSeed(seed int64, i int) int64 {
+	if seed == 0 {
+		seed = DefaultSeed
+	}
 	if i == 0 {
 		return seed
 	}

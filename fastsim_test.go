@@ -78,7 +78,7 @@ func TestReplicationSeed(t *testing.T) {
 		t.Errorf("ReplicationSeed(42, 0) = %d, want 42", got)
 	}
 	seen := map[int64]bool{}
-	for _, seed := range []int64{0, 1, 42, -1} {
+	for _, seed := range []int64{7, 1, 42, -1} { // 0 is 42
 		for i := range 1000 {
 			s := fastsim.ReplicationSeed(seed, i)
 			if seen[s] {
@@ -88,8 +88,9 @@ func TestReplicationSeed(t *testing.T) {
 		}
 	}
 	// Fixed values (recomputed independently in Python): a change here
-	// changes every replicated result. (0, 1) is splitmix64's first output
-	// for state 0, 0xe220a8397b1dcdaf, the reference value of Vigna's C code.
+	// changes every replicated result. (2⁶⁴ − golden-ratio increment, 2)
+	// is splitmix64's first output for state 0, 0xe220a8397b1dcdaf, the
+	// reference value of Vigna's C code (seed 0 now means 42).
 	for _, c := range []struct {
 		seed int64
 		i    int
@@ -97,7 +98,9 @@ func TestReplicationSeed(t *testing.T) {
 	}{
 		{42, 1, -4767286540954276203},
 		{42, 2, 2949826092126892291},
-		{0, 1, -2152535657050944081},
+		{0x61c8864680b583eb, 2, -2152535657050944081},
+		{0, 1, -4767286540954276203}, // 0 means DefaultSeed
+		{0, 0, 42},
 		{-1, 7, -1058577943711170651},
 	} {
 		if got := fastsim.ReplicationSeed(c.seed, c.i); got != c.want {
@@ -116,6 +119,14 @@ func TestRunDeterministic(t *testing.T) {
 	b, err := fastsim.Run(context.Background(), sc, fastsim.WithSeed(fastsim.DefaultSeed))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Seed 0 means the default, in the facade as in engine.Options.
+	z, err := fastsim.Run(context.Background(), sc, fastsim.WithSeed(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(encode(t, a), encode(t, z)); diff != "" {
+		t.Errorf("seed 0 and the default seed differ (-default +zero):\n%s", diff)
 	}
 	if a.Seed != fastsim.DefaultSeed {
 		t.Errorf("Seed = %d, want DefaultSeed %d", a.Seed, fastsim.DefaultSeed)

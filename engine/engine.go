@@ -12,7 +12,9 @@ import (
 
 // Options are the settings of one run.
 type Options struct {
-	// Seed seeds every random stream of the run. Defaults to 0.
+	// Seed seeds every random stream of the run. Defaults to DefaultSeed:
+	// 0 means DefaultSeed, so the zero Options and a caller that leaves the
+	// seed out get the same run, and Result.Seed is the seed used.
 	Seed int64
 	// Series keeps the full sampled series in Result.Series. Defaults to
 	// false (only their mean and maximum).
@@ -32,8 +34,14 @@ type Options struct {
 	MaxInFlight int64
 }
 
+// DefaultSeed is the seed of a run whose Options.Seed is 0.
+const DefaultSeed int64 = 42
+
 // withDefaults returns opts with its zero fields set to their defaults.
 func (opts Options) withDefaults() Options {
+	if opts.Seed == 0 {
+		opts.Seed = DefaultSeed
+	}
 	opts.MaxEvents = limitOrDefault(opts.MaxEvents, DefaultMaxEvents, math.MaxInt64-1)
 	opts.MaxInFlight = limitOrDefault(opts.MaxInFlight, DefaultMaxInFlight, maxSlab-1)
 	return opts

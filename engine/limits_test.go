@@ -150,6 +150,19 @@ func TestLimitDefaults(t *testing.T) {
 	}
 }
 
+func TestDefaultSeed(t *testing.T) {
+	sc := benchScenario(50, 10)
+	zero := mustRun(t, sc, Options{}, nil)
+	def := mustRun(t, sc, Options{Seed: DefaultSeed}, nil)
+	other := mustRun(t, sc, Options{Seed: 7}, nil)
+	if zero.Seed != DefaultSeed || string(encode(t, zero)) != string(encode(t, def)) {
+		t.Errorf("Options{} ran with seed %d, want the run of DefaultSeed = %d", zero.Seed, DefaultSeed)
+	}
+	if string(encode(t, other)) == string(encode(t, def)) {
+		t.Errorf("seeds 7 and %d gave the same result", DefaultSeed)
+	}
+}
+
 func TestGroup(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2_000_000: "2,000,000", -12345: "-12,345"} {
 		if got := group(n); got != want {
