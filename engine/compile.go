@@ -69,12 +69,17 @@ func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
 		return nil, err
 	}
 	m.assignLanes()
+	return m, nil
+}
+
+// start allocates the state of a run of the compiled model and schedules
+// its first arrival. Estimate compiles without starting.
+func (m *sim) start() {
 	m.sketch = result.NewSketch()
-	m.throughput = make([]float64, st.TotalSimulationTime)
+	m.throughput = make([]float64, int(m.horizon))
 	m.reqs = make([]request, 0, 1024)
 	m.free = make([]int32, 0, 1024)
 	m.scheduleNext(0)
-	return m, nil
 }
 
 // assignLanes gives each distinct constant delay (a segment whose steps are

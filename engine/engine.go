@@ -91,6 +91,7 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile scenario: %w", err)
 	}
+	m.start()
 	m.hooks = hk
 	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight
 	m.nextCheck = min(ctxCheckEvery, m.maxEvents+1)

@@ -119,8 +119,10 @@ func limitOrDefault(v, def, ceiling int64) int64 {
 // that the slab's capacity stays within the bound docs/limits.md states.
 func (m *sim) growSlab() {
 	if n := len(m.reqs); n == cap(m.reqs) {
-		// maxInFlight < maxSlab (see start), so c > n.
 		c := min(int64(max(2*n, 1024)), m.maxInFlight+1)
+		if c <= int64(n) { // only after the limit was crossed
+			c = int64(n) + 1
+		}
 		grown := make([]request, n, c)
 		copy(grown, m.reqs)
 		m.reqs = grown

@@ -64,6 +64,32 @@ func (v *rv) sample(r *rand.Rand) float64 {
 	panic(fmt.Sprintf("engine: unknown random variable kind %d", v.kind))
 }
 
+// effectiveMean returns the mean of what sample draws, max(x, 0) for a
+// uniform that can be negative (the generator clips its users at 0):
+//
+//	normal:  the mean of a normal truncated at 0 by resampling,
+//	         mean + a·φ(mean/a)/Φ(mean/a)
+//	uniform: (a + b)/2 when a >= 0, else E[max(x, 0)] = b²/(2(b − a))
+//	others:  mean
+func (v *rv) effectiveMean() float64 {
+	switch v.kind {
+	case rvNormal:
+		z := v.mean / v.a
+		pdf := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+		cdf := math.Erfc(-z/math.Sqrt2) / 2
+		return v.mean + v.a*pdf/cdf
+	case rvUniform:
+		if v.a >= 0 {
+			return (v.a + v.b) / 2
+		}
+		if v.b <= 0 {
+			return 0
+		}
+		return v.b * v.b / (2 * (v.b - v.a))
+	}
+	return v.mean
+}
+
 // compileRV translates a scenario RV. path names the value in error
 // messages. A duration (a latency or a step time) must not be able to take a
 // negative value.

@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// Cost is the estimated work of one run of a scenario, before running it.
+type Cost struct {
+	// Requests is the expected number of requests generated: the horizon
+	// times the expected arrival rate.
+	Requests int64
+	// EventsPerRequest is the expected number of events one request causes
+	// when it goes all the way through the longest route.
+	EventsPerRequest float64
+	// Events bounds the expected number of events the run processes
+	// (result counts.events): Requests × EventsPerRequest plus the start
+	// and end of every injected event inside the horizon.
+	Events int64
+}
+
+// Estimate returns the expected work of one run of sc, which must be
+// valid with its defaults applied, without running it. It counts the
+// events the engine schedules, and only those:
+//
+//   - one arrival per generated request; the expected number of requests
+//     is the horizon times E[users] × requests per minute / 60, where
+//     E[users] is the mean of what the engine draws (a normal truncated at 0
+//     by resampling has the larger truncated mean, see rv.effectiveMean);
+//   - one event per edge a request crosses, times the chance that the
+//     edges before it did not drop it;
+//   - one event per segment of the endpoint a server picks, weighted by the
+//     endpoints' probabilities: consecutive CPU steps make one segment, and
+//     so do consecutive I/O steps that need no database connection; RAM
+//     steps make none;
+//   - the start and end of each injected event inside the horizon.
+//
+// Periodic samples and user-sampling windows cost no event: the loop takes
+// them between events.
+//
+// Events is an upper bound on the expected count: a load balancer's choice
+// is counted as its costliest target, and requests that a server outage
+// fails or that are still in flight at the horizon are counted whole. It is
+// not a bound on one run: the number of users is random per window, so a
+// run with few windows and a large variance of users can process several
+// times its expectation. The run-time limits (Options.MaxEvents,
+// Options.MaxInFlight) are what bounds a run.
+func Estimate(sc *scenario.Scenario) (Cost, error) {
+	if sc == nil {
+		return Cost{}, fmt.Errorf("engine: estimate: scenario is nil")
+	}
+	m, err := compile(sc, Options{})
+	if err != nil {
+		return Cost{}, fmt.Errorf("engine: estimate: compile scenario: %w", err)
+	}
+	perRequest, err := m.edgeEvents(m.gen.out, false, 0)
+	if err != nil {
+		return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+	}
+	perRequest++ // the arrival
+	requests := m.horizon * m.gen.users.effectiveMean() * m.gen.perUser
+	events := requests*perRequest + float64(m.q.len()) // the faults compile scheduled
+	return Cost{Requests: ceilInt64(requests), EventsPerRequest: perRequest, Events: ceilInt64(events)}, nil
+}
+
+// ceilInt64 rounds x up to an int64, saturating at math.MaxInt64.
+func ceilInt64(x float64) int64 {
+	if !(x < math.MaxInt64) {
+		return math.MaxInt64
+	}
+	return int64(math.Ceil(x))
+}
+
+// edgeEvents returns the expected events of a request sent on edge e,
+// visited telling whether it has been on a server, until it completes.
+// depth counts the edges crossed so far: a route longer than the number
+// of edges goes round a cycle.
+func (m *sim) edgeEvents(e int32, visited bool, depth int) (float64, error) {
+	if depth > len(m.edges) {
+		return 0, fmt.Errorf("a request can go round a cycle of edges (through %q); a route must end at the client", m.edges[e].id)
+	}
+	ed := &m.edges[e]
+	n := 1.0 // its arrival at the target
+	switch ed.targetKind {
+	case nodeClient:
+		if !visited {
+			rest, err := m.edgeEvents(m.client.out, false, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			n += rest
+		}
+	case nodeServer:
+		sv := &m.servers[ed.target]
+		rest, err := m.edgeEvents(sv.out, true, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		n += m.serverEvents(sv) + rest
+	case nodeLB:
+		worst := 0.0
+		for _, le := range m.lb.edges {
+			rest, err := m.edgeEvents(le, visited, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			worst = max(worst, rest)
+		}
+		n += worst
+	}
+	return (1 - ed.dropout) * n, nil
+}
+
+// serverEvents returns the expected number of segments, one event each, of
+// the endpoint server sv picks.
+func (m *sim) serverEvents(sv *server) float64 {
+	n := sv.epHi - sv.epLo
+	sum, prev := 0.0, 0.0
+	for i := range n {
+		ep := &m.eps[sv.epLo+i]
+		segs := float64(ep.hi - ep.lo)
+		if sv.weights == nil {
+			sum += segs / float64(n)
+			continue
+		}
+		sum += segs * (sv.weights[i] - prev) / sv.weights[n-1]
+		prev = sv.weights[i]
+	}
+	return sum
+}
