@@ -24,9 +24,11 @@ type Option func(*options)
 
 // options are the settings built from Options.
 type options struct {
-	seed     int64
-	series   bool
-	progress func(Progress)
+	seed        int64
+	series      bool
+	progress    func(Progress)
+	maxEvents   int64
+	maxInFlight int64
 }
 
 // WithSeed sets the seed of the run (of the first replication, for
@@ -51,6 +53,28 @@ func WithProgress(f func(Progress)) Option {
 	return func(o *options) { o.progress = f }
 }
 
+// WithMaxEvents stops a run (each replication, for RunReplications) with
+// an error matching engine.ErrLimitExceeded when it would process more than
+// n events. Defaults to engine.DefaultMaxEvents; a negative n means no
+// limit. See engine.Options.MaxEvents.
+func WithMaxEvents(n int64) Option {
+	return func(o *options) { o.maxEvents = n }
+}
+
+// WithMaxInFlight stops a run (each replication, for RunReplications) with
+// an error matching engine.ErrLimitExceeded when more than n requests are
+// alive at once, which bounds its memory (engine.BytesPerInFlight each).
+// Defaults to engine.DefaultMaxInFlight; a negative n means no limit. See
+// engine.Options.MaxInFlight.
+func WithMaxInFlight(n int64) Option {
+	return func(o *options) { o.maxInFlight = n }
+}
+
+// engineOptions returns the engine options of a run with the given seed.
+func (o options) engineOptions(seed int64, progress func(Progress)) engine.Options {
+	return engine.Options{Seed: seed, Series: o.series, Progress: progress, MaxEvents: o.maxEvents, MaxInFlight: o.maxInFlight}
+}
+
 // newOptions applies opts over the defaults.
 func newOptions(opts []Option) options {
 	o := options{seed: DefaultSeed}
@@ -69,7 +93,7 @@ func newOptions(opts []Option) options {
 // the run ends; it never returns a partial result.
 func Run(ctx context.Context, sc *scenario.Scenario, opts ...Option) (*result.Result, error) {
 	o := newOptions(opts)
-	r, err := engine.Run(ctx, sc, engine.Options{Seed: o.seed, Series: o.series, Progress: o.progress})
+	r, err := engine.Run(ctx, sc, o.engineOptions(o.seed, o.progress))
 	if err != nil {
 		return nil, fmt.Errorf("fastsim: run with seed %d: %w", o.seed, err)
 	}
@@ -101,7 +125,9 @@ func ReplicationSeed(seed int64, i int) int64 {
 // goroutines, and returns the results in replication order together with
 // their merge (result.Merge). The results do not depend on the number of
 // goroutines. The first error (including ctx being cancelled) stops the
-// remaining replications and is returned.
+// remaining replications and is returned. The limits of WithMaxEvents and
+// WithMaxInFlight apply to each replication: up to GOMAXPROCS of them run
+// at once, so peak memory is up to GOMAXPROCS times that of one run.
 func RunReplications(ctx context.Context, sc *scenario.Scenario, n int, opts ...Option) ([]*result.Result, *result.Result, error) {
 	if n < 1 {
 		return nil, nil, fmt.Errorf("fastsim: replications is %d, must be at least 1", n)
@@ -119,8 +145,7 @@ func RunReplications(ctx context.Context, sc *scenario.Scenario, n int, opts ...
 		wg.Go(func() {
 			for i := range next {
 				seed := ReplicationSeed(o.seed, i)
-				eo := engine.Options{Seed: seed, Series: o.series, Progress: progress.reporter(i)}
-				r, err := engine.Run(ctx, sc, eo)
+				r, err := engine.Run(ctx, sc, o.engineOptions(seed, progress.reporter(i)))
 				if err != nil {
 					errs[i] = fmt.Errorf("fastsim: replication %d (seed %d): %w", i, seed, err)
 					cancel()

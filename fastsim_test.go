@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -218,5 +219,41 @@ func TestRunReplicationsErrors(t *testing.T) {
 	}
 	if _, _, err := fastsim.RunReplications(context.Background(), nil, 2); err == nil {
 		t.Error("nil scenario: no error")
+	}
+}
+
+func TestRunLimits(t *testing.T) {
+	t.Parallel()
+	sc := decode(t, singleServer) // about 2,000 requests, 6 events each
+	full, err := fastsim.Run(context.Background(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := full.Counts.Events
+	tests := []struct {
+		name  string
+		opts  []fastsim.Option
+		limit engine.Limit
+		value int64
+	}{
+		{"events, one run", []fastsim.Option{fastsim.WithMaxEvents(n - 1)}, engine.LimitEvents, n - 1},
+		{"in flight, one run", []fastsim.Option{fastsim.WithMaxInFlight(3)}, engine.LimitInFlight, 3},
+		{"events, each replication", []fastsim.Option{fastsim.WithMaxEvents(1000)}, engine.LimitEvents, 1000},
+	}
+	for _, tt := range tests {
+		var err error
+		if strings.Contains(tt.name, "replication") {
+			_, _, err = fastsim.RunReplications(context.Background(), sc, 3, tt.opts...)
+		} else {
+			_, err = fastsim.Run(context.Background(), sc, tt.opts...)
+		}
+		var le *engine.LimitError
+		if !errors.As(err, &le) || !errors.Is(err, engine.ErrLimitExceeded) || le.Limit != tt.limit || le.Value != tt.value {
+			t.Errorf("%s: err = %v, want a *engine.LimitError %s = %d", tt.name, err, tt.limit, tt.value)
+		}
+	}
+	// The exact number of events is allowed.
+	if _, err := fastsim.Run(context.Background(), sc, fastsim.WithMaxEvents(n)); err != nil {
+		t.Errorf("MaxEvents = the run's %d events: %v", n, err)
 	}
 }
