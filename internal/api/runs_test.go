@@ -80,9 +80,9 @@ func TestRunRequests(t *testing.T) {
 		{"ErrUnknownVersion", map[string]any{"scenario_id": sid, "version": 9}, 404, "", ""},
 		{"ErrTooManyReplications", map[string]any{"scenario": smallJSON, "replications": 6}, 422, "body.replications", "6 replications is over the limit of 5"},
 		{"ErrNegativeReplications", map[string]any{"scenario": smallJSON, "replications": -1}, 422, "body.replications", ""},
-		// 1000 s × 10 req/s × 7 + 1000/0.1 + 1000/10 = 80100 events per replication.
+		// engine.Estimate: 1000 s × 10 req/s × 6 = 60000 events per replication.
 		{"ErrOverBudget", map[string]any{"scenario": json.RawMessage(over), "replications": 2}, 422, "body",
-			"estimated at 160200 events (2 replication(s) of 1000 s at 10 requests/s), over the budget of 100000 by 60200 events (60%)"},
+			"estimated at 120000 events (2 replication(s) of 1000 s at 10 requests/s), over the budget of 100000 by 20000 events (20%)"},
 		{"ErrInvalidInline", map[string]any{"scenario": string(readFile(t, "invalid.yml"))}, 422, "rqs_input.colour", "unknown key"},
 		{"ErrUnknownField", map[string]any{"scenario": smallJSON, "sead": 3}, 422, "body.sead", ""},
 		{"ErrBodyTooLarge", map[string]any{"scenario": strings.Repeat("#", 1<<20)}, 413, "", ""},

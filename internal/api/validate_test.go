@@ -68,8 +68,8 @@ func TestValidate(t *testing.T) {
 			if m["valid"] != true {
 				t.Errorf("Content-Type %q: valid = %v", ct, m["valid"])
 			}
-			// 20 s × 10 req/s × (3 edges + 2 steps + 2) + 20/0.1 samples + 20/10 windows.
-			if got, want := m["estimated_events"], float64(20*10*7+200+2); got != want {
+			// engine.Estimate: 20 s × 10 req/s × (arrival + 3 edges + 2 segments).
+			if got, want := m["estimated_events"], float64(20*10*6); got != want {
 				t.Errorf("estimated_events = %v, want %v", got, want)
 			}
 		}
