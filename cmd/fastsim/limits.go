@@ -1,9 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 
+	"github.com/spf13/pflag"
+
+	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/internal/api"
 	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/ratelimit"
@@ -32,4 +37,39 @@ func apiProtection(cfg config.Config, limiter ratelimit.Limiter) (api.RateLimits
 		}, api.Security{
 			CORSOrigins: cfg.CORSOriginList(), HSTSMaxAge: cfg.HSTSMaxAge,
 		}
+}
+
+// limitFlags are the run-time limits of `fastsim run` and `fastsim size`:
+// --max-events and --max-in-flight, the engine's Options.MaxEvents and
+// Options.MaxInFlight, with the engine's defaults.
+type limitFlags struct {
+	maxEvents   int64
+	maxInFlight int64
+}
+
+// register adds the flags to fl.
+func (l *limitFlags) register(fl *pflag.FlagSet) {
+	fl.Int64Var(&l.maxEvents, "max-events", engine.DefaultMaxEvents,
+		"stop a run (each replication) that would process more than `N` events; -1: no limit")
+	fl.Int64Var(&l.maxInFlight, "max-in-flight", engine.DefaultMaxInFlight,
+		"stop a run (each replication) with more than `N` requests alive at once, about 400 bytes each; -1: no limit")
+}
+
+// options returns the run options of the limits.
+func (l limitFlags) options() []fastsim.Option {
+	return []fastsim.Option{fastsim.WithMaxEvents(l.maxEvents), fastsim.WithMaxInFlight(l.maxInFlight)}
+}
+
+// explain adds to a run's error, when a limit stopped it, the flag that
+// sets that limit.
+func (l limitFlags) explain(err error) error {
+	var le *engine.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	flag := "--max-events"
+	if le.Limit == engine.LimitInFlight {
+		flag = "--max-in-flight"
+	}
+	return fmt.Errorf("%w; the limit is %s %d", err, flag, le.Value)
 }

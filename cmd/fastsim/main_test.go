@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -294,15 +295,52 @@ func TestRunProgressBar(t *testing.T) {
 	}
 }
 
-func TestExpectedRequests(t *testing.T) {
+func TestProgressThreshold(t *testing.T) {
 	t.Parallel()
-	sc := &scenario.Scenario{
-		Workload: scenario.Workload{AvgActiveUsers: scenario.RV{Mean: 100}, AvgRequestPerMinutePerUser: scenario.RV{Mean: 30}},
-		Settings: scenario.Settings{TotalSimulationTime: 600},
+	sc, err := loadScenario(small)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// 100 users · 30/60 req/s · 600 s · 4 replications.
-	if got := expectedRequests(sc, 4); got != 120000 {
-		t.Errorf("expectedRequests = %v, want 120000", got)
+	c, err := engine.Estimate(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bar shows from engine.Estimate's requests of all replications.
+	for _, tt := range []struct {
+		reps int
+		min  float64
+		bar  bool
+	}{
+		{1, float64(c.Requests), true},
+		{1, float64(c.Requests) + 1, false},
+		{4, float64(4 * c.Requests), true},
+		{4, float64(4*c.Requests) + 1, false},
+	} {
+		a := &app{stderr: io.Discard, isTerminal: func(io.Writer) bool { return true }, progressMin: tt.min}
+		if got := a.newProgress(sc, tt.reps) != nil; got != tt.bar {
+			t.Errorf("%d replications of %d requests, threshold %v: bar %v, want %v", tt.reps, c.Requests, tt.min, got, tt.bar)
+		}
+	}
+}
+
+func TestRunLimitFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"in flight", []string{"run", small, "--max-in-flight", "1"},
+			[]string{"simulating testdata/small.yml: ", "the system is unstable: more than 1 requests in flight at t = ", "; the limit is --max-in-flight 1"}},
+		{"events", []string{"run", small, "--max-events", "10", "--replications", "2"},
+			[]string{"limit of 10 processed events at t = ", "; the limit is --max-events 10"}},
+		{"size", []string{"size", small, "--p99", "1s", "--max-events", "10"},
+			[]string{"sizing testdata/small.yml: ", "limit of 10 processed events", "; the limit is --max-events 10"}},
+	}
+	for _, tt := range tests {
+		c := runApp(t, context.Background(), nil, tt.args...)
+		c.wantCode(t, 1)
+		contains(t, tt.name+": stderr", c.stderr, tt.want...)
 	}
 }
 

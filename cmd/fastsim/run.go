@@ -16,6 +16,7 @@ import (
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -30,6 +31,7 @@ type runFlags struct {
 	replications int
 	plotsDir     string
 	reportPath   string
+	limits       limitFlags
 }
 
 // progressMinRequests is the expected number of simulated requests above
@@ -66,6 +68,7 @@ func newRunCmd(a *app) *cobra.Command {
 	fl.IntVar(&f.replications, "replications", 1, "run `N` replications with seeds derived from --seed, in parallel, and merge them")
 	fl.StringVar(&f.plotsDir, "plots", "", "write every chart as PNG and SVG into `DIR` (created if missing)")
 	fl.StringVar(&f.reportPath, "report", "", "write a self-contained HTML report to `PATH`")
+	f.limits.register(fl)
 	return cmd
 }
 
@@ -89,7 +92,7 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 	for _, w := range sc.Warnings() {
 		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
 	}
-	opts := []fastsim.Option{fastsim.WithSeed(f.seed)}
+	opts := append(f.limits.options(), fastsim.WithSeed(f.seed))
 	// Charts draw the sampled series, so asking for them records the series.
 	if f.series || f.plotsDir != "" || f.reportPath != "" {
 		opts = append(opts, fastsim.WithSeries())
@@ -120,7 +123,7 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("run interrupted, no result written: %w", err)
 		}
-		return fmt.Errorf("simulating %s: %w", path, err)
+		return fmt.Errorf("simulating %s: %w", path, f.limits.explain(err))
 	}
 	if f.jsonPath != "" {
 		jsonOut := out
@@ -212,7 +215,11 @@ type progress struct {
 // newProgress returns a progress bar when stderr is a terminal and the run
 // is long enough to need one, else nil (whose methods do nothing).
 func (a *app) newProgress(sc *scenario.Scenario, replications int) *progress {
-	if !a.isTerminal(a.stderr) || expectedRequests(sc, replications) < a.progressMin {
+	if !a.isTerminal(a.stderr) {
+		return nil
+	}
+	c, err := engine.Estimate(sc)
+	if err != nil || float64(c.Requests)*float64(replications) < a.progressMin {
 		return nil
 	}
 	return &progress{bar: newBar(a.stderr)}
@@ -228,14 +235,6 @@ func newBar(w io.Writer) *progressbar.ProgressBar {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 	)
-}
-
-// expectedRequests estimates the requests a run will simulate: the mean
-// arrival rate of spec §3 times the horizon, times the replications.
-func expectedRequests(sc *scenario.Scenario, replications int) float64 {
-	wl := sc.Workload
-	rate := wl.AvgActiveUsers.Mean * wl.AvgRequestPerMinutePerUser.Mean / 60
-	return rate * float64(sc.Settings.TotalSimulationTime) * float64(replications)
 }
 
 // update moves the bar to the fraction of simulated time reached.

@@ -35,6 +35,7 @@ type sizeFlags struct {
 	horizon      int
 	jsonPath     string
 	quiet        bool
+	limits       limitFlags
 }
 
 // defaultLoads are the load multipliers of `fastsim size --what load`.
@@ -85,6 +86,7 @@ func newSizeCmd(a *app) *cobra.Command {
 	fl.IntVar(&f.horizon, "horizon", 0, "simulate `SECONDS` per run instead of the scenario's total_simulation_time")
 	fl.StringVar(&f.jsonPath, "json", "", "write every candidate and the answer as JSON to `PATH`; - writes it to stdout instead of the table")
 	fl.BoolVar(&f.quiet, "quiet", false, "do not print the table")
+	f.limits.register(fl)
 	return cmd
 }
 
@@ -137,7 +139,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 		seeds[i] = fastsim.ReplicationSeed(f.seed, i)
 	}
 	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
-		return fastsim.Run(ctx, sc, fastsim.WithSeed(seed))
+		return fastsim.Run(ctx, sc, append(f.limits.options(), fastsim.WithSeed(seed))...)
 	}
 	opts := analysis.Options{Run: run, Seeds: seeds, Conservative: f.conservative, Max: f.max}
 	horizon := sc.Settings.TotalSimulationTime
@@ -172,7 +174,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("sizing interrupted, nothing written: %w", err)
 		}
-		return fmt.Errorf("sizing %s: %w", path, err)
+		return fmt.Errorf("sizing %s: %w", path, f.limits.explain(err))
 	}
 	if f.jsonPath != "" {
 		if jerr := a.writeJSON(f.jsonPath, out); jerr != nil {
