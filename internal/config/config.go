@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/internal/quota"
 	"github.com/fastsim/fastsim/internal/ratelimit"
 )
@@ -62,6 +64,19 @@ type Config struct {
 	// refused with 422 (--max-event-budget, FASTSIM_MAX_EVENT_BUDGET).
 	// Defaults to 200000000.
 	MaxEventBudget int64
+	// MaxEvents is the largest number of events one replication of a run
+	// processes, whatever its plan (--max-events, FASTSIM_MAX_EVENTS): a
+	// run that reaches it fails with a message saying so. Each plan's
+	// "events" can only lower it. Defaults to 2000000000 (about two
+	// minutes of one core).
+	MaxEvents int64
+	// MaxInFlight is the largest number of requests alive at once in one
+	// replication, whatever its plan (--max-in-flight,
+	// FASTSIM_MAX_IN_FLIGHT): a run that crosses it fails with a message
+	// saying so. It bounds a replication's memory (engine.BytesPerInFlight
+	// bytes per request, docs/limits.md). Each plan's "in_flight" can only
+	// lower it. Defaults to engine.DefaultMaxInFlight (10000000).
+	MaxInFlight int64
 	// MaxReplications is the largest number of replications of one run
 	// (--max-replications, FASTSIM_MAX_REPLICATIONS). Defaults to 100.
 	MaxReplications int
@@ -127,19 +142,20 @@ type Config struct {
 	// (--hsts-max-age, FASTSIM_HSTS_MAX_AGE). Defaults to 0 (not sent).
 	HSTSMaxAge time.Duration
 	// PlanFree is the free plan's quota (--plan-free, FASTSIM_PLAN_FREE),
-	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N.
-	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10.
+	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N.
+	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=50000000,in_flight=2000000.
 	PlanFree quota.Plan
 	// PlanExpert is the expert plan's quota (--plan-expert,
 	// FASTSIM_PLAN_EXPERT). Defaults to
-	// concurrent=5,budget=100000000,runs_per_day=500,replications=30.
+	// concurrent=5,budget=100000000,runs_per_day=500,replications=30,events=100000000,in_flight=4000000.
 	PlanExpert quota.Plan
 	// PlanPro is the pro plan's quota (--plan-pro, FASTSIM_PLAN_PRO).
-	// Defaults to concurrent=20,budget=200000000,runs_per_day=5000,replications=100.
+	// Defaults to
+	// concurrent=20,budget=200000000,runs_per_day=5000,replications=100,events=200000000,in_flight=8000000.
 	PlanPro quota.Plan
 	// PlanEnterprise is the enterprise plan's quota (--plan-enterprise,
 	// FASTSIM_PLAN_ENTERPRISE). Defaults to
-	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000.
+	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=2000000000,in_flight=10000000.
 	PlanEnterprise quota.Plan
 }
 
@@ -160,6 +176,8 @@ func Default(numCPU int) Config {
 		LogFormat:       "json",
 		MaxBodyBytes:    1 << 20,
 		MaxEventBudget:  200_000_000,
+		MaxEvents:       2_000_000_000,
+		MaxInFlight:     engine.DefaultMaxInFlight,
 		MaxReplications: 100,
 		RunTimeout:      10 * time.Minute,
 		ShutdownTimeout: 30 * time.Second,
@@ -224,6 +242,12 @@ func (c Config) Validate() error {
 	}
 	if c.MaxEventBudget < 1 {
 		bad("max-event-budget", "%d must be at least 1", c.MaxEventBudget)
+	}
+	if c.MaxEvents < 1 {
+		bad("max-events", "%d must be at least 1", c.MaxEvents)
+	}
+	if c.MaxInFlight < 1 || c.MaxInFlight > math.MaxInt32-1 {
+		bad("max-in-flight", "%d is out of range; use 1 to %d", c.MaxInFlight, math.MaxInt32-1)
 	}
 	if c.MaxReplications < 1 || c.MaxReplications > 10000 {
 		bad("max-replications", "%d is out of range; use 1 to 10000", c.MaxReplications)

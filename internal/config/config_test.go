@@ -107,6 +107,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "ErrMetricsAddrEmpty", args: []string{"--metrics-addr", ""}, want: []string{`--metrics-addr / FASTSIM_METRICS_ADDR: "" is not host:port`}},
 		{name: "ErrMetricsAddrPort", env: map[string]string{"FASTSIM_METRICS_ADDR": ":99999"}, want: []string{`--metrics-addr / FASTSIM_METRICS_ADDR: port "99999" is not a number in 0..65535`}},
 		{name: "ErrDatabaseURL", args: []string{"--database-url", "mysql://u:secret@h/db"}, want: []string{"--database-url / FASTSIM_DATABASE_URL", "u:xxxxx@h", "postgres://"}},
+		{name: "ErrMaxEvents", args: []string{"--max-events", "0"}, want: []string{"--max-events / FASTSIM_MAX_EVENTS: 0 must be at least 1"}},
+		{name: "ErrMaxInFlight", env: map[string]string{"FASTSIM_MAX_IN_FLIGHT": "3000000000"}, want: []string{"--max-in-flight / FASTSIM_MAX_IN_FLIGHT: 3000000000 is out of range; use 1 to 2147483646"}},
 		{name: "ErrRedisURL", env: map[string]string{"FASTSIM_REDIS_URL": "localhost:6379"}, want: []string{"--redis-url / FASTSIM_REDIS_URL", "redis://host:6379/0"}},
 		{
 			name: "ErrSeveralAtOnce",

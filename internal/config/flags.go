@@ -134,6 +134,8 @@ var options = append([]option{
 	stringOpt("log-format", "FASTSIM_LOG_FORMAT", "log format: json or text", func(c *Config) *string { return &c.LogFormat }),
 	int64Opt("max-body-bytes", "FASTSIM_MAX_BODY_BYTES", "largest request body in bytes", func(c *Config) *int64 { return &c.MaxBodyBytes }),
 	int64Opt("max-event-budget", "FASTSIM_MAX_EVENT_BUDGET", "largest estimated number of events of one run", func(c *Config) *int64 { return &c.MaxEventBudget }),
+	int64Opt("max-events", "FASTSIM_MAX_EVENTS", "largest number of events one replication processes, whatever its plan", func(c *Config) *int64 { return &c.MaxEvents }),
+	int64Opt("max-in-flight", "FASTSIM_MAX_IN_FLIGHT", "largest number of requests alive at once in one replication, whatever its plan", func(c *Config) *int64 { return &c.MaxInFlight }),
 	intOpt("max-replications", "FASTSIM_MAX_REPLICATIONS", "largest number of replications of one run", func(c *Config) *int { return &c.MaxReplications }),
 	durationOpt("run-timeout", "FASTSIM_RUN_TIMEOUT", "wall-clock limit of one run", func(c *Config) *time.Duration { return &c.RunTimeout }),
 	durationOpt("shutdown-timeout", "FASTSIM_SHUTDOWN_TIMEOUT", "how long shutdown waits for requests and jobs", func(c *Config) *time.Duration { return &c.ShutdownTimeout }),

@@ -27,6 +27,16 @@ type Plan struct {
 	// MaxReplications is the largest number of replications of one run; a
 	// run with more is refused with 422.
 	MaxReplications int
+	// MaxEvents is the largest number of events one replication of a run
+	// processes (engine.Options.MaxEvents): enforced while it runs, a run
+	// that reaches it fails with the engine's message. It bounds CPU time
+	// whatever the estimate said.
+	MaxEvents int64
+	// MaxInFlight is the largest number of requests alive at once in one
+	// replication (engine.Options.MaxInFlight): enforced while it runs, a
+	// run that crosses it fails with the engine's message. It bounds
+	// memory: engine.BytesPerInFlight bytes per request.
+	MaxInFlight int64
 }
 
 // Plans maps every plan to its limits.
@@ -35,10 +45,14 @@ type Plans map[store.Plan]Plan
 // DefaultPlans returns the default limits (docs/limits.md has the table).
 func DefaultPlans() Plans {
 	return Plans{
-		store.PlanFree:       {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10},
-		store.PlanExpert:     {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30},
-		store.PlanPro:        {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100},
-		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000},
+		store.PlanFree: {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10,
+			MaxEvents: 50_000_000, MaxInFlight: 2_000_000},
+		store.PlanExpert: {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30,
+			MaxEvents: 100_000_000, MaxInFlight: 4_000_000},
+		store.PlanPro: {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100,
+			MaxEvents: 200_000_000, MaxInFlight: 8_000_000},
+		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000,
+			MaxEvents: 2_000_000_000, MaxInFlight: 10_000_000},
 	}
 }
 
@@ -57,17 +71,36 @@ const (
 	keyBudget       = "budget"
 	keyRunsPerDay   = "runs_per_day"
 	keyReplications = "replications"
+	keyEvents       = "events"
+	keyInFlight     = "in_flight"
 )
 
 // String returns the plan in the form Parse reads, e.g.
-// "concurrent=2,budget=50000000,runs_per_day=100,replications=10".
+// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=50000000,in_flight=2000000".
 func (p Plan) String() string {
-	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
-		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications)
+	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
+		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications, keyEvents, p.MaxEvents, keyInFlight, p.MaxInFlight)
+}
+
+// RunLimits returns the run-time limits of one replication of a run on
+// plan p on a server whose own limits are maxEvents and maxInFlight: the
+// smaller of the plan's and the server's, a zero meaning no limit of that
+// side. The result is 0 (the engine's default) only when both are 0.
+func (p Plan) RunLimits(maxEvents, maxInFlight int64) (events, inFlight int64) {
+	return tighter(p.MaxEvents, maxEvents), tighter(p.MaxInFlight, maxInFlight)
+}
+
+// tighter returns the smaller of two limits where 0 means none.
+func tighter(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // Parse reads comma-separated key=value pairs over base: the keys are
-// concurrent, budget, runs_per_day and replications; a key left out keeps
+// concurrent, budget, runs_per_day, replications, events and in_flight; a
+// key left out keeps
 // base's value, and 0 means no limit. Every problem is reported at once.
 func Parse(s string, base Plan) (Plan, error) {
 	p := base
@@ -97,8 +130,12 @@ func Parse(s string, base Plan) (Plan, error) {
 			p.MaxRunsPerDay = int(min(n, 1<<31-1))
 		case keyReplications:
 			p.MaxReplications = int(min(n, 1<<31-1))
+		case keyEvents:
+			p.MaxEvents = n
+		case keyInFlight:
+			p.MaxInFlight = n
 		default:
-			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day or replications", k))
+			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day, replications, events or in_flight", k))
 		}
 	}
 	if len(errs) > 0 {

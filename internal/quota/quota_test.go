@@ -11,17 +11,17 @@ import (
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	base := Plan{MaxConcurrentRuns: 2, MaxEventBudget: 50, MaxRunsPerDay: 100, MaxReplications: 10}
+	base := Plan{MaxConcurrentRuns: 2, MaxEventBudget: 50, MaxRunsPerDay: 100, MaxReplications: 10, MaxEvents: 60, MaxInFlight: 70}
 	tests := []struct {
 		name    string
 		in      string
 		want    Plan
 		wantErr string
 	}{
-		{name: "OKAll", in: "concurrent=3, budget=7,runs_per_day=0,replications=4", want: Plan{3, 7, 0, 4}},
-		{name: "OKPartialKeepsBase", in: "budget=99", want: Plan{2, 99, 100, 10}},
+		{name: "OKAll", in: "concurrent=3, budget=7,runs_per_day=0,replications=4,events=5,in_flight=6", want: Plan{3, 7, 0, 4, 5, 6}},
+		{name: "OKPartialKeepsBase", in: "budget=99,in_flight=0", want: Plan{2, 99, 100, 10, 60, 0}},
 		{name: "OKEmpty", in: "", want: base},
-		{name: "ErrUnknownKey", in: "cores=3", wantErr: `unknown key "cores"; use concurrent, budget, runs_per_day or replications`},
+		{name: "ErrUnknownKey", in: "cores=3", wantErr: `unknown key "cores"; use concurrent, budget, runs_per_day, replications, events or in_flight`},
 		{name: "ErrNotKeyValue", in: "concurrent", wantErr: `"concurrent" is not key=value`},
 		{name: "ErrNegative", in: "concurrent=-1,budget=x", wantErr: `concurrent: "-1" is not a non-negative integer; budget: "x" is not a non-negative integer`},
 	}
@@ -61,12 +61,34 @@ func TestDefaultPlansGrow(t *testing.T) {
 	for i := 1; i < len(store.Plans); i++ {
 		a, b := ps[store.Plans[i-1]], ps[store.Plans[i]]
 		if b.MaxConcurrentRuns <= a.MaxConcurrentRuns || b.MaxEventBudget <= a.MaxEventBudget ||
-			b.MaxRunsPerDay <= a.MaxRunsPerDay || b.MaxReplications <= a.MaxReplications {
+			b.MaxRunsPerDay <= a.MaxRunsPerDay || b.MaxReplications <= a.MaxReplications ||
+			b.MaxEvents <= a.MaxEvents || b.MaxInFlight <= a.MaxInFlight {
 			t.Errorf("plan %s (%+v) is not above %s (%+v) in every limit", store.Plans[i], b, store.Plans[i-1], a)
 		}
 	}
 	if got := ps.For("gold"); got != ps[store.PlanFree] {
 		t.Errorf("For(unknown) = %+v, want the free plan", got)
+	}
+}
+
+func TestRunLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		plan                     Plan
+		server, serverIn         int64
+		wantEvents, wantInFlight int64
+	}{
+		{Plan{MaxEvents: 10, MaxInFlight: 20}, 100, 200, 10, 20}, // the plan is tighter
+		{Plan{MaxEvents: 10, MaxInFlight: 20}, 5, 7, 5, 7},       // the server is tighter
+		{Plan{}, 100, 200, 100, 200},                             // no plan limit
+		{Plan{MaxEvents: 10, MaxInFlight: 20}, 0, 0, 10, 20},     // no server limit
+		{Plan{}, 0, 0, 0, 0},                                     // the engine's defaults
+	}
+	for _, tt := range tests {
+		e, f := tt.plan.RunLimits(tt.server, tt.serverIn)
+		if e != tt.wantEvents || f != tt.wantInFlight {
+			t.Errorf("%+v.RunLimits(%d, %d) = %d, %d; want %d, %d", tt.plan, tt.server, tt.serverIn, e, f, tt.wantEvents, tt.wantInFlight)
+		}
 	}
 }
 
