@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/fastsim/fastsim/scenario"
 )
 
 // Defaults of the run-time limits of Options. docs/limits.md states the
@@ -14,17 +16,22 @@ const (
 	// stops when Options.MaxEvents is 0: several minutes of one core.
 	DefaultMaxEvents int64 = 10_000_000_000
 	// DefaultMaxInFlight is the number of requests alive at once at which a
-	// run stops when Options.MaxInFlight is 0: about 1 GB of memory (see
-	// BytesPerInFlight).
+	// run stops when Options.MaxInFlight is 0: at most 2.6 GB of memory
+	// (BytesPerInFlight each), about 1.5 GB measured.
 	DefaultMaxInFlight int64 = 10_000_000
 	// BytesPerInFlight bounds the memory one request alive in the system
-	// costs, all transient copies and garbage-collector headroom included:
-	// its slot in the request slab (32 bytes), at most one pending event (24
-	// bytes) or one queue entry (4 bytes), its entry in the free list (4
-	// bytes), each in slices that grow by doubling and coexist with their
-	// old copy while they grow, times two for the collector's default
-	// GOGC=100 headroom. TestLimitMemory measures it.
-	BytesPerInFlight = 400
+	// costs, transient copies included: its slot in the request slab (32
+	// bytes), at most one pending event (24 bytes) or one queue entry (4
+	// bytes) and its entry in the free list (4 bytes), in slices that grow
+	// by doubling (the slab) or by 1.25 (the event heap, the queues) and
+	// coexist with their old copy while they grow. Measured: 60 to 150
+	// bytes (TestHostileScenarios in the root package).
+	BytesPerInFlight = 256
+	// FixedRunBytes bounds the memory of a run besides its requests in
+	// flight, its throughput series (8 bytes per simulated second) and its
+	// kept sampled series (8 bytes per value): the compiled model, the
+	// latency sketch and the runtime's slack.
+	FixedRunBytes = 64 << 20
 	// maxSlab is the largest number of requests the slab can index (int32):
 	// MaxInFlight is at most maxSlab - 1.
 	maxSlab = math.MaxInt32
@@ -100,6 +107,29 @@ func group(n int64) string {
 		return "-" + string(b)
 	}
 	return string(b)
+}
+
+// MemoryBound returns the bound on the memory one run of sc with opts adds
+// to its process (docs/limits.md): FixedRunBytes, plus 8 bytes per
+// simulated second (throughput), per kept sampled value when opts.Series
+// is set, plus BytesPerInFlight per request the run may hold in flight
+// (opts.MaxInFlight or its default). sc must be valid.
+func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
+	opts = opts.withDefaults()
+	st := sc.Settings
+	n := int64(FixedRunBytes) + 8*int64(st.TotalSimulationTime)
+	if opts.Series && st.SamplePeriodS > 0 {
+		per := int64(0)
+		for _, x := range st.EnabledSampleMetrics {
+			if x == scenario.EdgeConcurrentConnection {
+				per += int64(len(sc.Topology.Edges))
+			} else {
+				per += int64(len(sc.Topology.Nodes.Servers))
+			}
+		}
+		n += 8 * min(per*sampleCount(st.SamplePeriodS, float64(st.TotalSimulationTime)), maxSeriesValues)
+	}
+	return n + BytesPerInFlight*(opts.MaxInFlight+1)
 }
 
 // limitOrDefault returns the effective value of a limit option: def for 0,

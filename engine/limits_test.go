@@ -170,3 +170,22 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryBound(t *testing.T) {
+	sc := benchScenario(100, 1000) // 1 server, 3 edges, every sampled metric, period 0.01 s
+	const fixed = FixedRunBytes + 8*1000
+	tests := []struct {
+		opts Options
+		want int64
+	}{
+		{Options{MaxInFlight: 1000}, fixed + BytesPerInFlight*1001},
+		{Options{}, fixed + BytesPerInFlight*(DefaultMaxInFlight+1)},
+		// 3 server metrics + 3 edges = 6 series of 100,000 samples
+		{Options{MaxInFlight: 1000, Series: true}, fixed + 8*6*100_000 + BytesPerInFlight*1001},
+	}
+	for _, tt := range tests {
+		if got := MemoryBound(sc, tt.opts); got != tt.want {
+			t.Errorf("MemoryBound(%+v) = %d, want %d", tt.opts, got, tt.want)
+		}
+	}
+}
