@@ -16,6 +16,11 @@ import (
 // the one default of the library, the CLI and the service.
 const DefaultSeed = engine.DefaultSeed
 
+// ErrLimitExceeded is the error a run stopped by WithMaxEvents or
+// WithMaxInFlight matches with errors.Is; errors.As gives the
+// *engine.LimitError with the details.
+var ErrLimitExceeded = engine.ErrLimitExceeded
+
 // Progress reports how far a run has got; see engine.Progress.
 type Progress = engine.Progress
 

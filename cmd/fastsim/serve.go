@@ -103,6 +103,7 @@ func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.L
 	svc.jobs, err = job.NewClient(svc.store, job.Config{
 		Workers:    cfg.Workers,
 		RunTimeout: cfg.RunTimeout,
+		MaxEvents:  cfg.MaxEvents, MaxInFlight: cfg.MaxInFlight, Plans: cfg.Plans(),
 		// Idle workers look for jobs every 50ms (River also wakes them on
 		// PostgreSQL notifications): the latency of a small run is then
 		// dominated by the simulation, not the queue.

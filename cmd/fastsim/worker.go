@@ -76,7 +76,8 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 		}
 	}
 	reg := telemetry.NewRegistry()
-	jobs, err := job.NewClient(st, job.Config{Workers: cfg.Workers, RunTimeout: cfg.RunTimeout, Logger: logger, Registerer: reg})
+	jobs, err := job.NewClient(st, job.Config{Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
+		MaxEvents: cfg.MaxEvents, MaxInFlight: cfg.MaxInFlight, Plans: cfg.Plans(), Logger: logger, Registerer: reg})
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,8 @@ type setupOpts struct {
 	// engine is the engine identity of the cache keys. Defaults to
 	// version.Engine().
 	engine string
+	// jobConfig, when set, edits the job client's configuration.
+	jobConfig func(*job.Config)
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -71,7 +73,11 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	default:
 		st = testenv.Store(t)
 	}
-	jobs, err := job.NewClient(st, job.Config{Workers: o.workers, RunTimeout: time.Minute, FetchPollInterval: 50 * time.Millisecond, ProgressInterval: 50 * time.Millisecond})
+	jc := job.Config{Workers: o.workers, RunTimeout: time.Minute, FetchPollInterval: 50 * time.Millisecond, ProgressInterval: 50 * time.Millisecond}
+	if o.jobConfig != nil {
+		o.jobConfig(&jc)
+	}
+	jobs, err := job.NewClient(st, jc)
 	if err != nil {
 		t.Fatalf("job.NewClient: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/fastsim/fastsim/internal/quota"
 	"github.com/fastsim/fastsim/internal/store"
 )
 
@@ -41,6 +42,15 @@ type Config struct {
 	// no job will finish (see Client.Reconcile) and fails them. Every
 	// worker process does it; it is idempotent. Defaults to 30 s.
 	ReconcileInterval time.Duration
+	// MaxEvents and MaxInFlight are the run-time limits of every
+	// replication (engine.Options.MaxEvents and MaxInFlight), whatever
+	// its owner's plan; a replication that crosses one fails its run with
+	// the engine's message. Defaults to 0: the engine's defaults.
+	MaxEvents, MaxInFlight int64
+	// Plans, when not nil, lowers those limits to the run owner's plan
+	// (quota.Plan.RunLimits); admins and runs without an owner keep the
+	// server's. Defaults to nil.
+	Plans quota.Plans
 	// Logger receives the client's logs. Defaults to a discarding logger.
 	Logger *slog.Logger
 	// Registerer, when set, receives the job metrics (see Metrics).

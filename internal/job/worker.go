@@ -227,7 +227,12 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 			}
 		}
 	}
-	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(run.Seed, index)), fastsim.WithProgress(progress)}
+	maxEvents, maxInFlight, setBy, err := c.runLimits(ctx, run)
+	if err != nil {
+		return nil, err
+	}
+	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(run.Seed, index)), fastsim.WithProgress(progress),
+		fastsim.WithMaxEvents(maxEvents), fastsim.WithMaxInFlight(maxInFlight)}
 	if index == 0 {
 		// Only replication 0 keeps its full series: they are large, and
 		// they serve GET /runs/{id}/series.
@@ -238,10 +243,35 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 		if cause := context.Cause(simCtx); cause == errCancelled || cause == errTimeout {
 			return nil, cause
 		}
+		if errors.Is(err, fastsim.ErrLimitExceeded) {
+			return nil, fmt.Errorf("%w; the limit is that of %s", err, setBy)
+		}
 		return nil, err
 	}
 	c.metrics.addEvents(r.Counts.Events - lastEvents)
 	return r, nil
+}
+
+// runLimits returns the run-time limits of each replication of run: the
+// server's, lowered by its owner's plan unless the owner is an admin, and
+// who sets them, for the message of a run that crosses one.
+func (c *Client) runLimits(ctx context.Context, run store.Run) (maxEvents, maxInFlight int64, setBy string, err error) {
+	maxEvents, maxInFlight = c.cfg.MaxEvents, c.cfg.MaxInFlight
+	setBy = "the server (--max-events, --max-in-flight)"
+	if c.cfg.Plans == nil || run.OwnerID == "" {
+		return maxEvents, maxInFlight, setBy, nil
+	}
+	u, err := c.store.GetUser(ctx, run.OwnerID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		u = store.User{Plan: store.PlanFree} // the owner is gone: the most restrictive plan
+	case err != nil:
+		return 0, 0, "", fmt.Errorf("job: read the owner of run %s for its plan's limits: %w", run.ID, err)
+	case u.Role == store.RoleAdmin:
+		return maxEvents, maxInFlight, setBy, nil
+	}
+	maxEvents, maxInFlight = c.cfg.Plans.For(u.Plan).RunLimits(maxEvents, maxInFlight)
+	return maxEvents, maxInFlight, fmt.Sprintf("the %s plan (or the server's, when lower); a larger plan allows more", u.Plan), nil
 }
 
 // watchCancel polls the run's cancel flag until ctx is done and cancels
