@@ -52,7 +52,7 @@ func (l *limitFlags) register(fl *pflag.FlagSet) {
 	fl.Int64Var(&l.maxEvents, "max-events", engine.DefaultMaxEvents,
 		"stop a run (each replication) that would process more than `N` events; -1: no limit")
 	fl.Int64Var(&l.maxInFlight, "max-in-flight", engine.DefaultMaxInFlight,
-		"stop a run (each replication) with more than `N` requests alive at once, about 400 bytes each; -1: no limit")
+		"stop a run (each replication) with more than `N` requests alive at once (at most 256 bytes each); -1: no limit")
 }
 
 // options returns the run options of the limits.

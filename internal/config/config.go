@@ -67,7 +67,7 @@ type Config struct {
 	// MaxEvents is the largest number of events one replication of a run
 	// processes, whatever its plan (--max-events, FASTSIM_MAX_EVENTS): a
 	// run that reaches it fails with a message saying so. Each plan's
-	// "events" can only lower it. Defaults to 2000000000 (about two
+	// "events" can only lower it. Defaults to 4000000000 (about four
 	// minutes of one core).
 	MaxEvents int64
 	// MaxInFlight is the largest number of requests alive at once in one
@@ -143,19 +143,19 @@ type Config struct {
 	HSTSMaxAge time.Duration
 	// PlanFree is the free plan's quota (--plan-free, FASTSIM_PLAN_FREE),
 	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N.
-	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=50000000,in_flight=2000000.
+	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000.
 	PlanFree quota.Plan
 	// PlanExpert is the expert plan's quota (--plan-expert,
 	// FASTSIM_PLAN_EXPERT). Defaults to
-	// concurrent=5,budget=100000000,runs_per_day=500,replications=30,events=100000000,in_flight=4000000.
+	// concurrent=5,budget=100000000,runs_per_day=500,replications=30,events=200000000,in_flight=4000000.
 	PlanExpert quota.Plan
 	// PlanPro is the pro plan's quota (--plan-pro, FASTSIM_PLAN_PRO).
 	// Defaults to
-	// concurrent=20,budget=200000000,runs_per_day=5000,replications=100,events=200000000,in_flight=8000000.
+	// concurrent=20,budget=200000000,runs_per_day=5000,replications=100,events=400000000,in_flight=8000000.
 	PlanPro quota.Plan
 	// PlanEnterprise is the enterprise plan's quota (--plan-enterprise,
 	// FASTSIM_PLAN_ENTERPRISE). Defaults to
-	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=2000000000,in_flight=10000000.
+	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=4000000000,in_flight=10000000.
 	PlanEnterprise quota.Plan
 }
 
@@ -176,7 +176,7 @@ func Default(numCPU int) Config {
 		LogFormat:       "json",
 		MaxBodyBytes:    1 << 20,
 		MaxEventBudget:  200_000_000,
-		MaxEvents:       2_000_000_000,
+		MaxEvents:       4_000_000_000,
 		MaxInFlight:     engine.DefaultMaxInFlight,
 		MaxReplications: 100,
 		RunTimeout:      10 * time.Minute,

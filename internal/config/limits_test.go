@@ -137,7 +137,7 @@ func TestEnvExampleHoldsTheDefaults(t *testing.T) {
 	if diff := cmp.Diff(Default(4), c); diff != "" {
 		t.Errorf(".env.example's limits differ from the defaults (-default +.env.example):\n%s", diff)
 	}
-	if got := c.Plans()[store.PlanFree]; got.String() != "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=50000000,in_flight=2000000" {
+	if got := c.Plans()[store.PlanFree]; got.String() != "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000" {
 		t.Errorf("free plan = %s, want the documented default", got)
 	}
 }

@@ -43,16 +43,19 @@ type Plan struct {
 type Plans map[store.Plan]Plan
 
 // DefaultPlans returns the default limits (docs/limits.md has the table).
+// Each plan's run-time event limit is twice its budget: a run accepted on
+// its estimate (a bound on the expected events) is not stopped by chance,
+// and one the estimate misjudged stops at twice the budget of CPU time.
 func DefaultPlans() Plans {
 	return Plans{
 		store.PlanFree: {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10,
-			MaxEvents: 50_000_000, MaxInFlight: 2_000_000},
+			MaxEvents: 100_000_000, MaxInFlight: 2_000_000},
 		store.PlanExpert: {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30,
-			MaxEvents: 100_000_000, MaxInFlight: 4_000_000},
+			MaxEvents: 200_000_000, MaxInFlight: 4_000_000},
 		store.PlanPro: {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100,
-			MaxEvents: 200_000_000, MaxInFlight: 8_000_000},
+			MaxEvents: 400_000_000, MaxInFlight: 8_000_000},
 		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000,
-			MaxEvents: 2_000_000_000, MaxInFlight: 10_000_000},
+			MaxEvents: 4_000_000_000, MaxInFlight: 10_000_000},
 	}
 }
 
@@ -76,7 +79,7 @@ const (
 )
 
 // String returns the plan in the form Parse reads, e.g.
-// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=50000000,in_flight=2000000".
+// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000".
 func (p Plan) String() string {
 	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
 		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications, keyEvents, p.MaxEvents, keyInFlight, p.MaxInFlight)
