@@ -32,6 +32,19 @@
 // sample time (sampler.go). Utilisation integrates busy cores exactly over
 // time.
 //
+// # Limits and estimates
+//
+// A run is bounded while it runs (limits.go): Options.MaxEvents caps the
+// events processed (CPU time) and Options.MaxInFlight the requests alive
+// at once (memory, BytesPerInFlight each; MemoryBound states a run's
+// bound). Crossing one stops the run with a *LimitError that matches
+// ErrLimitExceeded. The checks cost nothing per event: the event limit
+// shares the loop's existing periodic check, and the in-flight limit is
+// checked only when the request slab grows, which it never does past the
+// limit. Estimate (estimate.go) is the one up-front estimate of a run's
+// requests and events, used by the service's event budget and the CLI's
+// progress bar; it counts exactly the events this package schedules.
+//
 // # Choices the spec leaves open
 //
 // A request waiting for a database connection (spec §5, db_connection_pool)
@@ -49,5 +62,6 @@
 // One file per actor: generator.go, client.go, loadbalancer.go, server.go,
 // edge.go, events.go (injected outages and spikes), sampler.go; rv.go holds
 // the distributions of spec §2, queue.go the event heap, compile.go the
-// translation of a scenario into the flat model, engine.go Run and the loop.
+// translation of a scenario into the flat model, engine.go Run and the loop,
+// limits.go the run-time limits, estimate.go Estimate.
 package engine
