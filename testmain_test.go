@@ -1,0 +1,12 @@
+package fastsim_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/fastsim/fastsim/internal/testenv"
+)
+
+// TestMain reports, on the last lines, the PostgreSQL variants and slow
+// tests that did not run, and why (testenv.Main).
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
