@@ -319,7 +319,7 @@ func (m *sim) check(ctx context.Context) error {
 	}
 	if m.events%ctxCheckEvery == 0 {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("engine: run stopped at t=%gs of %gs: %w", m.now, m.horizon, err)
+			return fmt.Errorf("engine: run stopped at t=%s s of %s s: %w", result.FormatNumber(m.now), result.FormatNumber(m.horizon), err)
 		}
 	}
 	m.nextCheck = min((m.events/ctxCheckEvery+1)*ctxCheckEvery, m.maxEvents+1)

@@ -425,9 +425,9 @@ func niceStep(v float64) float64 {
 // the display unit.
 func percentileFlags(lat result.Latency, scale float64, unit string) []flagLabel {
 	out := []flagLabel{
-		{x: lat.P50 * scale, text: "p50 " + formatNum(lat.P50*scale) + " " + unit, col: rgb(colGreen)},
-		{x: lat.P95 * scale, text: "p95 " + formatNum(lat.P95*scale) + " " + unit, col: rgb(colOrange)},
-		{x: lat.P99 * scale, text: "p99 " + formatNum(lat.P99*scale) + " " + unit, col: rgb(colVermillion)},
+		{x: lat.P50 * scale, text: "p50 " + result.FormatNumber(lat.P50*scale) + " " + unit, col: rgb(colGreen)},
+		{x: lat.P95 * scale, text: "p95 " + result.FormatNumber(lat.P95*scale) + " " + unit, col: rgb(colOrange)},
+		{x: lat.P99 * scale, text: "p99 " + result.FormatNumber(lat.P99*scale) + " " + unit, col: rgb(colVermillion)},
 	}
 	return out
 }
@@ -482,7 +482,7 @@ func (in *input) latencyPlots(w, h vg.Length) (hist, cdf *plot.Plot) {
 	xlabel := "latency (" + unit + ")"
 	if d.clipped {
 		xlabel = fmt.Sprintf("latency (%s); axis cut at %s %s: %s %% of requests lie beyond, up to %s",
-			unit, formatNum(d.hi*scale), unit, formatNum(100*d.beyond), formatSeconds(lat.Max))
+			unit, result.FormatNumber(d.hi*scale), unit, result.FormatNumber(100*d.beyond), formatSeconds(lat.Max))
 	}
 	flags := percentileFlags(lat, scale, unit)
 	sty := eventLabelStyle()
@@ -490,8 +490,8 @@ func (in *input) latencyPlots(w, h vg.Length) (hist, cdf *plot.Plot) {
 	room := float64(rows)*float64(sty.Height("Ag")+2) + 2
 	dataH := max(float64(h)-50, 30)
 
-	hist = newPlot(fmt.Sprintf("Latency histogram (%s requests, mean %s)", formatCount(d.total), formatSeconds(lat.Mean)),
-		xlabel, fmt.Sprintf("requests per %s %s bin", formatNum(d.width*scale), unit))
+	hist = newPlot(fmt.Sprintf("Latency histogram (%s requests, mean %s)", result.FormatCount(d.total), formatSeconds(lat.Mean)),
+		xlabel, fmt.Sprintf("requests per %s %s bin", result.FormatNumber(d.width*scale), unit))
 	addGrid(hist)
 	bins := make([]plotter.HistogramBin, len(d.counts))
 	top := 0.0

@@ -526,14 +526,14 @@ func runSubtitle(in *input) string {
 	r := in.r
 	parts := []string{
 		fmt.Sprintf("seed %d", r.Seed),
-		fmt.Sprintf("horizon %s s", formatNum(in.horizon)),
-		fmt.Sprintf("%s completed of %s generated", formatCount(r.Counts.Completed), formatCount(r.Counts.Generated)),
+		fmt.Sprintf("horizon %s s", result.FormatNumber(in.horizon)),
+		fmt.Sprintf("%s completed of %s generated", result.FormatCount(r.Counts.Completed), result.FormatCount(r.Counts.Generated)),
 	}
 	if r.Counts.Dropped > 0 {
-		parts = append(parts, formatCount(r.Counts.Dropped)+" dropped")
+		parts = append(parts, result.FormatCount(r.Counts.Dropped)+" dropped")
 	}
 	if r.Counts.Failed > 0 {
-		parts = append(parts, formatCount(r.Counts.Failed)+" failed")
+		parts = append(parts, result.FormatCount(r.Counts.Failed)+" failed")
 	}
 	if r.Latency.TotalRequests > 0 {
 		parts = append(parts, fmt.Sprintf("latency p50 %s · p95 %s · p99 %s",
@@ -632,9 +632,9 @@ func serverFigure(in *input, k int) figure {
 	return figure{width: figureWidth, height: h, draw: func(dc draw.Canvas) {
 		sub := fmt.Sprintf("%s · %d MB RAM · %s", plural(s.Resources.CPUCores, "core"), s.Resources.RAMMB, plural(len(s.Endpoints), "endpoint"))
 		if st, ok := in.r.Servers[s.ID]; ok {
-			sub += fmt.Sprintf(" · %s requests served · utilisation %.1f %%", formatCount(st.Requests), 100*st.Utilization)
+			sub += fmt.Sprintf(" · %s requests served · utilisation %.1f %%", result.FormatCount(st.Requests), 100*st.Utilization)
 			if st.Failed > 0 {
-				sub += fmt.Sprintf(" · %s failed", formatCount(st.Failed))
+				sub += fmt.Sprintf(" · %s failed", result.FormatCount(st.Failed))
 			}
 		}
 		c := figureHeader(dc, in, "Server "+s.ID, sub, true)
@@ -680,14 +680,14 @@ func (in *input) throughputPanel(xlabel bool) timePanel {
 		w = 1
 	}
 	tp := timePanel{
-		title:   fmt.Sprintf("Throughput (completed requests per %s s window)", formatNum(w)),
+		title:   fmt.Sprintf("Throughput (completed requests per %s s window)", result.FormatNumber(w)),
 		ylabel:  "requests/s",
 		xlabel:  xlabel,
 		line:    series{ys: t.Series, period: w, col: rgb(colBlue)},
 		missing: "no throughput series in the result",
 	}
 	if len(t.Series) > 0 {
-		tp.ref = &hline{y: t.MeanRPS, label: "mean " + formatNum(t.MeanRPS) + " req/s", col: rgb(colVermillion)}
+		tp.ref = &hline{y: t.MeanRPS, label: "mean " + result.FormatNumber(t.MeanRPS) + " req/s", col: rgb(colVermillion)}
 	}
 	return tp
 }
@@ -803,62 +803,16 @@ func (in *input) edgeSeries(id string) ([]float64, float64, string) {
 func missingNote(sum *result.Summary) string {
 	s := "series not recorded"
 	if sum != nil {
-		s += fmt.Sprintf("\nmean %s · max %s", formatNum(sum.Mean), formatNum(sum.Max))
+		s += fmt.Sprintf("\nmean %s · max %s", result.FormatNumber(sum.Mean), result.FormatNumber(sum.Max))
 	}
 	return s
-}
-
-// formatNum formats v with about three significant digits, without
-// exponent for the magnitudes charts show.
-func formatNum(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case v == 0:
-		return "0"
-	case a >= 1000:
-		return formatCount(int64(math.Round(v)))
-	case a >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case a >= 10:
-		return trimZeros(fmt.Sprintf("%.1f", v))
-	case a >= 0.01:
-		return trimZeros(fmt.Sprintf("%.2f", v))
-	}
-	return fmt.Sprintf("%.3g", v)
-}
-
-// trimZeros removes trailing fractional zeros: "2.50" → "2.5", "3.0" → "3".
-func trimZeros(s string) string {
-	if !strings.Contains(s, ".") {
-		return s
-	}
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
-}
-
-// formatCount formats n with thousands separators: 1,234,567.
-func formatCount(n int64) string {
-	s := fmt.Sprintf("%d", n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for k, ch := range s {
-		if k > 0 && (len(s)-k)%3 == 0 {
-			b.WriteString(",")
-		}
-		b.WriteRune(ch)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // formatSeconds formats a duration in seconds with a unit that keeps it
 // readable: µs, ms or s.
 func formatSeconds(v float64) string {
 	scale, unit := timeUnit(v)
-	return formatNum(v*scale) + " " + unit
+	return result.FormatNumber(v*scale) + " " + unit
 }
 
 // timeUnit returns the scale and unit for showing durations up to v.

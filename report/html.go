@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -19,15 +20,26 @@ import (
 // tables (counts, latency, throughput, servers, edges) and the charts as
 // inline SVG. It fetches nothing: no scripts, style sheets, fonts or
 // images from elsewhere, so the file can be attached to a review and
-// opened offline. The output depends only on sc and r.
+// opened offline. The output depends only on sc, r and stats.
+//
+// When stats is not nil, r is the merge of stats.Replications replications
+// (analysis.Replicated): the report says so under its title and shows the
+// table of each main figure's mean per run and 95 % confidence interval.
+// Every number is rounded for people (result.FormatNumber).
 //
 // It returns an error when sc or r is nil, a chart cannot be drawn, or
 // writing to w fails.
-func WriteHTML(w io.Writer, sc *scenario.Scenario, r *result.Result) error {
+func WriteHTML(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error {
 	if sc == nil || r == nil {
 		return errors.New("report: the HTML report needs both the scenario and the result")
 	}
 	d, err := newHTMLData(sc, r)
+	if err == nil && stats != nil {
+		d.Merged = mergedNote(stats)
+		d.CIHeader = ciHeader
+		d.CI = ciRows(stats)
+		d.CIConfidence = num(100 * stats.Confidence)
+	}
 	if err != nil {
 		return err
 	}
@@ -60,6 +72,12 @@ type htmlData struct {
 	ResServer [][]string
 	ResEdges  [][]string
 	Charts    []htmlChart
+	// Merged says how many replications r merges; empty for a single run.
+	Merged string
+	// CIHeader and CI are the confidence-interval table of a merged result.
+	CIHeader     []string
+	CI           [][]string
+	CIConfidence string
 }
 
 // kv is one labelled value.
@@ -86,15 +104,15 @@ type htmlChart struct {
 // newHTMLData prepares the report's contents.
 func newHTMLData(sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
 	in := newInput(sc, r)
-	d := &htmlData{Title: fmt.Sprintf("FastSim report: seed %d, %s s", r.Seed, formatNum(in.horizon))}
-	d.Meta = []kv{{"FastSim version", r.FastsimVersion}, {"seed", fmt.Sprint(r.Seed)}, {"horizon", formatNum(in.horizon) + " s"}}
+	d := &htmlData{Title: fmt.Sprintf("FastSim report: seed %d, %s s", r.Seed, result.FormatNumber(in.horizon))}
+	d.Meta = []kv{{"FastSim version", r.FastsimVersion}, {"seed", fmt.Sprint(r.Seed)}, {"horizon", result.FormatNumber(in.horizon) + " s"}}
 	d.Headline = []kv{
-		{"completed", formatCount(r.Counts.Completed)},
-		{"throughput", formatNum(r.Throughput.MeanRPS) + " req/s"},
+		{"completed", result.FormatCount(r.Counts.Completed)},
+		{"throughput", result.FormatNumber(r.Throughput.MeanRPS) + " req/s"},
 		{"latency p50", secOrDash(r.Latency.P50, r.Latency.TotalRequests)},
 		{"latency p99", secOrDash(r.Latency.P99, r.Latency.TotalRequests)},
-		{"dropped", formatCount(r.Counts.Dropped)},
-		{"failed", formatCount(r.Counts.Failed)},
+		{"dropped", result.FormatCount(r.Counts.Dropped)},
+		{"failed", result.FormatCount(r.Counts.Failed)},
 	}
 	topo, err := inlineSVG(topologyFigure(sc))
 	if err != nil {
@@ -160,9 +178,9 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 			he := htmlEndpoint{Name: ep.Name}
 			switch {
 			case ep.Probability != nil:
-				he.Weight = "probability " + formatNum(*ep.Probability)
+				he.Weight = "probability " + result.FormatNumber(*ep.Probability)
 			case ep.Weight != nil:
-				he.Weight = "weight " + formatNum(*ep.Weight)
+				he.Weight = "weight " + result.FormatNumber(*ep.Weight)
 			}
 			for _, stp := range ep.Steps {
 				he.Steps = append(he.Steps, stepText(stp))
@@ -172,7 +190,7 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 		d.Servers = append(d.Servers, hs)
 	}
 	for _, e := range sc.Topology.Edges {
-		d.Edges = append(d.Edges, []string{e.ID, e.Source + " → " + e.Target, rvText(e.Latency, "s"), formatNum(100*e.DropoutRate) + " %"})
+		d.Edges = append(d.Edges, []string{e.ID, e.Source + " → " + e.Target, rvText(e.Latency, "s"), result.FormatNumber(100*e.DropoutRate) + " %"})
 	}
 	for _, e := range sc.Events {
 		kind, extra := "server outage", ""
@@ -182,7 +200,7 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 				extra = "+" + formatSeconds(*e.Start.SpikeS)
 			}
 		}
-		d.Events = append(d.Events, []string{e.ID, kind, e.TargetID, formatNum(e.Start.TStart) + " s", formatNum(e.End.TEnd) + " s", extra})
+		d.Events = append(d.Events, []string{e.ID, kind, e.TargetID, result.FormatNumber(e.Start.TStart) + " s", result.FormatNumber(e.End.TEnd) + " s", extra})
 	}
 }
 
@@ -190,14 +208,14 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 	c := r.Counts
 	d.Counts = []kv{
-		{"generated", formatCount(c.Generated)}, {"completed", formatCount(c.Completed)},
-		{"dropped", formatCount(c.Dropped)}, {"failed", formatCount(c.Failed)},
-		{"in flight at the end", formatCount(c.InFlight)}, {"events processed", formatCount(c.Events)},
+		{"generated", result.FormatCount(c.Generated)}, {"completed", result.FormatCount(c.Completed)},
+		{"dropped", result.FormatCount(c.Dropped)}, {"failed", result.FormatCount(c.Failed)},
+		{"in flight at the end", result.FormatCount(c.InFlight)}, {"events processed", result.FormatCount(c.Events)},
 	}
 	l := r.Latency
 	n := l.TotalRequests
 	d.Latency = []kv{
-		{"requests", formatCount(n)}, {"mean", secOrDash(l.Mean, n)}, {"std dev", secOrDash(l.StdDev, n)},
+		{"requests", result.FormatCount(n)}, {"mean", secOrDash(l.Mean, n)}, {"std dev", secOrDash(l.StdDev, n)},
 		{"min", secOrDash(l.Min, n)}, {"p50 (median)", secOrDash(l.P50, n)}, {"p90", secOrDash(l.P90, n)},
 		{"p95", secOrDash(l.P95, n)}, {"p99", secOrDash(l.P99, n)}, {"p99.9", secOrDash(l.P999, n)}, {"max", secOrDash(l.Max, n)},
 	}
@@ -209,17 +227,17 @@ func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 		}
 		hi = max(hi, v)
 	}
-	d.Tput = []kv{{"mean", formatNum(t.MeanRPS) + " req/s"}, {"window", formatNum(t.WindowS) + " s"},
-		{"lowest window", formatNum(lo) + " req/s"}, {"highest window", formatNum(hi) + " req/s"}}
+	d.Tput = []kv{{"mean", result.FormatNumber(t.MeanRPS) + " req/s"}, {"window", result.FormatNumber(t.WindowS) + " s"},
+		{"lowest window", result.FormatNumber(lo) + " req/s"}, {"highest window", result.FormatNumber(hi) + " req/s"}}
 
 	for _, id := range orderedIDs(serverIDs(sc), r.Servers) {
 		s := r.Servers[id]
-		d.ResServer = append(d.ResServer, []string{id, formatCount(s.Requests), formatCount(s.Failed),
-			formatNum(100*s.Utilization) + " %", summaryText(s.ReadyQueueLen), summaryText(s.EventLoopIOSleep), summaryText(s.RAMInUse)})
+		d.ResServer = append(d.ResServer, []string{id, result.FormatCount(s.Requests), result.FormatCount(s.Failed),
+			result.FormatNumber(100*s.Utilization) + " %", summaryText(s.ReadyQueueLen), summaryText(s.EventLoopIOSleep), summaryText(s.RAMInUse)})
 	}
 	for _, id := range orderedIDs(edgeIDs(sc), r.Edges) {
 		e := r.Edges[id]
-		d.ResEdges = append(d.ResEdges, []string{id, formatCount(e.Dropped), summaryText(e.EdgeConcurrentConnection)})
+		d.ResEdges = append(d.ResEdges, []string{id, result.FormatCount(e.Dropped), summaryText(e.EdgeConcurrentConnection)})
 	}
 }
 
@@ -264,7 +282,7 @@ func summaryText(s *result.Summary) string {
 	if s == nil {
 		return "—"
 	}
-	return formatNum(s.Mean) + " / " + formatNum(s.Max)
+	return result.FormatNumber(s.Mean) + " / " + result.FormatNumber(s.Max)
 }
 
 // secOrDash formats a latency, or a dash when no request completed.
@@ -278,13 +296,13 @@ func secOrDash(v float64, n int64) string {
 // rvText describes a random variable; unit "s" formats the mean as a
 // duration.
 func rvText(rv scenario.RV, unit string) string {
-	mean := formatNum(rv.Mean)
+	mean := result.FormatNumber(rv.Mean)
 	if unit == "s" {
 		mean = formatSeconds(rv.Mean)
 	}
 	s := string(rv.Distribution) + ", mean " + mean
 	if rv.Variance != nil {
-		s += ", variance " + formatNum(*rv.Variance)
+		s += ", variance " + result.FormatNumber(*rv.Variance)
 	}
 	return s
 }
@@ -298,7 +316,7 @@ func stepText(s scenario.Step) string {
 	case op.IOWaitingTime != nil:
 		return string(s.Kind) + " " + quantityText(*op.IOWaitingTime)
 	case op.NecessaryRAM != nil:
-		return string(s.Kind) + " " + formatNum(*op.NecessaryRAM) + " MB"
+		return string(s.Kind) + " " + result.FormatNumber(*op.NecessaryRAM) + " MB"
 	}
 	return string(s.Kind)
 }
@@ -369,7 +387,8 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <header>
 <h1>FastSim simulation report</h1>
 <p class="meta">{{range $i, $m := .Meta}}{{if $i}} · {{end}}{{$m.K}} <strong>{{$m.V}}</strong>{{end}}</p>
-<nav><a href="#scenario">Scenario</a><a href="#results">Results</a><a href="#charts">Charts</a></nav>
+{{if .Merged}}<p class="meta" id="merged"><strong>{{.Merged}}</strong> See <a href="#replications">the confidence intervals</a>.</p>
+{{end}}<nav><a href="#scenario">Scenario</a><a href="#results">Results</a><a href="#charts">Charts</a></nav>
 <div class="cards">{{range .Headline}}<div class="card"><div class="k">{{.K}}</div><div class="v">{{.V}}</div></div>{{end}}</div>
 </header>
 <main>
@@ -420,6 +439,12 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <tbody>{{range .ResEdges}}<tr><td><code>{{index . 0}}</code></td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>
 {{end}}</tbody>
 </table>
+{{if .CI}}<h3 id="replications">Replications: mean per run with its {{.CIConfidence}} % confidence interval (Student t)</h3>
+<table>
+<thead><tr>{{range $i, $h := .CIHeader}}<th{{if $i}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>{{range .CI}}<tr>{{range $i, $c := .}}<td{{if $i}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>{{end}}
 </section>
 <section id="charts">
 <h2>Charts</h2>

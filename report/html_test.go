@@ -77,7 +77,7 @@ func TestWriteHTML(t *testing.T) {
 	sc := chartScenario(t, 300)
 	r := syntheticResult(sc, 3000, 0.1)
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r); err != nil {
+	if err := WriteHTML(&b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	if !bytes.HasPrefix(b.Bytes(), []byte("<!DOCTYPE html>\n<html lang=\"en\">")) {
@@ -152,7 +152,7 @@ func TestWriteHTMLEscapesScenarioText(t *testing.T) {
 	sc.Topology.Nodes.Servers[0].Endpoints[0].Name = `"><img src=x onerror=alert(1)>`
 	r := syntheticResult(sc, 300, 1)
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r); err != nil {
+	if err := WriteHTML(&b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	doc := parseHTML(t, b.Bytes())
@@ -173,7 +173,7 @@ func TestWriteHTMLWithoutSeriesOrLatency(t *testing.T) {
 	r.Latency = result.Latency{}
 	r.Counts.Completed = 0
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r); err != nil {
+	if err := WriteHTML(&b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	doc := parseHTML(t, b.Bytes())
@@ -202,7 +202,7 @@ func TestWriteHTMLErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := WriteHTML(tt.w, tt.sc, tt.r)
+			err := WriteHTML(tt.w, tt.sc, tt.r, nil)
 			if err == nil {
 				t.Fatal("err = nil")
 			}
@@ -275,7 +275,7 @@ func TestAsyncFlowScenariosRender(t *testing.T) {
 				}
 			}
 			var b bytes.Buffer
-			if err := WriteHTML(&b, sc, r); err != nil {
+			if err := WriteHTML(&b, sc, r, nil); err != nil {
 				t.Fatalf("WriteHTML: %v", err)
 			}
 			doc := parseHTML(t, b.Bytes())
@@ -290,5 +290,28 @@ func TestAsyncFlowScenariosRender(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestWriteHTMLReplications(t *testing.T) {
+	t.Parallel()
+	sc := chartScenario(t, 300)
+	r := syntheticResult(sc, 3000, 0.1)
+	var merged, single bytes.Buffer
+	if err := WriteHTML(&merged, sc, r, twoServersSummary()); err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	if err := WriteHTML(&single, sc, r, nil); err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	text := parseHTML(t, merged.Bytes()).text
+	// The p99 row of twoServersSummary: 140.1 ± 4.4 ms, rounded for people.
+	for _, want := range []string{"Merged from 5 replications", "95 % confidence interval", "latency p99 (ms)", "140.1", "4.4", "135.7", "144.5", "16,101"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report of a merged result does not contain %q", want)
+		}
+	}
+	if s := parseHTML(t, single.Bytes()).text; strings.Contains(s, "Merged from") || strings.Contains(s, "confidence interval") {
+		t.Error("the report of a single run speaks of replications")
 	}
 }

@@ -9,39 +9,49 @@ import (
 	"github.com/fastsim/fastsim/analysis"
 )
 
-// WriteReplications writes the table of estimates across replications: for
-// each main figure, its mean and the half-width of its 95 % confidence
-// interval. It is meant to follow WriteText of the merged result, whose
-// counts are totals over the replications and whose throughput,
-// utilisation and sampled means are averages per run; its first line says
-// so. With fewer than two replications the half-widths show "n/a".
-// WriteReplications returns the first error of w.
-func WriteReplications(w io.Writer, s analysis.Summary) error {
-	sw := &stickyWriter{w: w}
-	fmt.Fprintf(sw, "\nReplications  %s; the report above merges them (counts are totals, rates and utilisation averages)\n", nounCount(s.Replications, "run"))
-	fmt.Fprintf(sw, "Mean per run with %s %% confidence interval (Student t)\n", num(100*s.Confidence))
-	var t textTable
-	t.add("figure", "mean", "+/-", "low", "high")
-	row := func(name string, e analysis.Estimate, scale float64, prec int) {
+// mergedNote says that a result merges s.Replications replications and how
+// its figures combine them.
+func mergedNote(s *analysis.Summary) string {
+	return fmt.Sprintf("Merged from %d replications: counts are totals over them, rates, utilisation and sampled means are averages per run.", s.Replications)
+}
+
+// ciRows returns the confidence-interval table of s, without its header:
+// per main figure, its name, mean, half-width, low and high ends, rounded
+// for people. With fewer than two replications the interval shows "n/a".
+func ciRows(s *analysis.Summary) [][]string {
+	var rows [][]string
+	row := func(name string, e analysis.Estimate, scale float64) {
 		hw, lo, hi := "n/a", "n/a", "n/a"
 		if s.Replications >= 2 {
-			hw, lo, hi = fixed(scale*e.HalfWidth, prec), fixed(scale*e.Low(), prec), fixed(scale*e.High(), prec)
+			hw, lo, hi = num(scale*e.HalfWidth), num(scale*e.Low()), num(scale*e.High())
 		}
-		t.add(name, fixed(scale*e.Mean, prec), hw, lo, hi)
+		rows = append(rows, []string{name, num(scale * e.Mean), hw, lo, hi})
 	}
-	row("latency mean (ms)", s.LatencyMean, 1000, 3)
-	row("latency p50 (ms)", s.LatencyP50, 1000, 3)
-	row("latency p95 (ms)", s.LatencyP95, 1000, 3)
-	row("latency p99 (ms)", s.LatencyP99, 1000, 3)
-	row("throughput (req/s)", s.ThroughputRPS, 1, 3)
-	row("completed", s.Completed, 1, 1)
-	row("dropped", s.Dropped, 1, 1)
+	row("latency mean (ms)", s.LatencyMean, 1000)
+	row("latency p50 (ms)", s.LatencyP50, 1000)
+	row("latency p95 (ms)", s.LatencyP95, 1000)
+	row("latency p99 (ms)", s.LatencyP99, 1000)
+	row("throughput (req/s)", s.ThroughputRPS, 1)
+	row("completed", s.Completed, 1)
+	row("dropped", s.Dropped, 1)
 	for _, id := range slices.Sorted(maps.Keys(s.Servers)) {
-		row("utilisation "+id+" (%)", s.Servers[id].Utilization, 100, 2)
+		row("utilisation "+id+" (%)", s.Servers[id].Utilization, 100)
 	}
-	t.write(sw, "  ")
-	if sw.err != nil {
-		return fmt.Errorf("report: writing replication table: %w", sw.err)
+	return rows
+}
+
+// ciHeader is the header of the confidence-interval table.
+var ciHeader = []string{"figure", "mean", "+/-", "low", "high"}
+
+// writeReplications writes the table of estimates across replications: for
+// each main figure, its mean per run and the half-width of its 95 %
+// confidence interval.
+func writeReplications(w io.Writer, s *analysis.Summary) {
+	fmt.Fprintf(w, "\nReplications  mean per run of %d replications with its %s %% confidence interval (Student t)\n", s.Replications, num(100*s.Confidence))
+	var t textTable
+	t.add(ciHeader...)
+	for _, r := range ciRows(s) {
+		t.add(r...)
 	}
-	return nil
+	t.write(w, "  ")
 }

@@ -71,7 +71,7 @@ func WriteSweep(w io.Writer, r *analysis.SweepResult) error {
 	t.add(append(header, p+" +/-", "throughput req/s", "completed %", "dropped", "in flight", "util % max")...)
 	verdicts := []string{"verdict"}
 	for _, ev := range r.Levels {
-		row := []string{"x" + short(ev.Value), fixed(ev.RateRPS, 2), ms(ev.P50.Mean), ms(ev.P95.Mean), ms(ev.P99.Mean)}
+		row := []string{"x" + num(ev.Value), fixed(ev.RateRPS, 2), ms(ev.P50.Mean), ms(ev.P95.Mean), ms(ev.P99.Mean)}
 		if extra {
 			row = append(row, ms(ev.Latency.Mean))
 		}
@@ -81,7 +81,7 @@ func WriteSweep(w io.Writer, r *analysis.SweepResult) error {
 	}
 	writeWithVerdicts(sw, t, verdicts)
 	if r.Knee > 0 {
-		fmt.Fprintf(sw, "Knee  x%s (%s req/s): the highest load meeting the SLA\n", short(r.Knee), fixed(r.KneeRateRPS, 2))
+		fmt.Fprintf(sw, "Knee  x%s (%s req/s): the highest load meeting the SLA\n", num(r.Knee), fixed(r.KneeRateRPS, 2))
 	} else {
 		fmt.Fprintln(sw, "Knee  none: even the lowest load misses the SLA")
 	}
@@ -183,9 +183,6 @@ func maxUtilization(ev analysis.Evaluation) float64 {
 	}
 	return m
 }
-
-// short formats a load multiplier with at most 4 significant digits.
-func short(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 // unit is "core"/"cores" or "replica"/"replicas" for n.
 func unit(what string, n int) string {

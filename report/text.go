@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -18,18 +19,26 @@ import (
 // transit). Servers and edges are listed in the scenario's declaration
 // order. sc may be nil, in which case the scenario lines and the core
 // counts are left out. A sampled metric that was not enabled shows "-".
-// WriteText returns the first error of w.
-func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result) error {
+//
+// When stats is not nil, r is the merge of stats.Replications replications
+// (analysis.Replicated): the header says so and the report ends with the
+// table of each main figure's mean per run and 95 % confidence interval.
+// Every number is rounded for people (result.FormatNumber). WriteText
+// returns the first error of w.
+func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error {
 	if r == nil {
 		return fmt.Errorf("report: result is nil")
 	}
 	sw := &stickyWriter{w: w}
-	writeHeader(sw, sc, r)
+	writeHeader(sw, sc, r, stats)
 	writeCounts(sw, r)
 	writeLatency(sw, r)
 	writeThroughput(sw, r)
 	writeServers(sw, sc, r)
 	writeEdges(sw, sc, r)
+	if stats != nil {
+		writeReplications(sw, stats)
+	}
 	if sw.err != nil {
 		return fmt.Errorf("report: writing text report: %w", sw.err)
 	}
@@ -37,8 +46,11 @@ func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result) error {
 }
 
 // writeHeader writes the title and the scenario summary.
-func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result) {
+func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) {
 	fmt.Fprintf(w, "FastSim %s  seed %d  horizon %s s\n", r.FastsimVersion, r.Seed, num(r.HorizonS))
+	if stats != nil {
+		fmt.Fprintln(w, mergedNote(stats))
+	}
 	if sc == nil {
 		fmt.Fprintln(w)
 		return
@@ -48,7 +60,7 @@ func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	fmt.Fprintf(w, "Workload  %s: %s active users (%s) x %s req/min each (%s), about %s req/s; users redrawn every %d s\n",
 		wl.ID, num(wl.AvgActiveUsers.Mean), wl.AvgActiveUsers.Distribution,
 		num(wl.AvgRequestPerMinutePerUser.Mean), wl.AvgRequestPerMinutePerUser.Distribution,
-		strconv.FormatFloat(rate, 'f', 2, 64), wl.UserSamplingWindow)
+		num(rate), wl.UserSamplingWindow)
 	nodes := sc.Topology.Nodes
 	lb := "no load balancer"
 	if nodes.LoadBalancer != nil {
@@ -90,7 +102,7 @@ func writeLatency(w io.Writer, r *result.Result) {
 // writeThroughput writes the mean throughput and the range of the windows.
 func writeThroughput(w io.Writer, r *result.Result) {
 	tp := r.Throughput
-	fmt.Fprintf(w, "Throughput  %s req/s mean", fixed(tp.MeanRPS, 2))
+	fmt.Fprintf(w, "Throughput  %s req/s mean", num(tp.MeanRPS))
 	if len(tp.Series) > 0 {
 		fmt.Fprintf(w, "; per %s s window min %s, max %s (%d windows)",
 			num(tp.WindowS), num(slices.Min(tp.Series)), num(slices.Max(tp.Series)), len(tp.Series))
@@ -122,10 +134,10 @@ func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 		if n, ok := cores[id]; ok {
 			c = strconv.Itoa(n)
 		}
-		row := []string{id, c, itoa(s.Requests), itoa(s.Failed), fixed(100*s.Utilization, 2)}
-		row = append(row, summary(s.ReadyQueueLen, 3)...)
-		row = append(row, summary(s.EventLoopIOSleep, 3)...)
-		row = append(row, summary(s.RAMInUse, 1)...)
+		row := []string{id, c, itoa(s.Requests), itoa(s.Failed), num(100 * s.Utilization)}
+		row = append(row, summary(s.ReadyQueueLen)...)
+		row = append(row, summary(s.EventLoopIOSleep)...)
+		row = append(row, summary(s.RAMInUse)...)
 		t.add(row...)
 	}
 	t.write(w, "  ")
@@ -148,7 +160,7 @@ func writeEdges(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	t.add("edge", "dropped", "in transit mean", "in transit max")
 	for _, id := range ordered(declared, r.Edges) {
 		e := r.Edges[id]
-		t.add(append([]string{id, itoa(e.Dropped)}, summary(e.EdgeConcurrentConnection, 3)...)...)
+		t.add(append([]string{id, itoa(e.Dropped)}, summary(e.EdgeConcurrentConnection)...)...)
 	}
 	t.write(w, "  ")
 }
@@ -173,21 +185,21 @@ func ordered[V any](declared []string, m map[string]V) []string {
 }
 
 // summary formats a sampled-series summary as mean and max cells.
-func summary(s *result.Summary, prec int) []string {
+func summary(s *result.Summary) []string {
 	if s == nil {
 		return []string{"-", "-"}
 	}
-	return []string{fixed(s.Mean, prec), num(s.Max)}
+	return []string{num(s.Mean), num(s.Max)}
 }
 
-// ms formats seconds as milliseconds with 3 decimals.
-func ms(s float64) string { return fixed(1000*s, 3) }
+// ms formats seconds as milliseconds, rounded for people.
+func ms(s float64) string { return num(1000 * s) }
 
 // fixed formats v with prec decimals.
 func fixed(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
 
-// num formats v in the shortest form that reads back exactly.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// num formats v for people (result.FormatNumber).
+func num(v float64) string { return result.FormatNumber(v) }
 
 // itoa formats an integer.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

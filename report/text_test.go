@@ -64,12 +64,20 @@ func twoServersResult() *result.Result {
 
 func TestWriteText(t *testing.T) {
 	t.Parallel()
+	one := twoServersSummary()
+	one.Replications = 1
 	tests := []struct {
-		name string
-		sc   *scenario.Scenario
-		r    *result.Result
+		name  string
+		sc    *scenario.Scenario
+		r     *result.Result
+		stats *analysis.Summary
 	}{
-		{"two_servers", twoServers(), twoServersResult()},
+		{"two_servers", twoServers(), twoServersResult(), nil},
+		// Merged from 5 replications: the header says so and the
+		// confidence-interval table ends the report.
+		{"replications", twoServers(), twoServersResult(), twoServersSummary()},
+		// One replication has no interval: "n/a".
+		{"replications_one", twoServers(), twoServersResult(), one},
 		// No scenario, nothing completed, sampled metrics disabled.
 		{"minimal", nil, &result.Result{
 			FastsimVersion: "dev", Seed: 7, HorizonS: 5,
@@ -77,13 +85,13 @@ func TestWriteText(t *testing.T) {
 			Throughput: result.Throughput{WindowS: 1},
 			Servers:    map[string]result.ServerStats{"b": {}, "a": {Failed: 1}},
 			Edges:      map[string]result.EdgeStats{"e": {Dropped: 1}},
-		}},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b bytes.Buffer
-			if err := WriteText(&b, tt.sc, tt.r); err != nil {
+			if err := WriteText(&b, tt.sc, tt.r, tt.stats); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.name+".txt", b.Bytes())
@@ -91,9 +99,9 @@ func TestWriteText(t *testing.T) {
 	}
 }
 
-func TestWriteReplications(t *testing.T) {
-	t.Parallel()
-	s := analysis.Summary{
+// twoServersSummary is a Summary of 5 replications of twoServers.
+func twoServersSummary() *analysis.Summary {
+	return &analysis.Summary{
 		Replications:  5,
 		Confidence:    0.95,
 		LatencyMean:   analysis.Estimate{Mean: 0.1136, HalfWidth: 0.0012},
@@ -108,15 +116,6 @@ func TestWriteReplications(t *testing.T) {
 			"srv-1": {Utilization: analysis.Estimate{Mean: 0.016234, HalfWidth: 0.0003}},
 		},
 	}
-	var b bytes.Buffer
-	if err := WriteReplications(&b, s); err != nil {
-		t.Fatal(err)
-	}
-	s.Replications = 1
-	if err := WriteReplications(&b, s); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "replications.txt", b.Bytes())
 }
 
 type failingWriter struct{}
@@ -127,13 +126,10 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 func TestWriteErrors(t *testing.T) {
 	t.Parallel()
-	if err := WriteText(failingWriter{}, twoServers(), twoServersResult()); !errors.Is(err, errDiskFull) {
+	if err := WriteText(failingWriter{}, twoServers(), twoServersResult(), twoServersSummary()); !errors.Is(err, errDiskFull) {
 		t.Errorf("WriteText error = %v, want %v", err, errDiskFull)
 	}
-	if err := WriteReplications(failingWriter{}, analysis.Summary{}); !errors.Is(err, errDiskFull) {
-		t.Errorf("WriteReplications error = %v, want %v", err, errDiskFull)
-	}
-	if err := WriteText(&bytes.Buffer{}, nil, nil); err == nil {
+	if err := WriteText(&bytes.Buffer{}, nil, nil, nil); err == nil {
 		t.Error("WriteText(nil result) succeeded")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -82,7 +83,7 @@ func layoutTopology(sc *scenario.Scenario) *topology {
 
 	wl := sc.Workload
 	add(&topoNode{id: wl.ID, kind: kindGenerator, col: -1, lines: []string{
-		fmt.Sprintf("%s users × %s req/min", formatNum(wl.AvgActiveUsers.Mean), formatNum(wl.AvgRequestPerMinutePerUser.Mean)),
+		fmt.Sprintf("%s users × %s req/min", result.FormatNumber(wl.AvgActiveUsers.Mean), result.FormatNumber(wl.AvgRequestPerMinutePerUser.Mean)),
 	}})
 	add(&topoNode{id: sc.Topology.Nodes.Client.ID, kind: kindClient, col: -1})
 	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
@@ -93,7 +94,7 @@ func layoutTopology(sc *scenario.Scenario) *topology {
 	for _, e := range sc.Events {
 		switch e.Start.Kind {
 		case scenario.ServerDown:
-			outages[e.TargetID] = append(outages[e.TargetID], fmt.Sprintf("%s %s–%s s", e.ID, formatNum(e.Start.TStart), formatNum(e.End.TEnd)))
+			outages[e.TargetID] = append(outages[e.TargetID], fmt.Sprintf("%s %s–%s s", e.ID, result.FormatNumber(e.Start.TStart), result.FormatNumber(e.End.TEnd)))
 		case scenario.NetworkSpikeStart:
 			s := 0.0
 			if e.Start.SpikeS != nil {
@@ -143,7 +144,7 @@ func edgeDetail(e scenario.Edge) string {
 	if abbr != "" {
 		s += " " + abbr
 	}
-	return s + fmt.Sprintf(" · drop %s %%", formatNum(100*e.DropoutRate))
+	return s + fmt.Sprintf(" · drop %s %%", result.FormatNumber(100*e.DropoutRate))
 }
 
 // plural returns "1 core", "2 cores".

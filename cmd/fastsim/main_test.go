@@ -16,6 +16,7 @@ import (
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/engine"
+	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -199,30 +200,27 @@ func TestRunReplications(t *testing.T) {
 	t.Parallel()
 	c := runCLI(t, "run", small, "--replications", "3", "--json", "-")
 	c.wantCode(t, 0)
-	var got struct {
-		result.Result
-		Replications struct {
-			Replications int `json:"replications"`
-			LatencyMean  struct {
-				Mean      float64 `json:"mean"`
-				HalfWidth float64 `json:"ci95_half_width"`
-			} `json:"latency_mean"`
-		} `json:"replications"`
-	}
+	// The shape of analysis.Replicated, the API's result shape too.
+	var got analysis.Replicated
 	if err := json.Unmarshal([]byte(c.stdout), &got); err != nil {
 		t.Fatalf("decoding %s: %v", c.stdout, err)
 	}
 	var completed int64
 	for i := range 3 {
-		completed += direct(t, fastsim.WithSeed(fastsim.ReplicationSeed(42, i))).Counts.Completed
+		r := direct(t, fastsim.WithSeed(fastsim.ReplicationSeed(42, i)))
+		completed += r.Counts.Completed
+		if i < len(got.Replications) && got.Replications[i].Counts != r.Counts {
+			t.Errorf("replications[%d].counts = %+v, want %+v (the run with seed %d)", i, got.Replications[i].Counts, r.Counts, r.Seed)
+		}
 	}
-	if got.Counts.Completed != completed || got.Replications.Replications != 3 || got.Replications.LatencyMean.HalfWidth <= 0 {
-		t.Errorf("completed %d (want %d), replications %+v", got.Counts.Completed, completed, got.Replications)
+	if got.Counts.Completed != completed || len(got.Replications) != 3 || got.Statistics == nil ||
+		got.Statistics.Replications != 3 || got.Statistics.LatencyMean.HalfWidth <= 0 {
+		t.Errorf("completed %d (want %d), %d replications, statistics %+v", got.Counts.Completed, completed, len(got.Replications), got.Statistics)
 	}
 
 	c = runCLI(t, "run", small, "--replications", "2")
 	c.wantCode(t, 0)
-	contains(t, "report", c.stdout, "Latency (ms)", "Replications  2 runs", "latency mean (ms)", "utilisation srv-1 (%)")
+	contains(t, "report", c.stdout, "Latency (ms)", "Merged from 2 replications", "Replications  mean per run of 2 replications", "latency mean (ms)", "utilisation srv-1 (%)")
 }
 
 func TestRunErrors(t *testing.T) {
@@ -452,7 +450,7 @@ func TestRunPlotsAndReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := report.WriteHTML(&buf, sc, r); err != nil {
+		if err := report.WriteHTML(&buf, sc, r, nil); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(page, buf.Bytes()) {

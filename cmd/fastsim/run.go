@@ -72,14 +72,6 @@ func newRunCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// replicatedResult is the JSON of a replicated run: the merged result of
-// spec §8 with the estimates across replications added under
-// "replications".
-type replicatedResult struct {
-	*result.Result
-	Replications analysis.Summary `json:"replications"`
-}
-
 // runScenario implements `fastsim run`.
 func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 	if f.replications < 1 {
@@ -102,21 +94,13 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 		opts = append(opts, fastsim.WithProgress(bar.update))
 	}
 	var (
-		r   *result.Result
-		out any
-		sum *analysis.Summary
+		r  *result.Result
+		rs []*result.Result
 	)
 	if f.replications == 1 {
 		r, err = fastsim.Run(ctx, sc, opts...)
-		out = r
 	} else {
-		var rs []*result.Result
 		rs, r, err = fastsim.RunReplications(ctx, sc, f.replications, opts...)
-		if err == nil {
-			s := analysis.Summarize(rs)
-			sum = &s
-			out = replicatedResult{Result: r, Replications: s}
-		}
 	}
 	bar.finish(err == nil)
 	if err != nil {
@@ -125,46 +109,30 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 		}
 		return fmt.Errorf("simulating %s: %w", path, f.limits.explain(err))
 	}
+	out := analysis.NewReplicated(r, rs)
 	if f.jsonPath != "" {
-		jsonOut := out
-		if !f.series && r.Series != nil {
-			// The series were recorded for the charts only.
-			jsonOut = withoutSeries(out, r)
+		jsonOut := *out
+		if !f.series {
+			// Any series were recorded for the charts only.
+			jsonOut.Series = nil
 		}
 		if err := a.writeJSON(f.jsonPath, jsonOut); err != nil {
 			return err
 		}
 	}
-	if err := writeCharts(sc, r, f); err != nil {
+	if err := writeCharts(sc, out, f); err != nil {
 		return err
 	}
 	if f.quiet || f.jsonPath == "-" {
 		return nil
 	}
-	if err := report.WriteText(a.stdout, sc, r); err != nil {
-		return err
-	}
-	if sum != nil {
-		return report.WriteReplications(a.stdout, *sum)
-	}
-	return nil
-}
-
-// withoutSeries returns out with the result's sampled series left out,
-// without changing r.
-func withoutSeries(out any, r *result.Result) any {
-	c := *r
-	c.Series = nil
-	if rr, ok := out.(replicatedResult); ok {
-		rr.Result = &c
-		return rr
-	}
-	return &c
+	return report.WriteText(a.stdout, sc, r, out.Statistics)
 }
 
 // writeCharts writes the charts into f.plotsDir and the HTML report to
 // f.reportPath, when asked.
-func writeCharts(sc *scenario.Scenario, r *result.Result, f runFlags) error {
+func writeCharts(sc *scenario.Scenario, out *analysis.Replicated, f runFlags) error {
+	r := &out.Result
 	if f.plotsDir != "" {
 		if err := os.MkdirAll(f.plotsDir, 0o755); err != nil {
 			return fmt.Errorf("--plots: creating %s: %w", f.plotsDir, err)
@@ -178,7 +146,7 @@ func writeCharts(sc *scenario.Scenario, r *result.Result, f runFlags) error {
 	}
 	if f.reportPath != "" {
 		var buf bytes.Buffer
-		if err := report.WriteHTML(&buf, sc, r); err != nil {
+		if err := report.WriteHTML(&buf, sc, r, out.Statistics); err != nil {
 			return fmt.Errorf("--report: rendering the HTML report: %w", err)
 		}
 		if err := os.WriteFile(f.reportPath, buf.Bytes(), 0o644); err != nil {

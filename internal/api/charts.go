@@ -123,8 +123,16 @@ func (s *server) getReport(ctx context.Context, in *idInput) (*fileOutput, error
 	if err != nil {
 		return nil, err
 	}
+	res, err := s.Store.GetResult(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, fmt.Errorf("get result of run %s: %w", in.ID, err)
+	}
+	stats, err := decodeStatistics(res)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, sc, r); err != nil {
+	if err := report.WriteHTML(&buf, sc, r, stats); err != nil {
 		return nil, fmt.Errorf("report of run %s: %w", in.ID, err)
 	}
 	return &fileOutput{ContentType: "text/html; charset=utf-8", CacheControl: "private, max-age=86400", Body: buf.Bytes()}, nil

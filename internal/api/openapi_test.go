@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -85,5 +88,61 @@ func TestOpenAPISurfaceGolden(t *testing.T) {
 	}
 	if !bytes.Equal(want, got) {
 		t.Errorf("the API surface differs from %s:\ngot:\n%s", path, got)
+	}
+}
+
+// TestOpenAPIResultShape proves that the result the API documents (and
+// answers) has the shape of analysis.Replicated, the one `fastsim run
+// --json` writes: the same top-level fields, plus run_id.
+func TestOpenAPIResultShape(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	r := b.do(t, "GET", "/openapi.json", "", nil)
+	wantStatus(t, r, http.StatusOK)
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Type any `json:"type"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, ok := doc.Components.Schemas["ResultBody"]
+	if !ok {
+		t.Fatal("no ResultBody schema in the OpenAPI document")
+	}
+	var got []string
+	for name := range schema.Properties {
+		got = append(got, name)
+	}
+	// Every field of analysis.Replicated, set so that none is omitted.
+	full := analysis.Replicated{
+		Result:       result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch()},
+		Replications: []result.Result{{}},
+		Statistics:   &analysis.Summary{},
+	}
+	data, err := json.Marshal(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"run_id"}
+	for name := range fields {
+		want = append(want, name)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ResultBody properties\n got %v\nwant %v (analysis.Replicated's fields and run_id)", got, want)
+	}
+	if typ := schema.Properties["replications"].Type; typ != "array" && fmt.Sprint(typ) != "[array null]" {
+		t.Errorf("replications has type %v, want an array of results", typ)
 	}
 }

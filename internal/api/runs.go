@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -13,7 +14,6 @@ import (
 	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/store"
-	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -27,7 +27,7 @@ type Run struct {
 	Seed            int64      `json:"seed"`
 	Replications    int        `json:"replications"`
 	Status          string     `json:"status" enum:"queued,running,succeeded,failed,cancelled"`
-	Progress        float64    `json:"progress" minimum:"0" maximum:"1" doc:"Completed fraction of simulated time over all replications."`
+	Progress        float64    `json:"progress" minimum:"0" maximum:"1" doc:"Completed fraction of simulated time over all replications, rounded to 0.0001 (0.01 %)."`
 	Error           string     `json:"error,omitempty" doc:"Why the run failed or was cancelled."`
 	CacheHit        bool       `json:"cache_hit" doc:"The result was taken from an earlier identical run."`
 	CancelRequested bool       `json:"cancel_requested"`
@@ -48,11 +48,16 @@ type RunLinks struct {
 	Cancel string `json:"cancel"`
 }
 
+// roundProgress rounds a progress fraction to 0.0001 (0.01 %), a step
+// people can read and that still moves on long runs: 0.1300000118279315
+// becomes 0.13.
+func roundProgress(p float64) float64 { return math.Round(p*1e4) / 1e4 }
+
 func toRun(r store.Run) Run {
 	self := "/api/v1/runs/" + r.ID
 	out := Run{
 		ID: r.ID, ScenarioID: r.ScenarioID, ScenarioVersion: r.ScenarioVersion, Seed: r.Seed,
-		Replications: r.Replications, Status: string(r.Status), Progress: r.Progress, Error: r.Error,
+		Replications: r.Replications, Status: string(r.Status), Progress: roundProgress(r.Progress), Error: r.Error,
 		CacheHit: r.CacheHit, CancelRequested: r.CancelRequested,
 		CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
 		Links: RunLinks{Self: self, Result: self + "/result", Series: self + "/series", Events: self + "/events", Cancel: self + "/cancel"},
@@ -306,15 +311,12 @@ func (s *server) listRuns(ctx context.Context, in *listRunsInput) (*listRunsOutp
 	return out, nil
 }
 
-// ResultBody is a run's result: the result of spec §8 (for several
-// replications, their merge) and, for several replications, each
-// replication's result and the mean ± 95 % confidence half-width of the
-// main figures.
+// ResultBody is a run's result in the shape of analysis.Replicated, the
+// one shape `fastsim run --json` writes too (docs/result.md), with the
+// run's id.
 type ResultBody struct {
-	result.Result
-	RunID        string            `json:"run_id" format:"uuid"`
-	Replications []result.Result   `json:"replications,omitempty" doc:"Per-replication results, in replication order (several replications only)."`
-	Statistics   *analysis.Summary `json:"statistics,omitempty" doc:"Mean and 95% confidence half-width across replications (several replications only)."`
+	analysis.Replicated
+	RunID string `json:"run_id" format:"uuid"`
 }
 
 type resultOutput struct {
@@ -356,13 +358,23 @@ func (s *server) getResult(ctx context.Context, in *idInput) (*resultOutput, err
 			return nil, fmt.Errorf("decode stored replications of run %s: %w", in.ID, err)
 		}
 	}
-	if len(res.Statistics) > 0 {
-		out.Body.Statistics = new(analysis.Summary)
-		if err := json.Unmarshal(res.Statistics, out.Body.Statistics); err != nil {
-			return nil, fmt.Errorf("decode stored statistics of run %s: %w", in.ID, err)
-		}
+	if out.Body.Statistics, err = decodeStatistics(res); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// decodeStatistics returns the statistics across the replications of a
+// stored result, or nil for a single run.
+func decodeStatistics(res store.RunResult) (*analysis.Summary, error) {
+	if len(res.Statistics) == 0 {
+		return nil, nil
+	}
+	var s analysis.Summary
+	if err := json.Unmarshal(res.Statistics, &s); err != nil {
+		return nil, fmt.Errorf("decode stored statistics of run %s: %w", res.RunID, err)
+	}
+	return &s, nil
 }
 
 type seriesOutput struct {
