@@ -18,6 +18,12 @@ func (m *sim) clientArrive(r int32) {
 	m.moments.Add(lat)
 	m.sketch.Add(lat)
 	m.throughput[int(m.now)]++
+	if m.latWin != nil {
+		m.latWin.add(m.now, lat)
+	}
+	if m.evWin != nil {
+		m.evWin.add(lat)
+	}
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(req.born, m.now)
 	}

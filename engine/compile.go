@@ -74,8 +74,14 @@ func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
 
 // start allocates the state of a run of the compiled model and schedules
 // its first arrival. Estimate compiles without starting.
-func (m *sim) start() {
+func (m *sim) start(opts Options) {
 	m.sketch = result.NewSketch()
+	if opts.Series {
+		m.latWin = newLatencyWindows(m.horizon)
+	}
+	if len(m.faults) > 0 {
+		m.evWin = newEventWindows(len(m.faults))
+	}
 	m.throughput = make([]float64, int(m.horizon))
 	m.reqs = make([]request, 0, 1024)
 	m.free = make([]int32, 0, 1024)

@@ -91,7 +91,7 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err != nil {
 		return nil, fmt.Errorf("engine: compile scenario: %w", err)
 	}
-	m.start()
+	m.start(opts)
 	m.hooks = hk
 	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight
 	m.nextCheck = min(ctxCheckEvery, m.maxEvents+1)
@@ -102,7 +102,11 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := m.loop(ctx, opts.Progress); err != nil {
 		return nil, err
 	}
-	return m.result(opts), nil
+	r := m.result(opts)
+	if m.evWin != nil {
+		r.EventWindows = m.evWin.results(sc, m.horizon)
+	}
+	return r, nil
 }
 
 // request is one request in the slab.
@@ -154,6 +158,9 @@ type sim struct {
 	moments    result.Moments
 	sketch     *result.Sketch
 	throughput []float64 // completions per 1 s window
+
+	latWin *latencyWindows // latency per window; nil unless the series are kept
+	evWin  *eventWindows   // latency per event window; nil without events
 }
 
 // schedule adds an event at time t.
@@ -357,6 +364,9 @@ func (m *sim) result(opts Options) *result.Result {
 			PeriodS: s.period,
 			Servers: make(map[string]result.ServerSeries, len(m.servers)),
 			Edges:   make(map[string]result.EdgeSeries, len(m.edges)),
+		}
+		if m.latWin != nil {
+			r.Series.Latency = m.latWin.series()
 		}
 	}
 	for i := range m.servers {

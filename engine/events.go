@@ -10,6 +10,7 @@ type fault struct {
 
 // faultStart opens the window of injected event f.
 func (m *sim) faultStart(f int32) {
+	m.evWin.start(f)
 	ft := &m.faults[f]
 	if ft.outage {
 		m.servers[ft.target].down++
@@ -22,6 +23,7 @@ func (m *sim) faultStart(f int32) {
 
 // faultEnd closes the window of injected event f.
 func (m *sim) faultEnd(f int32) {
+	m.evWin.end(f)
 	ft := &m.faults[f]
 	if ft.outage {
 		m.servers[ft.target].down--

@@ -18,7 +18,9 @@ import (
 //   - utilisation and the means of sampled series are averaged, their
 //     maxima are the maximum over replications;
 //   - the throughput series, its mean and any full sampled series are
-//     averaged element-wise.
+//     averaged element-wise; the latency series as LatencySeries says;
+//   - event windows merge like the whole run: completions summed, latency
+//     moments and sketches merged, throughput averaged.
 //
 // The merged result carries the first result's version and seed. Merge
 // returns an error if rs is empty, holds nil, or the results disagree on
@@ -70,6 +72,10 @@ func Merge(rs []*Result) (*Result, error) {
 	}
 	if first.Series != nil {
 		out.Series = mergeSeries(rs)
+	}
+	var err error
+	if out.EventWindows, err = mergeEventWindows(rs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -168,6 +174,7 @@ func mergeSeries(rs []*Result) *Series {
 			EdgeConcurrentConnection: avg(func(s *Series) []float64 { return s.Edges[id].EdgeConcurrentConnection }),
 		}
 	}
+	out.Latency = mergeLatencySeries(rs)
 	return out
 }
 
@@ -202,6 +209,9 @@ func compatible(a, b *Result) error {
 			return fmt.Errorf("edges.%s: enabled sampled metrics differ", id)
 		}
 	}
+	if err := compatibleEventWindows(a.EventWindows, b.EventWindows); err != nil {
+		return err
+	}
 	return compatibleSeries(a.Series, b.Series)
 }
 
@@ -233,7 +243,7 @@ func compatibleSeries(a, b *Series) error {
 			return fmt.Errorf("series.edges.%s: series lengths differ", id)
 		}
 	}
-	return nil
+	return compatibleLatencySeries(a.Latency, b.Latency)
 }
 
 // sameShape reports whether two series are both absent or of equal length.

@@ -21,6 +21,10 @@ type Result struct {
 	Servers map[string]ServerStats `json:"servers"`
 	// Edges holds per-edge figures by edge id.
 	Edges map[string]EdgeStats `json:"edges"`
+	// EventWindows holds the latency and throughput inside each injected
+	// event's window, in the scenario's order, then outside every window
+	// (kind "outside"); absent when the scenario has no events.
+	EventWindows []EventWindow `json:"event_windows,omitempty"`
 	// Series holds the full sampled series; present only on request.
 	Series *Series `json:"series,omitempty"`
 	// LatencySketch is the mergeable quantile sketch of latency, kept so
@@ -130,6 +134,8 @@ type Series struct {
 	Servers map[string]ServerSeries `json:"servers"`
 	// Edges holds per-edge series by edge id.
 	Edges map[string]EdgeSeries `json:"edges"`
+	// Latency holds latency percentiles per time window.
+	Latency *LatencySeries `json:"latency,omitempty"`
 }
 
 // ServerSeries are one server's sampled series; a metric not enabled is nil.
