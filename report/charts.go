@@ -120,7 +120,7 @@ type ChartOptions struct {
 const defaultDPI = 96
 
 // Charts lists the charts available for a run of sc with result r, in a
-// stable order: the dashboard, latency, throughput, topology, one chart per
+// stable order: the dashboard, latency, throughput, latency over time, topology, one chart per
 // server in declaration order, and the edges. Every chart can be drawn
 // whether or not the result carries the full sampled series; without them
 // the time-series panels say "series not recorded". It returns nil when sc
@@ -133,6 +133,7 @@ func Charts(sc *scenario.Scenario, r *result.Result) []Chart {
 		{ChartDashboard, "Dashboard: latency, throughput and every server's queues and RAM"},
 		{ChartLatency, "Latency distribution: histogram and CDF with p50, p95 and p99"},
 		{ChartThroughput, "Throughput: completed requests per second over time"},
+		{ChartLatencyTime, "Latency over time: p50, p95 and p99 per window, event windows shaded"},
 		{ChartTopology, "Topology: generator, client, load balancer, servers and edges"},
 	}
 	for _, s := range sc.Topology.Nodes.Servers {
@@ -236,6 +237,8 @@ func buildChart(name string, in *input) (figure, error) {
 		return latencyFigure(in), nil
 	case ChartThroughput:
 		return throughputFigure(in), nil
+	case ChartLatencyTime:
+		return latencyTimeFigure(in), nil
 	case ChartTopology:
 		return topologyFigure(in.sc), nil
 	case ChartEdges:

@@ -44,6 +44,7 @@ func ExampleRenderChart() {
 	// dashboard
 	// latency
 	// throughput
+	// latency-time
 	// topology
 	// server-api
 	// edges

@@ -106,8 +106,25 @@ func syntheticResult(sc *scenario.Scenario, n int, period float64) *result.Resul
 	r.Throughput = result.Throughput{WindowS: 1, Series: make([]float64, secs)}
 	sk := result.NewSketch()
 	var m result.Moments
+	// Latency windows (result.LatencySeries) and event windows, as the
+	// engine keeps them; a request of second k completes at k + 0.5.
+	width := result.LatencyWindowS(horizon)
+	nw := int(math.Ceil(horizon / width))
+	wsk := make([]*result.Sketch, nw)
+	for k := range wsk {
+		wsk[k] = result.NewSketch()
+	}
+	type acc struct {
+		m  result.Moments
+		sk *result.Sketch
+	}
+	evs := make([]acc, len(sc.Events)+1)
+	for k := range evs {
+		evs[k].sk = result.NewSketch()
+	}
 	for k := range secs {
 		c := math.Round(80 + 20*math.Sin(float64(k)/float64(secs)*2*math.Pi) + 5*rng.NormFloat64())
+		t := float64(k) + 0.5
 		r.Throughput.Series[k] = c
 		for range int(c) {
 			v := 0.02 + rng.ExpFloat64()*0.03 // a shifted exponential: 20 ms + Exp(30 ms)
@@ -116,7 +133,45 @@ func syntheticResult(sc *scenario.Scenario, n int, period float64) *result.Resul
 			}
 			sk.Add(v)
 			m.Add(v)
+			wsk[min(int(t/width), nw-1)].Add(v)
+			inside := false
+			for e, ev := range sc.Events {
+				if t >= ev.Start.TStart && t < ev.End.TEnd {
+					evs[e].m.Add(v)
+					evs[e].sk.Add(v)
+					inside = true
+				}
+			}
+			if !inside {
+				evs[len(sc.Events)].m.Add(v)
+				evs[len(sc.Events)].sk.Add(v)
+			}
 		}
+	}
+	ls := &result.LatencySeries{WindowS: width, Count: make([]float64, nw), P50: make([]float64, nw), P95: make([]float64, nw), P99: make([]float64, nw)}
+	for k, w := range wsk {
+		ls.Count[k] = float64(w.Count())
+		if w.Count() > 0 {
+			ls.P50[k], ls.P95[k], ls.P99[k] = w.Quantile(0.5), w.Quantile(0.95), w.Quantile(0.99)
+		}
+	}
+	r.Series.Latency = ls
+	if len(sc.Events) > 0 {
+		covered := 0.0
+		for e, ev := range sc.Events {
+			d := min(ev.End.TEnd, horizon) - ev.Start.TStart
+			covered += d // the synthetic scenario's windows do not overlap
+			kind := result.WindowServerDown
+			if ev.Start.Kind == scenario.NetworkSpikeStart {
+				kind = result.WindowNetworkSpike
+			}
+			r.EventWindows = append(r.EventWindows, result.EventWindow{EventID: ev.ID, Kind: kind, TargetID: ev.TargetID,
+				StartS: ev.Start.TStart, EndS: min(ev.End.TEnd, horizon), DurationS: d, Completed: evs[e].m.Count,
+				ThroughputRPS: float64(evs[e].m.Count) / d, Latency: result.LatencyFrom(evs[e].m, evs[e].sk)})
+		}
+		o := evs[len(sc.Events)]
+		r.EventWindows = append(r.EventWindows, result.EventWindow{Kind: result.WindowOutside, DurationS: horizon - covered,
+			Completed: o.m.Count, ThroughputRPS: float64(o.m.Count) / (horizon - covered), Latency: result.LatencyFrom(o.m, o.sk)})
 	}
 	r.LatencySketch, r.LatencyMoments = sk, m
 	r.Latency = result.LatencyFrom(m, sk)
@@ -190,6 +245,7 @@ func TestRenderChartGolden(t *testing.T) {
 		{"dashboard", ChartDashboard, r},
 		{"latency", ChartLatency, r},
 		{"throughput", ChartThroughput, r},
+		{"latency-time", ChartLatencyTime, r},
 		{"topology", ChartTopology, r},
 		{"server-srv-2", "server-srv-2", r},
 		{"edges", ChartEdges, r},
@@ -321,7 +377,7 @@ func TestRenderChartErrors(t *testing.T) {
 		if !errors.As(err, &u) {
 			t.Fatalf("err = %T, want *UnknownChartError", err)
 		}
-		want := []string{"dashboard", "latency", "throughput", "topology", "server-srv-1", "server-srv-2", "server-srv-3", "edges"}
+		want := []string{"dashboard", "latency", "throughput", "latency-time", "topology", "server-srv-1", "server-srv-2", "server-srv-3", "edges"}
 		if diff := cmp.Diff(want, u.Available); diff != "" {
 			t.Errorf("Available (-want +got):\n%s", diff)
 		}
@@ -400,7 +456,7 @@ func TestWritePlots(t *testing.T) {
 		t.Fatalf("WritePlots: %v", err)
 	}
 	var want []string
-	for _, c := range []string{"dashboard", "latency", "throughput", "topology", "server-srv-1", "server-srv-2", "server-srv_3", "edges"} {
+	for _, c := range []string{"dashboard", "latency", "throughput", "latency-time", "topology", "server-srv-1", "server-srv-2", "server-srv_3", "edges"} {
 		want = append(want, c+".svg", c+".png")
 	}
 	if diff := cmp.Diff(want, names); diff != "" {
@@ -568,7 +624,7 @@ func TestChartsList(t *testing.T) {
 		}
 		names = append(names, c.Name)
 	}
-	want := []string{"dashboard", "latency", "throughput", "topology", "server-srv-1", "server-srv-2", "server-srv-3", "edges"}
+	want := []string{"dashboard", "latency", "throughput", "latency-time", "topology", "server-srv-1", "server-srv-2", "server-srv-3", "edges"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}

@@ -397,6 +397,10 @@ type timePanel struct {
 	integer       bool    // y counts requests: whole-number ticks
 	ymax          float64 // y range upper bound before headroom; 0 = from data
 	ref           *hline  // optional reference line (mean, capacity)
+	// lines, when not empty, are drawn instead of line (several series,
+	// such as latency percentiles); linesMax is their largest y.
+	lines    []plot.Plotter
+	linesMax float64
 }
 
 // eventFlags returns the id labels of the event windows.
@@ -423,12 +427,16 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 	p.Add(bandLayer{windows: in.windows})
 	addGrid(p)
 	ymax := tp.ymax
-	if len(tp.line.ys) == 0 {
+	switch {
+	case len(tp.lines) > 0:
+		p.Add(tp.lines...)
+		ymax = max(ymax, tp.linesMax)
+	case len(tp.line.ys) == 0:
 		p.Add(message{text: tp.missing})
 		if ymax <= 0 {
 			ymax = 1
 		}
-	} else {
+	default:
 		tp.line.add(p, int(math.Ceil(float64(w)*pxPerPoint)))
 		for _, y := range tp.line.ys {
 			ymax = max(ymax, y)
@@ -452,7 +460,7 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 	p.Y.Max = ymax * 1.04 / math.Max(1-room/dataH, 0.4)
 	p.X.Tick.Marker = niceTicks{n: max(int(w/80), 4)}
 	p.Y.Tick.Marker = niceTicks{n: max(int(h/45), 2), integer: tp.integer}
-	if len(tp.line.ys) == 0 {
+	if len(tp.line.ys) == 0 && len(tp.lines) == 0 {
 		p.Y.Tick.Marker = plot.ConstantTicks{} // no data, no scale to read
 	}
 	if len(flags) > 0 {
@@ -576,11 +584,11 @@ func tileWidth(cols int) vg.Length {
 }
 
 // dashboardFigure is the one-page overview: the latency distribution,
-// throughput, and for every server its ready queue, I/O-sleeping requests
-// and RAM in use.
+// throughput, latency over time, and for every server its ready queue,
+// I/O-sleeping requests and RAM in use.
 func dashboardFigure(in *input) figure {
 	servers := in.sc.Topology.Nodes.Servers
-	height := headerHeight + latencyHeight + tputHeight + vg.Length(len(servers))*serverRowH + figurePad
+	height := headerHeight + latencyHeight + tputHeight + latencyTimeHeight + vg.Length(len(servers))*serverRowH + figurePad
 	return figure{width: figureWidth, height: height, draw: func(dc draw.Canvas) {
 		c := figureHeader(dc, in, "FastSim run dashboard", runSubtitle(in), true)
 		top, c := split(c, latencyHeight)
@@ -588,6 +596,8 @@ func dashboardFigure(in *input) figure {
 		alignTiles(top, [][]*plot.Plot{{hist, cdf}})
 		top, c = split(c, tputHeight)
 		alignTiles(top, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight)}})
+		top, c = split(c, latencyTimeHeight)
+		alignTiles(top, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), latencyTimeHeight)}})
 		if len(servers) == 0 {
 			return
 		}

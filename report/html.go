@@ -72,6 +72,10 @@ type htmlData struct {
 	ResServer [][]string
 	ResEdges  [][]string
 	Charts    []htmlChart
+	// EventWindowHeader and EventWindows are the per-event-window table.
+	EventWindowHeader []string
+	EventWindows      [][]string
+	EventWindowsTitle string
 	// Merged says how many replications r merges; empty for a single run.
 	Merged string
 	// CIHeader and CI are the confidence-interval table of a merged result.
@@ -121,6 +125,9 @@ func newHTMLData(sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
 	d.Topology = topo
 	d.scenarioTables(sc)
 	d.resultTables(sc, r)
+	if rows := eventWindowRows(r); rows != nil {
+		d.EventWindowHeader, d.EventWindows, d.EventWindowsTitle = eventWindowHeader, rows, eventWindowsTitle
+	}
 	for _, c := range Charts(sc, r) {
 		if c.Name == ChartDashboard || c.Name == ChartTopology {
 			continue // the dashboard repeats the others; the topology is above
@@ -427,6 +434,12 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <div><h3>Latency</h3>{{template "kv" .Latency}}</div>
 <div><h3>Throughput</h3>{{template "kv" .Tput}}</div>
 </div>
+{{if .EventWindows}}<h3 id="event-windows">{{.EventWindowsTitle}}</h3>
+<table>
+<thead><tr>{{range $i, $h := .EventWindowHeader}}<th{{if gt $i 2}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>{{range .EventWindows}}<tr>{{range $i, $c := .}}<td{{if gt $i 2}} class="num"{{end}}>{{if eq $i 0}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>{{end}}
 <h3>Servers</h3>
 <table>
 <thead><tr><th>server</th><th class="num">requests</th><th class="num">failed</th><th class="num">utilisation</th><th class="num">ready queue mean / max</th><th class="num">I/O sleeping mean / max</th><th class="num">RAM MB mean / max</th></tr></thead>

@@ -128,14 +128,17 @@ func TestWriteHTML(t *testing.T) {
 
 	t.Run("HasSectionsTablesAndCharts", func(t *testing.T) {
 		t.Parallel()
-		// Topology plus latency, throughput, three servers and edges.
-		if got := doc.elements["svg"]; got != 7 {
-			t.Errorf("%d inline SVGs, want 7", got)
+		// Topology plus latency, throughput, latency over time, three
+		// servers and edges.
+		if got := doc.elements["svg"]; got != 8 {
+			t.Errorf("%d inline SVGs, want 8", got)
 		}
 		for _, want := range []string{
 			"Topology", "Workload", "Load balancer", "Servers", "Edges", "Events", "Requests", "Latency", "Throughput", "Charts",
 			"io_db 30 ms", "ram 64 MB", "server outage", "network spike", "+50 ms", "round_robin",
 			"p99.9", "ready queue mean / max", "in transit mean / max",
+			"Event windows: requests completed inside each window against outside every window", "outside", "server_down", "network_spike",
+			"Latency over time: p50, p95 and p99 per window",
 		} {
 			if !strings.Contains(doc.text, want) {
 				t.Errorf("the report lacks %q", want)

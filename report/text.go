@@ -14,7 +14,8 @@ import (
 
 // WriteText writes the human-readable report of r, a run of sc: a header
 // summarising the scenario, request counts, a latency table (ms), the
-// throughput, a per-server table (cores, requests, utilisation, ready queue,
+// throughput, the latency and throughput inside each event window against
+// outside (when the scenario has events), a per-server table (cores, requests, utilisation, ready queue,
 // I/O sleeping and RAM) and a per-edge table (drops and connections in
 // transit). Servers and edges are listed in the scenario's declaration
 // order. sc may be nil, in which case the scenario lines and the core
@@ -34,6 +35,7 @@ func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *anal
 	writeCounts(sw, r)
 	writeLatency(sw, r)
 	writeThroughput(sw, r)
+	writeEventWindows(sw, r)
 	writeServers(sw, sc, r)
 	writeEdges(sw, sc, r)
 	if stats != nil {

@@ -47,6 +47,12 @@ func twoServersResult() *result.Result {
 		Latency: result.Latency{TotalRequests: 16101, Mean: 0.1136, Median: 0.10912, StdDev: 0.0101, P50: 0.10912,
 			P90: 0.1201, P95: 0.12567, P99: 0.14011, P999: 0.16702, Min: 0.10131, Max: 0.1893},
 		Throughput: result.Throughput{WindowS: 1, MeanRPS: 32.202, Series: []float64{28, 35, 41, 19, 33}},
+		EventWindows: []result.EventWindow{
+			{EventID: "ev-1", Kind: result.WindowServerDown, TargetID: "srv-1", StartS: 100, EndS: 160, DurationS: 60, Completed: 1930, ThroughputRPS: 32.166666666666664,
+				Latency: result.Latency{TotalRequests: 1930, Mean: 0.2291, P50: 0.22939999999999998, P95: 0.3012, P99: 0.41}},
+			{Kind: result.WindowOutside, DurationS: 440, Completed: 14171, ThroughputRPS: 32.20681818181818,
+				Latency: result.Latency{TotalRequests: 14171, Mean: 0.0979, P50: 0.10912, P95: 0.12, P99: 0.139}},
+		},
 		Servers: map[string]result.ServerStats{
 			"srv-1": {Requests: 8050, Utilization: 0.016234, ReadyQueueLen: sum(0.0012, 2), EventLoopIOSleep: sum(1.61, 8), RAMInUse: sum(161.2, 800)},
 			"srv-2": {Requests: 8064, Utilization: 0.008117, ReadyQueueLen: sum(0.0004, 1), EventLoopIOSleep: sum(1.62, 9), RAMInUse: sum(162.3, 900)},
