@@ -486,7 +486,7 @@ func TestRenderExamples(t *testing.T) {
 	}
 	sc := chartScenario(t, 600)
 	r := engineResult(t, sc)
-	for _, name := range []string{ChartDashboard, ChartLatency, ChartTopology, "server-srv-2"} {
+	for _, name := range []string{ChartDashboard, ChartLatency, ChartLatencyTime, ChartTopology, "server-srv-2"} {
 		var b bytes.Buffer
 		if err := RenderChart(&b, name, PNG, sc, r, ChartOptions{DPI: 84}); err != nil {
 			t.Fatal(err)

@@ -93,7 +93,7 @@ func writeLatency(w io.Writer, r *result.Result) {
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, "Latency (ms) of %d completed requests\n", l.TotalRequests)
+	fmt.Fprintf(w, "Latency (ms) of %s completed requests\n", itoa(l.TotalRequests))
 	t := textTable{numeric: true}
 	t.add("mean", "std dev", "min", "p50", "p90", "p95", "p99", "p99.9", "max")
 	t.add(ms(l.Mean), ms(l.StdDev), ms(l.Min), ms(l.P50), ms(l.P90), ms(l.P95), ms(l.P99), ms(l.P999), ms(l.Max))
@@ -203,8 +203,8 @@ func fixed(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec
 // num formats v for people (result.FormatNumber).
 func num(v float64) string { return result.FormatNumber(v) }
 
-// itoa formats an integer.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// itoa formats a count for people, with thousands separators.
+func itoa(n int64) string { return result.FormatCount(n) }
 
 // nounCount formats "1 server", "2 servers".
 func nounCount(n int, noun string) string {
