@@ -642,7 +642,7 @@ func serverFigure(in *input, k int) figure {
 	return figure{width: figureWidth, height: h, draw: func(dc draw.Canvas) {
 		sub := fmt.Sprintf("%s · %d MB RAM · %s", plural(s.Resources.CPUCores, "core"), s.Resources.RAMMB, plural(len(s.Endpoints), "endpoint"))
 		if st, ok := in.r.Servers[s.ID]; ok {
-			sub += fmt.Sprintf(" · %s requests served · utilisation %.1f %%", result.FormatCount(st.Requests), 100*st.Utilization)
+			sub += fmt.Sprintf(" · %s requests served · utilisation %s %%", result.FormatCount(st.Requests), result.FormatNumber(100*st.Utilization))
 			if st.Failed > 0 {
 				sub += fmt.Sprintf(" · %s failed", result.FormatCount(st.Failed))
 			}
