@@ -121,7 +121,7 @@ func TestOpenAPIResultShape(t *testing.T) {
 	}
 	// Every field of analysis.Replicated, set so that none is omitted.
 	full := analysis.Replicated{
-		Result:       result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch()},
+		Result:       result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}}},
 		Replications: []result.Result{{}},
 		Statistics:   &analysis.Summary{},
 	}
