@@ -144,6 +144,15 @@ func TestReplicationsAndCacheHit(t *testing.T) {
 	if sum != res.Counts.Completed {
 		t.Errorf("merged completed %d != sum of replications %d", res.Counts.Completed, sum)
 	}
+	// The HTML report says it is a merge and shows the statistics.
+	page := b.do(t, "GET", runPath(id, "/report.html"), "", nil)
+	wantStatus(t, page, http.StatusOK)
+	p99 := result.FormatNumber(1000 * res.Statistics.LatencyP99.Mean)
+	for _, want := range []string{"Merged from 3 replications", "95 % confidence interval", "latency p99 (ms)", ">" + p99 + "<"} {
+		if !strings.Contains(string(page.body), want) {
+			t.Errorf("report.html of a replicated run lacks %q", want)
+		}
+	}
 
 	// The same request again is answered from the cache at once, with the
 	// same result.
