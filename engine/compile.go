@@ -79,7 +79,7 @@ func (m *sim) start(opts Options) {
 	if opts.Series {
 		m.latWin = newLatencyWindows(m.horizon)
 	}
-	if len(m.faults) > 0 {
+	if len(m.faults) > 0 && len(m.faults) <= result.MaxEventWindows {
 		m.evWin = newEventWindows(len(m.faults))
 	}
 	m.throughput = make([]float64, int(m.horizon))

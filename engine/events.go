@@ -10,7 +10,9 @@ type fault struct {
 
 // faultStart opens the window of injected event f.
 func (m *sim) faultStart(f int32) {
-	m.evWin.start(f)
+	if m.evWin != nil {
+		m.evWin.start(f)
+	}
 	ft := &m.faults[f]
 	if ft.outage {
 		m.servers[ft.target].down++
@@ -23,7 +25,9 @@ func (m *sim) faultStart(f int32) {
 
 // faultEnd closes the window of injected event f.
 func (m *sim) faultEnd(f int32) {
-	m.evWin.end(f)
+	if m.evWin != nil {
+		m.evWin.end(f)
+	}
 	ft := &m.faults[f]
 	if ft.outage {
 		m.servers[ft.target].down--

@@ -61,7 +61,7 @@ type windowStats struct {
 
 // eventWindows records the latency of completions inside each injected
 // event's window and outside every window. It exists only when the
-// scenario has events; the windows open and close with the fault events,
+// scenario has events, at most result.MaxEventWindows; the windows open and close with the fault events,
 // so membership needs no search.
 type eventWindows struct {
 	open  []int32       // faults whose window is open, in opening order

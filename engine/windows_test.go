@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -134,6 +135,27 @@ func TestLatencySeries(t *testing.T) {
 			if math.Abs(got-tt.want) > result.RelativeAccuracy*tt.want {
 				t.Errorf("window %d: %s = %v, want %v", tt.k, name, got, tt.want)
 			}
+		}
+	}
+}
+
+func TestEventWindowsBounded(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{result.MaxEventWindows, result.MaxEventWindows + 1} {
+		sc := singleServer(constantRate(50), 10, tinyEdges(), srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+		for i := range n {
+			sc.Events = append(sc.Events, scenario.Event{ID: fmt.Sprintf("s%d", i), TargetID: "client-srv",
+				Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 1, SpikeS: ptr(0.001)},
+				End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 2}})
+		}
+		r := mustRun(t, sc, Options{Seed: 1}, nil)
+		// Up to the bound: one window per event and outside; beyond it none.
+		want := n + 1
+		if n > result.MaxEventWindows {
+			want = 0
+		}
+		if len(r.EventWindows) != want {
+			t.Errorf("%d events: %d event windows, want %d", n, len(r.EventWindows), want)
 		}
 	}
 }

@@ -23,7 +23,8 @@ type Result struct {
 	Edges map[string]EdgeStats `json:"edges"`
 	// EventWindows holds the latency and throughput inside each injected
 	// event's window, in the scenario's order, then outside every window
-	// (kind "outside"); absent when the scenario has no events.
+	// (kind "outside"); absent when the scenario has no events or more
+	// than MaxEventWindows.
 	EventWindows []EventWindow `json:"event_windows,omitempty"`
 	// Series holds the full sampled series; present only on request.
 	Series *Series `json:"series,omitempty"`

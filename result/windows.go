@@ -45,6 +45,13 @@ type LatencySeries struct {
 	P99 []float64 `json:"p99"`
 }
 
+// MaxEventWindows bounds the events whose windows a run reports: with
+// more events than this, Result.EventWindows is absent. Each window costs a
+// quantile sketch (about 1–4 KB) and each completion one sketch update per
+// open window, so the bound keeps a scenario of many overlapping events
+// from multiplying a run's memory and CPU.
+const MaxEventWindows = 100
+
 // EventWindow holds the latency and throughput of the requests that
 // completed inside one injected event's window, or outside every window.
 type EventWindow struct {
