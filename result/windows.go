@@ -9,7 +9,7 @@ import (
 // window is the smallest whole number of seconds that cuts the horizon
 // into at most this many windows (1 s up to a 200 s horizon, 50 s for a
 // 10,000 s one). The engine keeps one quantile sketch per window while it
-// runs (1 KB empty, 2.6 KB when its latencies span one decade, 6.2 KB for
+// runs (1 KB for a single value, 2.6 KB when its latencies span one decade, 6.2 KB for
 // three), so this also bounds that memory.
 const MaxLatencyWindows = 200
 

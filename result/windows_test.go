@@ -69,3 +69,24 @@ func TestMergeWindows(t *testing.T) {
 		t.Error("merged results whose event windows differ")
 	}
 }
+
+// TestWindowSketchFootprint pins the memory of one window's sketch quoted
+// in docs/limits.md and docs/result.md: 8 bytes per 0.5 % bucket over the
+// span of the latencies, plus 2 × 64 spare buckets.
+func TestWindowSketchFootprint(t *testing.T) {
+	tests := []struct {
+		decades  float64
+		maxBytes int
+	}{{0, 1100}, {1, 2700}, {3, 6300}}
+	for _, tt := range tests {
+		s := NewSketch()
+		for v := 0.01; v <= 0.01*math.Pow(10, tt.decades); v *= 1.001 {
+			s.Add(v)
+		}
+		got := 8 * cap(s.counts)
+		t.Logf("latencies spanning %v decades: %d bytes of buckets", tt.decades, got)
+		if got > tt.maxBytes {
+			t.Errorf("%v decades: %d bytes, more than the %d documented", tt.decades, got, tt.maxBytes)
+		}
+	}
+}
