@@ -56,9 +56,3 @@ func FormatCount(n int64) string {
 	}
 	return b.String()
 }
-
-// FormatFraction formats a fraction in [0, 1] as a percentage for people:
-// 0.1300000118279315 → "13 %".
-func FormatFraction(f float64) string {
-	return FormatNumber(100*f) + " %"
-}

@@ -49,9 +49,3 @@ func TestFormatCount(t *testing.T) {
 		}
 	}
 }
-
-func TestFormatFraction(t *testing.T) {
-	if got := FormatFraction(0.1300000118279315); got != "13 %" {
-		t.Errorf("FormatFraction(0.1300000118279315) = %q, want %q", got, "13 %")
-	}
-}
