@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim"
-	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/analysis"
+	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
