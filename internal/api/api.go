@@ -158,7 +158,7 @@ func New(opts Options) http.Handler {
 	// Outermost first: headers and CORS on every answer (401 and 429
 	// included), the body bound, per-address limits before credentials
 	// are checked, per-user limits after.
-	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, mux))
+	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, unmatchedAsProblem(mux)))
 	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
 		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner))))
 }

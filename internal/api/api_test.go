@@ -61,6 +61,9 @@ type setupOpts struct {
 	engine string
 	// jobConfig, when set, edits the job client's configuration.
 	jobConfig func(*job.Config)
+	// authStore, when set, is the authenticator's store instead of the
+	// bundle's (to break credential checks only).
+	authStore store.UserStore
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -99,7 +102,11 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	authn := auth.New(st, auth.Options{Params: auth.InsecureTestParams(), SessionTTL: time.Hour, Now: o.now})
+	var users store.UserStore = st
+	if o.authStore != nil {
+		users = o.authStore
+	}
+	authn := auth.New(users, auth.Options{Params: auth.InsecureTestParams(), SessionTTL: time.Hour, Now: o.now})
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,

@@ -36,16 +36,12 @@ func requiresAuth(p string) bool {
 	return !publicAPIPaths[clean] || clean != p
 }
 
-// unauthorizedBody is the one body of every 401: it never says which part
-// of the credential was wrong.
-var unauthorizedBody = []byte(`{"title":"Unauthorized","status":401,"detail":"` + auth.ErrUnauthenticated.Error() + `"}`)
-
-// writeUnauthorized answers 401 with the Bearer challenge.
+// writeUnauthorized answers 401 with the Bearer challenge and the one
+// detail of every 401: it never says which part of the credential was
+// wrong.
 func writeUnauthorized(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="fastsim"`)
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write(unauthorizedBody)
+	writeProblem(w, http.StatusUnauthorized, auth.ErrUnauthenticated.Error())
 }
 
 // authenticate puts the principal of every protected request in its
@@ -64,10 +60,7 @@ func authenticate(authn *auth.Authenticator, logger *slog.Logger, next http.Hand
 		}
 		if err != nil {
 			logger.ErrorContext(r.Context(), "authenticate", "error", err.Error())
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(`{"title":"Service Unavailable","status":503,"detail":"cannot check credentials now; request id ` +
-				telemetry.RequestID(r.Context()) + `"}`))
+			writeProblem(w, http.StatusServiceUnavailable, "cannot check credentials now; request id "+telemetry.RequestID(r.Context()))
 			return
 		}
 		inner := r.WithContext(auth.WithPrincipal(r.Context(), p))

@@ -38,9 +38,7 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				logger.ErrorContext(r.Context(), "handler panic", "panic", v, "stack", string(debug.Stack()))
-				w.Header().Set("Content-Type", "application/problem+json")
-				w.WriteHeader(http.StatusInternalServerError)
-				_, _ = w.Write([]byte(`{"title":"Internal Server Error","status":500,"detail":"internal error"}`))
+				writeProblem(w, http.StatusInternalServerError, "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -3,11 +3,11 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/fastsim/fastsim/internal/auth"
@@ -111,14 +111,8 @@ func writeRateLimited(w http.ResponseWriter, m *refusalMetrics, scope, what stri
 	m.rateLimitedBy(scope)
 	p := newLimitProblem(http.StatusTooManyRequests, "rate:"+scope, int64(d.Limit.N), int64(d.Used), "", d.RetryAfter,
 		"too many %s: the limit is %d per %s; retry in %d s", what, d.Limit.N, d.Limit.Per, d.RetryAfterSeconds())
-	body, err := json.Marshal(p)
-	if err != nil { // cannot happen: plain fields
-		body = []byte(`{"title":"Too Many Requests","status":429}`)
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Retry-After", fmt.Sprint(p.RetryAfterS))
-	w.WriteHeader(http.StatusTooManyRequests)
-	_, _ = w.Write(body)
+	w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfterS))
+	writeProblemBody(w, http.StatusTooManyRequests, p)
 }
 
 // peekEmail reads the JSON body's "email" (lower-cased) and puts the body

@@ -105,10 +105,8 @@ func preflight(w http.ResponseWriter, r *http.Request) {
 func boundBody(maxBytes int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBytes {
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = w.Write([]byte(`{"title":"Request Entity Too Large","status":413,"detail":"the request body is larger than the limit of ` +
-				strconv.FormatInt(maxBytes, 10) + ` bytes (--max-body-bytes)"}`))
+			writeProblem(w, http.StatusRequestEntityTooLarge,
+				"the request body is larger than the limit of "+strconv.FormatInt(maxBytes, 10)+" bytes (--max-body-bytes)")
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {

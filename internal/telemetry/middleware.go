@@ -14,7 +14,7 @@ const RequestIDHeader = "X-Request-ID"
 
 // Middleware wraps next, which should be the http.ServeMux holding the
 // routes, with, from the outside in: the request id (taken from
-// X-Request-ID when it is a reasonable token, generated otherwise, echoed in
+// X-Request-ID when it is a safe token (see validRequestID), generated otherwise, echoed in
 // the response and put in the request's context), an access log line per
 // request, and the HTTP metrics labelled with the matched route pattern.
 func Middleware(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler {
@@ -61,14 +61,21 @@ func Middleware(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler
 	})
 }
 
-// validRequestID accepts 1..128 visible ASCII characters, so that a client's
-// id cannot inject anything into logs or headers.
+// MaxRequestIDLen is the longest X-Request-ID accepted from a client.
+const MaxRequestIDLen = 128
+
+// validRequestID accepts 1 to MaxRequestIDLen characters of
+// [A-Za-z0-9._:-] (enough for UUIDs, ULIDs and trace ids), so that a
+// client's id cannot inject anything into logs, headers or bodies; any
+// other id is replaced by a generated one.
 func validRequestID(id string) bool {
-	if id == "" || len(id) > 128 {
+	if id == "" || len(id) > MaxRequestIDLen {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if id[i] < 0x21 || id[i] > 0x7e {
+		c := id[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-'
+		if !ok {
 			return false
 		}
 	}

@@ -71,9 +71,15 @@ func TestMiddlewareRequestID(t *testing.T) {
 		wantEcho bool
 	}{
 		{name: "ClientID", in: "abc-123", wantEcho: true},
+		{name: "EveryAllowedCharacter", in: "AZaz09._:-", wantEcho: true},
+		{name: "LongestAccepted", in: strings.Repeat("x", 128), wantEcho: true},
 		{name: "Generated", in: ""},
 		{name: "InvalidReplaced", in: "has space"},
 		{name: "TooLongReplaced", in: strings.Repeat("x", 129)},
+		{name: "QuoteReplaced", in: `x","admin":true,"y":"`},
+		{name: "BraceReplaced", in: "x{y}"},
+		{name: "SlashReplaced", in: "a/b"},
+		{name: "NonASCIIReplaced", in: "café"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
