@@ -146,7 +146,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	}
 	defer svc.close()
 
-	authn := auth.New(svc.store, auth.Options{SessionTTL: cfg.SessionTTL})
+	authn := auth.New(svc.store, auth.Options{SessionTTL: cfg.SessionTTL, HashSlots: cfg.HashSlots, HashQueue: cfg.HashQueue, HashWait: cfg.HashWait})
 	if err := a.bootstrapAccounts(ctx, cfg, svc.store, authn, logger); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -85,6 +86,10 @@ func problem(ctx context.Context, logger *slog.Logger, err error) error {
 		return huma.NewError(http.StatusUnprocessableEntity,
 			fmt.Sprintf("the scenario is invalid: %d %s", len(ve.Errors), plural(len(ve.Errors), "problem", "problems")), details...)
 	}
+	if errors.Is(err, auth.ErrBusy) {
+		return &busyProblem{ErrorModel: huma.ErrorModel{Title: http.StatusText(http.StatusServiceUnavailable), Status: http.StatusServiceUnavailable,
+			Detail: err.Error() + " (the server bounds concurrent password hashing: --hash-slots, --hash-queue, --hash-wait)"}, RetryAfterS: busyRetryAfterS}
+	}
 	var pe *auth.PolicyError
 	if errors.As(err, &pe) {
 		return huma.NewError(http.StatusUnprocessableEntity, pe.Error(), &huma.ErrorDetail{Location: "body." + pe.Field, Message: pe.Message})
@@ -107,6 +112,24 @@ func problem(ctx context.Context, logger *slog.Logger, err error) error {
 		return huma.NewError(http.StatusInternalServerError, "internal error; request id "+id+" identifies it in the server logs")
 	}
 	return huma.NewError(http.StatusInternalServerError, "internal error; see the server logs")
+}
+
+// busyRetryAfterS is the Retry-After of a busyProblem: a hashing slot
+// frees up within one hash time (about 50 ms), so a second is plenty.
+const busyRetryAfterS = 1
+
+// busyProblem is the 503 of a request the server is too busy to serve now
+// (every password-hashing slot taken and the queue full or waited out):
+// retry after RetryAfterS seconds.
+type busyProblem struct {
+	huma.ErrorModel
+	// RetryAfterS repeats the Retry-After header, in seconds.
+	RetryAfterS int `json:"retry_after_s" example:"1"`
+}
+
+// GetHeaders returns Retry-After, so that huma sets it.
+func (p *busyProblem) GetHeaders() http.Header {
+	return http.Header{"Retry-After": []string{strconv.Itoa(p.RetryAfterS)}}
 }
 
 func plural(n int, one, many string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/telemetry"
 	"github.com/fastsim/fastsim/scenario"
@@ -34,6 +35,7 @@ func TestProblemTable(t *testing.T) {
 		{"Validation", fmt.Errorf("decode: %w", ve), http.StatusUnprocessableEntity, "the scenario is invalid: 2 problems"},
 		{"Budget", newFieldError(errBudget, "body", "too big"), http.StatusUnprocessableEntity, "too big"},
 		{"MediaType", newFieldError(errMediaType, "header.Content-Type", "no"), http.StatusUnsupportedMediaType, "no"},
+		{"HashingBusy", fmt.Errorf("login: %w", auth.ErrBusy), http.StatusServiceUnavailable, "login: " + auth.ErrBusy.Error() + " (the server bounds concurrent password hashing: --hash-slots, --hash-queue, --hash-wait)"},
 		{"Cancelled", fmt.Errorf("query: %w", context.Canceled), http.StatusServiceUnavailable, "the request was cancelled or timed out"},
 		{"StatusErrorKept", huma.Error403Forbidden("nope"), http.StatusForbidden, "nope"},
 		{"Internal", errors.New("disk on fire"), http.StatusInternalServerError, "internal error; request id abc identifies it in the server logs"},
@@ -45,7 +47,12 @@ func TestProblemTable(t *testing.T) {
 			ctx := telemetry.WithRequestID(context.Background(), "abc")
 			got := problem(ctx, slog.New(slog.NewTextHandler(&logs, nil)), tt.err)
 			var em *huma.ErrorModel
-			if !errors.As(got, &em) {
+			if bp, ok := got.(*busyProblem); ok {
+				em = &bp.ErrorModel
+				if ra := bp.GetHeaders().Get("Retry-After"); ra != "1" {
+					t.Errorf("Retry-After = %q, want 1", ra)
+				}
+			} else if !errors.As(got, &em) {
 				t.Fatalf("problem returned %T, want *huma.ErrorModel", got)
 			}
 			if em.Status != tt.status || em.Detail != tt.detail {

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -34,13 +35,30 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock. Defaults to time.Now.
 	Now func() time.Time
+	// HashSlots is the number of password hashes or checks (argon2id,
+	// Params.Memory each: 19 MiB with DefaultParams) computed at once, so
+	// hashing memory peaks at HashSlots × Params.Memory. Defaults to
+	// DefaultHashSlots().
+	HashSlots int
+	// HashQueue is the number of requests that may wait for a hashing
+	// slot; one more gets ErrBusy at once. Defaults to 64.
+	HashQueue int
+	// HashWait is the longest wait for a hashing slot; a request still
+	// waiting after it gets ErrBusy. Defaults to 2s.
+	HashWait time.Duration
 }
+
+// DefaultHashSlots returns the default of Options.HashSlots: GOMAXPROCS
+// (more slots than cores add memory, not throughput), at most 4 (76 MiB
+// of hashing memory with DefaultParams).
+func DefaultHashSlots() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 
 // Authenticator registers users, logs them in and out, issues API keys,
 // and authenticates requests. It is safe for concurrent use.
 type Authenticator struct {
 	st   store.UserStore
 	opts Options
+	gate *hashGate
 	// dummy is a hash of a random password with opts.Params, verified
 	// against on logins with an unknown email so that they cost as much
 	// as logins with a wrong password.
@@ -60,7 +78,16 @@ func New(st store.UserStore, o Options) *Authenticator {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a := &Authenticator{st: st, opts: o, verify: VerifyPassword}
+	if o.HashSlots <= 0 {
+		o.HashSlots = DefaultHashSlots()
+	}
+	if o.HashQueue <= 0 {
+		o.HashQueue = 64
+	}
+	if o.HashWait <= 0 {
+		o.HashWait = 2 * time.Second
+	}
+	a := &Authenticator{st: st, opts: o, verify: VerifyPassword, gate: newHashGate(o.HashSlots, o.HashQueue, o.HashWait)}
 	a.dummy = sync.OnceValue(func() string {
 		tok, _, err := NewSessionToken()
 		if err != nil {
@@ -80,9 +107,22 @@ func New(st store.UserStore, o Options) *Authenticator {
 // Params returns the argon2id parameters of new hashes.
 func (a *Authenticator) Params() Params { return a.opts.Params }
 
+// HashSlots returns the number of password hashes computed at once.
+func (a *Authenticator) HashSlots() int { return a.opts.HashSlots }
+
+// hash returns HashPassword(password) computed in a hashing slot.
+func (a *Authenticator) hash(ctx context.Context, password string) (string, error) {
+	if err := a.gate.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer a.gate.release()
+	return HashPassword(password, a.opts.Params)
+}
+
 // CreateUser checks the email and password against the policy, hashes the
-// password and stores the user. It returns a *PolicyError, or the store's
-// errors (store.ErrConflict for a taken email).
+// password and stores the user. It returns a *PolicyError, ErrBusy
+// (wrapped) when no hashing slot is free in time, or the store's errors
+// (store.ErrConflict for a taken email).
 func (a *Authenticator) CreateUser(ctx context.Context, email, password string, role store.Role, plan store.Plan) (store.User, error) {
 	email = strings.TrimSpace(email)
 	if err := CheckEmail(email); err != nil {
@@ -91,7 +131,7 @@ func (a *Authenticator) CreateUser(ctx context.Context, email, password string, 
 	if err := CheckPassword(password, email); err != nil {
 		return store.User{}, err
 	}
-	h, err := HashPassword(password, a.opts.Params)
+	h, err := a.hash(ctx, password)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -99,12 +139,13 @@ func (a *Authenticator) CreateUser(ctx context.Context, email, password string, 
 }
 
 // SetPassword checks password against the policy and stores its hash for
-// the user, which revokes every session of the user.
+// the user, which revokes every session of the user. It returns ErrBusy
+// (wrapped) when no hashing slot is free in time.
 func (a *Authenticator) SetPassword(ctx context.Context, u store.User, password string) error {
 	if err := CheckPassword(password, u.Email); err != nil {
 		return err
 	}
-	h, err := HashPassword(password, a.opts.Params)
+	h, err := a.hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -118,28 +159,36 @@ func (a *Authenticator) SetPassword(ctx context.Context, u store.User, password 
 // and wrong passwords both return ErrInvalidCredentials after one argon2id
 // verification each, so their timing does not tell them apart. A hash with
 // outdated parameters is replaced on success (which ends the user's other
-// sessions).
+// sessions). The hashing runs in one hashing slot (see Options.HashSlots);
+// ErrBusy (wrapped) means none was free in time.
 func (a *Authenticator) Login(ctx context.Context, email, password string) (token string, u store.User, expires time.Time, err error) {
 	if len(password) > 4*MaxPasswordLen {
 		// Bounded before hashing; still costs a verification.
 		password = password[:4*MaxPasswordLen]
 	}
 	u, err = a.st.GetUserByEmail(ctx, email)
-	encoded := u.PasswordHash
-	if errors.Is(err, store.ErrNotFound) {
-		encoded = a.dummy()
-	} else if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
 	}
+	if gerr := a.gate.acquire(ctx); gerr != nil {
+		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", gerr)
+	}
+	encoded := u.PasswordHash
+	if err != nil {
+		encoded = a.dummy() // hashed once, in this slot
+	}
 	ok, rehash, verr := a.verify(password, encoded, a.opts.Params)
+	var newHash string
+	if err == nil && verr == nil && ok && rehash {
+		newHash, _ = HashPassword(password, a.opts.Params)
+	}
+	a.gate.release()
 	if err != nil || verr != nil || !ok {
 		return "", store.User{}, time.Time{}, ErrInvalidCredentials
 	}
-	if rehash {
-		if h, err := HashPassword(password, a.opts.Params); err == nil {
-			if up, err := a.st.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &h}); err == nil {
-				u = up
-			}
+	if newHash != "" {
+		if up, err := a.st.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &newHash}); err == nil {
+			u = up
 		}
 	}
 	token, hash, err := NewSessionToken()

@@ -127,6 +127,18 @@ type Config struct {
 	// is slow (--rate-limit-auth-email, FASTSIM_RATE_LIMIT_AUTH_EMAIL).
 	// Defaults to 5/15m.
 	RateLimitAuthEmail ratelimit.Limit
+	// HashSlots is the number of password hashes (argon2id, 19 MiB each)
+	// computed at once by logins, registrations and password changes, so
+	// hashing memory peaks at HashSlots × 19 MiB (--hash-slots,
+	// FASTSIM_HASH_SLOTS). Defaults to the number of CPUs, at most 4.
+	HashSlots int
+	// HashQueue is the number of requests that may wait for a hashing
+	// slot; one more gets 503 with Retry-After at once (--hash-queue,
+	// FASTSIM_HASH_QUEUE). Defaults to 64.
+	HashQueue int
+	// HashWait is the longest wait for a hashing slot before 503 with
+	// Retry-After (--hash-wait, FASTSIM_HASH_WAIT). Defaults to 2s.
+	HashWait time.Duration
 	// TrustedProxies lists, comma-separated, the addresses or CIDRs of the
 	// reverse proxies in front of the service; only a request from one of
 	// them has its X-Forwarded-For believed for the client address

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/quota"
 	"github.com/fastsim/fastsim/internal/ratelimit"
 	"github.com/fastsim/fastsim/internal/store"
@@ -22,6 +23,9 @@ var limitOptions = []option{
 	limitOpt("rate-limit-key", "FASTSIM_RATE_LIMIT_KEY", "requests to /api/v1 per API key, on top of the per-user limit, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitKey }),
 	limitOpt("rate-limit-auth-ip", "FASTSIM_RATE_LIMIT_AUTH_IP", "login and register attempts per client address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthIP }),
 	limitOpt("rate-limit-auth-email", "FASTSIM_RATE_LIMIT_AUTH_EMAIL", "login and register attempts per email address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthEmail }),
+	intOpt("hash-slots", "FASTSIM_HASH_SLOTS", "password hashes (argon2id, 19 MiB each) computed at once", func(c *Config) *int { return &c.HashSlots }),
+	intOpt("hash-queue", "FASTSIM_HASH_QUEUE", "requests that may wait for a password-hashing slot before 503", func(c *Config) *int { return &c.HashQueue }),
+	durationOpt("hash-wait", "FASTSIM_HASH_WAIT", "longest wait for a password-hashing slot before 503", func(c *Config) *time.Duration { return &c.HashWait }),
 	stringOpt("trusted-proxies", "FASTSIM_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed", func(c *Config) *string { return &c.TrustedProxies }),
 	stringOpt("cors-origins", "FASTSIM_CORS_ORIGINS", "comma-separated exact origins allowed to call the API from a browser; empty turns CORS off", func(c *Config) *string { return &c.CORSOrigins }),
 	durationOpt("hsts-max-age", "FASTSIM_HSTS_MAX_AGE", "send Strict-Transport-Security with this max-age (only behind HTTPS); 0 does not send it", func(c *Config) *time.Duration { return &c.HSTSMaxAge }),
@@ -38,6 +42,9 @@ func (c *Config) defaultLimits() {
 	c.RateLimitKey = ratelimit.Limit{N: 300, Per: time.Minute}
 	c.RateLimitAuthIP = ratelimit.Limit{N: 10, Per: time.Minute}
 	c.RateLimitAuthEmail = ratelimit.Limit{N: 5, Per: 15 * time.Minute}
+	c.HashSlots = auth.DefaultHashSlots()
+	c.HashQueue = 64
+	c.HashWait = 2 * time.Second
 	plans := quota.DefaultPlans()
 	c.PlanFree, c.PlanExpert, c.PlanPro, c.PlanEnterprise = plans[store.PlanFree], plans[store.PlanExpert], plans[store.PlanPro], plans[store.PlanEnterprise]
 }
@@ -49,6 +56,15 @@ func (c Config) validateLimits(bad func(name, format string, args ...any)) {
 	}
 	if _, err := parseOrigins(c.CORSOrigins); err != nil {
 		bad("cors-origins", "%v", err)
+	}
+	if c.HashSlots < 1 || c.HashSlots > 256 {
+		bad("hash-slots", "%d is out of range; use 1 to 256 (each slot can hold 19 MiB)", c.HashSlots)
+	}
+	if c.HashQueue < 1 || c.HashQueue > 100000 {
+		bad("hash-queue", "%d is out of range; use 1 to 100000", c.HashQueue)
+	}
+	if c.HashWait <= 0 || c.HashWait > time.Minute {
+		bad("hash-wait", "%s is out of range; use more than 0 and at most 1m, e.g. 2s", c.HashWait)
 	}
 	if c.HSTSMaxAge < 0 {
 		bad("hsts-max-age", "%s must not be negative; use 0 to not send the header, or e.g. 8760h", c.HSTSMaxAge)
