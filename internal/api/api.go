@@ -156,9 +156,10 @@ func New(opts Options) http.Handler {
 	hapi := humago.New(mux, cfg)
 	s.routes(hapi, mux)
 	// Outermost first: headers and CORS on every answer (401 and 429
-	// included), the body bound, per-address limits before credentials
-	// are checked, per-user limits after.
-	inner := authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, unmatchedAsProblem(mux)))
+	// included), the body bound, per-address limits before anything is
+	// answered (CORS preflights included) and credentials are checked,
+	// per-user limits after.
+	inner := answerPreflight(s.Security, authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, unmatchedAsProblem(mux))))
 	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
 		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner))))
 }

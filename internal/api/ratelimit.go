@@ -33,8 +33,11 @@ type RateLimits struct {
 	// AuthPerIP limits POST /api/v1/auth/login and /api/v1/auth/register
 	// per client address, on top of PerIP.
 	AuthPerIP ratelimit.Limit
-	// AuthPerEmail limits the same routes per email address of the body
-	// (case-insensitive), whoever sends them.
+	// AuthPerEmail limits the same routes per pair of email address of
+	// the body (case-insensitive) and client address: it slows password
+	// guessing on one account from one address, but a stranger who spends
+	// it cannot lock the owner out, who logs in from another address
+	// (docs/auth.md, "Login throttling").
 	AuthPerEmail ratelimit.Limit
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed: the client is the right-most address of that header that
@@ -46,7 +49,8 @@ type RateLimits struct {
 // authRateLimited are the routes with the stricter limits.
 var authRateLimited = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/register": true}
 
-// limitByIP applies PerIP to /api/v1 and, on the login and register
+// limitByIP applies PerIP to every request under /api/v1, whatever its
+// method (OPTIONS and HEAD count too), and, on the login and register
 // routes, AuthPerIP and AuthPerEmail; it runs before authentication, so
 // floods of bad credentials are limited too. Refusals are counted in m.
 func (rl RateLimits) limitByIP(m *refusalMetrics, maxBody int64, next http.Handler) http.Handler {
@@ -54,7 +58,7 @@ func (rl RateLimits) limitByIP(m *refusalMetrics, maxBody int64, next http.Handl
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.Method == http.MethodOptions {
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -70,8 +74,8 @@ func (rl RateLimits) limitByIP(m *refusalMetrics, maxBody int64, next http.Handl
 				return
 			}
 			if email, ok := peekEmail(r, maxBody); ok {
-				if d := rl.Limiter.Allow(ctx, "auth-email:"+email, rl.AuthPerEmail); !d.Allowed {
-					writeRateLimited(w, m, "auth_email", "login and registration attempts for this email address", d)
+				if d := rl.Limiter.Allow(ctx, "auth-email:"+ip+"|"+email, rl.AuthPerEmail); !d.Allowed {
+					writeRateLimited(w, m, "auth_email", "login and registration attempts for this email address from this client address", d)
 					return
 				}
 			}

@@ -13,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/ratelimit"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/testenv"
@@ -86,9 +89,10 @@ func loginFrom(t *testing.T, b testBundle, remote, email, password string) respo
 	return doFrom(t, b.as(""), remote, "", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password})
 }
 
-// TestLoginBruteForce: 3 attempts per email per 15 minutes and 5 per
-// address per minute. The 4th wrong password for one email is refused
-// with 429 before the password is even checked, then the address limit
+// TestLoginBruteForce: 3 attempts per (email, address) pair per 15
+// minutes and 5 per address per minute. The 4th attempt for one email from
+// one address is refused with 429 before the password is even checked
+// (the owner from another address still gets in), then the address limit
 // engages for other emails; after the window, the right password works.
 func TestLoginBruteForce(t *testing.T) {
 	t.Parallel()
@@ -111,9 +115,9 @@ func TestLoginBruteForce(t *testing.T) {
 			}
 			r := loginFrom(t, b, attacker, victim.Email, testPassword) // even the right one: the limit comes first
 			wantLimit(t, r, limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
-			// The email limit holds from another address too.
-			wantLimit(t, loginFrom(t, b, "203.0.113.5:1", victim.Email, testPassword),
-				limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+			// The limit counts (email, address) pairs: the owner, from
+			// another address, is not locked out by the stranger.
+			wantStatus(t, loginFrom(t, b, "203.0.113.5:1", victim.Email, testPassword), http.StatusOK)
 			// The attacker's address has used 4 of 5: one more email, then refused.
 			wantStatus(t, loginFrom(t, b, attacker, "someone@example.com", "wrong-password-123"), http.StatusUnauthorized)
 			wantLimit(t, loginFrom(t, b, attacker, "other@example.com", "wrong-password-123"),
@@ -126,6 +130,38 @@ func TestLoginBruteForce(t *testing.T) {
 			}
 			wantLimit(t, loginFrom(t, b, attacker, victim.Email, testPassword),
 				limitBody{Status: 429, Limit: "rate:auth_email", Max: 3, Current: 3, RetryAfterS: 300})
+		})
+	}
+}
+
+// TestStrangerCannotLockOutOwner: a stranger who knows the owner's email
+// hammers the login from address A until every attempt is refused; the
+// owner's correct password from address B is accepted at once, and so is
+// a later one from A's neighbour C.
+func TestStrangerCannotLockOutOwner(t *testing.T) {
+	t.Parallel()
+	base := setup(t, setupOpts{})
+	for name, newLimiter := range limiters(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
+			cfg := config.Default(1) // the default limits
+			b := withOptions(base, func(o *api.Options) {
+				o.RateLimits = api.RateLimits{Limiter: newLimiter(clock, randomPrefix(t)), PerIP: cfg.RateLimitIP,
+					AuthPerIP: cfg.RateLimitAuthIP, AuthPerEmail: cfg.RateLimitAuthEmail}
+			})
+			owner, _ := newAccount(t, b, store.RoleUser)
+			const strangerAddr = "198.51.100.9:4000"
+			counts := map[int]int{}
+			for range 30 {
+				counts[loginFrom(t, b, strangerAddr, owner.Email, "wrong-password-123").status]++
+			}
+			want := map[int]int{http.StatusUnauthorized: int(cfg.RateLimitAuthEmail.N), http.StatusTooManyRequests: 30 - int(cfg.RateLimitAuthEmail.N)}
+			if diff := cmp.Diff(want, counts); diff != "" {
+				t.Errorf("stranger's statuses (-want +got):\n%s", diff)
+			}
+			wantStatus(t, loginFrom(t, b, "203.0.113.5:1", owner.Email, testPassword), http.StatusOK)
+			wantStatus(t, loginFrom(t, b, "198.51.100.10:1", owner.Email, testPassword), http.StatusOK)
 		})
 	}
 }
@@ -258,4 +294,55 @@ func limitedBundle(t *testing.T, rl api.RateLimits) (testBundle, *testenv.Clock)
 	clock := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	rl.Limiter = ratelimit.NewMemory(ratelimit.MemoryOptions{Now: clock.Now})
 	return withOptions(setup(t, setupOpts{}), func(o *api.Options) { o.RateLimits = rl }), clock
+}
+
+// TestEveryMethodCountsPerIP: the per-address limit counts every method,
+// CORS preflights from an allowed origin included (issue 8: 2,500 OPTIONS
+// requests got no refusal).
+func TestEveryMethodCountsPerIP(t *testing.T) {
+	t.Parallel()
+	const origin = "https://app.example.com"
+	b := withOptions(setup(t, setupOpts{}), func(o *api.Options) {
+		o.RateLimits = api.RateLimits{Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{}), PerIP: ratelimit.Limit{N: 5, Per: time.Minute}}
+		o.Security = api.Security{CORSOrigins: []string{origin}}
+	}).as("")
+	tests := []struct {
+		name, method string
+		preflight    bool
+	}{
+		{"OPTIONS", http.MethodOptions, false},
+		{"Preflight", http.MethodOptions, true},
+		{"HEAD", http.MethodHead, false},
+		{"GET", http.MethodGet, false},
+		{"POST", http.MethodPost, false},
+		{"PUT", http.MethodPut, false},
+		{"PATCH", http.MethodPatch, false},
+		{"DELETE", http.MethodDelete, false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			send := func() response {
+				req := httptest.NewRequest(tt.method, "/api/v1/runs", nil)
+				req.RemoteAddr = fmt.Sprintf("192.0.2.%d:1", 100+i) // one address per method
+				if tt.preflight {
+					req.Header.Set("Origin", origin)
+					req.Header.Set("Access-Control-Request-Method", "POST")
+				}
+				rec := httptest.NewRecorder()
+				b.handler.ServeHTTP(rec, req)
+				return response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+			}
+			for n := 1; n <= 5; n++ {
+				if r := send(); r.status == http.StatusTooManyRequests {
+					t.Fatalf("request %d refused within the limit of 5", n)
+				}
+			}
+			r := send()
+			wantStatus(t, r, http.StatusTooManyRequests)
+			if tt.method != http.MethodHead {
+				wantLimit(t, r, limitBody{Status: 429, Limit: "rate:ip", Max: 5, Current: 5, RetryAfterS: 12})
+			}
+		})
+	}
 }

@@ -46,8 +46,10 @@ var (
 // CORS: a request whose Origin is in CORSOrigins gets
 // Access-Control-Allow-Origin (never "*", never credentials: the API uses
 // bearer tokens, not cookies); a preflight (OPTIONS with
-// Access-Control-Request-Method) from such an origin is answered 204 here.
-// Other origins get no CORS header, so browsers refuse the call.
+// Access-Control-Request-Method) from such an origin is answered 204 by
+// answerPreflight, which runs after the per-address rate limit (a
+// preflight counts like any request). Other origins get no CORS header, so
+// browsers refuse the call.
 func secure(sec Security, next http.Handler) http.Handler {
 	hsts := ""
 	if sec.HSTSMaxAge > 0 {
@@ -67,12 +69,28 @@ func secure(sec Security, next http.Handler) http.Handler {
 			origin := r.Header.Get("Origin")
 			if origin != "" && slices.Contains(sec.CORSOrigins, origin) {
 				h.Set("Access-Control-Allow-Origin", origin)
-				if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-					preflight(w, r)
-					return
+				if !isPreflight(r) {
+					h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 				}
-				h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isPreflight reports whether r is a CORS preflight.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+// answerPreflight answers 204 to a preflight from one of sec.CORSOrigins
+// (secure has set Access-Control-Allow-Origin) and passes every other
+// request to next.
+func answerPreflight(sec Security, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isPreflight(r) && len(sec.CORSOrigins) > 0 && slices.Contains(sec.CORSOrigins, r.Header.Get("Origin")) {
+			preflight(w, r)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
