@@ -4,6 +4,7 @@ import (
 	_ "embed" // common_passwords.txt
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -17,7 +18,15 @@ const (
 	// MaxEmailLen is the longest accepted email address (RFC 5321 path
 	// limit).
 	MaxEmailLen = 254
+	// MinPasswordDistinct is the fewest different characters a password
+	// may have: "aaaaaaaaaaaa" and "abababababab" are refused.
+	MinPasswordDistinct = 5
 )
+
+// keyboardRuns are the letter and digit rows of a QWERTY keyboard, end to
+// end, and the digits; a password that is a run of one of them, forwards
+// or backwards ("qwertyuiopas", "0987654321"), is refused.
+var keyboardRuns = []string{"qwertyuiopasdfghjklzxcvbnm", "1234567890"}
 
 //go:embed common_passwords.txt
 var commonPasswordsText string
@@ -61,10 +70,12 @@ func CheckEmail(email string) error {
 	return nil
 }
 
-// CheckPassword applies the password policy: 12 to 128 characters, not the
-// email, not containing the email's local part (when it has 4 characters
-// or more), and not in the built-in list of common passwords. Comparisons
-// ignore case.
+// CheckPassword applies the password policy: 12 to 128 characters, not
+// only whitespace, at least MinPasswordDistinct different characters, not
+// a sequence of consecutive characters ("abcdefghijkl", "987654321098")
+// or a run of a keyboard row, not the email, not containing the email's
+// local part (when it has 4 characters or more), and not in the built-in
+// list of common passwords. Comparisons ignore case.
 func CheckPassword(password, email string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
@@ -76,6 +87,9 @@ func CheckPassword(password, email string) error {
 		return &PolicyError{Field: "password", Message: fmt.Sprintf("must be at most %d characters (got %d)", MaxPasswordLen, n)}
 	}
 	lower := strings.ToLower(password)
+	if err := checkEntropy(lower); err != nil {
+		return err
+	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email != "" && lower == email {
 		return &PolicyError{Field: "password", Message: "must not be the email address"}
@@ -87,4 +101,62 @@ func CheckPassword(password, email string) error {
 		return &PolicyError{Field: "password", Message: "is in the list of commonly used passwords; choose another"}
 	}
 	return nil
+}
+
+// checkEntropy refuses the low-entropy shapes that pass the length rule:
+// only whitespace, too few different characters, a sequence of
+// consecutive characters, or a run along a keyboard row. lower is the
+// lower-cased password.
+func checkEntropy(lower string) error {
+	if strings.TrimSpace(lower) == "" {
+		return &PolicyError{Field: "password", Message: "must not be only spaces or other whitespace"}
+	}
+	distinct := map[rune]bool{}
+	for _, r := range lower {
+		distinct[r] = true
+	}
+	if len(distinct) < MinPasswordDistinct {
+		return &PolicyError{Field: "password", Message: fmt.Sprintf("must have at least %d different characters (got %d); a few unrelated words make a good one", MinPasswordDistinct, len(distinct))}
+	}
+	if isSequence(lower) {
+		return &PolicyError{Field: "password", Message: "must not be a sequence of consecutive characters like abcdef or 123456"}
+	}
+	for _, row := range keyboardRuns {
+		if strings.Contains(row+row, lower) || strings.Contains(reverse(row+row), lower) {
+			return &PolicyError{Field: "password", Message: "must not be a run of keys along a keyboard row like qwerty or 0987"}
+		}
+	}
+	return nil
+}
+
+// isSequence reports whether every character of s is the previous one
+// plus 1, or every one the previous minus 1 (digits wrap: 8901, 1098).
+func isSequence(s string) bool {
+	rs := []rune(s)
+	if len(rs) < 2 {
+		return false
+	}
+	step := func(a, b rune) rune {
+		d := b - a
+		if a >= '0' && a <= '9' && b >= '0' && b <= '9' && (d == 9 || d == -9) {
+			d = -d / 9 // 9→0 is +1, 0→9 is -1
+		}
+		return d
+	}
+	first := step(rs[0], rs[1])
+	if first != 1 && first != -1 {
+		return false
+	}
+	for i := 2; i < len(rs); i++ {
+		if step(rs[i-1], rs[i]) != first {
+			return false
+		}
+	}
+	return true
+}
+
+func reverse(s string) string {
+	rs := []rune(s)
+	slices.Reverse(rs)
+	return string(rs)
 }
