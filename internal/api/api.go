@@ -158,8 +158,10 @@ func New(opts Options) http.Handler {
 	// Outermost first: headers and CORS on every answer (401 and 429
 	// included), the body bound, per-address limits before anything is
 	// answered (CORS preflights included) and credentials are checked,
-	// per-user limits after.
-	inner := answerPreflight(s.Security, authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals, unmatchedAsProblem(mux))))
+	// per-user limits after, then NUL and invalid UTF-8 refused before any
+	// handler.
+	inner := answerPreflight(s.Security, authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals,
+		rejectBadText(s.Limits.MaxBodyBytes, unmatchedAsProblem(mux)))))
 	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
 		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner))))
 }

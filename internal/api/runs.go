@@ -157,6 +157,9 @@ func (s *server) createRun(ctx context.Context, in *createRunInput) (*runOutput,
 	if err != nil {
 		return nil, err
 	}
+	if err := checkScenarioText(canonical); err != nil {
+		return nil, err
+	}
 	run := store.Run{
 		ScenarioID: scenarioID, ScenarioVersion: scenarioVersion, Scenario: canonical,
 		Seed: seed, Replications: reps, CacheKey: s.cacheKey(ctx, canonical, seed, reps),

@@ -39,6 +39,11 @@ func decodeScenario(contentType string, body []byte) (*scenario.Scenario, error)
 	if err != nil {
 		return nil, fmt.Errorf("decode scenario: %w", err)
 	}
+	if c, err := scenario.Canonical(sc); err == nil {
+		if err := checkScenarioText(c); err != nil {
+			return nil, err
+		}
+	}
 	return sc, nil
 }
 
