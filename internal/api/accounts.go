@@ -287,7 +287,7 @@ func (s *server) authRoutes(api huma.API) {
 
 	handle(api, log, op("list-users", http.MethodGet, "/api/v1/admin/users", "List users (admins)", "Admin", http.StatusBadRequest, http.StatusForbidden), s.listUsers)
 	updateUser := op("update-user", http.MethodPatch, "/api/v1/admin/users/{id}", "Change a user's role or plan (admins)", "Admin",
-		http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity)
+		http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity)
 	updateUser.MaxBodyBytes = credBody
 	handle(api, log, updateUser, s.updateUser)
 	handle(api, log, noContent(op("delete-user", http.MethodDelete, "/api/v1/admin/users/{id}", "Delete a user and everything they own (admins)", "Admin",

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -586,5 +587,34 @@ func TestNoSecretInLogs(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(out), "authorization") {
 		t.Errorf("a log line mentions the Authorization header:\n%s", out)
+	}
+}
+
+// TestLastAdmin: the only admin can neither demote themselves nor be
+// deleted, so the service always keeps an admin; with a second admin the
+// first may step down (409 names the fix). On every database.
+func TestLastAdmin(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, setupOpts{dialect: dialect})
+			first, firstKey := newAccount(t, b, store.RoleAdmin)
+			a := b.as(firstKey)
+			r := a.doJSON(t, "PATCH", "/api/v1/admin/users/"+first.ID, map[string]string{"role": "user"})
+			wantStatus(t, r, http.StatusConflict)
+			if p := problemOf(t, r); !strings.Contains(p.Detail, "the only admin cannot be demoted or deleted; make another user admin first") {
+				t.Errorf("detail = %q, want the last-admin rule and its fix", p.Detail)
+			}
+			wantStatus(t, a.do(t, "DELETE", "/api/v1/admin/users/"+first.ID, "", nil), http.StatusUnprocessableEntity)
+			if u, err := b.store.GetUser(context.Background(), first.ID); err != nil || u.Role != store.RoleAdmin {
+				t.Fatalf("the only admin is now %+v, %v; want unchanged", u, err)
+			}
+			// A second admin: the first may step down, then the second is
+			// the only one and cannot be demoted by anyone.
+			second, secondKey := newAccount(t, b, store.RoleAdmin)
+			wantStatus(t, a.doJSON(t, "PATCH", "/api/v1/admin/users/"+first.ID, map[string]string{"role": "user"}), http.StatusOK)
+			wantStatus(t, b.as(secondKey).doJSON(t, "PATCH", "/api/v1/admin/users/"+second.ID, map[string]string{"role": "user"}), http.StatusConflict)
+		})
 	}
 }

@@ -43,6 +43,7 @@ var statusTable = []struct {
 	{errForbidden, http.StatusForbidden},
 	{report.ErrUnknownChart, http.StatusNotFound},
 	{store.ErrConflict, http.StatusConflict},
+	{store.ErrLastAdmin, http.StatusConflict},
 	{store.ErrInvalid, http.StatusBadRequest},
 	{errBadRequest, http.StatusBadRequest},
 	{errMediaType, http.StatusUnsupportedMediaType},

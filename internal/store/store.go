@@ -15,6 +15,11 @@ var ErrNotFound = errors.New("not found")
 // or running, or cancelling a run that has already finished.
 var ErrConflict = errors.New("conflict")
 
+// ErrLastAdmin is returned (wrapped) when an update or a deletion would
+// leave no admin: the only admin cannot be demoted or deleted, by anyone,
+// themselves included, until another user is made admin.
+var ErrLastAdmin = errors.New("the only admin cannot be demoted or deleted; make another user admin first")
+
 // ErrInvalid is returned (wrapped) when a parameter is malformed, e.g. an
 // unparsable pagination cursor or a negative limit.
 var ErrInvalid = errors.New("invalid parameter")

@@ -175,11 +175,14 @@ type UserStore interface {
 	ListUsers(ctx context.Context, actor Actor, p ListUsersParams) (Page[User], error)
 	// UpdateUser changes a user's role, plan or password hash (a new hash
 	// revokes the user's sessions) and returns it. It returns ErrNotFound,
-	// or ErrInvalid for an unknown role or plan or an empty hash.
+	// ErrInvalid for an unknown role or plan or an empty hash, or
+	// ErrLastAdmin for demoting the only admin (checked in the update's
+	// transaction, so two concurrent demotions cannot both succeed).
 	UpdateUser(ctx context.Context, id string, u UserUpdate) (User, error)
 	// DeleteUser deletes a user with their sessions, API keys, scenarios
-	// and runs. It returns ErrNotFound, or ErrConflict while one of the
-	// user's runs is queued or running.
+	// and runs. It returns ErrNotFound, ErrConflict while one of the
+	// user's runs is queued or running, or ErrLastAdmin for the only admin
+	// (checked in the deletion's transaction).
 	DeleteUser(ctx context.Context, id string) error
 
 	// CreateSession stores a session. It returns ErrNotFound when the

@@ -110,6 +110,11 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up store.UserUpdate) 
 	role, plan, hash := storeutil.UpdateArgs(up)
 	var u store.User
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if storeutil.Demotes(up) {
+			if err := checkLastAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET role = coalesce($2::text, role), plan = coalesce($3::text, plan),
 			password_hash = coalesce($4::text, password_hash), updated_at = $5 WHERE id = $1 RETURNING `+userColumns,
@@ -136,6 +141,11 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		return fmt.Errorf("user %q: %w", id, store.ErrNotFound)
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Admins first, then the user: every transaction takes the locks
+		// in this order, so they cannot deadlock.
+		if err := checkLastAdmin(ctx, tx, id); err != nil {
+			return err
+		}
 		var one int
 		if err := tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&one); err != nil {
 			return notFound(err, "user", id)
@@ -302,4 +312,20 @@ func (s *Store) TouchAPIKey(ctx context.Context, id string, now time.Time) error
 		return fmt.Errorf("postgres: touch API key: %w", err)
 	}
 	return nil
+}
+
+// checkLastAdmin applies storeutil.CheckLastAdmin to user id in tx. It
+// locks every admin row first (FOR UPDATE), so concurrent demotions or
+// deletions of admins run one after the other and the last one sees the
+// others' effect.
+func checkLastAdmin(ctx context.Context, tx pgx.Tx, id string) error {
+	rows, err := tx.Query(ctx, `SELECT id::text FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE`)
+	if err != nil {
+		return fmt.Errorf("postgres: lock admins: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("postgres: lock admins: %w", err)
+	}
+	return storeutil.CheckLastAdmin(id, ids)
 }

@@ -109,6 +109,11 @@ func (s *Store) UpdateUser(ctx context.Context, id string, up store.UserUpdate) 
 	role, plan, hash := storeutil.UpdateArgs(up)
 	var u store.User
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if storeutil.Demotes(up) {
+			if err := checkLastAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `UPDATE users SET role = coalesce(?2, role), plan = coalesce(?3, plan),
 			password_hash = coalesce(?4, password_hash), updated_at = ?5 WHERE id = ?1 RETURNING `+userColumns,
@@ -138,6 +143,9 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?1`, id).Scan(&one); err != nil {
 			return notFound(err, "user", id)
+		}
+		if err := checkLastAdmin(ctx, tx, id); err != nil {
+			return err
 		}
 		var active int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE owner_id = ?1 AND status IN ('queued', 'running')`,
@@ -289,4 +297,27 @@ func (s *Store) TouchAPIKey(ctx context.Context, id string, now time.Time) error
 		return fmt.Errorf("sqlite: touch API key: %w", err)
 	}
 	return nil
+}
+
+// checkLastAdmin applies storeutil.CheckLastAdmin to user id in tx.
+// Write transactions begin IMMEDIATE (one writer at a time), so no other
+// change of admins can slip between this read and the caller's write.
+func checkLastAdmin(ctx context.Context, tx *sql.Tx, id string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE role = 'admin' ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("sqlite: read admins: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return fmt.Errorf("sqlite: read admins: %w", err)
+		}
+		ids = append(ids, a)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: read admins: %w", err)
+	}
+	return storeutil.CheckLastAdmin(id, ids)
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Sessions", testSessions},
 		{"APIKeys", testAPIKeys},
 		{"DeleteUser", testDeleteUser},
+		{"LastAdmin", testLastAdmin},
 		{"Tenancy", testTenancy},
 		{"AdminSeesAll", testAdminSeesAll},
 		{"Injection", testInjection},

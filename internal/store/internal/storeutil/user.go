@@ -61,6 +61,23 @@ func CheckUserUpdate(up store.UserUpdate) error {
 	return nil
 }
 
+// Demotes reports whether an update takes the admin role away (when
+// applied to an admin).
+func Demotes(up store.UserUpdate) bool {
+	return up.Role != nil && *up.Role != store.RoleAdmin
+}
+
+// CheckLastAdmin is the last-admin rule: removing the admin role from user
+// id (demotion or deletion) is refused when id is an admin and no other
+// admin exists. adminIDs are the ids of every admin, read in the same
+// transaction as the change, under a lock that serializes such changes.
+func CheckLastAdmin(id string, adminIDs []string) error {
+	if len(adminIDs) == 1 && strings.EqualFold(adminIDs[0], id) {
+		return fmt.Errorf("user %q: %w", id, store.ErrLastAdmin)
+	}
+	return nil
+}
+
 // UpdateArgs returns the role, plan and hash of an update as nullable
 // query arguments (nil: unchanged).
 func UpdateArgs(up store.UserUpdate) (role, plan, hash any) {
