@@ -108,3 +108,45 @@ func TestChartsOfQueuedRun(t *testing.T) {
 		wantStatus(t, b.do(t, "GET", runPath(id, p), "", nil), http.StatusConflict)
 	}
 }
+
+// TestChartLinksEscaped: a server id with "/", "?", "#", "%" and a space
+// gives chart links whose path segments are escaped, and each link
+// fetches its chart (unescaped, the link would 404 or lose its tail).
+func TestChartLinksEscaped(t *testing.T) {
+	t.Parallel()
+	const id = "srv/a?b#c%d e"
+	b := setup(t, setupOpts{workers: 1})
+	yml := strings.ReplaceAll(string(readFile(t, "small.yml")), "srv", `"`+id+`"`)
+	yml = strings.ReplaceAll(yml, `"`+id+`"-client`, "srv-client") // edge ids stay plain
+	yml = strings.ReplaceAll(yml, `client-"`+id+`"`, "client-srv")
+	r := b.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": yml})
+	wantStatus(t, r, http.StatusAccepted)
+	run := mustID(t, r)
+	if got := waitFinal(t, b, run, 30*time.Second); got.Status != "succeeded" {
+		t.Fatalf("run %s: %+v", run, got)
+	}
+	r = b.do(t, "GET", runPath(run, "/charts"), "", nil)
+	wantStatus(t, r, http.StatusOK)
+	var list struct {
+		Charts []api.ChartLink `json:"charts"`
+	}
+	if err := json.Unmarshal(r.body, &list); err != nil {
+		t.Fatal(err)
+	}
+	var server *api.ChartLink
+	for i, c := range list.Charts {
+		if c.Name == "server-"+id {
+			server = &list.Charts[i]
+		}
+	}
+	if server == nil {
+		t.Fatalf("no chart server-%s in %+v", id, list.Charts)
+	}
+	want := "/api/v1/runs/" + run + "/charts/server-srv%2Fa%3Fb%23c%25d%20e.svg"
+	if server.SVG != want {
+		t.Errorf("SVG link = %q, want %q", server.SVG, want)
+	}
+	for _, link := range []string{server.SVG, server.PNG} {
+		wantStatus(t, b.do(t, "GET", link, "", nil), http.StatusOK)
+	}
+}
