@@ -158,9 +158,12 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	defer func() { _ = limiter.Close() }()
 	rateLimits, security := apiProtection(cfg, limiter)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", cfg.ListenAddr())
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+		return fmt.Errorf("--addr %s: %w", cfg.ListenAddr(), err)
+	}
+	if msg := bindNote(cfg, ln.Addr().String()); msg != "" {
+		logger.Info(msg, "addr", ln.Addr().String())
 	}
 	stop := make(chan struct{})
 	handler := api.New(api.Options{
@@ -230,4 +233,17 @@ type redisLogger struct{ l *slog.Logger }
 // Printf logs one go-redis line at debug level.
 func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	r.l.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+}
+
+// bindNote is the start-up line that says where single-user mode listens
+// and how to change it; "" outside single-user mode.
+func bindNote(cfg config.Config, bound string) string {
+	switch {
+	case !cfg.SingleUser():
+		return ""
+	case cfg.Addr == "":
+		return "single-user mode: listening on " + bound + " only (this machine); give --addr :8000 or FASTSIM_ADDR=:8000 to accept other machines"
+	default:
+		return "single-user mode: listening on " + bound + " as --addr / FASTSIM_ADDR asks"
+	}
 }

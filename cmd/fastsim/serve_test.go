@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/testenv"
 )
 
@@ -282,8 +283,43 @@ func TestServeSingleUser(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("admin.key mode = %v, want 0600", fi.Mode().Perm())
 	}
+	if !strings.Contains(first, "single-user mode: listening on 127.0.0.1:") {
+		t.Errorf("no start-up line saying where single-user mode listens; stderr:\n%s", first)
+	}
 	second, key2 := start()
 	if key2 != key || strings.Contains(second, key) || strings.Contains(second, "single-user mode: created") {
 		t.Errorf("second start: key changed (%v) or printed again; stderr:\n%s", key2 != key, second)
+	}
+}
+
+// TestSingleUserBind: single-user mode listens on 127.0.0.1 unless an
+// address is given, and says so at start; a deployment keeps :8000.
+func TestSingleUserBind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		cfg        config.Config
+		wantListen string
+		wantNote   string
+	}{
+		{"SingleUserDefault", config.Config{}, "127.0.0.1:8000",
+			"single-user mode: listening on 127.0.0.1:8000 only (this machine); give --addr :8000 or FASTSIM_ADDR=:8000 to accept other machines"},
+		{"SingleUserAddrGiven", config.Config{Addr: ":9001"}, ":9001", "single-user mode: listening on [::]:9001 as --addr / FASTSIM_ADDR asks"},
+		{"DeploymentDefault", config.Config{DatabaseURL: "postgres://db/fastsim"}, ":8000", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.cfg.ListenAddr(); got != tt.wantListen {
+				t.Errorf("ListenAddr = %q, want %q", got, tt.wantListen)
+			}
+			bound := map[string]string{"127.0.0.1:8000": "127.0.0.1:8000", ":9001": "[::]:9001", ":8000": "[::]:8000"}[tt.wantListen]
+			if got := bindNote(tt.cfg, bound); got != tt.wantNote {
+				t.Errorf("bindNote = %q, want %q", got, tt.wantNote)
+			}
+		})
+	}
+	if d := config.Default(1); d.ListenAddr() != "127.0.0.1:8000" {
+		t.Errorf("the default configuration listens on %q, want 127.0.0.1:8000", d.ListenAddr())
 	}
 }

@@ -20,7 +20,9 @@ import (
 // useful: start from Default.
 type Config struct {
 	// Addr is the TCP address the HTTP server listens on (--addr,
-	// FASTSIM_ADDR). Defaults to ":8000".
+	// FASTSIM_ADDR). Empty picks ListenAddr's default: 127.0.0.1:8000 in
+	// single-user mode (no DatabaseURL: only this machine can connect),
+	// :8000 (every interface) otherwise. Defaults to "".
 	Addr string
 	// MetricsAddr is the TCP address where `fastsim worker` serves GET
 	// /health (liveness) and GET /metrics (Prometheus), or "off" for no
@@ -179,7 +181,6 @@ const MetricsOff = "off"
 // of the machine (runtime.NumCPU()); it sets the default of Workers.
 func Default(numCPU int) Config {
 	c := Config{
-		Addr:            ":8000",
 		MetricsAddr:     ":9090",
 		DataDir:         ".",
 		Workers:         max(numCPU, 1),
@@ -201,6 +202,25 @@ func Default(numCPU int) Config {
 	return c
 }
 
+// SingleUser reports whether the service runs in single-user mode: on the
+// embedded SQLite database (no DatabaseURL), where `fastsim serve` creates
+// the admin and its key on first start.
+func (c Config) SingleUser() bool { return c.DatabaseURL == "" }
+
+// ListenAddr returns the address to listen on: Addr when set, else
+// 127.0.0.1:8000 in single-user mode (a laptop's service is not offered to
+// the network unless asked) and :8000 otherwise.
+func (c Config) ListenAddr() string {
+	switch {
+	case c.Addr != "":
+		return c.Addr
+	case c.SingleUser():
+		return "127.0.0.1:8000"
+	default:
+		return ":8000"
+	}
+}
+
 // SQLitePath returns the path of the embedded SQLite database,
 // DataDir/fastsim.db; it is meaningful only when DatabaseURL is empty.
 func (c Config) SQLitePath() string {
@@ -215,10 +235,12 @@ func (c Config) Validate() error {
 		o := optionByName(name)
 		errs = append(errs, fmt.Errorf("--%s / %s: %s", o.flag, o.env, fmt.Sprintf(format, args...)))
 	}
-	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
-		bad("addr", "%q is not host:port; use e.g. \":8000\" or \"127.0.0.1:8000\"", c.Addr)
-	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		bad("addr", "port %q is not a number in 0..65535", port)
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+			bad("addr", "%q is not host:port; use e.g. \":8000\" or \"127.0.0.1:8000\"", c.Addr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			bad("addr", "port %q is not a number in 0..65535", port)
+		}
 	}
 	if c.MetricsAddr != MetricsOff {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
