@@ -39,9 +39,10 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 
 	// Runs: durable jobs.
 	createRun := op("create-run", http.MethodPost, "/api/v1/runs", "Submit a run", "Runs",
-		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests)
+		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests)
 	createRun.DefaultStatus = http.StatusAccepted
 	createRun.MaxBodyBytes = body
+	createRun = documentYAMLRuns(createRun) // a YAML body is rewritten to JSON by yamlRuns
 	handle(api, log, createRun, s.createRun)
 	handle(api, log, op("list-runs", http.MethodGet, "/api/v1/runs", "List runs, newest first", "Runs", http.StatusBadRequest), s.listRuns)
 	handle(api, log, op("get-run", http.MethodGet, "/api/v1/runs/{id}", "Get a run's status and progress", "Runs", http.StatusNotFound), s.getRun)

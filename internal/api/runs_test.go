@@ -233,3 +233,52 @@ func parseSSE(t *testing.T, body []byte) []sseEvent {
 	}
 	return out
 }
+
+// TestCreateRunYAML: POST /api/v1/runs takes a scenario in YAML, like
+// /validate and /scenarios, with seed and replications in the query; its
+// errors name where; any other media type gets 415 saying what to send.
+func TestCreateRunYAML(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{limits: api.Limits{MaxReplications: 5}})
+	small := readFile(t, "small.yml")
+	r := b.do(t, "POST", "/api/v1/runs?seed=7&replications=2", "application/yaml", small)
+	wantStatus(t, r, http.StatusAccepted)
+	got := r.json(t)
+	if got["seed"] != float64(7) || got["replications"] != float64(2) || got["status"] != "queued" {
+		t.Errorf("run = %v, want seed 7, 2 replications, queued", got)
+	}
+	// Without query parameters the defaults apply; any YAML media type.
+	r = b.do(t, "POST", "/api/v1/runs", "text/yaml; charset=utf-8", small)
+	wantStatus(t, r, http.StatusAccepted)
+	if got := r.json(t); got["seed"] != float64(42) || got["replications"] != float64(1) {
+		t.Errorf("defaults: run = %v, want seed 42, 1 replication", got)
+	}
+
+	tests := []struct {
+		name, path, ct string
+		body           []byte
+		status         int
+		location       string
+		contains       string
+	}{
+		{"ErrInvalidScenario", "/api/v1/runs", "application/yaml", readFile(t, "invalid.yml"), 422, "rqs_input.colour", "unknown key"},
+		{"ErrSeedNotInteger", "/api/v1/runs?seed=abc", "application/yaml", small, 422, "query.seed", `must be an integer, got "abc"`},
+		{"ErrTooManyReplications", "/api/v1/runs?replications=6", "application/x-yaml", small, 422, "body.replications", "6 replications is over the limit of 5"},
+		{"ErrMediaType", "/api/v1/runs", "text/plain", small, 415, "header.Content-Type", "use application/json or application/yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := b.do(t, "POST", tt.path, tt.ct, tt.body)
+			wantStatus(t, r, tt.status)
+			p := problemOf(t, r)
+			found := false
+			for _, e := range p.Errors {
+				found = found || (e.Location == tt.location && strings.Contains(e.Message, tt.contains))
+			}
+			if !found {
+				t.Errorf("errors %+v lack %s: %q", p.Errors, tt.location, tt.contains)
+			}
+		})
+	}
+}

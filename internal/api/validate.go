@@ -8,6 +8,9 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
+// yamlTypes are the media types of a YAML body.
+var yamlTypes = [4]string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+
 // scenarioContentTypes are the media types of a scenario body.
 var scenarioContentTypes = []string{"application/yaml", "application/x-yaml", "text/yaml", "application/json"}
 
@@ -29,7 +32,7 @@ func decodeScenario(contentType string, body []byte) (*scenario.Scenario, error)
 		switch mt {
 		case "application/json":
 			format = scenario.FormatJSON
-		case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
+		case yamlTypes[0], yamlTypes[1], yamlTypes[2], yamlTypes[3]:
 			format = scenario.FormatYAML
 		default:
 			return nil, newFieldError(errMediaType, "header.Content-Type", "%q is not accepted for a scenario; use application/json or application/yaml", mt)
