@@ -149,7 +149,8 @@ func startProbeServer(addr string, reg *prometheus.Registry, logger *slog.Logger
 }
 
 // probeHandler serves GET /health (liveness: the process answers HTTP; the
-// body is api.HealthBody) and GET /metrics (reg).
+// body is api.HealthBody) and GET /metrics (reg); other methods and paths
+// get problem+json 405 and 404, as on the API.
 func probeHandler(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
@@ -157,7 +158,7 @@ func probeHandler(reg *prometheus.Registry) http.Handler {
 		_ = json.NewEncoder(w).Encode(api.HealthBody{Status: "ok", Version: version.Version})
 	})
 	mux.Handle("GET /metrics", telemetry.HandlerFor(reg))
-	return mux
+	return api.ProblemMux(mux)
 }
 
 // addr returns the address listened on, or "off".

@@ -23,6 +23,10 @@ func writeProblemBody(w http.ResponseWriter, status int, p any) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
+// ProblemMux serves mux with its own 404 and 405 answered as problems,
+// for the service's other HTTP servers (the worker's probe server).
+func ProblemMux(mux *http.ServeMux) http.Handler { return unmatchedAsProblem(mux) }
+
 // unmatchedAsProblem serves mux, but answers the mux's own 404 and 405
 // (plain text in net/http) as problems, so that no error of the service is
 // plain text. The Allow header of a 405 is kept.
