@@ -124,10 +124,11 @@ type Config struct {
 	// client address (--rate-limit-auth-ip, FASTSIM_RATE_LIMIT_AUTH_IP).
 	// Defaults to 10/1m.
 	RateLimitAuthIP ratelimit.Limit
-	// RateLimitAuthEmail limits the same routes per email address of the
-	// request, whoever sends it, so that guessing one account's password
-	// is slow (--rate-limit-auth-email, FASTSIM_RATE_LIMIT_AUTH_EMAIL).
-	// Defaults to 5/15m.
+	// RateLimitAuthEmail limits the same routes per pair of email address
+	// of the request and client address, so that guessing one account's
+	// password is slow while a stranger cannot lock the owner out
+	// (--rate-limit-auth-email, FASTSIM_RATE_LIMIT_AUTH_EMAIL). Defaults
+	// to 5/15m.
 	RateLimitAuthEmail ratelimit.Limit
 	// HashSlots is the number of password hashes (argon2id, 19 MiB each)
 	// computed at once by logins, registrations and password changes, so

@@ -22,7 +22,7 @@ var limitOptions = []option{
 	limitOpt("rate-limit-user", "FASTSIM_RATE_LIMIT_USER", "requests to /api/v1 per user (all keys and sessions), N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitUser }),
 	limitOpt("rate-limit-key", "FASTSIM_RATE_LIMIT_KEY", "requests to /api/v1 per API key, on top of the per-user limit, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitKey }),
 	limitOpt("rate-limit-auth-ip", "FASTSIM_RATE_LIMIT_AUTH_IP", "login and register attempts per client address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthIP }),
-	limitOpt("rate-limit-auth-email", "FASTSIM_RATE_LIMIT_AUTH_EMAIL", "login and register attempts per email address, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthEmail }),
+	limitOpt("rate-limit-auth-email", "FASTSIM_RATE_LIMIT_AUTH_EMAIL", "login and register attempts per (email address, client address) pair, N/DURATION or off", func(c *Config) *ratelimit.Limit { return &c.RateLimitAuthEmail }),
 	intOpt("hash-slots", "FASTSIM_HASH_SLOTS", "password hashes (argon2id, 19 MiB each) computed at once", func(c *Config) *int { return &c.HashSlots }),
 	intOpt("hash-queue", "FASTSIM_HASH_QUEUE", "requests that may wait for a password-hashing slot before 503", func(c *Config) *int { return &c.HashQueue }),
 	durationOpt("hash-wait", "FASTSIM_HASH_WAIT", "longest wait for a password-hashing slot before 503", func(c *Config) *time.Duration { return &c.HashWait }),
