@@ -88,7 +88,7 @@ func newMigrateSubCmd(a *app, use, short string, fn func(ctx context.Context, w 
 
 // openStore opens the database of cfg, creating the data directory of the
 // SQLite file when needed.
-func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+func openStore(ctx context.Context, cfg config.Config) (store.Backend, error) {
 	if cfg.DatabaseURL == "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("--data-dir %s: %w", cfg.DataDir, err)

@@ -55,7 +55,7 @@ func newServeCmd(a *app) *cobra.Command {
 type service struct {
 	logger  *slog.Logger
 	metrics *telemetry.Metrics
-	store   store.Store
+	store   store.Backend
 	cache   cache.Cache
 	jobs    *job.Client
 }

@@ -157,7 +157,7 @@ func TestWorkerKill9(t *testing.T) {
 func testWorkerKill9(t *testing.T, dialect string) {
 	bin := fastsimBinary(t)
 	var dbArgs []string
-	var st store.Store
+	var st store.Backend
 	var err error
 	ctx := context.Background()
 	switch dialect {

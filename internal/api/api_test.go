@@ -47,7 +47,7 @@ type setupOpts struct {
 	limits  api.Limits
 	cache   cache.Cache
 	check   bool
-	store   store.Store
+	store   store.Backend
 	// allowRegister turns POST /api/v1/auth/register on.
 	allowRegister bool
 	// logger receives the API's logs. Defaults to discarding them.

@@ -2,54 +2,34 @@ package job
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fastsim/fastsim/internal/store"
 )
 
-// PgxPooler is implemented by stores backed by PostgreSQL
-// (store/postgres.Store); River uses the same pool.
-type PgxPooler interface {
-	// PgxPool returns the store's connection pool.
-	PgxPool() *pgxpool.Pool
-}
-
-// SQLDBer is implemented by stores backed by SQLite (store/sqlite.Store);
-// River uses the same database handle.
-type SQLDBer interface {
-	// SQLDB returns the store's database handle.
-	SQLDB() *sql.DB
-}
-
-// Client submits runs and, when it has workers, executes them. It wraps a
-// River client for whichever database the store uses.
+// Client submits runs and, when it has workers, executes them. It wraps the
+// River client that the store's dialect builds over its own connections.
 type Client struct {
 	cfg     Config
 	store   store.Store
-	queue   queue
+	queue   store.Queue
 	metrics *Metrics
-	// stopReconcile ends the reconcile loop of a started client, and
-	// reconciled is closed when it has returned.
-	stopReconcile context.CancelFunc
-	reconciled    chan struct{}
+	// stopLoops ends the reconcile and reap loops of a started client,
+	// and loops is done when they have returned.
+	stopLoops context.CancelFunc
+	loops     sync.WaitGroup
 }
 
-// NewClient returns a client over st, which must be a store/postgres or
-// store/sqlite store (it shares their connections with River). Workers are
-// not started until Start. It returns an error for an invalid config or an
-// unsupported store.
-func NewClient(st store.Store, cfg Config) (*Client, error) {
+// NewClient returns a client over st, sharing its connections with River.
+// Workers are not started until Start. It returns an error for an invalid
+// config.
+func NewClient(st store.Backend, cfg Config) (*Client, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -59,26 +39,18 @@ func NewClient(st store.Store, cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, store: st, metrics: m}
-	rcfg := c.riverConfig()
-	switch s := st.(type) {
-	case PgxPooler:
-		c.queue, err = newRiverQueue[pgx.Tx](riverpgxv5.New(s.PgxPool()), rcfg)
-	case SQLDBer:
-		c.queue, err = newRiverQueue[*sql.Tx](riversqlite.New(s.SQLDB()), rcfg)
-	default:
-		return nil, fmt.Errorf("job: store %T: must be a postgres or sqlite store", st)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("job: new river client: %w", err)
+	if c.queue, err = st.NewQueue(c.riverConfig()); err != nil {
+		return nil, fmt.Errorf("job: %w", err)
 	}
 	return c, nil
 }
 
 // riverConfig builds River's configuration. The job timeout is the run
 // timeout plus a margin, so that the worker's own deadline (which fails the
-// run with a clear message) always fires first; stuck jobs are rescued only
-// after a further margin, so a live job is never rescued while a job whose
-// worker died (kill -9) is retried by another worker.
+// run with a clear message) always fires first. A job whose worker died is
+// handed on by the lease reaper (see reap.go) within seconds; River's own
+// rescuer, which cannot tell a slow job from a dead one, only backs it up
+// after a further margin, so it never rescues a live job.
 func (c *Client) riverConfig() *river.Config {
 	rc := &river.Config{
 		JobTimeout:           c.jobTimeout(),
@@ -110,14 +82,19 @@ func (c *Client) Start(ctx context.Context) error {
 	if c.cfg.Workers == 0 {
 		return nil
 	}
-	if err := c.queue.start(ctx); err != nil {
+	if err := c.queue.Start(ctx); err != nil {
 		return fmt.Errorf("job: start workers: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	c.stopReconcile, c.reconciled = cancel, make(chan struct{})
+	lctx, cancel := context.WithCancel(ctx)
+	c.stopLoops = cancel
+	c.loops.Add(2)
 	go func() {
-		defer close(c.reconciled)
-		c.reconcileLoop(rctx)
+		defer c.loops.Done()
+		c.reconcileLoop(lctx)
+	}()
+	go func() {
+		defer c.loops.Done()
+		c.reapLoop(lctx)
 	}()
 	return nil
 }
@@ -130,27 +107,27 @@ func (c *Client) Stop(ctx context.Context) error {
 	if c.cfg.Workers == 0 {
 		return nil
 	}
-	if c.stopReconcile != nil {
-		c.stopReconcile()
-		<-c.reconciled
+	if c.stopLoops != nil {
+		c.stopLoops()
+		c.loops.Wait()
 	}
-	if err := c.queue.stop(ctx); err != nil {
+	if err := c.stop(ctx); err != nil {
 		return fmt.Errorf("job: stop workers: %w", err)
 	}
 	return nil
 }
 
-// Enqueue inserts the "simulate" job of run inside tx (a pgx.Tx or *sql.Tx
-// matching the store). It is a store.EnqueueFunc, for callers that create
-// runs with store.Store.CreateRun themselves; Submit does both.
-func (c *Client) Enqueue(ctx context.Context, tx any, run store.Run) error {
+// Enqueue inserts the "simulate" job of run inside tx, a transaction of the
+// client's store. It is a store.EnqueueFunc, for callers that create runs
+// with store.Store.CreateRun themselves; Submit does both.
+func (c *Client) Enqueue(ctx context.Context, tx store.Tx, run store.Run) error {
 	_, err := c.enqueue(ctx, tx, run)
 	return err
 }
 
 // enqueue inserts the job of run in tx and returns its id.
-func (c *Client) enqueue(ctx context.Context, tx any, run store.Run) (int64, error) {
-	id, err := c.queue.insertTx(ctx, tx, SimulateArgs{RunID: run.ID}, uniqueOpts())
+func (c *Client) enqueue(ctx context.Context, tx store.Tx, run store.Run) (int64, error) {
+	id, err := c.queue.InsertTx(ctx, tx, SimulateArgs{RunID: run.ID}, uniqueOpts())
 	if err != nil {
 		return 0, fmt.Errorf("job: enqueue run %s: %w", run.ID, err)
 	}
@@ -162,7 +139,7 @@ func (c *Client) enqueue(ctx context.Context, tx any, run store.Run) (int64, err
 // it reads and the errors; once it returns a run, the run will be executed.
 func (c *Client) Submit(ctx context.Context, actor store.Actor, run store.Run) (store.Run, error) {
 	var jobID int64
-	created, err := c.store.CreateRun(ctx, actor, run, func(ctx context.Context, tx any, r store.Run) error {
+	created, err := c.store.CreateRun(ctx, actor, run, func(ctx context.Context, tx store.Tx, r store.Run) error {
 		var err error
 		jobID, err = c.enqueue(ctx, tx, r)
 		return err
@@ -182,20 +159,36 @@ func (c *Client) Submit(ctx context.Context, actor store.Actor, run store.Run) (
 	return created, nil
 }
 
-// Cancel requests cancellation of a run: a queued run is cancelled at once
-// (and its job removed from the queue), a running run stops within about a
-// second, when its worker polls the flag. It returns the run after the
-// change, store.ErrNotFound, or store.ErrConflict when the run is finished.
+// Cancel cancels a run at once: a queued run's job is removed from the
+// queue, and a running run becomes cancelled immediately, even when its
+// worker died (an orphan); a live worker notices within
+// Config.CancelPollInterval and stops simulating. It returns the run after
+// the change, store.ErrNotFound, or store.ErrConflict when the run is
+// finished.
 func (c *Client) Cancel(ctx context.Context, actor store.Actor, runID string) (store.Run, error) {
 	run, err := c.store.RequestCancel(ctx, actor, runID)
 	if err != nil {
 		return store.Run{}, err
 	}
+	if run.Status == store.StatusRunning {
+		// The worker only stops simulating: the run is final from now on,
+		// so an orphan does not wait for the reaper and frees its quota.
+		finished, err := c.store.FinishRun(ctx, runID, store.Finish{Status: store.StatusCancelled, Error: errCancelled.Error()})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			// Finished meanwhile (by its worker): report that.
+			return c.store.GetRun(ctx, actor, runID)
+		case err != nil:
+			return store.Run{}, fmt.Errorf("job: cancel running run %s: %w", runID, err)
+		}
+		c.metrics.runFinished(store.StatusCancelled)
+		return finished, nil
+	}
 	if run.Status == store.StatusCancelled && run.JobID != 0 {
 		// The job has not started: cancel it in River so that no worker
 		// fetches it. Losing this race is harmless: the worker sees the
 		// final status and returns at once.
-		if err := c.queue.cancel(ctx, run.JobID); err != nil && !errors.Is(err, rivertype.ErrNotFound) {
+		if err := c.queue.JobCancel(ctx, run.JobID); err != nil && !errors.Is(err, rivertype.ErrNotFound) {
 			c.cfg.Logger.WarnContext(ctx, "cancel queued job", "run_id", runID, "job_id", run.JobID, "error", err)
 		}
 	}
@@ -206,78 +199,14 @@ func uniqueOpts() *river.InsertOpts {
 	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// queue is the part of a River client the job package uses, without its
-// transaction type parameter.
-type queue interface {
-	insertTx(ctx context.Context, tx any, args river.JobArgs, opts *river.InsertOpts) (int64, error)
-	insertManyTx(ctx context.Context, tx any, args []river.JobArgs, opts *river.InsertOpts) error
-	cancel(ctx context.Context, jobID int64) error
-	start(ctx context.Context) error
-	stop(ctx context.Context) error
-	unfinishedJobs(ctx context.Context) ([]*rivertype.JobRow, error)
-}
-
-type riverQueue[TTx any] struct {
-	client *river.Client[TTx]
-}
-
-func newRiverQueue[TTx any](driver riverdriver.Driver[TTx], cfg *river.Config) (*riverQueue[TTx], error) {
-	client, err := river.NewClient(driver, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &riverQueue[TTx]{client: client}, nil
-}
-
-func (q *riverQueue[TTx]) tx(tx any) (TTx, error) {
-	t, ok := tx.(TTx)
-	if !ok {
-		var zero TTx
-		return zero, fmt.Errorf("job: transaction %T: want %T", tx, zero)
-	}
-	return t, nil
-}
-
-func (q *riverQueue[TTx]) insertTx(ctx context.Context, tx any, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
-	t, err := q.tx(tx)
-	if err != nil {
-		return 0, err
-	}
-	res, err := q.client.InsertTx(ctx, t, args, opts)
-	if err != nil {
-		return 0, err
-	}
-	return res.Job.ID, nil
-}
-
-func (q *riverQueue[TTx]) insertManyTx(ctx context.Context, tx any, args []river.JobArgs, opts *river.InsertOpts) error {
-	t, err := q.tx(tx)
-	if err != nil {
-		return err
-	}
-	params := make([]river.InsertManyParams, len(args))
-	for i, a := range args {
-		params[i] = river.InsertManyParams{Args: a, InsertOpts: opts}
-	}
-	_, err = q.client.InsertManyTx(ctx, t, params)
-	return err
-}
-
-func (q *riverQueue[TTx]) cancel(ctx context.Context, jobID int64) error {
-	_, err := q.client.JobCancel(ctx, jobID)
-	return err
-}
-
-func (q *riverQueue[TTx]) start(ctx context.Context) error { return q.client.Start(ctx) }
-
 // stop waits for running jobs until ctx is done, then cancels them; River
 // hands cancelled jobs back to the queue as retryable.
-func (q *riverQueue[TTx]) stop(ctx context.Context) error {
-	err := q.client.Stop(ctx)
+func (c *Client) stop(ctx context.Context) error {
+	err := c.queue.Stop(ctx)
 	if err == nil || ctx.Err() == nil {
 		return err
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	return q.client.StopAndCancel(cctx)
+	return c.queue.StopAndCancel(cctx)
 }

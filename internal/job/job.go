@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -34,10 +35,29 @@ type Config struct {
 	// also wakes them on insert notifications on PostgreSQL). Defaults to
 	// 200 ms.
 	FetchPollInterval time.Duration
-	// MaxAttempts is how many times a job that fails (a database error,
-	// its worker killed) is tried before the run is failed for good.
-	// Defaults to 10.
+	// MaxAttempts is how many times a job is tried when an attempt fails
+	// for a reason that may pass (a database error, a shutdown, its worker
+	// killed) before the run is failed for good; River waits about 1 s
+	// and then 16 s between attempts. A simulation error (an invalid
+	// scenario, a run limit, the run timeout) is final at the first
+	// attempt, and a worker that dies twice on the same job ends it at the
+	// second death whatever MaxAttempts says. Defaults to 3.
 	MaxAttempts int
+	// HeartbeatInterval is how often a worker renews the lease of each job
+	// it runs, and how often every started client looks for jobs whose
+	// lease expired (see Client.Reap). Defaults to 2 s.
+	HeartbeatInterval time.Duration
+	// LeaseTTL is how long a lease lasts without renewal. A job whose
+	// worker died (kill -9, out of memory, a lost machine) is handed to
+	// another worker, or to the same one after a restart, between LeaseTTL
+	// and LeaseTTL + HeartbeatInterval after its last heartbeat (plus
+	// FetchPollInterval for a worker to take it). It must be at least three
+	// heartbeats, so that a live worker that misses two (a slow database)
+	// keeps its job. Defaults to 10 s.
+	LeaseTTL time.Duration
+	// Owner names this process in leases and logs (e.g. host/pid).
+	// Defaults to "worker-" and a random suffix.
+	Owner string
 	// ReconcileInterval is how often a started client looks for runs that
 	// no job will finish (see Client.Reconcile) and fails them. Every
 	// worker process does it; it is idempotent. Defaults to 30 s.
@@ -76,7 +96,16 @@ func (c Config) WithDefaults() Config {
 		c.FetchPollInterval = 200 * time.Millisecond
 	}
 	if c.MaxAttempts == 0 {
-		c.MaxAttempts = 10
+		c.MaxAttempts = 3
+	}
+	if c.HeartbeatInterval == 0 {
+		c.HeartbeatInterval = 2 * time.Second
+	}
+	if c.LeaseTTL == 0 {
+		c.LeaseTTL = 10 * time.Second
+	}
+	if c.Owner == "" {
+		c.Owner = "worker-" + rand.Text()[:8]
 	}
 	if c.ReconcileInterval == 0 {
 		c.ReconcileInterval = 30 * time.Second
@@ -102,6 +131,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("job config: ReconcileInterval %s: must be at least 10ms", c.ReconcileInterval)
 	case c.FetchPollInterval < time.Millisecond:
 		return fmt.Errorf("job config: FetchPollInterval %s: must be at least 1ms", c.FetchPollInterval)
+	case c.HeartbeatInterval < 10*time.Millisecond:
+		return fmt.Errorf("job config: HeartbeatInterval %s: must be at least 10ms", c.HeartbeatInterval)
+	case c.LeaseTTL < 3*c.HeartbeatInterval:
+		return fmt.Errorf("job config: LeaseTTL %s: must be at least 3 × HeartbeatInterval (%s), so that a live worker missing two heartbeats keeps its job",
+			c.LeaseTTL, 3*c.HeartbeatInterval)
 	}
 	return nil
 }
@@ -113,9 +147,8 @@ type Runner interface {
 	// one transaction
 	// (see store.Store.CreateRun for the fields and errors).
 	Submit(ctx context.Context, actor store.Actor, run store.Run) (store.Run, error)
-	// Cancel requests cancellation of a run (see store.Store.RequestCancel
-	// for the errors); a queued run is cancelled at once, a running one
-	// stops within about a second.
+	// Cancel cancels a run at once (see store.Store.RequestCancel for the
+	// errors); the worker of a running one stops within about a second.
 	Cancel(ctx context.Context, actor store.Actor, runID string) (store.Run, error)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
@@ -32,7 +33,7 @@ var (
 )
 
 type testBundle struct {
-	st     store.Store
+	st     store.Backend
 	client *job.Client
 	reg    *prometheus.Registry
 }
@@ -269,8 +270,10 @@ func TestCancelRunningRun(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Cancel: %v", err)
 			}
-			if got.Status != store.StatusRunning || !got.CancelRequested {
-				t.Errorf("Cancel of a running run returned %s cancel_requested=%v", got.Status, got.CancelRequested)
+			// Final at once: the worker only has to stop simulating.
+			if got.Status != store.StatusCancelled || !got.CancelRequested || got.Error != "run cancelled on request" {
+				t.Errorf("Cancel of a running run returned %s cancel_requested=%v error %q, want cancelled at once",
+					got.Status, got.CancelRequested, got.Error)
 			}
 			done := waitFor(t, b.st, run.ID, "final", final)
 			if done.Status != store.StatusCancelled || done.Error != "run cancelled on request" {
@@ -366,6 +369,12 @@ func TestRunFailures(t *testing.T) {
 					t.Errorf("run ended %s with %q, want failed with %q", done.Status, done.Error, tc.wantError)
 				}
 				checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="failed"`, 1)
+				// Final at the first attempt: the same scenario and seed
+				// would fail the same way again.
+				jobs := settledJobsOf(t, b.st, run.ID)
+				if len(jobs) != 1 || jobs[0].Attempt != 1 || jobs[0].State != rivertype.JobStateCompleted {
+					t.Errorf("jobs of the failed run: %s, want one completed at attempt 1", describeJobs(jobs))
+				}
 			})
 		}
 	}
@@ -384,6 +393,8 @@ func TestConfig(t *testing.T) {
 		{"ErrFetchPollInterval", job.Config{FetchPollInterval: time.Microsecond}, "FetchPollInterval"},
 		{"ErrMaxAttempts", job.Config{MaxAttempts: -1}, "MaxAttempts"},
 		{"ErrReconcileInterval", job.Config{ReconcileInterval: time.Millisecond}, "ReconcileInterval"},
+		{"ErrHeartbeatInterval", job.Config{HeartbeatInterval: time.Millisecond}, "HeartbeatInterval"},
+		{"ErrLeaseTTL", job.Config{HeartbeatInterval: time.Second, LeaseTTL: 2 * time.Second}, "LeaseTTL 2s: must be at least 3 × HeartbeatInterval (3s)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -399,8 +410,8 @@ func TestConfig(t *testing.T) {
 		})
 	}
 	d := job.Config{Workers: -1}.WithDefaults()
-	if diff := cmp.Diff([]any{10 * time.Minute, 250 * time.Millisecond, 200 * time.Millisecond, 30 * time.Second},
-		[]any{d.RunTimeout, d.ProgressInterval, d.CancelPollInterval, d.ReconcileInterval}); diff != "" {
+	if diff := cmp.Diff([]any{10 * time.Minute, 250 * time.Millisecond, 200 * time.Millisecond, 30 * time.Second, 3, 2 * time.Second, 10 * time.Second},
+		[]any{d.RunTimeout, d.ProgressInterval, d.CancelPollInterval, d.ReconcileInterval, d.MaxAttempts, d.HeartbeatInterval, d.LeaseTTL}); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 	if d.Workers < 1 {
@@ -545,14 +556,18 @@ func TestEnqueueInsideCreateRun(t *testing.T) {
 				t.Errorf("run ended %s with %q, want succeeded", done.Status, done.Error)
 			}
 			// Anything but the store's transaction type is refused.
-			var wrong any = "not a transaction"
-			err = b.client.Enqueue(context.Background(), wrong, store.Run{ID: "x"})
+			err = b.client.Enqueue(context.Background(), wrongTx{}, store.Run{ID: "x"})
 			if err == nil || !strings.Contains(err.Error(), "transaction") {
 				t.Errorf("Enqueue with a bad transaction: error %v, want one naming the transaction type", err)
 			}
 		})
 	}
 }
+
+// wrongTx is a store.Tx of no dialect.
+type wrongTx struct{}
+
+func (wrongTx) Unwrap() any { return "not a transaction" }
 
 // flakyStore fails MarkRunning, as a database outage would.
 type flakyStore struct {

@@ -47,7 +47,8 @@ func (c *Client) Reconcile(ctx context.Context) (int, error) {
 	if err != nil || len(runs) == 0 {
 		return 0, err
 	}
-	rows, err := c.queue.unfinishedJobs(ctx)
+	rows, err := c.listJobs(ctx, rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
 	if err != nil {
 		return 0, fmt.Errorf("job: reconcile: list jobs: %w", err)
 	}
@@ -147,23 +148,22 @@ func (c *Client) reconcileLoop(ctx context.Context) {
 	}
 }
 
-// unfinishedJobs returns every simulation job not completed (live,
-// discarded or cancelled), in id order.
-func (q *riverQueue[TTx]) unfinishedJobs(ctx context.Context) ([]*rivertype.JobRow, error) {
+// listJobs returns every simulation job in one of states, in id order.
+func (c *Client) listJobs(ctx context.Context, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
+	const page = 1000
 	params := river.NewJobListParams().
 		Kinds(KindSimulate, KindSimulateReplication).
-		States(rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-			rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
+		States(states...).
 		OrderBy(river.JobListOrderByID, river.SortOrderAsc).
-		First(1000)
+		First(page)
 	var rows []*rivertype.JobRow
 	for {
-		res, err := q.client.JobList(ctx, params)
+		res, err := c.queue.JobList(ctx, params)
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, res.Jobs...)
-		if len(res.Jobs) < 1000 {
+		if len(res.Jobs) < page {
 			return rows, nil
 		}
 		params = params.After(res.LastCursor)

@@ -2,14 +2,15 @@ package job_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/fastsim/fastsim/internal/job"
 	"github.com/fastsim/fastsim/internal/store"
@@ -20,58 +21,44 @@ import (
 // as River would after giving up on a job whose worker kept dying.
 func forceJob(t *testing.T, st store.Store, jobID int64, state string, attempt int) {
 	t.Helper()
-	ctx := context.Background()
 	var n int64
-	switch s := st.(type) {
-	case job.PgxPooler:
-		tag, err := s.PgxPool().Exec(ctx, `UPDATE river_job SET state = $1, attempt = $2, finalized_at = now() WHERE id = $3`, state, attempt, jobID)
-		if err != nil {
-			t.Fatalf("force job %d %s: %v", jobID, state, err)
+	err := st.Tx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		switch tx := tx.Unwrap().(type) {
+		case pgx.Tx:
+			tag, err := tx.Exec(ctx, `UPDATE river_job SET state = $1, attempt = $2, finalized_at = now() WHERE id = $3`, state, attempt, jobID)
+			n = tag.RowsAffected()
+			return err
+		case *sql.Tx:
+			res, err := tx.ExecContext(ctx, `UPDATE river_job SET state = ?, attempt = ?, finalized_at = datetime('now', 'subsec') WHERE id = ?`, state, attempt, jobID)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		default:
+			return fmt.Errorf("transaction %T", tx)
 		}
-		n = tag.RowsAffected()
-	case job.SQLDBer:
-		res, err := s.SQLDB().ExecContext(ctx, `UPDATE river_job SET state = ?, attempt = ?, finalized_at = datetime('now', 'subsec') WHERE id = ?`, state, attempt, jobID)
-		if err != nil {
-			t.Fatalf("force job %d %s: %v", jobID, state, err)
-		}
-		n, _ = res.RowsAffected()
-	default:
-		t.Fatalf("store %T", st)
-	}
-	if n != 1 {
-		t.Fatalf("force job %d %s: %d rows updated, want 1", jobID, state, n)
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("force job %d %s: %d rows updated (want 1), error %v", jobID, state, n, err)
 	}
 }
 
 // insertJob inserts a job with args through an insert-only River client
 // of the store's database and returns its id.
-func insertJob(t *testing.T, st store.Store, args river.JobArgs) int64 {
+func insertJob(t *testing.T, st store.Backend, args river.JobArgs) int64 {
 	t.Helper()
-	ctx := context.Background()
+	q, err := st.NewQueue(&river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var id int64
-	switch s := st.(type) {
-	case job.PgxPooler:
-		c, err := river.NewClient(riverpgxv5.New(s.PgxPool()), &river.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := c.Insert(ctx, args, nil)
-		if err != nil {
-			t.Fatalf("insert %s job: %v", args.Kind(), err)
-		}
-		id = res.Job.ID
-	case job.SQLDBer:
-		c, err := river.NewClient(riversqlite.New(s.SQLDB()), &river.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := c.Insert(ctx, args, nil)
-		if err != nil {
-			t.Fatalf("insert %s job: %v", args.Kind(), err)
-		}
-		id = res.Job.ID
-	default:
-		t.Fatalf("store %T", st)
+	err = st.Tx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		id, err = q.InsertTx(ctx, tx, args, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("insert %s job: %v", args.Kind(), err)
 	}
 	return id
 }

@@ -12,17 +12,18 @@ import (
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
-	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
 // errCancelled and errTimeout are the causes of a simulation context that
-// was cancelled on request or hit the run timeout.
+// was cancelled on request or hit the run timeout; errLeaseLost, of a job
+// context whose lease a reaper took (the worker missed its heartbeats).
 var (
 	errCancelled = errors.New("run cancelled on request")
 	errTimeout   = errors.New("run timeout")
+	errLeaseLost = errors.New("lease lost: the job was handed to another worker")
 )
 
 // simulateWorker executes "simulate" jobs.
@@ -36,7 +37,9 @@ func (w *simulateWorker) Timeout(*river.Job[SimulateArgs]) time.Duration { retur
 
 // Work executes the run or, for several replications, fans it out.
 func (w *simulateWorker) Work(ctx context.Context, j *river.Job[SimulateArgs]) error {
-	return w.c.giveUp(ctx, j.Args.RunID, j.JobRow, w.c.workSimulate(ctx, j.Args.RunID))
+	return w.c.attempt(ctx, j.JobRow, j.Args.RunID, func(ctx context.Context) error {
+		return w.c.workSimulate(ctx, j.Args.RunID)
+	})
 }
 
 // replicationWorker executes "simulate_replication" jobs.
@@ -52,7 +55,63 @@ func (w *replicationWorker) Timeout(*river.Job[ReplicationArgs]) time.Duration {
 
 // Work executes one replication and merges when it is the last one.
 func (w *replicationWorker) Work(ctx context.Context, j *river.Job[ReplicationArgs]) error {
-	return w.c.giveUp(ctx, j.Args.RunID, j.JobRow, w.c.workReplication(ctx, j.Args.RunID, j.Args.Index))
+	return w.c.attempt(ctx, j.JobRow, j.Args.RunID, func(ctx context.Context) error {
+		return w.c.workReplication(ctx, j.Args.RunID, j.Args.Index)
+	})
+}
+
+// attempt runs one attempt of a job under a lease that a heartbeat renews
+// every Config.HeartbeatInterval, so that the reaper of any client hands
+// the job on when this process dies (see Client.Reap). If a reaper takes
+// the lease anyway (heartbeats failed for Config.LeaseTTL), work's context
+// is cancelled: the job now belongs to another worker.
+func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID string, work func(context.Context) error) error {
+	l := store.Lease{JobID: row.ID, Attempt: row.Attempt, Owner: c.cfg.Owner, ExpiresAt: time.Now().Add(c.cfg.LeaseTTL)}
+	if err := c.store.AcquireLease(ctx, l); err != nil {
+		return c.giveUp(ctx, runID, row, fmt.Errorf("job: take the lease of job %d: %w", row.ID, err))
+	}
+	lctx, cancel := context.WithCancelCause(ctx)
+	beat := make(chan struct{})
+	go func() {
+		defer close(beat)
+		c.heartbeat(lctx, l, cancel)
+	}()
+	err := work(lctx)
+	cancel(nil)
+	<-beat
+	if rerr := c.store.ReleaseLease(context.WithoutCancel(ctx), row.ID, row.Attempt); rerr != nil {
+		// The lease expires and the reaper finds the job no longer running.
+		c.cfg.Logger.WarnContext(ctx, "release lease", "run_id", runID, "job_id", row.ID, "error", rerr.Error())
+	}
+	if errors.Is(context.Cause(lctx), errLeaseLost) && err != nil {
+		err = fmt.Errorf("job: run %s: %w", runID, errLeaseLost)
+	}
+	return c.giveUp(ctx, runID, row, err)
+}
+
+// heartbeat renews lease l every Config.HeartbeatInterval until ctx is
+// done; when a reaper took it, it cancels ctx with errLeaseLost. Other
+// errors are logged and retried at the next beat: the lease outlives
+// two missed beats.
+func (c *Client) heartbeat(ctx context.Context, l store.Lease, lost context.CancelCauseFunc) {
+	t := time.NewTicker(c.cfg.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := c.store.RenewLease(ctx, l.JobID, l.Attempt, time.Now().Add(c.cfg.LeaseTTL))
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			c.cfg.Logger.WarnContext(ctx, "lost the lease of a running job; stopping it", "job_id", l.JobID, "attempt", l.Attempt)
+			lost(errLeaseLost)
+			return
+		case err != nil && ctx.Err() == nil:
+			c.cfg.Logger.WarnContext(ctx, "renew lease", "job_id", l.JobID, "attempt", l.Attempt, "error", err.Error())
+		}
+	}
 }
 
 // giveUp fails the run when the job's last attempt ends in an error
@@ -129,8 +188,8 @@ func (c *Client) fanOut(ctx context.Context, run store.Run) error {
 	for i := range args {
 		args[i] = ReplicationArgs{RunID: run.ID, Index: i}
 	}
-	err := c.store.Tx(ctx, func(ctx context.Context, tx any) error {
-		return c.queue.insertManyTx(ctx, tx, args, uniqueOpts())
+	err := c.store.Tx(ctx, func(ctx context.Context, tx store.Tx) error {
+		return c.queue.InsertManyTx(ctx, tx, args, uniqueOpts())
 	})
 	if err != nil {
 		return fmt.Errorf("job: insert %d replication jobs of run %s: %w", run.Replications, run.ID, err)
@@ -213,7 +272,7 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 
 	var lastWrite time.Time
 	var lastEvents int64
-	progress := func(p engine.Progress) {
+	progress := func(p fastsim.Progress) {
 		c.metrics.addEvents(p.Events - lastEvents)
 		lastEvents = p.Events
 		if now := time.Now(); now.Sub(lastWrite) >= c.cfg.ProgressInterval && p.Horizon > 0 {

@@ -88,14 +88,21 @@ type ListRunsParams struct {
 }
 
 // EnqueueFunc inserts the job(s) that will execute run inside tx, the
-// transaction that inserts the run row. tx is a pgx.Tx for PostgreSQL stores
-// and a *sql.Tx for SQLite stores. An error rolls the run row back.
-// job.Client.Enqueue is the production implementation.
-type EnqueueFunc func(ctx context.Context, tx any, run Run) error
+// transaction that inserts the run row (see Queue.InsertTx). An error rolls
+// the run row back. job.Client.Enqueue is the production implementation.
+type EnqueueFunc func(ctx context.Context, tx Tx, run Run) error
 
-// TxFunc runs inside a store transaction; tx is a pgx.Tx for PostgreSQL
-// stores and a *sql.Tx for SQLite stores.
-type TxFunc func(ctx context.Context, tx any) error
+// TxFunc runs inside a store transaction.
+type TxFunc func(ctx context.Context, tx Tx) error
+
+// Tx is an open transaction of a Store, handed to TxFunc and EnqueueFunc so
+// that jobs are inserted atomically with the rows that need them. Only the
+// store's own dialect looks inside it (through its Queue).
+type Tx interface {
+	// Unwrap returns the database driver's transaction: a pgx.Tx for
+	// PostgreSQL stores, a *sql.Tx for SQLite stores.
+	Unwrap() any
+}
 
 // Store persists users, scenarios, runs and results. Implementations are
 // safe for concurrent use. Every method wraps its errors with context;
@@ -109,6 +116,7 @@ type TxFunc func(ctx context.Context, tx any) error
 // run's owner; they address a run by its id only.
 type Store interface {
 	UserStore
+	LeaseStore
 
 	// CreateScenario stores a new scenario owned by actor.UserID with
 	// version 1 holding body. It returns ErrInvalid when name is empty,

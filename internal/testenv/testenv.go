@@ -156,7 +156,7 @@ func SQLiteUnmigrated(t testing.TB) *sqlite.Store {
 
 // Store returns a migrated store: PostgreSQL (fresh schema) when
 // FASTSIM_TEST_DATABASE_URL is set, SQLite in t.TempDir() otherwise.
-func Store(t testing.TB) store.Store {
+func Store(t testing.TB) store.Backend {
 	t.Helper()
 	if DatabaseURL() != "" {
 		return Postgres(t)
@@ -172,7 +172,7 @@ func Store(t testing.TB) store.Store {
 func Dialects() []string { return []string{"sqlite", "postgres"} }
 
 // StoreFor returns a migrated store of the dialect ("sqlite" or "postgres").
-func StoreFor(t testing.TB, dialect string) store.Store {
+func StoreFor(t testing.TB, dialect string) store.Backend {
 	t.Helper()
 	switch dialect {
 	case "sqlite":

@@ -20,7 +20,7 @@ const SQLiteFile = "fastsim.db"
 // directory); a postgres:// or postgresql:// URL connects to PostgreSQL; a
 // sqlite:// or file: URL opens the SQLite file it names. It does not
 // migrate. Any other scheme is an error naming the accepted ones.
-func Open(ctx context.Context, databaseURL, dataDir string) (store.Store, error) {
+func Open(ctx context.Context, databaseURL, dataDir string) (store.Backend, error) {
 	switch {
 	case databaseURL == "":
 		if dataDir == "" {

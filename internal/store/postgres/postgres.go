@@ -8,8 +8,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
 // Options configure Open.
@@ -33,7 +36,7 @@ type Store struct {
 	schema string
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
 // Open connects to the PostgreSQL database at url (postgres:// or
 // postgresql://) and pings it. It does not migrate; call Migrate.
@@ -66,6 +69,15 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 // PgxPool returns the connection pool (River shares it).
 func (s *Store) PgxPool() *pgxpool.Pool { return s.pool }
 
+// NewQueue returns a River client (riverpgxv5) over the store's pool.
+func (s *Store) NewQueue(cfg *river.Config) (store.Queue, error) {
+	q, err := storeutil.NewQueue(riverpgxv5.New(s.pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return q, nil
+}
+
 // Dialect returns "postgres".
 func (s *Store) Dialect() string { return "postgres" }
 
@@ -83,9 +95,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Tx runs fn in a transaction; tx is a pgx.Tx.
+// Tx runs fn in a transaction; tx unwraps to a pgx.Tx.
 func (s *Store) Tx(ctx context.Context, fn store.TxFunc) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, storeutil.Tx[pgx.Tx]{Tx: tx}) })
 }
 
 // notFound turns pgx.ErrNoRows into a wrapped store.ErrNotFound.

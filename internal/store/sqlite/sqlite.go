@@ -8,9 +8,12 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
 )
 
 // Options configure Open.
@@ -28,7 +31,7 @@ type Store struct {
 	now func() time.Time
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
 
 // Open opens (creating if needed) the SQLite database file at path, in WAL
 // mode with foreign keys on, and pings it. Transactions take the write
@@ -68,6 +71,15 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 // SQLDB returns the database handle (River shares it).
 func (s *Store) SQLDB() *sql.DB { return s.db }
 
+// NewQueue returns a River client (riversqlite) over the store's handle.
+func (s *Store) NewQueue(cfg *river.Config) (store.Queue, error) {
+	q, err := storeutil.NewQueue(riversqlite.New(s.db), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return q, nil
+}
+
 // Dialect returns "sqlite".
 func (s *Store) Dialect() string { return "sqlite" }
 
@@ -87,9 +99,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Tx runs fn in a transaction; tx is a *sql.Tx.
+// Tx runs fn in a transaction; tx unwraps to a *sql.Tx.
 func (s *Store) Tx(ctx context.Context, fn store.TxFunc) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, storeutil.Tx[*sql.Tx]{Tx: tx}) })
 }
 
 // tx runs fn in a transaction, committing when it returns nil. Inside fn,

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"CachedRun", testCachedRun},
 		{"LargeResult", testLargeResult},
 		{"Tx", testTx},
+		{"Leases", testLeases},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"APIKeys", testAPIKeys},
@@ -334,9 +335,9 @@ func testCreateRun(t *testing.T, st store.Store) {
 		Status: store.StatusSucceeded, Progress: 0.5, Error: "e", CacheHit: true, CancelRequested: true, JobID: 9}
 	var calls int
 	var txSeen any
-	run := must(st.CreateRun(c, a, in, func(_ context.Context, tx any, r store.Run) error {
+	run := must(st.CreateRun(c, a, in, func(_ context.Context, tx store.Tx, r store.Run) error {
 		calls++
-		txSeen = tx
+		txSeen = tx.Unwrap()
 		if r.ID == "" || r.Status != store.StatusQueued {
 			t.Errorf("enqueue got run %+v, want an ID and status queued", r)
 		}
@@ -371,7 +372,7 @@ var errEnqueue = errors.New("queue is down")
 func testCreateRunEnqueueError(t *testing.T, st store.Store) {
 	c := ctx(t)
 	a := owner(t, st)
-	_, err := st.CreateRun(c, a, newRun(`{}`, 1), func(context.Context, any, store.Run) error { return errEnqueue })
+	_, err := st.CreateRun(c, a, newRun(`{}`, 1), func(context.Context, store.Tx, store.Run) error { return errEnqueue })
 	if !errors.Is(err, errEnqueue) {
 		t.Fatalf("CreateRun with failing enqueue: error = %v, want it to wrap %v", err, errEnqueue)
 	}
@@ -697,15 +698,15 @@ func testLargeResult(t *testing.T, st store.Store) {
 func testTx(t *testing.T, st store.Store) {
 	c := ctx(t)
 	errStop := errors.New("stop")
-	if err := st.Tx(c, func(_ context.Context, tx any) error {
-		if tx == nil {
+	if err := st.Tx(c, func(_ context.Context, tx store.Tx) error {
+		if tx == nil || tx.Unwrap() == nil {
 			t.Error("Tx passed a nil transaction")
 		}
 		return errStop
 	}); !errors.Is(err, errStop) {
 		t.Errorf("Tx error = %v, want %v", err, errStop)
 	}
-	if err := st.Tx(c, func(context.Context, any) error { return nil }); err != nil {
+	if err := st.Tx(c, func(context.Context, store.Tx) error { return nil }); err != nil {
 		t.Errorf("Tx: %v", err)
 	}
 	if err := st.Ping(c); err != nil {

@@ -78,7 +78,7 @@ func (w RunWriter[TX]) CreateRun(ctx context.Context, actor store.Actor, run sto
 		if enqueue == nil {
 			return nil
 		}
-		if err := enqueue(ctx, tx, run); err != nil {
+		if err := enqueue(ctx, Tx[TX]{Tx: tx}, run); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
 		return nil

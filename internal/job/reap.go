@@ -1,0 +1,170 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/fastsim/fastsim/internal/store"
+)
+
+// diedPrefix starts the error the reaper appends to a job whose worker
+// died; riverRescued is the error of River's own rescuer. Both count as a
+// death of the job's worker.
+const (
+	diedPrefix   = "worker died"
+	riverRescued = "Stuck job rescued"
+)
+
+// Reap hands on the running jobs whose worker died: a job whose lease
+// expired (no heartbeat for Config.LeaseTTL), or that never got a lease
+// LeaseTTL after its attempt started. Such a job is made available again
+// at once, so that any worker (this one after a restart, or another)
+// takes it; but a job whose worker died a second time is discarded and
+// its run failed with the reason: a run that killed its worker twice (by
+// exhausting its memory, say) would kill the next one too. It returns how
+// many jobs it handed on or ended.
+//
+// Every started client calls it every Config.HeartbeatInterval, first at
+// Start (a restarted process resumes its orphans as soon as their leases
+// have expired). Several reapers may run at once: store.ReapLease lets
+// exactly one claim each dead attempt.
+func (c *Client) Reap(ctx context.Context) (int, error) {
+	rows, err := c.listJobs(ctx, rivertype.JobStateRunning)
+	if err != nil {
+		return 0, fmt.Errorf("job: reap: list running jobs: %w", err)
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	leases, err := c.store.ListLeases(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("job: reap: %w", err)
+	}
+	byJob := make(map[int64]store.Lease, len(leases))
+	for _, l := range leases {
+		byJob[l.JobID] = l
+	}
+	now := time.Now()
+	var rescues []store.JobRescue
+	var poisoned []store.Finish
+	var poisonedRuns []string
+	for _, row := range rows {
+		l, ok := byJob[row.ID]
+		if !c.dead(row, l, ok, now) {
+			continue
+		}
+		err := c.store.ReapLease(ctx, row.ID, row.Attempt, now)
+		if errors.Is(err, store.ErrConflict) {
+			continue // renewed meanwhile, or another reaper has it
+		}
+		if err != nil {
+			return 0, fmt.Errorf("job: reap: %w", err)
+		}
+		r, fail := c.rescue(row, l, ok, now)
+		rescues = append(rescues, r)
+		if fail != nil {
+			poisoned = append(poisoned, *fail)
+			poisonedRuns = append(poisonedRuns, runIDOf(row))
+		}
+		c.cfg.Logger.WarnContext(ctx, "the worker of a job died; handing the job on", "job_id", row.ID, "attempt", row.Attempt,
+			"owner", l.Owner, "run_id", runIDOf(row), "state", string(r.State))
+	}
+	if err := c.queue.RescueJobs(ctx, rescues); err != nil {
+		return 0, fmt.Errorf("job: reap: %w", err)
+	}
+	for i, f := range poisoned {
+		if err := c.finish(ctx, poisonedRuns[i], f); err != nil {
+			// Its job is discarded: Reconcile fails the run later.
+			c.cfg.Logger.WarnContext(ctx, "fail the run of a poison job", "run_id", poisonedRuns[i], "error", err.Error())
+		}
+	}
+	// Claimed leases are kept one LeaseTTL, so that no other reaper claims
+	// the attempt again; a claim whose reaper died before the rescue is
+	// then claimed anew, as a job without a lease.
+	if _, err := c.store.PruneLeases(ctx, now.Add(-c.cfg.LeaseTTL)); err != nil {
+		return len(rescues), fmt.Errorf("job: reap: %w", err)
+	}
+	return len(rescues), nil
+}
+
+// dead reports whether the running job row has lost its worker at now:
+// its lease of this attempt expired, or it has none LeaseTTL after the
+// attempt started (the worker died before taking one).
+func (c *Client) dead(row *rivertype.JobRow, l store.Lease, hasLease bool, now time.Time) bool {
+	if hasLease && l.Attempt == row.Attempt {
+		return !l.Reaped && !l.ExpiresAt.After(now)
+	}
+	return row.AttemptedAt != nil && row.AttemptedAt.Add(c.cfg.LeaseTTL).Before(now)
+}
+
+// rescue returns how to hand on the dead attempt of row, and how to finish
+// its run when the job ends here (a second death, or its last attempt).
+func (c *Client) rescue(row *rivertype.JobRow, l store.Lease, hasLease bool, now time.Time) (store.JobRescue, *store.Finish) {
+	started := now
+	if row.AttemptedAt != nil {
+		started = *row.AttemptedAt
+	}
+	last := "no lease taken"
+	if hasLease && l.Attempt == row.Attempt {
+		last = fmt.Sprintf("lease of %s expired at %s", l.Owner, l.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	r := store.JobRescue{
+		JobID: row.ID,
+		State: rivertype.JobStateAvailable,
+		// At is when the dead attempt started: the attempt times of the
+		// poison message below come from these errors.
+		Error: rivertype.AttemptError{At: started.UTC(), Attempt: row.Attempt, Error: diedPrefix + " (" + last + ")"},
+		At:    now,
+	}
+	var deaths []string
+	for _, e := range row.Errors {
+		if strings.HasPrefix(e.Error, diedPrefix) || strings.HasPrefix(e.Error, riverRescued) {
+			deaths = append(deaths, e.At.UTC().Format(time.RFC3339))
+		}
+	}
+	deaths = append(deaths, started.UTC().Format(time.RFC3339))
+	var msg string
+	switch {
+	case len(deaths) >= 2:
+		msg = fmt.Sprintf("the worker running this run died twice (attempts at %s); not retried: "+
+			"the run probably exhausts a worker's memory or time, so it would kill the next one too; "+
+			"shorten the scenario or lower its load, or give the workers more memory, then submit it again",
+			strings.Join(deaths, ", "))
+	case row.Attempt >= row.MaxAttempts:
+		msg = fmt.Sprintf("gave up after %d attempts: the worker of the last one died (%s)", row.Attempt, last)
+	default:
+		return r, nil
+	}
+	r.State = rivertype.JobStateDiscarded
+	return r, &store.Finish{Status: store.StatusFailed, Error: msg}
+}
+
+// runIDOf returns the run of a simulation job row ("" when undecodable).
+func runIDOf(row *rivertype.JobRow) string {
+	var args SimulateArgs // ReplicationArgs has the same run_id field
+	_ = json.Unmarshal(row.EncodedArgs, &args)
+	return args.RunID
+}
+
+// reapLoop calls Reap at once and then every Config.HeartbeatInterval
+// until ctx is done.
+func (c *Client) reapLoop(ctx context.Context) {
+	t := time.NewTicker(c.cfg.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		if _, err := c.Reap(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.WarnContext(ctx, "reap jobs of dead workers", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
