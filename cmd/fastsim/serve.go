@@ -100,17 +100,12 @@ func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.L
 	} else {
 		svc.cache = cache.NewMemory(cfg.CacheSize, cfg.CacheTTL, cacheObserver)
 	}
-	svc.jobs, err = job.NewClient(svc.store, job.Config{
-		Workers:    cfg.Workers,
-		RunTimeout: cfg.RunTimeout,
-		MaxEvents:  cfg.MaxEvents, MaxInFlight: cfg.MaxInFlight, Plans: cfg.Plans(),
-		// Idle workers look for jobs every 50ms (River also wakes them on
-		// PostgreSQL notifications): the latency of a small run is then
-		// dominated by the simulation, not the queue.
-		FetchPollInterval: 50 * time.Millisecond,
-		Logger:            logger,
-		Registerer:        svc.metrics.Registry,
-	})
+	jcfg := jobConfig(cfg, logger, svc.metrics.Registry)
+	// Idle workers look for jobs every 50ms (River also wakes them on
+	// PostgreSQL notifications): the latency of a small run is then
+	// dominated by the simulation, not the queue.
+	jcfg.FetchPollInterval = 50 * time.Millisecond
+	svc.jobs, err = job.NewClient(svc.store, jcfg)
 	if err != nil {
 		return nil, fmt.Errorf("job client: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 var workerFlags = map[string]bool{
 	"database-url": true, "data-dir": true, "workers": true, "run-timeout": true, "no-migrate": true,
 	"shutdown-timeout": true, "log-level": true, "log-format": true, "metrics-addr": true,
+	"heartbeat-interval": true, "lease-ttl": true,
 }
 
 // newWorkerCmd builds `fastsim worker`.
@@ -35,11 +37,12 @@ func newWorkerCmd(a *app) *cobra.Command {
 		Long: "worker executes queued simulation runs with --workers concurrent jobs. Any number of\n" +
 			"workers, on any number of machines, can share one PostgreSQL database (--database-url);\n" +
 			"without it they share the SQLite file fastsim.db in --data-dir on this machine. A worker\n" +
-			"killed mid-run loses nothing: its job is retried by another worker. SIGTERM or SIGINT\n" +
-			"stops it gracefully: running jobs get --shutdown-timeout to finish, then are handed back.\n" +
-			"It serves GET /health (liveness) and GET /metrics (Prometheus) on --metrics-addr\n" +
-			"(default :9090; off for none). Every worker also fails, every 30 s, the runs whose job\n" +
-			"River gave up on after its worker died on every attempt.",
+			"renews a lease on each run every --heartbeat-interval; when a worker dies mid-run, its\n" +
+			"run is handed to another worker (or to it after a restart) once the lease expires\n" +
+			"(--lease-ttl, 10 s by default), and a run whose worker died twice is failed, not retried.\n" +
+			"SIGTERM or SIGINT stops it gracefully: running jobs get --shutdown-timeout to finish,\n" +
+			"then are handed back. It serves GET /health (liveness) and GET /metrics (Prometheus)\n" +
+			"on --metrics-addr (default :9090; off for none).",
 		Args: cobra.NoArgs,
 	}
 	flags := config.BindFlags(cmd.Flags(), runtime.NumCPU())
@@ -76,8 +79,7 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 		}
 	}
 	reg := telemetry.NewRegistry()
-	jobs, err := job.NewClient(st, job.Config{Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
-		MaxEvents: cfg.MaxEvents, MaxInFlight: cfg.MaxInFlight, Plans: cfg.Plans(), Logger: logger, Registerer: reg})
+	jobs, err := job.NewClient(st, jobConfig(cfg, logger, reg))
 	if err != nil {
 		return err
 	}
@@ -113,6 +115,32 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 	err = errors.Join(errs...)
 	logger.Info("stopped", "clean", err == nil)
 	return err
+}
+
+// jobConfig returns the job client configuration of cfg, shared by serve
+// and worker; the job package's defaults fill the rest.
+func jobConfig(cfg config.Config, logger *slog.Logger, reg prometheus.Registerer) job.Config {
+	return job.Config{
+		Workers:           cfg.Workers,
+		RunTimeout:        cfg.RunTimeout,
+		MaxEvents:         cfg.MaxEvents,
+		MaxInFlight:       cfg.MaxInFlight,
+		Plans:             cfg.Plans(),
+		HeartbeatInterval: cfg.HeartbeatInterval,
+		LeaseTTL:          cfg.LeaseTTL,
+		Owner:             processName(),
+		Logger:            logger,
+		Registerer:        reg,
+	}
+}
+
+// processName names this process in leases and logs: host/pid.
+func processName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown-host"
+	}
+	return fmt.Sprintf("%s/%d", host, os.Getpid())
 }
 
 // probeServer is the worker's HTTP server of /health and /metrics; its

@@ -89,6 +89,18 @@ type Config struct {
 	// requests and running jobs before handing the jobs back
 	// (--shutdown-timeout, FASTSIM_SHUTDOWN_TIMEOUT). Defaults to 30s.
 	ShutdownTimeout time.Duration
+	// HeartbeatInterval is how often a worker renews the lease of each
+	// run it executes, and how often every worker process looks for runs
+	// whose worker died (--heartbeat-interval, FASTSIM_HEARTBEAT_INTERVAL).
+	// Defaults to 2s.
+	HeartbeatInterval time.Duration
+	// LeaseTTL is how long a worker's lease on a run lasts without a
+	// heartbeat: a run whose worker died is handed to another worker (or
+	// the same one after a restart) between LeaseTTL and LeaseTTL +
+	// HeartbeatInterval after its last heartbeat (--lease-ttl,
+	// FASTSIM_LEASE_TTL). It must be at least 3 × HeartbeatInterval.
+	// Defaults to 10s.
+	LeaseTTL time.Duration
 	// CacheSize is the number of results the in-memory cache keeps
 	// (--cache-size, FASTSIM_CACHE_SIZE); unused with Redis. Defaults to
 	// 256.
@@ -195,9 +207,12 @@ func Default(numCPU int) Config {
 		MaxReplications: 100,
 		RunTimeout:      10 * time.Minute,
 		ShutdownTimeout: 30 * time.Second,
-		CacheSize:       256,
-		CacheTTL:        24 * time.Hour,
-		SessionTTL:      24 * time.Hour,
+		// Recovery from a dead worker within 12 s (docs/deployment.md).
+		HeartbeatInterval: 2 * time.Second,
+		LeaseTTL:          10 * time.Second,
+		CacheSize:         256,
+		CacheTTL:          24 * time.Hour,
+		SessionTTL:        24 * time.Hour,
 	}
 	c.defaultLimits()
 	return c
@@ -292,6 +307,13 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown-timeout", "%s must be positive, e.g. 30s", c.ShutdownTimeout)
+	}
+	if c.HeartbeatInterval < 10*time.Millisecond {
+		bad("heartbeat-interval", "%s is too short; use at least 10ms, e.g. 2s", c.HeartbeatInterval)
+	}
+	if c.LeaseTTL < 3*c.HeartbeatInterval {
+		bad("lease-ttl", "%s must be at least 3 × --heartbeat-interval (%s), so that a live worker missing two heartbeats keeps its run; e.g. 10s",
+			c.LeaseTTL, 3*c.HeartbeatInterval)
 	}
 	if c.CacheSize < 1 {
 		bad("cache-size", "%d must be at least 1", c.CacheSize)

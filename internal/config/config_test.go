@@ -47,9 +47,11 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name: "FlagsOverrideEnv",
-			args: []string{"--addr", ":7000", "--workers=3", "--no-migrate", "--cache-ttl", "0s"},
-			env:  map[string]string{"FASTSIM_ADDR": ":9000", "FASTSIM_WORKERS": "0", "FASTSIM_LOG_LEVEL": "debug"},
+			args: []string{"--addr", ":7000", "--workers=3", "--no-migrate", "--cache-ttl", "0s", "--lease-ttl", "3s"},
+			env:  map[string]string{"FASTSIM_ADDR": ":9000", "FASTSIM_WORKERS": "0", "FASTSIM_LOG_LEVEL": "debug", "FASTSIM_LEASE_TTL": "1m", "FASTSIM_HEARTBEAT_INTERVAL": "1s"},
 			want: func(c *Config) {
+				c.LeaseTTL = 3 * time.Second
+				c.HeartbeatInterval = time.Second
 				c.Addr = ":7000"
 				c.Workers = 3
 				c.AutoMigrate = false
@@ -110,6 +112,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "ErrMaxEvents", args: []string{"--max-events", "0"}, want: []string{"--max-events / FASTSIM_MAX_EVENTS: 0 must be at least 1"}},
 		{name: "ErrMaxInFlight", env: map[string]string{"FASTSIM_MAX_IN_FLIGHT": "3000000000"}, want: []string{"--max-in-flight / FASTSIM_MAX_IN_FLIGHT: 3000000000 is out of range; use 1 to 2147483646"}},
 		{name: "ErrRedisURL", env: map[string]string{"FASTSIM_REDIS_URL": "localhost:6379"}, want: []string{"--redis-url / FASTSIM_REDIS_URL", "redis://host:6379/0"}},
+		{name: "ErrHeartbeatInterval", args: []string{"--heartbeat-interval", "1ms"}, want: []string{"--heartbeat-interval / FASTSIM_HEARTBEAT_INTERVAL: 1ms is too short; use at least 10ms"}},
+		{name: "ErrLeaseTTL", env: map[string]string{"FASTSIM_HEARTBEAT_INTERVAL": "1s", "FASTSIM_LEASE_TTL": "2s"}, want: []string{"--lease-ttl / FASTSIM_LEASE_TTL: 2s must be at least 3 × --heartbeat-interval (3s)"}},
 		{
 			name: "ErrSeveralAtOnce",
 			args: []string{"--workers", "-1", "--log-level", "loud", "--log-format", "xml", "--max-replications", "0", "--cache-size", "0", "--run-timeout", "0s"},

@@ -139,6 +139,8 @@ var options = append([]option{
 	intOpt("max-replications", "FASTSIM_MAX_REPLICATIONS", "largest number of replications of one run", func(c *Config) *int { return &c.MaxReplications }),
 	durationOpt("run-timeout", "FASTSIM_RUN_TIMEOUT", "wall-clock limit of one run", func(c *Config) *time.Duration { return &c.RunTimeout }),
 	durationOpt("shutdown-timeout", "FASTSIM_SHUTDOWN_TIMEOUT", "how long shutdown waits for requests and jobs", func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
+	durationOpt("heartbeat-interval", "FASTSIM_HEARTBEAT_INTERVAL", "how often a worker renews its lease on a run and looks for runs of dead workers", func(c *Config) *time.Duration { return &c.HeartbeatInterval }),
+	durationOpt("lease-ttl", "FASTSIM_LEASE_TTL", "how long a lease lasts without heartbeat; a dead worker's run is handed on after it", func(c *Config) *time.Duration { return &c.LeaseTTL }),
 	intOpt("cache-size", "FASTSIM_CACHE_SIZE", "entries of the in-memory result cache", func(c *Config) *int { return &c.CacheSize }),
 	durationOpt("cache-ttl", "FASTSIM_CACHE_TTL", "lifetime of a cached result; 0 keeps it until evicted", func(c *Config) *time.Duration { return &c.CacheTTL }),
 	boolOpt("allow-register", "FASTSIM_ALLOW_REGISTER", "let anyone create an account with POST /api/v1/auth/register", func(c *Config) *bool { return &c.AllowRegister }),
