@@ -1,5 +1,7 @@
-// Package job executes FastSim runs as durable River jobs, on PostgreSQL
-// (riverpgxv5) or SQLite (riversqlite), sharing the store's connections.
+// Package job executes FastSim runs as durable River jobs. It knows no
+// database: the store's dialect (store.Backend) builds River over its own
+// connections (riverpgxv5 or riversqlite) and hands it over as a
+// store.Queue.
 //
 // The API submits a run with Client.Submit: the run row and its "simulate"
 // job are inserted in one transaction, so a crash can never leave a run that
@@ -24,10 +26,10 @@
 // replication; with one worker process the River queue's MaxWorkers slots
 // still run replications on all cores.
 //
-// Cancellation: Client.Cancel sets the run's cancel flag (a queued run is
-// cancelled at once and its River job cancelled); running jobs poll the flag
-// every Config.CancelPollInterval and cancel the simulation's context, so
-// the run is cancelled within a second.
+// Cancellation: Client.Cancel makes the run cancelled at once, queued or
+// running, even when its worker died (a queued run's River job is
+// cancelled too); running jobs poll the run every Config.CancelPollInterval
+// and cancel the simulation's context when it is final.
 //
 // Timeout: each attempt of a job (a run, or one replication of it) gets
 // Config.RunTimeout of wall-clock time; when it runs out the run fails with
@@ -39,20 +41,30 @@
 // the mean over its replications. A retried replication restarts from 0, so
 // progress can go back after a crash.
 //
-// Crash safety: a worker killed with kill -9 leaves its job "running" in
-// River; River's rescuer retries it after RescueStuckJobsAfter, which is set
-// above the job timeout (itself the run timeout plus a margin) so a live job
-// is never rescued. Jobs are idempotent: the same seed gives the same bytes,
+// Crash safety: each attempt of a job holds a lease (store.Lease) that its
+// worker renews every Config.HeartbeatInterval. Every started client runs
+// Client.Reap at start and at that interval: a running job whose lease
+// expired (Config.LeaseTTL without a heartbeat), or that took none within
+// LeaseTTL of starting, lost its worker (kill -9, out of memory, a lost
+// machine) and is made available again at once, for any worker. A job
+// whose worker died twice is discarded instead, and its run failed with
+// the reason: it would crash the next worker too. River's own rescuer,
+// which cannot tell a slow job from a dead one, only backs this up after
+// the job timeout. Jobs are idempotent: the same seed gives the same bytes,
 // and overwriting a replication or a result is harmless.
 //
-// Abandoned runs: a worker killed on every attempt (for lack of memory,
-// say) never fails its run; River ends the job "discarded" after
-// Config.MaxAttempts and the run would stay queued or running forever.
-// Every started client therefore calls Client.Reconcile every
-// Config.ReconcileInterval: a queued or running run none of whose jobs can
-// still run (all discarded, cancelled in the queue, or gone) is failed
-// with a message saying so ("the job was abandoned after N attempts
-// (worker crashes?) …"). It reads River's own job list and finishes runs
-// with store.Store.FinishRun, which only moves runs that are not final, so
-// it is idempotent and runs on every worker at once.
+// Retries: a simulation error (invalid scenario, run limit, run timeout)
+// fails the run at once; the same scenario and seed would fail again. Only
+// errors that may pass (the database) are retried, Config.MaxAttempts
+// attempts in all; the last failed attempt fails the run. An attempt
+// interrupted by a shutdown is handed back without spending an attempt
+// (river.JobSnooze(0)).
+//
+// Abandoned runs: a run can be left without a job that will finish it (a
+// job discarded by River, cancelled or deleted in the queue). Every started
+// client therefore calls Client.Reconcile every Config.ReconcileInterval: a
+// queued or running run none of whose jobs can still run is failed with a
+// message saying so. It reads River's own job list and finishes runs with
+// store.Store.FinishRun, which only moves runs that are not final, so it is
+// idempotent and runs on every worker at once.
 package job

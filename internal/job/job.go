@@ -36,9 +36,9 @@ type Config struct {
 	// 200 ms.
 	FetchPollInterval time.Duration
 	// MaxAttempts is how many times a job is tried when an attempt fails
-	// for a reason that may pass (a database error, a shutdown, its worker
-	// killed) before the run is failed for good; River waits about 1 s
-	// and then 16 s between attempts. A simulation error (an invalid
+	// for a reason that may pass (a database error, its worker killed)
+	// before the run is failed for good; River waits about 1 s and then
+	// 16 s between attempts. A shutdown does not spend an attempt. A simulation error (an invalid
 	// scenario, a run limit, the run timeout) is final at the first
 	// attempt, and a worker that dies twice on the same job ends it at the
 	// second death whatever MaxAttempts says. Defaults to 3.

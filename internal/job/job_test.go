@@ -527,6 +527,11 @@ func TestStopHandsRunningJobsBack(t *testing.T) {
 			if done.Status != store.StatusSucceeded {
 				t.Fatalf("run ended %s with %q, want succeeded", done.Status, done.Error)
 			}
+			// The shutdown spent no attempt (a rolling restart never
+			// brings a run closer to MaxAttempts).
+			if jobs := settledJobsOf(t, st, run.ID); len(jobs) != 1 || jobs[0].Attempt != 1 || jobs[0].State != rivertype.JobStateCompleted {
+				t.Errorf("jobs: %s, want one completed at attempt 1", describeJobs(jobs))
+			}
 			want := expected(t, sc, 8, 0, false)
 			res, err := st.GetResult(context.Background(), store.System(), run.ID)
 			if err != nil {

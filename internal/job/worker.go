@@ -83,8 +83,14 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 		// The lease expires and the reaper finds the job no longer running.
 		c.cfg.Logger.WarnContext(ctx, "release lease", "run_id", runID, "job_id", row.ID, "error", rerr.Error())
 	}
-	if errors.Is(context.Cause(lctx), errLeaseLost) && err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(context.Cause(lctx), errLeaseLost):
 		err = fmt.Errorf("job: run %s: %w", runID, errLeaseLost)
+	case ctx.Err() != nil:
+		// A shutdown interrupted the attempt: hand the job back at once
+		// without spending an attempt, so restarts never fail a run.
+		return river.JobSnooze(0)
 	}
 	return c.giveUp(ctx, runID, row, err)
 }
