@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"time"
 
@@ -129,18 +128,10 @@ func jobConfig(cfg config.Config, logger *slog.Logger, reg prometheus.Registerer
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		LeaseTTL:          cfg.LeaseTTL,
 		Owner:             processName(),
+		OwnerDead:         ownerDead,
 		Logger:            logger,
 		Registerer:        reg,
 	}
-}
-
-// processName names this process in leases and logs: host/pid.
-func processName() string {
-	host, err := os.Hostname()
-	if err != nil {
-		host = "unknown-host"
-	}
-	return fmt.Sprintf("%s/%d", host, os.Getpid())
 }
 
 // probeServer is the worker's HTTP server of /health and /metrics; its

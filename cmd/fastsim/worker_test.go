@@ -156,16 +156,19 @@ func TestWorkerKill9(t *testing.T) {
 	for _, dialect := range testenv.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			// A lease of 1 s renewed every 200 ms: a dead worker's run is
-			// handed on about 1.2 s after the kill.
-			testWorkerKill9(t, dialect, []string{"--heartbeat-interval", "200ms", "--lease-ttl", "1s"}, true)
+			// A lease of a minute: every worker here is started on this
+			// host after the previous one died, so it resumes the orphans
+			// at start-up, long before their leases expire.
+			testWorkerKill9(t, dialect, []string{"--heartbeat-interval", "200ms", "--lease-ttl", "1m"}, false)
 		})
 	}
 }
 
 // TestWorkerRecoveryDefaults measures the recovery of a run whose worker
-// was killed, with the default --lease-ttl (10s) and --heartbeat-interval
-// (2s): docs/deployment.md quotes the time it logs. Run it with
+// died on another machine (its lease's owner is moved to another host
+// after the kill), with the default --lease-ttl (10s) and
+// --heartbeat-interval (2s): docs/deployment.md quotes the time it logs.
+// Run it with
 // FASTSIM_SLOW_TESTS=1 go test ./cmd/fastsim -run TestWorkerRecoveryDefaults -v
 func TestWorkerRecoveryDefaults(t *testing.T) {
 	t.Parallel()
@@ -173,7 +176,7 @@ func TestWorkerRecoveryDefaults(t *testing.T) {
 	for _, dialect := range testenv.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			testWorkerKill9(t, dialect, nil, false)
+			testWorkerKill9(t, dialect, nil, true)
 		})
 	}
 }
@@ -210,8 +213,27 @@ func waitLease(t *testing.T, st store.Store, jobID int64, attempt int) {
 }
 
 // testWorkerKill9 runs the kill -9 scenarios against workers started with
-// leaseArgs; all=false stops after the first (recovery of a killed run).
-func testWorkerKill9(t *testing.T, dialect string, leaseArgs []string, all bool) {
+// leaseArgs. With elsewhere, it runs only the first (recovery of a killed
+// run) as if the dead worker ran on another machine: the next worker must
+// wait for its lease to expire. Otherwise the next worker, a restart on
+// this host, must resume the run before the lease expires.
+// leaseOf returns the lease of job jobID.
+func leaseOf(t *testing.T, st store.Store, jobID int64) store.Lease {
+	t.Helper()
+	leases, err := st.ListLeases(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range leases {
+		if l.JobID == jobID {
+			return l
+		}
+	}
+	t.Fatalf("job %d has no lease; leases %+v", jobID, leases)
+	return store.Lease{}
+}
+
+func testWorkerKill9(t *testing.T, dialect string, leaseArgs []string, elsewhere bool) {
 	bin := fastsimBinary(t)
 	var dbArgs []string
 	var st store.Backend
@@ -266,6 +288,13 @@ func testWorkerKill9(t *testing.T, dialect string, leaseArgs []string, all bool)
 	kill9(t, first)
 	killedAt := time.Now()
 	t.Logf("killed worker %d at progress %.2f", first.cmd.Process.Pid, mid.Progress)
+	lease := leaseOf(t, st, run.JobID)
+	if elsewhere {
+		lease.Owner = "another-host/1/abcdefgh"
+		if err := st.AcquireLease(ctx, lease); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The expected bytes, computed while the lease expires.
 	want := make(chan []byte, 1)
 	go func() {
@@ -294,8 +323,13 @@ func testWorkerKill9(t *testing.T, dialect string, leaseArgs []string, all bool)
 	if w := <-want; !bytes.Equal(res.Result, w) {
 		t.Errorf("result after recovery differs from a direct fastsim.Run with seed %d:\n got %.300s\nwant %.300s", seed, res.Result, w)
 	}
-	if !all {
+	if elsewhere {
 		return
+	}
+	// Resumed at start-up: the worker knew the lease's owner dead.
+	if finishedAt := time.Now(); !finishedAt.Before(lease.ExpiresAt) {
+		t.Errorf("run finished at %s, after the dead worker's lease expired (%s): the restart did not resume it at start-up",
+			finishedAt.Format(time.RFC3339Nano), lease.ExpiresAt.Format(time.RFC3339Nano))
 	}
 
 	// 2. A run that kills its worker twice is failed, not run a third time.

@@ -55,9 +55,16 @@ type Config struct {
 	// heartbeats, so that a live worker that misses two (a slow database)
 	// keeps its job. Defaults to 10 s.
 	LeaseTTL time.Duration
-	// Owner names this process in leases and logs (e.g. host/pid).
+	// Owner names this process in leases and logs (e.g. host/pid/nonce).
 	// Defaults to "worker-" and a random suffix.
 	Owner string
+	// OwnerDead, when set, reports whether the process that holds a lease
+	// (its Owner) is known to be dead, such as an earlier process of this
+	// host that no longer exists: the reaper then hands its jobs on at
+	// once instead of waiting for the lease to expire, so a restarted
+	// single-node service resumes its orphans at start-up. It must never
+	// report a live process dead. Defaults to nil: only expiry counts.
+	OwnerDead func(owner string) bool
 	// ReconcileInterval is how often a started client looks for runs that
 	// no job will finish (see Client.Reconcile) and fails them. Every
 	// worker process does it; it is idempotent. Defaults to 30 s.

@@ -31,8 +31,9 @@ const (
 // many jobs it handed on or ended.
 //
 // Every started client calls it every Config.HeartbeatInterval, first at
-// Start (a restarted process resumes its orphans as soon as their leases
-// have expired). Several reapers may run at once: store.ReapLease lets
+// Start: a restarted process resumes its orphans at once when
+// Config.OwnerDead recognises their dead owner, else when their leases
+// expire. Several reapers may run at once: store.ReapLease lets
 // exactly one claim each dead attempt.
 func (c *Client) Reap(ctx context.Context) (int, error) {
 	rows, err := c.listJobs(ctx, rivertype.JobStateRunning)
@@ -59,7 +60,14 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 		if !c.dead(row, l, ok, now) {
 			continue
 		}
-		err := c.store.ReapLease(ctx, row.ID, row.Attempt, now)
+		var err error
+		if ok && l.Attempt == row.Attempt && l.ExpiresAt.After(now) {
+			// Its owner is known dead: end the lease now, then claim it.
+			err = c.store.RenewLease(ctx, row.ID, row.Attempt, now)
+		}
+		if err == nil {
+			err = c.store.ReapLease(ctx, row.ID, row.Attempt, now)
+		}
 		if errors.Is(err, store.ErrConflict) {
 			continue // renewed meanwhile, or another reaper has it
 		}
@@ -94,11 +102,15 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 }
 
 // dead reports whether the running job row has lost its worker at now:
-// its lease of this attempt expired, or it has none LeaseTTL after the
-// attempt started (the worker died before taking one).
+// its lease of this attempt expired or its owner is known dead
+// (Config.OwnerDead), or it has none LeaseTTL after the attempt started
+// (the worker died before taking one).
 func (c *Client) dead(row *rivertype.JobRow, l store.Lease, hasLease bool, now time.Time) bool {
 	if hasLease && l.Attempt == row.Attempt {
-		return !l.Reaped && !l.ExpiresAt.After(now)
+		if l.Reaped {
+			return false // another reaper has it
+		}
+		return !l.ExpiresAt.After(now) || l.Owner != c.cfg.Owner && c.cfg.OwnerDead != nil && c.cfg.OwnerDead(l.Owner)
 	}
 	return row.AttemptedAt != nil && row.AttemptedAt.Add(c.cfg.LeaseTTL).Before(now)
 }

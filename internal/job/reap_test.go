@@ -224,3 +224,38 @@ func TestReapedJobSucceeds(t *testing.T) {
 		})
 	}
 }
+
+// TestReapOwnerDead: a lease whose owner Config.OwnerDead knows dead (an
+// earlier process of this host) is reaped before it expires; others wait.
+func TestReapOwnerDead(t *testing.T) {
+	t.Parallel()
+	st := testenv.SQLite(t)
+	c, err := job.NewClient(st, job.Config{Owner: "me", OwnerDead: func(o string) bool { return o == "gone" || o == "me" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, body := testenv.Canonical(t, small)
+	owner := testenv.Actor(t, st)
+	for _, tc := range []struct {
+		owner string
+		want  int
+	}{
+		{"alive", 0},
+		{"me", 0}, // its own leases are never dead
+		{"gone", 1},
+	} {
+		run, err := c.Submit(ctx, owner, store.Run{Scenario: body, Seed: int64(len(tc.owner)), Replications: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		attempt := dieRunning(t, st, run.JobID, false)
+		if err := st.AcquireLease(ctx, store.Lease{JobID: run.JobID, Attempt: attempt, Owner: tc.owner, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := c.Reap(ctx); err != nil || n != tc.want {
+			t.Errorf("Reap with a live lease of %q = %d, %v; want %d", tc.owner, n, err, tc.want)
+		}
+		// The lease stays: the next pass must leave this job alone too.
+	}
+}
