@@ -190,7 +190,7 @@ func TestReapedJobSucceeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			dieRunning(t, st, run.JobID, true)
-			worker, err := job.NewClient(st, job.Config{Workers: 1, HeartbeatInterval: 20 * time.Millisecond, LeaseTTL: 100 * time.Millisecond})
+			worker, err := job.NewClient(st, job.Config{Workers: 1, HeartbeatInterval: 100 * time.Millisecond, LeaseTTL: time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
