@@ -7,6 +7,13 @@
 // store/sqlite (modernc.org/sqlite). store/dial opens the one a database URL
 // names, and store/storetest is the conformance suite both pass.
 //
+// Each implementation is a Backend: it also builds River over its own
+// connections (NewQueue, a Queue with the River driver of its dialect), so
+// the job package works with any dialect through this one seam, and a new
+// dialect touches one package. Transactions cross the seam as a Tx, which
+// only the dialect's own Queue unwraps; the lease of each running job (see
+// Lease) lets workers on any machine detect dead ones.
+//
 // A typical caller opens a store, migrates it, and uses it:
 //
 //	st, err := dial.Open(ctx, databaseURL, dataDir)

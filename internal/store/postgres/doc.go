@@ -8,6 +8,10 @@
 // the series live in their own table so that reading a result never loads
 // them.
 //
+// Store.NewQueue builds the job queue (River with the riverpgxv5 driver) over
+// the same connections, so a run and its job are inserted in one
+// transaction.
+//
 //	st, err := postgres.Open(ctx, "postgres://localhost/fastsim", postgres.Options{})
 //	if err != nil { ... }
 //	defer st.Close()

@@ -10,6 +10,10 @@
 // and ids as UUID text. River's tables are migrated by rivermigrate with
 // the riversqlite driver.
 //
+// Store.NewQueue builds the job queue (River with the riversqlite driver) over
+// the same connections, so a run and its job are inserted in one
+// transaction.
+//
 //	st, err := sqlite.Open(ctx, filepath.Join(dataDir, "fastsim.db"), sqlite.Options{})
 //	if err != nil { ... }
 //	defer st.Close()
