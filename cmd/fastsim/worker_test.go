@@ -89,12 +89,19 @@ func (s *lockedBuffer) String() string {
 // if still running.
 func startWorker(t *testing.T, bin string, args ...string) *workerProc {
 	t.Helper()
+	return startFastsim(t, bin, "worker", args...)
+}
+
+// startFastsim starts `fastsim command` with args; it is killed at cleanup
+// if still running.
+func startFastsim(t *testing.T, bin, command string, args ...string) *workerProc {
+	t.Helper()
 	w := &workerProc{stderr: &lockedBuffer{}, exited: make(chan struct{})}
-	w.cmd = exec.Command(bin, append([]string{"worker", "--log-format", "text"}, args...)...)
+	w.cmd = exec.Command(bin, append([]string{command, "--log-format", "text"}, args...)...)
 	w.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	w.cmd.Stderr = w.stderr
 	if err := w.cmd.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
+		t.Fatalf("start fastsim %s: %v", command, err)
 	}
 	go func() {
 		w.err = w.cmd.Wait()
@@ -108,7 +115,7 @@ func startWorker(t *testing.T, bin string, args ...string) *workerProc {
 			<-w.exited
 		}
 		if t.Failed() {
-			t.Logf("worker %d stderr:\n%s", w.cmd.Process.Pid, w.stderr.String())
+			t.Logf("fastsim %s %d stderr:\n%s", command, w.cmd.Process.Pid, w.stderr.String())
 		}
 	})
 	return w
@@ -217,6 +224,103 @@ func waitLease(t *testing.T, st store.Store, jobID int64, attempt int) {
 // run) as if the dead worker ran on another machine: the next worker must
 // wait for its lease to expire. Otherwise the next worker, a restart on
 // this host, must resume the run before the lease expires.
+// processDB returns a migrated store of the dialect, closed at cleanup,
+// and the flags that point a fastsim process at the same database.
+func processDB(t *testing.T, dialect string) (store.Backend, []string) {
+	t.Helper()
+	var dbArgs []string
+	var st store.Backend
+	var err error
+	ctx := context.Background()
+	switch dialect {
+	case "sqlite":
+		dir := t.TempDir()
+		dbArgs = []string{"--data-dir", dir}
+		st, err = dial.Open(ctx, "", dir)
+	case "postgres":
+		u := testenv.PostgresURL(t)
+		dbArgs = []string{"--database-url", u}
+		st, err = dial.Open(ctx, u, "")
+	default:
+		t.Fatalf("unknown dialect %q", dialect)
+	}
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return st, dbArgs
+}
+
+// TestServeResumesOrphansAtStartup kills a single-node `fastsim serve`
+// mid-run and restarts it: the new process resumes the run at start-up,
+// before the dead one's lease (a minute) expires, with the bytes of a
+// direct run.
+func TestServeResumesOrphansAtStartup(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary and runs serve processes; skipped with -short")
+	}
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			bin := fastsimBinary(t)
+			ctx := context.Background()
+			st, dbArgs := processDB(t, dialect)
+			owner := testenv.Actor(t, st)
+			submitter, err := job.NewClient(st, job.Config{}) // insert-only
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, body := workerScenario(t, 1000)
+			const seed = 99
+			run, err := submitter.Submit(ctx, owner, store.Run{Scenario: body, Seed: seed, Replications: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			serveArgs := append([]string{"--addr", "127.0.0.1:0", "--workers", "1", "--no-migrate", "--run-timeout", "2m",
+				"--heartbeat-interval", "200ms", "--lease-ttl", "1m"}, dbArgs...)
+			first := startFastsim(t, bin, "serve", serveArgs...)
+			pollRun(t, st, run.ID, "running", 2*time.Minute, func(r store.Run) bool { return r.Status != store.StatusQueued })
+			waitLease(t, st, run.JobID, 1)
+			kill9(t, first)
+			lease := leaseOf(t, st, run.JobID)
+			startFastsim(t, bin, "serve", serveArgs...)
+			done := pollRun(t, st, run.ID, "final", 2*time.Minute, func(r store.Run) bool { return r.Status.Final() })
+			if finishedAt := time.Now(); !finishedAt.Before(lease.ExpiresAt) {
+				t.Errorf("run finished at %s, after the dead server's lease expired (%s): not resumed at start-up",
+					finishedAt.Format(time.RFC3339Nano), lease.ExpiresAt.Format(time.RFC3339Nano))
+			}
+			if done.Status != store.StatusSucceeded {
+				t.Fatalf("run after the restart ended %s with %q, want succeeded", done.Status, done.Error)
+			}
+			res, err := st.GetResult(ctx, owner, run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := fastsim.Run(ctx, sc, fastsim.WithSeed(seed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := mustMarshal(t, want); !bytes.Equal(res.Result, w) {
+				t.Errorf("result after the restart differs from a direct fastsim.Run:\n got %.300s\nwant %.300s", res.Result, w)
+			}
+		})
+	}
+}
+
+// mustMarshal returns the JSON of v.
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // leaseOf returns the lease of job jobID.
 func leaseOf(t *testing.T, st store.Store, jobID int64) store.Lease {
 	t.Helper()
@@ -235,27 +339,8 @@ func leaseOf(t *testing.T, st store.Store, jobID int64) store.Lease {
 
 func testWorkerKill9(t *testing.T, dialect string, leaseArgs []string, elsewhere bool) {
 	bin := fastsimBinary(t)
-	var dbArgs []string
-	var st store.Backend
-	var err error
 	ctx := context.Background()
-	switch dialect {
-	case "sqlite":
-		dir := t.TempDir()
-		dbArgs = []string{"--data-dir", dir}
-		st, err = dial.Open(ctx, "", dir)
-	case "postgres":
-		u := testenv.PostgresURL(t)
-		dbArgs = []string{"--database-url", u}
-		st, err = dial.Open(ctx, u, "")
-	}
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
+	st, dbArgs := processDB(t, dialect)
 	owner := testenv.Actor(t, st)
 	submitter, err := job.NewClient(st, job.Config{}) // insert-only
 	if err != nil {
