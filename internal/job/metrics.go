@@ -21,13 +21,17 @@ import (
 //   - fastsim_simulated_events_total: simulation events processed by this
 //     process (rate() gives simulated events per second);
 //   - fastsim_runs{status}: runs in the database by status (queued, running,
-//     …), counted when scraped.
+//     …), counted when scraped;
+//   - fastsim_jobs_reaped_total{outcome}: jobs whose worker died that this
+//     process's reaper handed on: "retried", or "failed" (a second death
+//     or the last attempt).
 type Metrics struct {
 	submitted prometheus.Counter
 	finished  *prometheus.CounterVec
 	running   prometheus.Gauge
 	events    prometheus.Counter
 	byStatus  *statusCollector
+	reaped    *prometheus.CounterVec
 	nRunning  atomic.Int64
 	nEvents   atomic.Int64
 }
@@ -46,13 +50,19 @@ func newMetrics(reg prometheus.Registerer, st store.Store) (*Metrics, error) {
 		events: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "fastsim_simulated_events_total", Help: "Simulation events processed by this process.",
 		}),
+		reaped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fastsim_jobs_reaped_total", Help: "Jobs whose worker died, handed on by this process: retried or failed.",
+		}, []string{"outcome"}),
 		byStatus: &statusCollector{store: st, desc: prometheus.NewDesc(
 			"fastsim_runs", "Runs in the database by status.", []string{"status"}, nil)},
+	}
+	for _, outcome := range []string{"retried", "failed"} {
+		m.reaped.WithLabelValues(outcome) // exported at 0 from the start
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.submitted, m.finished, m.running, m.events, m.byStatus} {
+	for _, c := range []prometheus.Collector{m.submitted, m.finished, m.running, m.events, m.reaped, m.byStatus} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("job: register metrics: %w", err)
 		}
@@ -77,6 +87,15 @@ func (m *Metrics) addEvents(n int64) {
 }
 
 func (m *Metrics) runFinished(s store.RunStatus) { m.finished.WithLabelValues(string(s)).Inc() }
+
+// jobReaped counts a job handed on by the reaper: retried, or failed.
+func (m *Metrics) jobReaped(retried bool) {
+	outcome := "failed"
+	if retried {
+		outcome = "retried"
+	}
+	m.reaped.WithLabelValues(outcome).Inc()
+}
 
 // statusCollector counts runs by status in the store at scrape time.
 type statusCollector struct {

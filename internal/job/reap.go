@@ -86,6 +86,9 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 	if err := c.queue.RescueJobs(ctx, rescues); err != nil {
 		return 0, fmt.Errorf("job: reap: %w", err)
 	}
+	for _, r := range rescues {
+		c.metrics.jobReaped(r.State == rivertype.JobStateAvailable)
+	}
 	for i, f := range poisoned {
 		if err := c.finish(ctx, poisonedRuns[i], f); err != nil {
 			// Its job is discarded: Reconcile fails the run later.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -107,7 +108,8 @@ func TestReapPoisonJob(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			st := testenv.StoreFor(t, dialect)
-			c, err := job.NewClient(st, job.Config{}) // Reap needs no workers
+			reg := prometheus.NewRegistry()
+			c, err := job.NewClient(st, job.Config{Registerer: reg}) // Reap needs no workers
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,6 +167,9 @@ func TestReapPoisonJob(t *testing.T) {
 				t.Errorf("run after the second death: %s %q, want failed with %q…", r.Status, r.Error, want)
 			}
 			reap("discarded", 0)
+			checkMetric(t, reg, "fastsim_jobs_reaped_total", `outcome="retried"`, 1)
+			checkMetric(t, reg, "fastsim_jobs_reaped_total", `outcome="failed"`, 1)
+			checkMetric(t, reg, "fastsim_runs_finished_total", `status="failed"`, 1)
 		})
 	}
 }
