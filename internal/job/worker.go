@@ -87,9 +87,11 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 	case err == nil:
 	case errors.Is(context.Cause(lctx), errLeaseLost):
 		err = fmt.Errorf("job: run %s: %w", runID, errLeaseLost)
-	case ctx.Err() != nil:
-		// A shutdown interrupted the attempt: hand the job back at once
-		// without spending an attempt, so restarts never fail a run.
+	case errors.Is(ctx.Err(), context.Canceled):
+		// A shutdown interrupted the attempt (River cancels running jobs
+		// on StopAndCancel; its job timeout would be a deadline): hand the
+		// job back at once without spending an attempt, so restarts never
+		// fail a run.
 		return river.JobSnooze(0)
 	}
 	return c.giveUp(ctx, runID, row, err)
