@@ -7,15 +7,18 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
 // processName names this process in job leases and logs: host/pid/nonce.
 // The nonce tells this process from an earlier one with the same pid (a
-// restarted container whose process is pid 1 again).
-func processName() string {
+// restarted container whose process is pid 1 again). It is computed once,
+// so that every job client of the process (in-process tests run several
+// services) has the same name and none presumes another dead.
+var processName = sync.OnceValue(func() string {
 	return fmt.Sprintf("%s/%d/%s", hostname(), os.Getpid(), rand.Text()[:8])
-}
+})
 
 func hostname() string {
 	host, err := os.Hostname()
