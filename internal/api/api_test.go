@@ -30,7 +30,7 @@ import (
 // FASTSIM_TEST_DATABASE_URL is set, SQLite otherwise).
 type testBundle struct {
 	handler http.Handler
-	store   store.Store
+	store   store.Backend
 	jobs    *job.Client
 	cache   cache.Cache
 	auth    *auth.Authenticator
