@@ -350,16 +350,18 @@ func TestRunFailures(t *testing.T) {
 		name      string
 		body      []byte
 		timeout   time.Duration
+		maxEvents int64
 		wantError string
 	}{
-		{"ErrTimeout", longBody, time.Second, "wall-clock timeout of 1s"},
-		{"ErrBadScenario", []byte(`{"not":"a scenario"}`), 0, "decode the run's scenario"},
+		{"ErrTimeout", longBody, time.Second, 0, "wall-clock timeout of 1s"},
+		{"ErrBadScenario", []byte(`{"not":"a scenario"}`), 0, 0, "decode the run's scenario"},
+		{"ErrRunLimit", longBody, 0, 10_000, "the run reached its limit of 10,000 processed events"},
 	}
 	for _, dialect := range testenv.Dialects() {
 		for _, tc := range tests {
 			t.Run(dialect+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				b := setup(t, dialect, job.Config{Workers: 1, RunTimeout: tc.timeout})
+				b := setup(t, dialect, job.Config{Workers: 1, RunTimeout: tc.timeout, MaxEvents: tc.maxEvents})
 				run, err := b.client.Submit(context.Background(), testenv.Actor(t, b.st), store.Run{Scenario: tc.body, Seed: 1, Replications: 1})
 				if err != nil {
 					t.Fatalf("Submit: %v", err)
