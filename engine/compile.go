@@ -2,28 +2,14 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// Size limits that keep a run's memory bounded whatever the input.
-const (
-	// maxHorizon bounds the horizon: the throughput series holds one
-	// float64 per simulated second (80 MB at the limit).
-	maxHorizon = 1e7
-	// minSamplePeriod bounds the number of samples to 10^13, which keeps
-	// sample indices exact in an int64 and a float64.
-	minSamplePeriod = 1e-6
-	// maxRate bounds the workload's peak arrival rate in requests per
-	// second: beyond it a run could not end in reasonable time or memory,
-	// and gaps would fall below the resolution of the clock.
-	maxRate = 1e8
-	// maxSeriesValues bounds the values of all kept sampled series
-	// together (512 MB at the limit).
-	maxSeriesValues = 1 << 26
-)
+// maxSeriesValues bounds the values of all kept sampled series together
+// (512 MB at the limit) when Options.Series asks for them.
+const maxSeriesValues = 1 << 26
 
 // nodeRef locates a node of the compiled model.
 type nodeRef struct {
@@ -31,45 +17,23 @@ type nodeRef struct {
 	idx  int32
 }
 
-// compile translates a validated scenario into the flat model of a run. It
-// returns an error, naming the offending value, on anything inconsistent it
-// meets; Validate reports the same problems with more detail.
-func compile(sc *scenario.Scenario, opts Options) (*sim, error) {
+// compile translates a scenario that passed scenario.Validate into the
+// flat model of a run. Every rule lives in the scenario package: compile
+// checks none of them, and panics ("engine: ...") only on a broken
+// invariant, that is on a scenario that did not pass Validate.
+func compile(sc *scenario.Scenario, opts Options) *sim {
 	m := &sim{}
 	st := sc.Settings
-	if st.TotalSimulationTime <= 0 || st.TotalSimulationTime > maxHorizon {
-		return nil, fmt.Errorf("sim_settings.total_simulation_time: %d is not in 1..%d seconds",
-			st.TotalSimulationTime, int(maxHorizon))
-	}
 	m.horizon = float64(st.TotalSimulationTime)
-	if p := st.SamplePeriodS; !(p >= minSamplePeriod) || math.IsInf(p, 0) {
-		return nil, fmt.Errorf("sim_settings.sample_period_s: %v is not a number >= %g; use 0.001..0.1", p, minSamplePeriod)
-	}
-
-	nodes, err := m.compileNodes(sc)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.compileEdges(sc, nodes, opts.Seed); err != nil {
-		return nil, err
-	}
-	if err := m.compileServers(sc, opts.Seed); err != nil {
-		return nil, err
-	}
-	if err := m.compileLoadBalancer(sc, opts.Seed); err != nil {
-		return nil, err
-	}
-	if err := m.compileSampler(sc, opts.Series); err != nil {
-		return nil, err
-	}
-	if err := m.compileWorkload(sc, opts.Seed); err != nil {
-		return nil, err
-	}
-	if err := m.compileEvents(sc); err != nil {
-		return nil, err
-	}
+	nodes := m.compileNodes(sc)
+	m.compileEdges(sc, nodes, opts.Seed)
+	m.compileServers(sc, opts.Seed)
+	m.compileLoadBalancer(sc, nodes, opts.Seed)
+	m.compileSampler(sc, opts.Series)
+	m.compileWorkload(sc, opts.Seed)
+	m.compileEvents(sc, nodes)
 	m.assignLanes()
-	return m, nil
+	return m
 }
 
 // start allocates the state of a run of the compiled model and schedules
@@ -86,6 +50,27 @@ func (m *sim) start(opts Options) {
 	m.reqs = make([]request, 0, 1024)
 	m.free = make([]int32, 0, 1024)
 	m.scheduleNext(0)
+}
+
+// checkSeries returns an error when keeping the full sampled series of sc
+// (Options.Series) would take more than maxSeriesValues values: a bound on
+// the memory of one run, not a rule of the scenario.
+func checkSeries(sc *scenario.Scenario) error {
+	servers, edges := len(sc.Topology.Nodes.Servers), len(sc.Topology.Edges)
+	per := 0
+	for _, x := range sc.Settings.EnabledSampleMetrics {
+		if x == scenario.EdgeConcurrentConnection {
+			per += edges
+		} else {
+			per += servers
+		}
+	}
+	period, horizon := sc.Settings.SamplePeriodS, float64(sc.Settings.TotalSimulationTime)
+	if n := sampleCount(period, horizon); float64(n)*float64(per) > maxSeriesValues {
+		return fmt.Errorf("sim_settings.sample_period_s: %g s over %g s gives %d values per series and %d series, more than %d values; use a longer period or run without the full series",
+			period, horizon, n, per, maxSeriesValues)
+	}
+	return nil
 }
 
 // assignLanes gives each distinct constant delay (a segment whose steps are
@@ -139,141 +124,70 @@ func (m *sim) dropLanes() {
 }
 
 // compileNodes indexes the node ids.
-func (m *sim) compileNodes(sc *scenario.Scenario) (map[string]nodeRef, error) {
+func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 	n := sc.Topology.Nodes
 	nodes := make(map[string]nodeRef, len(n.Servers)+2)
-	add := func(id, path string, ref nodeRef) error {
-		if id == "" {
-			return fmt.Errorf("%s.id: empty; give the node an id", path)
-		}
-		if _, dup := nodes[id]; dup {
-			return fmt.Errorf("%s.id: %q is used by another node; node ids must be unique", path, id)
-		}
-		nodes[id] = ref
-		return nil
-	}
-	if err := add(n.Client.ID, "topology_graph.nodes.client", nodeRef{kind: nodeClient}); err != nil {
-		return nil, err
-	}
-	if len(n.Servers) == 0 {
-		return nil, fmt.Errorf("topology_graph.nodes.servers: empty; declare at least one server")
-	}
+	nodes[n.Client.ID] = nodeRef{kind: nodeClient}
 	m.servers = make([]server, len(n.Servers))
 	for i, s := range n.Servers {
-		if err := add(s.ID, fmt.Sprintf("topology_graph.nodes.servers[%d]", i), nodeRef{kind: nodeServer, idx: int32(i)}); err != nil {
-			return nil, err
-		}
+		nodes[s.ID] = nodeRef{kind: nodeServer, idx: int32(i)}
 		m.servers[i].id = s.ID
 		m.servers[i].out = -1
 	}
 	if n.LoadBalancer != nil {
-		if err := add(n.LoadBalancer.ID, "topology_graph.nodes.load_balancer", nodeRef{kind: nodeLB}); err != nil {
-			return nil, err
-		}
+		nodes[n.LoadBalancer.ID] = nodeRef{kind: nodeLB}
 	}
 	m.client.out = -1
 	m.gen.out = -1
-	return nodes, nil
+	return nodes
 }
 
-// compileEdges compiles the edges and records each node's outgoing edges.
-func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) error {
-	genID := sc.Workload.ID
-	if _, clash := nodes[genID]; clash || genID == "" {
-		return fmt.Errorf("rqs_input.id: %q must be a non-empty id that is not a node id", genID)
-	}
+// compileEdges compiles the edges and records each node's outgoing edge.
+func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
 	m.edges = make([]edge, len(sc.Topology.Edges))
-	seen := make(map[string]bool, len(m.edges))
 	for i, e := range sc.Topology.Edges {
-		path := fmt.Sprintf("topology_graph.edges[%d]", i)
-		if e.ID == "" || seen[e.ID] {
-			return fmt.Errorf("%s.id: %q is empty or used by another edge; edge ids must be unique", path, e.ID)
-		}
-		seen[e.ID] = true
 		to, ok := nodes[e.Target]
 		if !ok {
-			return fmt.Errorf("%s.target: %q is not a declared node", path, e.Target)
+			panic(fmt.Sprintf("engine: edge %q targets %q, not a node", e.ID, e.Target))
 		}
-		if e.Source == e.Target {
-			return fmt.Errorf("%s: source and target are both %q; an edge joins two different nodes", path, e.Source)
-		}
-		lat, err := compileRV(e.Latency, path+".latency", true)
-		if err != nil {
-			return err
-		}
-		if !(lat.mean > 0) {
-			return fmt.Errorf("%s.latency.mean: %v must be > 0", path, lat.mean)
-		}
-		if !(e.DropoutRate >= 0 && e.DropoutRate <= 1) {
-			return fmt.Errorf("%s.dropout_rate: %v is not in [0, 1]", path, e.DropoutRate)
-		}
-		ed := &m.edges[i]
-		*ed = edge{
+		m.edges[i] = edge{
 			id:         e.ID,
 			targetKind: to.kind,
 			target:     to.idx,
-			latency:    lat,
+			latency:    compileRV(e.Latency),
 			dropout:    e.DropoutRate,
 			rngLatency: newStream(seed, "edge", e.ID, "latency"),
 			rngDropout: newStream(seed, "edge", e.ID, "dropout"),
 		}
 		from, isNode := nodes[e.Source]
 		switch {
-		case !isNode && e.Source == genID:
-			if m.gen.out >= 0 {
-				return fmt.Errorf("%s.source: generator %q already has an outgoing edge; it must have exactly one", path, genID)
-			}
-			m.gen.out = int32(i)
 		case !isNode:
-			return fmt.Errorf("%s.source: %q is neither a node nor the generator %q", path, e.Source, genID)
+			m.gen.out = int32(i) // the only source that is not a node
 		case from.kind == nodeClient:
-			if m.client.out >= 0 {
-				return fmt.Errorf("%s.source: client %q already has an outgoing edge; only the load balancer may have several", path, e.Source)
-			}
 			m.client.out = int32(i)
 		case from.kind == nodeServer:
-			if m.servers[from.idx].out >= 0 {
-				return fmt.Errorf("%s.source: server %q already has an outgoing edge; only the load balancer may have several", path, e.Source)
-			}
 			m.servers[from.idx].out = int32(i)
 		}
 	}
-	if m.gen.out < 0 {
-		return fmt.Errorf("topology_graph.edges: no edge leaves the generator %q; add one", genID)
-	}
-	if m.edges[m.gen.out].targetKind == nodeClient && m.client.out < 0 {
-		return fmt.Errorf("topology_graph.edges: the client %q has no outgoing edge; add one", sc.Topology.Nodes.Client.ID)
+	if m.gen.out < 0 || m.client.out < 0 {
+		panic("engine: the generator or the client has no outgoing edge")
 	}
 	for i := range m.servers {
 		if m.servers[i].out < 0 {
-			return fmt.Errorf("topology_graph.nodes.servers[%d]: server %q has no outgoing edge; add one back to the client", i, m.servers[i].id)
+			panic(fmt.Sprintf("engine: server %q has no outgoing edge", m.servers[i].id))
 		}
 	}
-	return nil
 }
 
 // compileServers compiles resources, endpoints and steps.
-func (m *sim) compileServers(sc *scenario.Scenario, seed int64) error {
+func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
 	for i, s := range sc.Topology.Nodes.Servers {
-		path := fmt.Sprintf("topology_graph.nodes.servers[%d]", i)
 		sv := &m.servers[i]
 		res := s.Resources
-		if res.CPUCores < 1 {
-			return fmt.Errorf("%s.server_resources.cpu_cores: %d must be >= 1", path, res.CPUCores)
-		}
-		if res.RAMMB < 0 {
-			return fmt.Errorf("%s.server_resources.ram_mb: %d must be >= 0", path, res.RAMMB)
-		}
 		sv.cores, sv.freeCores = int32(res.CPUCores), int32(res.CPUCores)
 		sv.ramTotal = float64(res.RAMMB)
-		if res.DBConnectionPool != nil {
-			if *res.DBConnectionPool < 1 {
-				return fmt.Errorf("%s.server_resources.db_connection_pool: %d must be >= 1", path, *res.DBConnectionPool)
-			}
-			sv.pool, sv.poolFree = int32(*res.DBConnectionPool), int32(*res.DBConnectionPool)
-		}
-		if len(s.Endpoints) == 0 {
-			return fmt.Errorf("%s.endpoints: empty; declare at least one endpoint", path)
+		if p := res.DBConnectionPool; p != nil {
+			sv.pool, sv.poolFree = int32(*p), int32(*p)
 		}
 		sv.epLo = int32(len(m.eps))
 		weighted := false
@@ -281,49 +195,33 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) error {
 			weighted = weighted || ep.Probability != nil || ep.Weight != nil
 		}
 		total := 0.0
-		for j, ep := range s.Endpoints {
-			epPath := fmt.Sprintf("%s.endpoints[%d]", path, j)
-			if err := m.compileEndpoint(ep, epPath, sv); err != nil {
-				return err
-			}
+		for _, ep := range s.Endpoints {
+			m.compileEndpoint(ep, sv)
 			if weighted {
-				w := 0.0
 				switch {
 				case ep.Probability != nil:
-					w = *ep.Probability
+					total += *ep.Probability
 				case ep.Weight != nil:
-					w = *ep.Weight
+					total += *ep.Weight
 				}
-				if !(w >= 0) || math.IsInf(w, 0) {
-					return fmt.Errorf("%s.probability: %v must be a finite number >= 0", epPath, w)
-				}
-				total += w
 				sv.weights = append(sv.weights, total)
 			}
-		}
-		if weighted && !(total > 0) {
-			return fmt.Errorf("%s.endpoints: the probabilities or weights add up to 0; give at least one endpoint a positive one", path)
 		}
 		sv.epHi = int32(len(m.eps))
 		sv.rngEndpoint = newStream(seed, "server", s.ID, "endpoint")
 		sv.rngService = newStream(seed, "server", s.ID, "service")
 	}
-	return nil
 }
 
 // compileEndpoint compiles one endpoint's steps into segments.
-func (m *sim) compileEndpoint(ep scenario.Endpoint, path string, sv *server) error {
+func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server) {
 	e := endpoint{lo: int32(len(m.segs))}
-	for k, st := range ep.Steps {
-		stPath := fmt.Sprintf("%s.steps[%d]", path, k)
+	for _, st := range ep.Steps {
 		op := st.Operation
 		var q *scenario.Quantity
 		var class uint8
 		switch st.Kind.Class() {
 		case scenario.ClassRAM:
-			if op.NecessaryRAM == nil || !(*op.NecessaryRAM >= 0) || math.IsInf(*op.NecessaryRAM, 0) {
-				return fmt.Errorf("%s.step_operation: a ram step needs necessary_ram, a finite number >= 0", stPath)
-			}
 			e.ram += *op.NecessaryRAM
 			continue
 		case scenario.ClassCPU:
@@ -334,26 +232,11 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, path string, sv *server) err
 				class = segDB
 			}
 		default:
-			return fmt.Errorf("%s.kind: unknown step kind %q; use one of %v", stPath, st.Kind, scenario.StepKinds)
+			panic(fmt.Sprintf("engine: step kind %q has no class", st.Kind))
 		}
-		if q == nil {
-			key := "io_waiting_time"
-			if class == segCPU {
-				key = "cpu_time"
-			}
-			return fmt.Errorf("%s.step_operation: a %s step needs %s", stPath, st.Kind, key)
-		}
-		var v rv
+		v := constRV(q.Value)
 		if q.RV != nil {
-			var err error
-			if v, err = compileRV(*q.RV, stPath+".step_operation", true); err != nil {
-				return err
-			}
-		} else {
-			if !(q.Value >= 0) || math.IsInf(q.Value, 0) {
-				return fmt.Errorf("%s.step_operation: %v is not a finite number >= 0", stPath, q.Value)
-			}
-			v = constRV(q.Value)
+			v = compileRV(*q.RV)
 		}
 		m.steps = append(m.steps, v)
 		last := len(m.segs) - 1
@@ -365,50 +248,35 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, path string, sv *server) err
 		m.segs = append(m.segs, segment{class: class, lo: n - 1, hi: n})
 	}
 	e.hi = int32(len(m.segs))
-	if e.ram > sv.ramTotal {
-		return fmt.Errorf("%s: its ram steps need %g MB but server %q has %g MB; it could never run",
-			path, e.ram, sv.id, sv.ramTotal)
-	}
 	m.eps = append(m.eps, e)
-	return nil
 }
 
-// compileLoadBalancer compiles the load balancer's algorithm, routing set,
-// weights and random stream.
-func (m *sim) compileLoadBalancer(sc *scenario.Scenario, seed int64) error {
+// lbAlgorithms maps each scenario algorithm to its compiled form.
+var lbAlgorithms = map[scenario.Algorithm]lbAlgorithm{
+	scenario.RoundRobin:         lbRoundRobin,
+	scenario.LeastConnection:    lbLeastConnection,
+	scenario.RandomChoice:       lbRandom,
+	scenario.WeightedRoundRobin: lbWeightedRoundRobin,
+	scenario.PowerOfTwoChoices:  lbPowerOfTwo,
+}
+
+// compileLoadBalancer compiles the load balancer's algorithm, routing set
+// (its edges to the servers it covers, in edge order), weights and random
+// stream.
+func (m *sim) compileLoadBalancer(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
 	lbs := sc.Topology.Nodes.LoadBalancer
 	if lbs == nil {
-		return nil
+		return
 	}
-	const path = "topology_graph.nodes.load_balancer"
-	switch lbs.Algorithm {
-	case "", scenario.RoundRobin:
-		m.lb.alg = lbRoundRobin
-	case scenario.LeastConnection:
-		m.lb.alg = lbLeastConnection
-	case scenario.RandomChoice:
-		m.lb.alg = lbRandom
-	case scenario.WeightedRoundRobin:
-		m.lb.alg = lbWeightedRoundRobin
-	case scenario.PowerOfTwoChoices:
-		m.lb.alg = lbPowerOfTwo
-	default:
-		return fmt.Errorf("%s.algorithms: unknown %q; use one of %v", path, lbs.Algorithm, scenario.Algorithms)
+	alg, ok := lbAlgorithms[lbs.Algorithm]
+	if !ok {
+		panic(fmt.Sprintf("engine: unknown load-balancing algorithm %q", lbs.Algorithm))
 	}
+	m.lb.alg = alg
 	covered := make(map[int32]bool, len(lbs.ServerCovered))
-	for i, id := range lbs.ServerCovered {
-		idx := int32(-1)
-		for j := range m.servers {
-			if m.servers[j].id == id {
-				idx = int32(j)
-			}
-		}
-		if idx < 0 {
-			return fmt.Errorf("%s.server_covered[%d]: %q is not a declared server", path, i, id)
-		}
-		covered[idx] = true
+	for _, id := range lbs.ServerCovered {
+		covered[nodes[id].idx] = true
 	}
-	has := make(map[int32]bool)
 	for i, e := range sc.Topology.Edges {
 		if e.Source != lbs.ID || m.edges[i].targetKind != nodeServer {
 			continue
@@ -420,53 +288,30 @@ func (m *sim) compileLoadBalancer(sc *scenario.Scenario, seed int64) error {
 		m.lb.edges = append(m.lb.edges, int32(i))
 		m.lb.servers = append(m.lb.servers, s)
 		m.servers[s].covered = true
-		has[s] = true
-	}
-	for i, id := range lbs.ServerCovered {
-		for j := range m.servers {
-			if m.servers[j].id == id && !has[int32(j)] {
-				return fmt.Errorf("%s.server_covered[%d]: no edge goes from %q to %q; add one", path, i, lbs.ID, id)
-			}
-		}
 	}
 	if len(m.lb.edges) == 0 {
-		return fmt.Errorf("%s: %q has no outgoing edge to a server; add one", path, lbs.ID)
+		panic(fmt.Sprintf("engine: load balancer %q routes to no server", lbs.ID))
 	}
-	if len(lbs.Weights) > 0 && m.lb.alg != lbWeightedRoundRobin {
-		return fmt.Errorf("%s.weights: only weighted_round_robin uses weights, not %s; remove them", path, lbs.Algorithm)
-	}
-	if m.lb.alg == lbWeightedRoundRobin {
+	if alg == lbWeightedRoundRobin {
 		n := len(m.lb.edges)
 		m.lb.weight = make([]int64, n)
 		m.lb.current = make([]int64, n)
-		for i := range m.lb.weight {
+		for i, s := range m.lb.servers {
 			m.lb.weight[i] = scenario.DefaultLBWeight
-		}
-		for id, w := range lbs.Weights {
-			if w < 1 || w > scenario.MaxLBWeight {
-				return fmt.Errorf("%s.weights.%s: %d is not a whole number in 1..%d", path, id, w, scenario.MaxLBWeight)
-			}
-			found := false
-			for i, s := range m.lb.servers {
-				if m.servers[s].id == id {
-					m.lb.weight[i], found = int64(w), true
-				}
-			}
-			if !found {
-				return fmt.Errorf("%s.weights.%s: %q is not a server the load balancer covers; remove it", path, id, id)
+			if w, ok := lbs.Weights[m.servers[s].id]; ok {
+				m.lb.weight[i] = int64(w)
 			}
 		}
 	}
-	if m.lb.alg == lbRandom || m.lb.alg == lbPowerOfTwo {
+	if alg == lbRandom || alg == lbPowerOfTwo {
 		m.lb.rng = newStream(seed, "load_balancer", lbs.ID, "route")
 	}
-	return nil
 }
 
 // compileSampler compiles the enabled sampled metrics.
-func (m *sim) compileSampler(sc *scenario.Scenario, keepSeries bool) error {
+func (m *sim) compileSampler(sc *scenario.Scenario, keepSeries bool) {
 	s := &m.samp
-	for i, x := range sc.Settings.EnabledSampleMetrics {
+	for _, x := range sc.Settings.EnabledSampleMetrics {
 		switch x {
 		case scenario.ReadyQueueLen:
 			s.readyQueue = true
@@ -477,102 +322,43 @@ func (m *sim) compileSampler(sc *scenario.Scenario, keepSeries bool) error {
 		case scenario.EdgeConcurrentConnection:
 			s.edgeConn = true
 		default:
-			return fmt.Errorf("sim_settings.enabled_sample_metrics[%d]: unknown %q; use any of %v", i, x, scenario.SampleMetrics)
-		}
-	}
-	if keepSeries {
-		per := 0
-		for _, on := range []bool{s.readyQueue, s.ioSleep, s.ramInUse} {
-			if on {
-				per += len(m.servers)
-			}
-		}
-		if s.edgeConn {
-			per += len(m.edges)
-		}
-		if n := sampleCount(sc.Settings.SamplePeriodS, m.horizon); float64(n)*float64(per) > maxSeriesValues {
-			return fmt.Errorf("sim_settings.sample_period_s: %g s over %g s gives %d values per series and %d series, more than %d values; use a longer period or run without the full series",
-				sc.Settings.SamplePeriodS, m.horizon, n, per, maxSeriesValues)
+			panic(fmt.Sprintf("engine: unknown sampled metric %q", x))
 		}
 	}
 	s.init(sc.Settings.SamplePeriodS, m.horizon, len(m.servers), len(m.edges), keepSeries)
-	return nil
 }
 
 // compileWorkload compiles the generator.
-func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) error {
+func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) {
 	w := sc.Workload
-	users, err := compileRV(w.AvgActiveUsers, "rqs_input.avg_active_users", false)
-	if err != nil {
-		return err
-	}
-	rpm := w.AvgRequestPerMinutePerUser.Mean
-	if !(rpm >= 0) || math.IsInf(rpm, 0) {
-		return fmt.Errorf("rqs_input.avg_request_per_minute_per_user.mean: %v is not a finite number >= 0", rpm)
-	}
-	if w.UserSamplingWindow < 1 {
-		return fmt.Errorf("rqs_input.user_sampling_window: %d must be >= 1 second", w.UserSamplingWindow)
-	}
-	peak := users.mean
-	switch users.kind {
-	case rvNormal:
-		peak += 6 * users.a
-	case rvUniform:
-		peak = users.b
-	case rvLogNormal, rvExponential:
-		peak *= 10
-	}
-	if peak*rpm/60 > maxRate {
-		return fmt.Errorf("rqs_input: avg_active_users × avg_request_per_minute_per_user / 60 reaches %g requests/s, more than %g; lower them",
-			peak*rpm/60, float64(maxRate))
-	}
-	m.gen.users = users
-	m.gen.perUser = rpm / 60
+	m.gen.users = compileRV(w.AvgActiveUsers)
+	m.gen.perUser = w.AvgRequestPerMinutePerUser.Mean / 60
 	m.gen.window = float64(w.UserSamplingWindow)
 	m.gen.rngUsers = newStream(seed, "generator", w.ID, "users")
 	m.gen.rngGaps = newStream(seed, "generator", w.ID, "gaps")
-	return nil
 }
 
 // compileEvents compiles the injected events and schedules their windows.
-func (m *sim) compileEvents(sc *scenario.Scenario) error {
-	for i, ev := range sc.Events {
-		path := fmt.Sprintf("events[%d]", i)
-		f := fault{target: -1}
-		switch {
-		case ev.Start.Kind == scenario.ServerDown && ev.End.Kind == scenario.ServerUp:
+func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
+	edges := make(map[string]int32, len(m.edges))
+	for i := range m.edges {
+		edges[m.edges[i].id] = int32(i)
+	}
+	for _, ev := range sc.Events {
+		f := fault{}
+		switch ev.Start.Kind {
+		case scenario.ServerDown:
 			f.outage = true
-			for j := range m.servers {
-				if m.servers[j].id == ev.TargetID {
-					f.target = int32(j)
-				}
-			}
-			if f.target < 0 {
-				return fmt.Errorf("%s.target_id: %q is not a declared server", path, ev.TargetID)
-			}
-		case ev.Start.Kind == scenario.NetworkSpikeStart && ev.End.Kind == scenario.NetworkSpikeEnd:
-			for j := range m.edges {
-				if m.edges[j].id == ev.TargetID {
-					f.target = int32(j)
-				}
-			}
-			if f.target < 0 {
-				return fmt.Errorf("%s.target_id: %q is not a declared edge", path, ev.TargetID)
-			}
-			if ev.Start.SpikeS == nil || !(*ev.Start.SpikeS > 0) || math.IsInf(*ev.Start.SpikeS, 0) {
-				return fmt.Errorf("%s.start.spike_s: a network spike needs spike_s, a finite number > 0", path)
-			}
+			f.target = nodes[ev.TargetID].idx
+		case scenario.NetworkSpikeStart:
+			f.target = edges[ev.TargetID]
 			f.spike = *ev.Start.SpikeS
 		default:
-			return fmt.Errorf("%s: start kind %q and end kind %q do not match; use server_down…server_up or network_spike_start…network_spike_end",
-				path, ev.Start.Kind, ev.End.Kind)
-		}
-		t0, t1 := ev.Start.TStart, ev.End.TEnd
-		if !(t0 >= 0) || !(t1 > t0) || math.IsInf(t1, 0) {
-			return fmt.Errorf("%s: window [%v, %v) is invalid; need 0 <= t_start < t_end <= horizon", path, t0, t1)
+			panic(fmt.Sprintf("engine: unknown event start kind %q", ev.Start.Kind))
 		}
 		idx := int32(len(m.faults))
 		m.faults = append(m.faults, f)
+		t0, t1 := ev.Start.TStart, ev.End.TEnd
 		if t0 < m.horizon {
 			m.schedule(t0, prioStart, evFaultStart, idx)
 			if t1 < m.horizon {
@@ -580,5 +366,4 @@ func (m *sim) compileEvents(sc *scenario.Scenario) error {
 			}
 		}
 	}
-	return nil
 }

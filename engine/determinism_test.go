@@ -34,7 +34,7 @@ func goldenCases() []struct {
 		[3]scenario.RV{expo(0.003), expo(0.003), {Mean: 0.003, Distribution: scenario.LogNormal, Variance: ptr(1e-6)}},
 		srv("srv-1", 2, 2048, cpu(fixed(0.001)), ram(100), io(scenario.IOWait, random(scenario.RV{Mean: 0.1, Distribution: scenario.Uniform}))),
 	)
-	single.Settings.SamplePeriodS = 0.5
+	single.Settings.SamplePeriodS = 0.1
 	single.Topology.Edges[2].DropoutRate = 0.01
 
 	lb := lbScenario(
@@ -48,7 +48,7 @@ func goldenCases() []struct {
 		srv("a", 1, 1024, cpu(random(expo(0.002))), io(scenario.IODB, fixed(0.02))),
 		srv("b", 2, 1024, cpu(random(scenario.RV{Mean: 0.003, Distribution: scenario.Normal, Variance: ptr(1e-6)})), ram(256)),
 	)
-	lb.Settings.SamplePeriodS = 1
+	lb.Settings.SamplePeriodS = 0.1
 	lb.Topology.Nodes.Servers[0].Resources.DBConnectionPool = ptr(1)
 	lb.Events = []scenario.Event{
 		{ID: "a-down", TargetID: "a",

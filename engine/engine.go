@@ -61,10 +61,12 @@ type Progress struct {
 // events, a few hundred microseconds of wall time.
 const ctxCheckEvery = 1 << 12
 
-// Run simulates sc, which must be validated with its defaults applied, and
-// returns its result (spec §8). The same scenario, options and version give
-// a result with byte-identical JSON. Run returns an error, never a partial
-// result, when the scenario is inconsistent or ctx is cancelled.
+// Run simulates sc, which must have its defaults applied, and returns its
+// result (spec §8). The same scenario, options and version give a result
+// with byte-identical JSON. Run returns an error, never a partial result,
+// when sc does not pass scenario.Validate (the error wraps its
+// *scenario.ValidationError), when the full series would be too large, or
+// when ctx is cancelled.
 func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*result.Result, error) {
 	return run(ctx, sc, opts, nil)
 }
@@ -86,11 +88,16 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("engine: run not started: %w", err)
 	}
-	opts = opts.withDefaults()
-	m, err := compile(sc, opts)
-	if err != nil {
-		return nil, fmt.Errorf("engine: compile scenario: %w", err)
+	if err := sc.Validate(); err != nil {
+		return nil, fmt.Errorf("engine: scenario refused: %w", err)
 	}
+	if opts.Series {
+		if err := checkSeries(sc); err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+	}
+	opts = opts.withDefaults()
+	m := compile(sc, opts)
 	m.start(opts)
 	m.hooks = hk
 	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight

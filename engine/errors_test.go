@@ -2,15 +2,17 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// TestRunRejectsInconsistentScenarios checks that Run returns an error,
-// naming the offending value, rather than panicking or hanging, on
-// scenarios that did not go through Validate.
+// TestRunRejectsInconsistentScenarios checks that Run refuses, with an
+// error wrapping the *scenario.ValidationError that names the offending
+// value, rather than panicking or hanging, every scenario that does not pass
+// scenario.Validate: the engine keeps no rule of its own.
 func TestRunRejectsInconsistentScenarios(t *testing.T) {
 	t.Parallel()
 	base := func() *scenario.Scenario {
@@ -36,7 +38,14 @@ func TestRunRejectsInconsistentScenarios(t *testing.T) {
 		{"ErrZeroLatency", func(sc *scenario.Scenario) { sc.Topology.Edges[0].Latency = det(0) }, "latency.mean"},
 		{"ErrDropout", func(sc *scenario.Scenario) { sc.Topology.Edges[0].DropoutRate = 1.5 }, "dropout_rate"},
 		{"ErrZeroCores", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.CPUCores = 0 }, "cpu_cores"},
-		{"ErrRAMTooLarge", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.RAMMB = 5 }, "could never run"},
+		{"ErrRAMTooLarge", func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[0].Endpoints[0].Steps[1].Operation.NecessaryRAM = ptr(2000.0)
+		}, "could never run"},
+		{"ErrRAMBelowMinimum", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.RAMMB = 5 }, "ram_mb"},
+		{"ErrShortHorizon", func(sc *scenario.Scenario) { sc.Settings.TotalSimulationTime = 3 }, "total_simulation_time"},
+		{"ErrZeroRAMStep", func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[0].Endpoints[0].Steps[1].Operation.NecessaryRAM = ptr(0.0)
+		}, "necessary_ram"},
 		{"ErrPool", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Resources.DBConnectionPool = ptr(0) }, "db_connection_pool"},
 		{"ErrNoEndpoints", func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[0].Endpoints = nil }, "endpoints"},
 		{"ErrStepWithoutOperation", func(sc *scenario.Scenario) {
@@ -86,6 +95,13 @@ func TestRunRejectsInconsistentScenarios(t *testing.T) {
 			}
 			if r != nil {
 				t.Error("Run returned a partial result with its error")
+			}
+			var ve *scenario.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("error %q (%T) does not wrap a *scenario.ValidationError", err, err)
+			}
+			if want := sc.Validate().Error(); !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("error %q does not end with Validate's %q", err, want)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not mention %q", err, tc.want)

@@ -21,8 +21,9 @@ type Cost struct {
 	Events int64
 }
 
-// Estimate returns the expected work of one run of sc, which must be
-// valid with its defaults applied, without running it. It counts the
+// Estimate returns the expected work of one run of sc, which must have its
+// defaults applied, without running it; like Run it refuses a scenario that
+// does not pass scenario.Validate. It counts the
 // events the engine schedules, and only those:
 //
 //   - one arrival per generated request; the expected number of requests
@@ -51,10 +52,10 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 	if sc == nil {
 		return Cost{}, fmt.Errorf("engine: estimate: scenario is nil")
 	}
-	m, err := compile(sc, Options{})
-	if err != nil {
-		return Cost{}, fmt.Errorf("engine: estimate: compile scenario: %w", err)
+	if err := sc.Validate(); err != nil {
+		return Cost{}, fmt.Errorf("engine: estimate: scenario refused: %w", err)
 	}
+	m := compile(sc, Options{})
 	perRequest, err := m.edgeEvents(m.gen.out, false, 0)
 	if err != nil {
 		return Cost{}, fmt.Errorf("engine: estimate: %w", err)

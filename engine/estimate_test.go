@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -99,13 +100,15 @@ func TestEstimate(t *testing.T) {
 		{"database pool", func(sc *scenario.Scenario) {
 			sc.Topology.Nodes.Servers[0].Resources.DBConnectionPool = ptr(2)
 		}, 7, 7000},
-		// the start and the end of an outage inside the horizon; one that
+		// the start and the end of a spike inside the horizon; one that
 		// ends at the horizon schedules its start only
 		{"injected events", func(sc *scenario.Scenario) {
-			sc.Events = []scenario.Event{
-				{ID: "a", TargetID: "srv-1", Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 10}, End: scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 20}},
-				{ID: "b", TargetID: "srv-1", Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 50}, End: scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 100}},
+			spike := func(id string, from, to float64) scenario.Event {
+				return scenario.Event{ID: id, TargetID: "client-srv",
+					Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: from, SpikeS: ptr(0.01)},
+					End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: to}}
 			}
+			sc.Events = []scenario.Event{spike("a", 10, 20), spike("b", 50, 100)}
 		}, 6, 6003},
 		// endpoints of 1 and 3 segments, probabilities ¼ and ¾: 2.5
 		{"endpoint probabilities", func(sc *scenario.Scenario) {
@@ -115,12 +118,13 @@ func TestEstimate(t *testing.T) {
 				{Name: "b", Probability: ptr(0.75), Steps: []scenario.Step{cpu(fixed(0.001)), io(scenario.IOWait, fixed(0.01)), cpu(fixed(0.001))}},
 			}
 		}, 6.5, 6500},
-		// E[users] of a normal truncated at 0 by resampling with mean 0
-		// and variance 1: sqrt(2/π) = 0.7979, so 797.9 requests
+		// E[users] of a normal truncated at 0 by resampling with mean 1
+		// and variance 1: 1 + φ(1)/Φ(1) = 1.28760, so 1287.6 requests at
+		// 10 per second per user
 		{"truncated normal users", func(sc *scenario.Scenario) {
-			sc.Workload.AvgActiveUsers = scenario.RV{Mean: 0, Distribution: scenario.Normal, Variance: ptr(1.0)}
+			sc.Workload.AvgActiveUsers = scenario.RV{Mean: 1, Distribution: scenario.Normal, Variance: ptr(1.0)}
 			sc.Workload.AvgRequestPerMinutePerUser.Mean = 600
-		}, 6, 4788},
+		}, 6, 7726},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,11 +154,13 @@ func TestEstimate(t *testing.T) {
 		}
 	})
 
-	t.Run("cycle", func(t *testing.T) {
+	t.Run("invalid scenario", func(t *testing.T) {
+		// Like Run, Estimate refuses what Validate refuses, here a loop.
 		sc := lbScenario(constantRate(10), 100, scenario.RoundRobin, det(tiny), srv("a", 1, 1024, cpu(fixed(0.001))))
 		sc.Topology.Edges[3].Target = "lb" // a → lb instead of a → client
-		if _, err := Estimate(sc); err == nil || !strings.Contains(err.Error(), "cycle") {
-			t.Errorf("err = %v, want a cycle", err)
+		var ve *scenario.ValidationError
+		if _, err := Estimate(sc); !errors.As(err, &ve) || !strings.Contains(err.Error(), "closes a loop") {
+			t.Errorf("err = %v, want a *scenario.ValidationError about the loop", err)
 		}
 	})
 }
@@ -177,10 +183,7 @@ func TestEffectiveMean(t *testing.T) {
 		{scenario.RV{Mean: 2, Distribution: scenario.Uniform, Variance: ptr(1.0 / 3)}, 2},
 	}
 	for _, tt := range tests {
-		v, err := compileRV(tt.x, "x", false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := compileRV(tt.x)
 		got := v.effectiveMean()
 		if math.Abs(got-tt.want) > 1e-4*max(1, tt.want) {
 			t.Errorf("%+v: effective mean %v, want %v", tt.x, got, tt.want)

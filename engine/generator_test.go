@@ -78,28 +78,22 @@ func TestGeneratorWindowsRedrawUsers(t *testing.T) {
 	}
 }
 
-func TestGeneratorGaussianPoissonAndZeroUsers(t *testing.T) {
+func TestGeneratorGaussianPoisson(t *testing.T) {
 	t.Parallel()
-	// Gaussian–Poisson. With mean 0 and variance 0 every window has
-	// U = 0 users, and no arrival may happen at all. With variance 25 the
-	// normal truncated at 0 by resampling is U = |N(0, 25)|.
+	// Gaussian–Poisson: U ~ N(5, 25) truncated at 0 by resampling, one
+	// request per second per user, 1 s windows. With a = μ/σ = 1 and
+	// λ = φ(a)/Φ(a) = 0.24197/0.84134 = 0.28760, E[U] = μ + σλ = 6.438 and
+	// Var(U) = σ²(1 − aλ − λ²) = 15.742, so per-window counts have
+	// variance E[U] + Var(U) = 22.18 and the total over 2000 s has mean
+	// 12,876 and SE sqrt(2000·22.18) = 211; 1000 is about 4.7 SE.
 	w := scenario.Workload{
 		ID:                         "gen",
-		AvgActiveUsers:             scenario.RV{Mean: 0, Distribution: scenario.Normal, Variance: ptr(0.0)},
+		AvgActiveUsers:             scenario.RV{Mean: 5, Distribution: scenario.Normal, Variance: ptr(25.0)},
 		AvgRequestPerMinutePerUser: scenario.RV{Mean: 60, Distribution: scenario.Poisson},
 		UserSamplingWindow:         1,
 	}
-	if ts := arrivals(t, w, 50, 1); len(ts) != 0 {
-		t.Errorf("%d arrivals with zero users", len(ts))
-	}
-	w.AvgActiveUsers.Variance = ptr(25.0)
 	ts := arrivals(t, w, 2000, 1)
-	// E[U] = 5·sqrt(2/π) ≈ 3.99 users at 1 request/s each over 2000 s:
-	// ≈ 7979 arrivals; per-window counts have variance E[U] + Var(U) ≈
-	// 3.99 + 25(1 − 2/π) ≈ 13.1, so the total has SE sqrt(2000·13.1) ≈ 162;
-	// 800 is about 5 SE.
-	want := 5 * math.Sqrt(2/math.Pi) * 2000
-	if math.Abs(float64(len(ts))-want) > 800 {
+	if want := 6.438 * 2000; math.Abs(float64(len(ts))-want) > 1000 {
 		t.Errorf("%d arrivals, want %.0f", len(ts), want)
 	}
 }

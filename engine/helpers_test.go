@@ -131,6 +131,15 @@ func mustRun(t testing.TB, sc *scenario.Scenario, opts Options, hk *hooks) *resu
 	return r
 }
 
+// mustCompile validates sc, as Run does, and compiles it.
+func mustCompile(t testing.TB, sc *scenario.Scenario, opts Options) *sim {
+	t.Helper()
+	if err := sc.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	return compile(sc, opts)
+}
+
 // shortOr returns short under -short and long otherwise.
 func shortOr(short, long int) int {
 	if testing.Short() {

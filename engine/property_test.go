@@ -10,7 +10,7 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// randomScenario builds a random but consistent scenario: 1–4 servers,
+// randomScenario builds a random valid scenario: 1–4 servers,
 // with or without a load balancer, random distributions, resources, pools,
 // dropouts and events.
 func randomScenario(r *rand.Rand) *scenario.Scenario {
@@ -37,25 +37,28 @@ func randomScenario(r *rand.Rand) *scenario.Scenario {
 		for e := range 1 + r.IntN(3) {
 			ep := scenario.Endpoint{Name: fmt.Sprintf("ep%d", e)}
 			if r.IntN(3) == 0 {
-				ep.Probability = ptr(r.Float64() + 0.1)
+				ep.Weight = ptr(r.Float64() + 0.1)
 			}
 			for range r.IntN(5) {
 				switch r.IntN(3) {
 				case 0:
 					ep.Steps = append(ep.Steps, cpu(random(anyRV(0.0005+r.Float64()*0.003))))
 				case 1:
-					ep.Steps = append(ep.Steps, ram(float64(r.IntN(s.Resources.RAMMB/5))))
+					ep.Steps = append(ep.Steps, ram(float64(1+r.IntN(s.Resources.RAMMB/5))))
 				default:
 					ep.Steps = append(ep.Steps, io(kinds[r.IntN(len(kinds))], fixed(0.001+r.Float64()*0.05)))
 				}
 			}
 			s.Endpoints = append(s.Endpoints, ep)
 		}
-		// Some endpoints may have no probability while others have one;
-		// give them all one then, so that no server has only zeros.
+		// Weights go on every endpoint of a server or on none.
+		weighted := false
+		for _, ep := range s.Endpoints {
+			weighted = weighted || ep.Weight != nil
+		}
 		for j := range s.Endpoints {
-			if s.Endpoints[0].Probability != nil && s.Endpoints[j].Probability == nil {
-				s.Endpoints[j].Probability = ptr(0.5)
+			if weighted && s.Endpoints[j].Weight == nil {
+				s.Endpoints[j].Weight = ptr(0.5)
 			}
 		}
 		servers = append(servers, s)
@@ -87,10 +90,10 @@ func randomScenario(r *rand.Rand) *scenario.Scenario {
 		t0 := r.Float64() * float64(horizon-1)
 		sc.Events = append(sc.Events, scenario.Event{ID: "spike", TargetID: edge,
 			Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: t0, SpikeS: ptr(r.Float64() * 0.05)},
-			End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: t0 + r.Float64()*float64(horizon)}})
+			End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: min(t0+0.01+r.Float64()*float64(horizon), float64(horizon))}})
 	}
-	if r.IntN(2) == 0 {
-		t0 := r.Float64() * float64(horizon-1)
+	if len(servers) > 1 && r.IntN(2) == 0 {
+		t0 := r.Float64() * float64(horizon-4)
 		sc.Events = append(sc.Events, scenario.Event{ID: "down", TargetID: servers[r.IntN(len(servers))].ID,
 			Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: t0},
 			End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: t0 + 0.5 + r.Float64()*3}})

@@ -90,63 +90,47 @@ func (v *rv) effectiveMean() float64 {
 	return v.mean
 }
 
-// compileRV translates a scenario RV. path names the value in error
-// messages. A duration (a latency or a step time) must not be able to take a
-// negative value.
-func compileRV(x scenario.RV, path string, duration bool) (rv, error) {
+// compileRV translates a scenario RV that passed validation (spec §2).
+func compileRV(x scenario.RV) rv {
 	m := x.Mean
-	if math.IsNaN(m) || math.IsInf(m, 0) || m < 0 {
-		return rv{}, fmt.Errorf("%s.mean: %v is not a finite number >= 0", path, m)
-	}
 	var variance float64
 	hasVar := x.Variance != nil
 	if hasVar {
 		variance = *x.Variance
-		if math.IsNaN(variance) || math.IsInf(variance, 0) || variance < 0 {
-			return rv{}, fmt.Errorf("%s.variance: %v is not a finite number >= 0", path, variance)
-		}
 	}
-	dist := x.Distribution
-	if dist == "" {
-		dist = scenario.Poisson
-	}
-	switch dist {
+	switch x.Distribution {
 	case scenario.Deterministic:
-		return constRV(m), nil
+		return constRV(m)
 	case scenario.Exponential:
-		return rv{kind: rvExponential, mean: m}, nil
+		return rv{kind: rvExponential, mean: m}
 	case scenario.Poisson:
-		return rv{kind: rvPoisson, mean: m}, nil
+		return rv{kind: rvPoisson, mean: m}
 	case scenario.Normal:
 		if !hasVar {
 			variance = m
 		}
 		if variance == 0 {
-			return constRV(m), nil
+			return constRV(m)
 		}
-		return rv{kind: rvNormal, mean: m, a: math.Sqrt(variance)}, nil
+		return rv{kind: rvNormal, mean: m, a: math.Sqrt(variance)}
 	case scenario.LogNormal:
 		if !hasVar {
 			variance = m
 		}
 		if m == 0 || variance == 0 {
-			return constRV(m), nil
+			return constRV(m)
 		}
 		s2 := math.Log1p(variance / (m * m))
-		return rv{kind: rvLogNormal, mean: m, a: math.Log(m) - s2/2, b: math.Sqrt(s2)}, nil
+		return rv{kind: rvLogNormal, mean: m, a: math.Log(m) - s2/2, b: math.Sqrt(s2)}
 	case scenario.Uniform:
 		lo, hi := 0.0, 2*m
 		if hasVar {
 			h := math.Sqrt(3 * variance)
 			lo, hi = m-h, m+h
 		}
-		if duration && lo < 0 {
-			return rv{}, fmt.Errorf("%s: uniform on [%g, %g] can be negative; use a variance of at most mean²/3 = %g",
-				path, lo, hi, m*m/3)
-		}
-		return rv{kind: rvUniform, mean: m, a: lo, b: hi}, nil
+		return rv{kind: rvUniform, mean: m, a: lo, b: hi}
 	}
-	return rv{}, fmt.Errorf("%s.distribution: unknown %q; use one of %v", path, dist, scenario.Distributions)
+	panic(fmt.Sprintf("engine: unknown distribution %q", x.Distribution))
 }
 
 // poisson draws a Poisson-distributed integer with the given mean, as a

@@ -50,3 +50,24 @@ func BenchmarkCanonical(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidate validates testdata/valid/full.yml, the check engine.Run
+// makes before every run (and so every replication).
+//
+//	go test -run '^$' -bench Validate ./scenario
+func BenchmarkValidate(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "valid", "full.yml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := scenario.Decode(data, scenario.FormatYAML)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := sc.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
