@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/fastsim/fastsim/scenario"
@@ -225,6 +226,50 @@ func TestRAMAdmitsOnlyK(t *testing.T) {
 	}
 	if r.Counts.InFlight < 1000 {
 		t.Errorf("in flight = %d, want the ~1400 requests queued for RAM", r.Counts.InFlight)
+	}
+}
+
+func TestEndpointWithoutRAMNeverWaitsForRAM(t *testing.T) {
+	t.Parallel()
+	// The case: one core and 256 MB; endpoint "hold" reserves all
+	// of it for 1 s of I/O, endpoint "cpu" only needs 1 ms of CPU. At 2
+	// requests per second split uniformly, "hold" is a D/1 queue at
+	// ρ ≈ 1 whose RAM queue grows for the whole run, while "cpu" never
+	// waits for RAM: its latency is its 1 ms plus three 0.1 ms hops
+	// (1.3 ms), or up to 1 ms more in the rare case (probability ~λ·1 ms
+	// = 0.1 %) that another "cpu" request holds the core. Before the fix
+	// "cpu" queued behind the RAM waiters: p50 of seconds.
+	s := scenario.Server{
+		ID:        "srv",
+		Resources: scenario.ServerResources{CPUCores: 1, RAMMB: 256},
+		Endpoints: []scenario.Endpoint{
+			{Name: "hold", Steps: []scenario.Step{ram(256), io(scenario.IOWait, fixed(1))}},
+			{Name: "cpu", Steps: []scenario.Step{cpu(fixed(0.001))}},
+		},
+	}
+	const horizon = 200
+	sc := singleServer(constantRate(2), horizon, tinyEdges(), s)
+	var fast, slow []float64
+	r := mustRun(t, sc, Options{Seed: 4}, &hooks{complete: func(born, now float64) {
+		if lat := now - born; lat < 0.5 {
+			fast = append(fast, lat)
+		} else {
+			slow = append(slow, lat)
+		}
+	}})
+	slices.Sort(fast)
+	const want = 0.001 + 3*tiny
+	if len(fast) == 0 || math.Abs(fast[len(fast)/2]-want) > closeTo || fast[len(fast)-1] > 2*want {
+		t.Fatalf("cpu endpoint latencies: %d, p50 %v, max %v; want p50 %v and max < %v",
+			len(fast), fast[len(fast)/2], fast[len(fast)-1], want, 2*want)
+	}
+	// Half of ~400 arrivals pick "cpu" (binomial SD 10): 160 is 4 SD low.
+	// Every one of them completes; "hold" completes at most one per second.
+	if len(fast) < 160 || len(slow) > horizon {
+		t.Errorf("completed cpu = %d (want >= 160), hold = %d (want <= %d)", len(fast), len(slow), horizon)
+	}
+	if c := r.Counts; c.Completed != int64(len(fast)+len(slow)) || c.InFlight < 5 {
+		t.Errorf("counts %+v; want the hold requests still queued for RAM in flight", c)
 	}
 }
 

@@ -69,7 +69,8 @@ func (sv *server) integrateBusy(now float64) {
 
 // serverArrive starts request r on server s: it fails if the server is down
 // and no load balancer can route around it; otherwise an endpoint is chosen
-// and its RAM is reserved (FIFO wait when it does not fit).
+// and its RAM is reserved (FIFO wait when it does not fit; never a wait
+// when it reserves none).
 func (m *sim) serverArrive(r int32, s int32) {
 	sv := &m.servers[s]
 	if sv.down > 0 && !sv.covered {
@@ -99,8 +100,11 @@ func (m *sim) serverArrive(r int32, s int32) {
 	}
 	req.ep = ep
 	req.seg = m.eps[ep].lo
+	// An endpoint that reserves no RAM never waits for it (spec §5.1:
+	// a request waits only when not enough RAM is free; AsyncFlow skips
+	// the reservation when it is 0). Others queue FIFO behind the waiters.
 	need := m.eps[ep].ram
-	if sv.ramWait.len() == 0 && sv.ramUsed+need <= sv.ramTotal+ramEpsilon {
+	if need == 0 || sv.ramWait.len() == 0 && sv.ramUsed+need <= sv.ramTotal+ramEpsilon {
 		sv.ramUsed += need
 		m.advance(r)
 		return
