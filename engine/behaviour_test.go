@@ -100,10 +100,9 @@ func TestLeastConnectionBeatsRoundRobinOnUnequalServers(t *testing.T) {
 	t.Parallel()
 	// A fast server (1 ms) declared first and a slow one (4 ms). Round
 	// robin sends each half of 450 rps: the slow one runs at ρ = 0.9.
-	// Least connection picks the server whose load balancer→server edge
-	// has the fewest requests in transit, ties to the first, so the fast
-	// server takes the larger share and the slow one stays far from
-	// saturation.
+	// Least connection picks the server with the fewest outstanding
+	// requests, so the fast server takes the larger share and the slow one
+	// stays far from saturation.
 	servers := []scenario.Server{
 		srv("fast", 1, 1024, cpu(random(expo(0.001)))),
 		srv("slow", 1, 1024, cpu(random(expo(0.004)))),
@@ -456,22 +455,29 @@ func TestProgressAndCancellation(t *testing.T) {
 	})
 }
 
-func TestLeastConnectionTiesGoToFirst(t *testing.T) {
+func TestLeastConnectionTiesGoToLongestWaiting(t *testing.T) {
 	t.Parallel()
-	// At 1 request per second on 10 µs deterministic edges, every request
-	// finds both load balancer→server edges empty (a gap under 10 µs has
-	// probability 10^-5): the tie goes to the first declared server.
+	// At 1 request per second on 10 µs deterministic edges and a 1 ms
+	// step, every request finds both servers with no outstanding request
+	// (a gap under 1.04 ms has probability ~10^-3 per request; seed 5 has
+	// none): the tie goes to the server that has waited longest, so the
+	// picks alternate a, b, a, b, ...
 	servers := []scenario.Server{
 		srv("a", 1, 1024, cpu(fixed(0.001))),
 		srv("b", 1, 1024, cpu(fixed(0.001))),
 	}
 	sc := lbScenario(constantRate(1), 100, scenario.LeastConnection, det(0.00001), servers...)
-	r := mustRun(t, sc, Options{Seed: 5}, nil)
-	if a, b := r.Servers["a"].Requests, r.Servers["b"].Requests; b != 0 || a < 50 {
-		t.Errorf("served a=%d b=%d, want everything on a", a, b)
+	var seq []int32
+	mustRun(t, sc, Options{Seed: 5}, &hooks{lbPick: func(_ float64, s int32) { seq = append(seq, s) }})
+	for i, s := range seq {
+		if s != int32(i%2) {
+			t.Fatalf("pick %d went to server %d, want %d (picks %v)", i, s, i%2, seq)
+		}
+	}
+	if len(seq) < 80 {
+		t.Errorf("%d picks, want ~100", len(seq))
 	}
 }
-
 func TestCoreHeldAcrossCPUStepsAndReleasedOnIO(t *testing.T) {
 	t.Parallel()
 	t.Run("ConsecutiveCPUStepsAreOneBurst", func(t *testing.T) {

@@ -292,8 +292,10 @@ func (m *sim) compileLoadBalancer(sc *scenario.Scenario, nodes map[string]nodeRe
 	if len(m.lb.edges) == 0 {
 		panic(fmt.Sprintf("engine: load balancer %q routes to no server", lbs.ID))
 	}
+	n := len(m.lb.edges)
+	m.lb.outstanding = make([]int32, n)
+	m.lb.lastPick = make([]uint64, n)
 	if alg == lbWeightedRoundRobin {
-		n := len(m.lb.edges)
 		m.lb.weight = make([]int64, n)
 		m.lb.current = make([]int64, n)
 		for i, s := range m.lb.servers {

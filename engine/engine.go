@@ -123,6 +123,7 @@ type request struct {
 	server  int32   // server it is on
 	ep      int32   // endpoint chosen on that server
 	seg     int32   // current segment
+	lbSlot  int32   // covered server the load balancer sent it to, or -1
 	visited bool    // it has been on a server
 	core    bool    // it holds a core
 	db      bool    // it holds a database connection
@@ -208,12 +209,16 @@ func (m *sim) newRequest() int32 {
 		r = int32(len(m.reqs))
 		m.growSlab()
 	}
-	m.reqs[r] = request{born: m.now}
+	m.reqs[r] = request{born: m.now, lbSlot: -1}
 	return r
 }
 
-// freeRequest returns a finished request to the free list.
+// freeRequest returns a finished request (completed, dropped or failed) to
+// the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
+	if s := m.reqs[r].lbSlot; s >= 0 {
+		m.lb.outstanding[s]--
+	}
 	m.free = append(m.free, r)
 }
 

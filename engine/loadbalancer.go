@@ -22,6 +22,10 @@ type loadBalancer struct {
 	servers []int32 // their target servers
 	next    int     // round-robin position
 
+	outstanding []int32  // requests sent to each covered server and not yet answered
+	lastPick    []uint64 // the pick number at which each was last chosen (0: never)
+	picks       uint64   // number of picks so far
+
 	weight  []int64    // weighted round robin: the weight of each covered server
 	current []int64    // weighted round robin: the current weights (nginx)
 	rng     *rand.Rand // random and power of two choices: the load balancer's own stream
@@ -29,7 +33,9 @@ type loadBalancer struct {
 
 // lbArrive routes request r to a covered server that is up and sends it on
 // the load balancer→server edge. Every algorithm skips servers that are
-// down; when every covered server is down the request fails.
+// down; when every covered server is down the request fails. The request
+// counts as outstanding on the chosen server until it is freed: back at the
+// client, lost on an edge or failed (freeRequest).
 func (m *sim) lbArrive(r int32) {
 	lb := &m.lb
 	pick := m.lbChoose()
@@ -41,6 +47,10 @@ func (m *sim) lbArrive(r int32) {
 	if m.hooks != nil && m.hooks.lbPick != nil {
 		m.hooks.lbPick(m.now, lb.servers[pick])
 	}
+	lb.picks++
+	lb.lastPick[pick] = lb.picks
+	lb.outstanding[pick]++
+	m.reqs[r].lbSlot = int32(pick)
 	m.send(r, lb.edges[pick])
 }
 
@@ -84,17 +94,28 @@ func (m *sim) lbRoundRobin() int {
 	return -1
 }
 
-// lbLeastConnection picks the up server with the fewest requests in
-// transit on its load balancer→server edge, ties to the first.
+// fewer reports whether covered server i is a better least-connection
+// choice than j (spec §4): fewer outstanding requests, then the one that
+// has waited longest since it was last chosen, then declaration order.
+func (lb *loadBalancer) fewer(i, j int) bool {
+	if oi, oj := lb.outstanding[i], lb.outstanding[j]; oi != oj {
+		return oi < oj
+	}
+	if li, lj := lb.lastPick[i], lb.lastPick[j]; li != lj {
+		return li < lj
+	}
+	return i < j
+}
+
+// lbLeastConnection picks the up server with the fewest outstanding
+// requests from this load balancer (nginx's and HAProxy's leastconn), ties
+// to the one that has waited longest.
 func (m *sim) lbLeastConnection() int {
 	lb := &m.lb
-	pick, best := -1, int32(0)
+	pick := -1
 	for i := range lb.edges {
-		if !m.up(i) {
-			continue
-		}
-		if c := m.edges[lb.edges[i]].inFlight; pick < 0 || c < best {
-			pick, best = i, c
+		if m.up(i) && (pick < 0 || lb.fewer(i, pick)) {
+			pick = i
 		}
 	}
 	return pick
@@ -139,9 +160,9 @@ func (m *sim) lbRandom() int {
 }
 
 // lbPowerOfTwo draws two distinct up servers uniformly at random and picks
-// the one with fewer requests in transit on its load balancer→server edge
-// (least connection's signal), ties to the first in declaration order.
-// With one server up it picks that one without a draw.
+// the one with fewer outstanding requests, ties to the one that has waited
+// longest (least connection's rule). With one server up it picks that one
+// without a draw.
 func (m *sim) lbPowerOfTwo() int {
 	k := m.upCount()
 	switch k {
@@ -160,7 +181,7 @@ func (m *sim) lbPowerOfTwo() int {
 		a, b = b, a
 	}
 	i, j := m.nthUp(a, k), m.nthUp(b, k)
-	if m.edges[lb.edges[j]].inFlight < m.edges[lb.edges[i]].inFlight {
+	if lb.fewer(j, i) {
 		return j
 	}
 	return i
