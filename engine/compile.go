@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -196,7 +198,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
 		}
 		total := 0.0
 		for _, ep := range s.Endpoints {
-			m.compileEndpoint(ep, sv)
+			m.compileEndpoint(ep, sv, seed)
 			if weighted {
 				switch {
 				case ep.Probability != nil:
@@ -209,14 +211,16 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
 		}
 		sv.epHi = int32(len(m.eps))
 		sv.rngEndpoint = newStream(seed, "server", s.ID, "endpoint")
-		sv.rngService = newStream(seed, "server", s.ID, "service")
 	}
 }
 
-// compileEndpoint compiles one endpoint's steps into segments.
-func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server) {
+// compileEndpoint compiles one endpoint's steps into segments. Each random
+// step time draws from its own stream, named by server, endpoint and step
+// index, so that changing one step leaves every other step's draws alone
+// (common random numbers).
+func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server, seed int64) {
 	e := endpoint{lo: int32(len(m.segs))}
-	for _, st := range ep.Steps {
+	for k, st := range ep.Steps {
 		op := st.Operation
 		var q *scenario.Quantity
 		var class uint8
@@ -235,10 +239,13 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server) {
 			panic(fmt.Sprintf("engine: step kind %q has no class", st.Kind))
 		}
 		v := constRV(q.Value)
+		var rng *rand.Rand
 		if q.RV != nil {
 			v = compileRV(*q.RV)
+			rng = newStream(seed, "step", sv.id, ep.Name, strconv.Itoa(k), "time")
 		}
 		m.steps = append(m.steps, v)
+		m.stepRNG = append(m.stepRNG, rng)
 		last := len(m.segs) - 1
 		if last >= int(e.lo) && m.segs[last].class == class && class != segDB {
 			m.segs[last].hi++

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -202,6 +203,49 @@ func TestCommonRandomNumbers(t *testing.T) {
 	mustRun(t, mk(0.002), Options{Seed: 100}, &hooks{arrival: func(now float64) { other = append(other, now) }})
 	if slices.Equal(base, other) {
 		t.Error("seeds 99 and 100 give the same arrivals")
+	}
+}
+
+// TestCommonRandomNumbersPerEndpoint checks that changing one endpoint's
+// step distribution leaves the draws of the server's other endpoint
+// unchanged (each step has its own stream). Endpoint "fast" runs 0.5..1.5
+// ms of CPU, endpoint "slow" sleeps 50 ms plus an exponential I/O time and
+// uses no core, so its latency, 50 ms + its draw + three 0.1 ms hops, never
+// depends on "fast" and is always above 50 ms while "fast" at 20 rps stays
+// below it. The arrivals and the endpoint choices (their own streams) are
+// the same in both runs, so the same requests pick "slow" and must get
+// bit-identical latencies.
+func TestCommonRandomNumbersPerEndpoint(t *testing.T) {
+	t.Parallel()
+	mk := func(fast scenario.RV) *scenario.Scenario {
+		s := scenario.Server{
+			ID:        "srv",
+			Resources: scenario.ServerResources{CPUCores: 1, RAMMB: 1024},
+			Endpoints: []scenario.Endpoint{
+				{Name: "fast", Steps: []scenario.Step{cpu(random(fast))}},
+				{Name: "slow", Steps: []scenario.Step{io(scenario.IOWait, fixed(0.05)), io(scenario.IODB, random(expo(0.2)))}},
+			},
+		}
+		return singleServer(constantRate(20), 60, tinyEdges(), s)
+	}
+	latencies := func(sc *scenario.Scenario) (slow, fast map[float64]float64) {
+		slow, fast = map[float64]float64{}, map[float64]float64{}
+		mustRun(t, sc, Options{Seed: 12}, &hooks{complete: func(born, now float64) {
+			if now-born > 0.05 {
+				slow[born] = now - born
+			} else {
+				fast[born] = now - born
+			}
+		}})
+		return slow, fast
+	}
+	slowA, fastA := latencies(mk(scenario.RV{Mean: 0.001, Distribution: scenario.Uniform, Variance: ptr(1.0 / 12 * 1e-6)}))
+	slowB, fastB := latencies(mk(scenario.RV{Mean: 0.0008, Distribution: scenario.Normal, Variance: ptr(1e-8)}))
+	if len(slowA) < 400 || !maps.Equal(slowA, slowB) {
+		t.Errorf("the slow endpoint's %d latencies changed when the fast endpoint's distribution did (%d after)", len(slowA), len(slowB))
+	}
+	if len(fastA) != len(fastB) || maps.Equal(fastA, fastB) {
+		t.Errorf("the fast endpoint's latencies (%d, %d) did not change with its distribution", len(fastA), len(fastB))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -150,6 +151,7 @@ type sim struct {
 	eps     []endpoint
 	segs    []segment
 	steps   []rv
+	stepRNG []*rand.Rand // each step's own stream; nil for a constant
 	samp    sampler
 	hooks   *hooks
 

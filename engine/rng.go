@@ -8,7 +8,8 @@ import "math/rand/v2"
 // of Simple Fast Space-Efficient Statistically Good Algorithms for Random
 // Number Generation", 2014; math/rand/v2's PCG-DXSM). The two 64-bit seeds of
 // a stream are derived from the run seed and a 64-bit FNV-1a hash of the
-// component's kind, id and purpose, mixed with SplitMix64 (Steele, Lea and
+// component's kind, id and purpose (for a step time: its server, endpoint
+// and index), mixed with SplitMix64 (Steele, Lea and
 // Flood, "Fast Splittable Pseudorandom Number Generators", 2014) so that
 // neighbouring run seeds and similar ids give unrelated streams.
 
@@ -39,10 +40,12 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// newStream returns the random stream of one component and purpose, e.g.
-// newStream(seed, "edge", "client-to-server", "latency").
-func newStream(seed int64, kind, id, purpose string) *rand.Rand {
-	h := fnv1a(kind, id, purpose)
+// newStream returns the random stream of one component and purpose, named
+// by its kind, identity and purpose, e.g.
+// newStream(seed, "edge", "client-to-server", "latency") or
+// newStream(seed, "step", "api", "/login", "2", "time").
+func newStream(seed int64, name ...string) *rand.Rand {
+	h := fnv1a(name...)
 	s1 := splitmix64(uint64(seed) ^ h)
 	s2 := splitmix64(s1 ^ splitmix64(h))
 	return rand.New(rand.NewPCG(s1, s2))

@@ -113,11 +113,15 @@ func TestStreamsAreIndependentOfEachOther(t *testing.T) {
 		{"OtherPurpose", newStream(1, "edge", "e1", "dropout").Uint64()},
 		{"OtherKind", newStream(1, "server", "e1", "latency").Uint64()},
 		{"NoConcatenationClash", newStream(1, "edge", "e1l", "atency").Uint64()},
+		{"OtherStep", newStream(1, "step", "srv", "ep", "1", "time").Uint64()},
 	}
 	for _, tc := range tests {
 		if tc.got == a {
 			t.Errorf("%s: same first draw as the reference stream", tc.name)
 		}
+	}
+	if newStream(1, "step", "srv", "ep", "0", "time").Uint64() == newStream(1, "step", "srv", "ep", "1", "time").Uint64() {
+		t.Error("steps 0 and 1 of one endpoint share a stream")
 	}
 	if b := newStream(1, "edge", "e1", "latency").Uint64(); b != a {
 		t.Errorf("the same stream gives %d then %d", a, b)

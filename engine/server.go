@@ -49,8 +49,7 @@ type server struct {
 	ramWait ring // requests waiting for RAM
 	dbWait  ring // requests waiting for a database connection
 
-	rngEndpoint *rand.Rand
-	rngService  *rand.Rand
+	rngEndpoint *rand.Rand // the choice of endpoint
 
 	busyArea float64 // integral of busy cores over time
 	busyLast float64 // time of the last change of freeCores
@@ -157,14 +156,15 @@ func (m *sim) advance(r int32) {
 	}
 }
 
-// segTime samples the duration of a segment.
+// segTime samples the duration of a segment, each step from its own
+// stream.
 func (m *sim) segTime(sv *server, sg *segment) float64 {
 	if sg.hi-sg.lo == 1 {
-		return m.steps[sg.lo].sample(sv.rngService)
+		return m.steps[sg.lo].sample(m.stepRNG[sg.lo])
 	}
 	d := 0.0
 	for i := sg.lo; i < sg.hi; i++ {
-		d += m.steps[i].sample(sv.rngService)
+		d += m.steps[i].sample(m.stepRNG[i])
 	}
 	return d
 }
