@@ -156,7 +156,7 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 			id:         e.ID,
 			targetKind: to.kind,
 			target:     to.idx,
-			latency:    compileRV(e.Latency),
+			latency:    compileRV(e.Latency, scenario.RoleTime),
 			dropout:    e.DropoutRate,
 			rngLatency: newStream(seed, "edge", e.ID, "latency"),
 			rngDropout: newStream(seed, "edge", e.ID, "dropout"),
@@ -241,7 +241,7 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server, seed int64) {
 		v := constRV(q.Value)
 		var rng *rand.Rand
 		if q.RV != nil {
-			v = compileRV(*q.RV)
+			v = compileRV(*q.RV, scenario.RoleTime)
 			rng = newStream(seed, "step", sv.id, ep.Name, strconv.Itoa(k), "time")
 		}
 		m.steps = append(m.steps, v)
@@ -340,7 +340,7 @@ func (m *sim) compileSampler(sc *scenario.Scenario, keepSeries bool) {
 // compileWorkload compiles the generator.
 func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) {
 	w := sc.Workload
-	m.gen.users = compileRV(w.AvgActiveUsers)
+	m.gen.users = compileRV(w.AvgActiveUsers, scenario.RoleCount)
 	m.gen.perUser = w.AvgRequestPerMinutePerUser.Mean / 60
 	m.gen.window = float64(w.UserSamplingWindow)
 	m.gen.rngUsers = newStream(seed, "generator", w.ID, "users")

@@ -183,7 +183,7 @@ func TestEffectiveMean(t *testing.T) {
 		{scenario.RV{Mean: 2, Distribution: scenario.Uniform, Variance: ptr(1.0 / 3)}, 2},
 	}
 	for _, tt := range tests {
-		v := compileRV(tt.x)
+		v := compileRV(tt.x, scenario.RoleCount)
 		got := v.effectiveMean()
 		if math.Abs(got-tt.want) > 1e-4*max(1, tt.want) {
 			t.Errorf("%+v: effective mean %v, want %v", tt.x, got, tt.want)

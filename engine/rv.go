@@ -68,16 +68,13 @@ func (v *rv) sample(r *rand.Rand) float64 {
 // uniform that can be negative (the generator clips its users at 0):
 //
 //	normal:  the mean of a normal truncated at 0 by resampling,
-//	         mean + a·φ(mean/a)/Φ(mean/a)
+//	         scenario.TruncatedNormalMean (the figure validation warns with)
 //	uniform: (a + b)/2 when a >= 0, else E[max(x, 0)] = b²/(2(b − a))
 //	others:  mean
 func (v *rv) effectiveMean() float64 {
 	switch v.kind {
 	case rvNormal:
-		z := v.mean / v.a
-		pdf := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-		cdf := math.Erfc(-z/math.Sqrt2) / 2
-		return v.mean + v.a*pdf/cdf
+		return scenario.TruncatedNormalMean(v.mean, v.a)
 	case rvUniform:
 		if v.a >= 0 {
 			return (v.a + v.b) / 2
@@ -90,14 +87,11 @@ func (v *rv) effectiveMean() float64 {
 	return v.mean
 }
 
-// compileRV translates a scenario RV that passed validation (spec §2).
-func compileRV(x scenario.RV) rv {
+// compileRV translates a scenario RV that passed validation (spec §2);
+// role decides the default variance of a normal or log_normal.
+func compileRV(x scenario.RV, role scenario.RVRole) rv {
 	m := x.Mean
-	var variance float64
-	hasVar := x.Variance != nil
-	if hasVar {
-		variance = *x.Variance
-	}
+	variance := x.NormalVariance(role)
 	switch x.Distribution {
 	case scenario.Deterministic:
 		return constRV(m)
@@ -106,17 +100,11 @@ func compileRV(x scenario.RV) rv {
 	case scenario.Poisson:
 		return rv{kind: rvPoisson, mean: m}
 	case scenario.Normal:
-		if !hasVar {
-			variance = m
-		}
 		if variance == 0 {
 			return constRV(m)
 		}
 		return rv{kind: rvNormal, mean: m, a: math.Sqrt(variance)}
 	case scenario.LogNormal:
-		if !hasVar {
-			variance = m
-		}
 		if m == 0 || variance == 0 {
 			return constRV(m)
 		}
@@ -124,7 +112,7 @@ func compileRV(x scenario.RV) rv {
 		return rv{kind: rvLogNormal, mean: m, a: math.Log(m) - s2/2, b: math.Sqrt(s2)}
 	case scenario.Uniform:
 		lo, hi := 0.0, 2*m
-		if hasVar {
+		if x.Variance != nil {
 			h := math.Sqrt(3 * variance)
 			lo, hi = m-h, m+h
 		}

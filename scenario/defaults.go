@@ -35,8 +35,9 @@ const (
 // an edge's DropoutRate is left alone (0 means no loss), because a Go
 // zero value cannot say whether it was set. Decode and the Builder apply
 // the 0.01 default when the key or the call is absent. Variance is left
-// nil: the engine interprets a missing variance per distribution as spec
-// §2 says (normal and log_normal: variance = mean; uniform: [0, 2·mean]).
+// nil: a missing variance is interpreted per distribution as spec §2 says
+// (normal and log_normal: RV.NormalVariance, mean² for a time and mean for
+// a user count; uniform: [0, 2·mean]).
 // A metric list that is empty but not nil is kept empty.
 func (sc *Scenario) ApplyDefaults() {
 	w := &sc.Workload

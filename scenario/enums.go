@@ -6,7 +6,8 @@ type RV struct {
 	Mean float64 `json:"mean" yaml:"mean"`
 	// Distribution is the distribution family. Defaults to poisson.
 	Distribution Distribution `json:"distribution" yaml:"distribution"`
-	// Variance is optional; see the spec for each family's default.
+	// Variance is optional; see the spec for each family's default and
+	// NormalVariance for normal and log_normal.
 	Variance *float64 `json:"variance,omitempty" yaml:"variance,omitempty"`
 }
 
@@ -16,8 +17,8 @@ type Distribution string
 // The distributions of spec §2.
 const (
 	Exponential   Distribution = "exponential"   // exponential with the given mean; no variance
-	Normal        Distribution = "normal"        // normal truncated at 0; variance defaults to the mean
-	LogNormal     Distribution = "log_normal"    // log-normal with the given mean and variance
+	Normal        Distribution = "normal"        // normal truncated at 0; variance defaults to mean² for a time, mean for a count
+	LogNormal     Distribution = "log_normal"    // log-normal with the given mean and variance (defaults as for normal)
 	Uniform       Distribution = "uniform"       // uniform around the mean
 	Poisson       Distribution = "poisson"       // Poisson integer; the default
 	Deterministic Distribution = "deterministic" // always the mean (FastSim extension)
@@ -111,6 +112,12 @@ const (
 	RqsClock EventMetric = "rqs_clock" // each request's start and finish
 	LLMCost  EventMetric = "llm_cost"  // cost of LLM calls
 )
+
+// Measured reports whether FastSim measures m. Only rqs_clock is measured,
+// and always, whether listed or not: it is the per-request clock behind
+// every latency figure. The others are accepted for AsyncFlow
+// compatibility and change nothing.
+func (m EventMetric) Measured() bool { return m == RqsClock }
 
 // EventMetrics lists every event metric.
 var EventMetrics = []EventMetric{RqsClock, LLMCost}

@@ -146,11 +146,7 @@ func (v *validator) workload() {
 	users, rpm := w.AvgActiveUsers, w.AvgRequestPerMinutePerUser.Mean
 	peak := users.Mean
 	if users.Distribution == Normal {
-		variance := users.Mean
-		if users.Variance != nil {
-			variance = *users.Variance
-		}
-		peak += 6 * math.Sqrt(math.Max(variance, 0))
+		peak += 6 * math.Sqrt(math.Max(users.NormalVariance(RoleCount), 0))
 	}
 	if rate := peak * rpm / 60; rate > MaxRequestRate && !math.IsInf(rate, 0) || math.IsInf(rate, 1) {
 		v.add(p, "avg_active_users × avg_request_per_minute_per_user / 60 reaches %.6g requests/s, more than %g; lower them", rate, MaxRequestRate)

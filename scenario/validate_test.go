@@ -416,6 +416,7 @@ func TestValidateDoesNotModify(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	t.Parallel()
 	sc := loadFull(t)
+	sc.Settings.EnabledEventMetrics = []scenario.EventMetric{scenario.RqsClock} // full.yml lists llm_cost too
 	if w := sc.Warnings(); len(w) != 0 {
 		t.Fatalf("full.yml warnings = %v, want none", w)
 	}
@@ -438,5 +439,85 @@ func TestWarnings(t *testing.T) {
 	}
 	if err := sc.Validate(); err != nil {
 		t.Errorf("warnings must not make the scenario invalid: %v", err)
+	}
+}
+
+func TestWarningsTruncationAndEventMetrics(t *testing.T) {
+	t.Parallel()
+	// Effective means of a normal truncated at 0 by redrawing: with
+	// a = mean/sd, mean·(1 + φ(a)/(a·Φ(a))); a = 1 gives ×1.2876 and
+	// a = 2 gives ×1.0276; a = 3.16 (full.yml's lb-a) moves it by 0.1 %,
+	// under the 1 % threshold (a = 2.3785).
+	const lbA = "topology_graph.edges[2].latency"
+	tests := []struct {
+		name   string
+		mutate func(sc *scenario.Scenario)
+		want   []want
+	}{
+		{"OK", func(sc *scenario.Scenario) {}, []want{
+			{"sim_settings.enabled_event_metrics[1]", "llm_cost changes nothing: FastSim does not measure it; remove it"},
+		}},
+		{"TimeDefaultVariance", func(sc *scenario.Scenario) {
+			sc.Settings.EnabledEventMetrics = nil
+			sc.Topology.Edges[2].Latency.Variance = nil
+		}, []want{
+			{lbA + ".distribution", "a normal with mean 0.001 and the default variance mean² (sd 0.001) is truncated at 0 by redrawing negative values, which raises its mean to 0.001288 (+29 %); for a mean within 1 % use a variance of at most 1.768e-07, or log_normal, which keeps its mean"},
+		}},
+		{"TimeGivenVariance", func(sc *scenario.Scenario) {
+			sc.Settings.EnabledEventMetrics = nil
+			sc.Topology.Edges[2].Latency.Variance = ptr(0.00000025) // sd 0.0005, a = 2
+		}, []want{
+			{lbA + ".variance", "a normal with mean 0.001 and variance 2.5e-07 (sd 0.0005) is truncated at 0 by redrawing negative values, which raises its mean to 0.001028 (+3 %)"},
+		}},
+		{"UserCount", func(sc *scenario.Scenario) {
+			sc.Settings.EnabledEventMetrics = nil
+			sc.Workload.AvgActiveUsers.Variance = ptr(2500.0) // sd 50 = mean
+		}, []want{
+			{"rqs_input.avg_active_users.variance", "a normal with mean 50 and variance 2500 (sd 50) is truncated at 0 by redrawing negative values, which raises its mean to 64.38 (+29 %)"},
+		}},
+		{"UserCountDefaultIsMean", func(sc *scenario.Scenario) {
+			sc.Settings.EnabledEventMetrics = nil
+			sc.Workload.AvgActiveUsers = scenario.RV{Mean: 2, Distribution: scenario.Normal} // sd √2, a = 1.41: φ(a)/Φ(a) = 0.1593
+		}, []want{
+			{"rqs_input.avg_active_users.distribution", "a normal with mean 2 and the default variance mean (sd 1.414) is truncated at 0 by redrawing negative values, which raises its mean to 2.225 (+11 %)"},
+		}},
+		{"NoRqsClock", func(sc *scenario.Scenario) {
+			sc.Settings.EnabledEventMetrics = []scenario.EventMetric{}
+		}, []want{
+			{"sim_settings.enabled_event_metrics", "rqs_clock is not listed, but latency is always measured"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := loadFull(t)
+			tc.mutate(sc)
+			w := sc.Warnings()
+			if len(w) != len(tc.want) {
+				t.Fatalf("warnings = %v, want %d", w, len(tc.want))
+			}
+			for i, wt := range tc.want {
+				if w[i].Path != wt.path || !strings.Contains(w[i].Message, wt.phrase) {
+					t.Errorf("warning %d = %v, want %q containing %q", i, w[i], wt.path, wt.phrase)
+				}
+			}
+		})
+	}
+}
+
+func TestTruncatedNormalMean(t *testing.T) {
+	t.Parallel()
+	// Reference values of μ + σφ(a)/Φ(a), a = μ/σ, from the closed form
+	// with φ(1) = 0.2419707245, Φ(1) = 0.8413447461, φ(0) = 0.3989422804.
+	tests := []struct{ mu, sd, want float64 }{
+		{1, 0, 1},
+		{1, 1, 1 + 0.2419707245/0.8413447461},
+		{0, 1, 0.3989422804 / 0.5}, // |N(0,1)|: sqrt(2/π)
+		{10, 1, 10 + 7.69e-23},     // no visible shift
+	}
+	for _, tc := range tests {
+		if got := scenario.TruncatedNormalMean(tc.mu, tc.sd); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("TruncatedNormalMean(%v, %v) = %v, want %v", tc.mu, tc.sd, got, tc.want)
+		}
 	}
 }
