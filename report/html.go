@@ -159,9 +159,13 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 	for _, m := range st.EnabledSampleMetrics {
 		metrics = append(metrics, string(m))
 	}
-	var events []string
+	// Only measured event metrics are listed as such (rqs_clock, always);
+	// the others change nothing and are named as ignored.
+	events := []string{string(scenario.RqsClock) + " (always measured)"}
 	for _, m := range st.EnabledEventMetrics {
-		events = append(events, string(m))
+		if !m.Measured() {
+			events = append(events, string(m)+" (ignored: not measured)")
+		}
 	}
 	d.Settings = []kv{
 		{"horizon", fmt.Sprintf("%d s", st.TotalSimulationTime)},

@@ -318,3 +318,37 @@ func TestWriteHTMLReplications(t *testing.T) {
 		t.Error("the report of a single run speaks of replications")
 	}
 }
+
+func TestWriteHTMLListsOnlyMeasuredEventMetrics(t *testing.T) {
+	t.Parallel()
+	// rqs_clock is always measured and shown as such; llm_cost changes
+	// nothing and must not look active.
+	tests := []struct {
+		name   string
+		list   []scenario.EventMetric
+		want   string
+		absent string
+	}{
+		{"Default", []scenario.EventMetric{scenario.RqsClock}, "rqs_clock (always measured)", "llm_cost"},
+		{"Ignored", []scenario.EventMetric{scenario.LLMCost}, "rqs_clock (always measured), llm_cost (ignored: not measured)", ""},
+		{"Empty", []scenario.EventMetric{}, "rqs_clock (always measured)", "llm_cost"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := chartScenario(t, 300)
+			sc.Settings.EnabledEventMetrics = tc.list
+			var b bytes.Buffer
+			if err := WriteHTML(&b, sc, syntheticResult(sc, 300, 1), nil); err != nil {
+				t.Fatalf("WriteHTML: %v", err)
+			}
+			doc := parseHTML(t, b.Bytes())
+			if !strings.Contains(doc.text, "event metrics"+tc.want) {
+				t.Errorf("the event metrics row is not %q", tc.want)
+			}
+			if tc.absent != "" && strings.Contains(doc.text, tc.absent) {
+				t.Errorf("the report mentions %s", tc.absent)
+			}
+		})
+	}
+}
