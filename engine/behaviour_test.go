@@ -197,6 +197,56 @@ func TestNetworkSpikeAddsExactly(t *testing.T) {
 	}
 }
 
+func TestNetworkSpikeSumIsExact(t *testing.T) {
+	t.Parallel()
+	// Spikes of 0.7 s in [5, 20), 10⁶ s in [6, 10) and 10⁻¹² s in [7, 30)
+	// on client→srv, whose poisson latency of mean 1 ms draws 0 (with
+	// probability e^-0.001): a running sum would leave
+	// 0.7 + 10⁶ + 10⁻¹² − 10⁶ − 0.7 = −4.7·10⁻¹¹ in [20, 30), schedule an
+	// arrival in the past and panic. Every request must get exactly the
+	// active spikes (to the clock's rounding, ulp(30) = 3.6·10⁻¹⁵ per
+	// addition) and nothing after 30.
+	const ioTime = 0.01
+	sc := singleServer(constantRate(100), 40,
+		[3]scenario.RV{det(tiny), {Mean: 0.001, Distribution: scenario.Poisson}, det(tiny)},
+		srv("srv", 1, 1024, io(scenario.IOWait, fixed(ioTime))))
+	spike := func(id string, from, to, s float64) scenario.Event {
+		return scenario.Event{ID: id, TargetID: "client-srv",
+			Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: from, SpikeS: ptr(s)},
+			End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: to}}
+	}
+	sc.Events = []scenario.Event{spike("mid", 5, 20, 0.7), spike("huge", 6, 10, 1e6), spike("tiny", 7, 30, 1e-12)}
+	base := ioTime + 2*tiny
+	byLevel := map[string]int{}
+	mustRun(t, sc, Options{Seed: 2}, &hooks{complete: func(born, now float64) {
+		enter := born + tiny
+		want, level := 0.0, "none"
+		switch {
+		case enter >= 5 && enter < 6:
+			want, level = 0.7, "mid"
+		case enter >= 7 && enter < 10:
+			t.Fatalf("request entering at %v completed despite the 10⁶ s spike", enter)
+		case enter >= 10 && enter < 20:
+			want, level = 0.7+1e-12, "mid+tiny"
+		case enter >= 20 && enter < 30:
+			want, level = 1e-12, "tiny"
+		}
+		extra := now - born - base
+		if extra-want >= 0.5 {
+			return // one of the rare poisson draws of 1 s or more
+		}
+		if math.Abs(extra-want) > 1e-13 {
+			t.Fatalf("request entering at %v: added %.17g s, want %.17g (%s)", enter, extra, want, level)
+		}
+		byLevel[level]++
+	}})
+	for _, level := range []string{"none", "mid", "mid+tiny", "tiny"} {
+		if byLevel[level] < 50 {
+			t.Errorf("only %d requests at spike level %s: %v", byLevel[level], level, byLevel)
+		}
+	}
+}
+
 func TestRAMAdmitsOnlyK(t *testing.T) {
 	t.Parallel()
 	// 1024 MB admit k = 3 requests of 300 MB. Each holds its RAM for

@@ -362,6 +362,8 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 		case scenario.NetworkSpikeStart:
 			f.target = edges[ev.TargetID]
 			f.spike = *ev.Start.SpikeS
+			ed := &m.edges[f.target]
+			ed.spikeFaults = append(ed.spikeFaults, int32(len(m.faults)))
 		default:
 			panic(fmt.Sprintf("engine: unknown event start kind %q", ev.Start.Kind))
 		}

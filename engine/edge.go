@@ -22,10 +22,10 @@ type edge struct {
 	rngLatency *rand.Rand
 	rngDropout *rand.Rand
 
-	spike    float64 // sum of the active spikes' spike_s
-	spikes   int32   // number of active spikes
-	inFlight int32   // requests in transit
-	dropped  int64
+	spike       float64 // sum of the active spikes' spike_s
+	spikeFaults []int32 // the spikes on this edge, in declaration order
+	inFlight    int32   // requests in transit
+	dropped     int64
 }
 
 // send puts request r on edge e: it is lost with the edge's dropout

@@ -4,6 +4,7 @@ package engine
 // network spike on an edge.
 type fault struct {
 	outage bool
+	active bool    // inside its window
 	target int32   // server index (outage) or edge index (spike)
 	spike  float64 // added latency of a spike
 }
@@ -18,9 +19,8 @@ func (m *sim) faultStart(f int32) {
 		m.servers[ft.target].down++
 		return
 	}
-	ed := &m.edges[ft.target]
-	ed.spikes++
-	ed.spike += ft.spike
+	ft.active = true
+	m.sumSpikes(&m.edges[ft.target])
 }
 
 // faultEnd closes the window of injected event f.
@@ -33,10 +33,22 @@ func (m *sim) faultEnd(f int32) {
 		m.servers[ft.target].down--
 		return
 	}
-	ed := &m.edges[ft.target]
-	ed.spikes--
-	ed.spike -= ft.spike
-	if ed.spikes == 0 {
-		ed.spike = 0 // no floating-point residue once every spike has ended
+	ft.active = false
+	m.sumSpikes(&m.edges[ft.target])
+}
+
+// sumSpikes sets the added latency of edge ed to the sum of its active
+// spikes, recomputed in declaration order at every start and end rather
+// than updated by += and -=: a running sum of a huge and a tiny spike loses
+// the tiny one, and can even drift below zero (0.7 + 10⁶ + 10⁻¹² − 10⁶ −
+// 0.7 < 0), which would schedule an arrival in the past. The sum is exact
+// for one spike, 0 for none, and never negative.
+func (m *sim) sumSpikes(ed *edge) {
+	s := 0.0
+	for _, f := range ed.spikeFaults {
+		if m.faults[f].active {
+			s += m.faults[f].spike
+		}
 	}
+	ed.spike = s
 }
