@@ -28,6 +28,18 @@ import (
 // rather than the 3.5 to 5 SE the tolerances were chosen at. Over seeds
 // 100–109 the largest error seen was 2.9 % (M/M/1, ρ = 0.9), 2.1 % (M/M/c)
 // and 2.4 % (M/D/1), against tolerances of 7 %, 7 % and 6 %.
+//
+// These tolerances need the full run lengths, so under -short the tests
+// skip before they simulate anything (skipStatistical).
+
+// skipStatistical skips a statistical check under -short, before any work:
+// its tolerance is only justified at its full run length.
+func skipStatistical(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("statistical check: its tolerance needs the full run; skipped in -short mode")
+	}
+}
 
 // latencies runs sc and returns every completed request's latency in
 // completion order.
@@ -86,6 +98,7 @@ func erlangC(c int, a float64) float64 {
 }
 
 func TestMM1(t *testing.T) {
+	skipStatistical(t)
 	t.Parallel()
 	const mu = 1000.0 // service rate: exponential CPU step of mean 1 ms
 	tests := []struct {
@@ -94,8 +107,8 @@ func TestMM1(t *testing.T) {
 		horizon int
 		rel     float64
 	}{
-		{"Rho0.5", 0.5, shortOr(100, 400), 0.03},
-		{"Rho0.9", 0.9, shortOr(300, 1500), 0.07},
+		{"Rho0.5", 0.5, 400, 0.03},
+		{"Rho0.9", 0.9, 1500, 0.07},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,9 +118,6 @@ func TestMM1(t *testing.T) {
 				srv("srv", 1, 1024, cpu(random(expo(1/mu)))))
 			var lat []float64
 			r := mustRun(t, sc, Options{Seed: 7}, &hooks{complete: func(born, now float64) { lat = append(lat, now-born) }})
-			if testing.Short() {
-				t.Skip("statistical check skipped in -short mode")
-			}
 			mean, se := batchMeans(lat, 20)
 			checkMean(t, "mean latency", mean, se, 1/(mu-lambda)+3*tiny, tc.rel)
 			// The server is work-conserving, so its busy time is the sum of
@@ -123,6 +133,7 @@ func TestMM1(t *testing.T) {
 }
 
 func TestMMcErlangC(t *testing.T) {
+	skipStatistical(t)
 	t.Parallel()
 	const (
 		c   = 4
@@ -130,13 +141,9 @@ func TestMMcErlangC(t *testing.T) {
 		rho = 0.8
 	)
 	lambda := rho * c * mu
-	horizon := shortOr(50, 300)
-	sc := singleServer(constantRate(lambda), horizon, tinyEdges(),
+	sc := singleServer(constantRate(lambda), 300, tinyEdges(),
 		srv("srv", c, 1024, cpu(random(expo(1/mu)))))
 	lat := latencies(t, sc, 11)
-	if testing.Short() {
-		t.Skip("statistical check skipped in -short mode")
-	}
 	// The mean waiting time in queue is the mean latency minus the mean
 	// service time and the edges; the service times' own sample mean adds
 	// an SE of 1/(μ√n) ≈ 1e-6 s, negligible next to the batch-means SE.
@@ -149,19 +156,16 @@ func TestMMcErlangC(t *testing.T) {
 }
 
 func TestMD1PollaczekKhinchine(t *testing.T) {
+	skipStatistical(t)
 	t.Parallel()
 	const (
 		d   = 0.001 // deterministic service time
 		rho = 0.8
 	)
 	lambda := rho / d
-	horizon := shortOr(50, 500)
-	sc := singleServer(constantRate(lambda), horizon, tinyEdges(),
+	sc := singleServer(constantRate(lambda), 500, tinyEdges(),
 		srv("srv", 1, 1024, cpu(fixed(d))))
 	lat := latencies(t, sc, 13)
-	if testing.Short() {
-		t.Skip("statistical check skipped in -short mode")
-	}
 	// Pollaczek–Khinchine: Wq = λE[S²]/(2(1−ρ)) = ρd/(2(1−ρ)) for S ≡ d.
 	// The wait is exactly latency − d − 3·tiny for every request. 6 % is
 	// about 4.5 SE with 400,000 customers (exponential service would wait
