@@ -115,9 +115,11 @@ func mmcSojournQuantile(q float64, c int, lambda, mu float64) float64 {
 // SLA p95 ≤ 37.5 ms. By Erlang C the p95 time in system is 42.47 ms with
 // 6 cores and 32.67 ms with 7 (mmcSojournQuantile; plus 0.3 ms for three
 // hops), so the answer is 7. The SLA sits 12–13 % from both neighbours;
-// the p95 of one 60 s run (30,000 requests) ranged over 41.8–45.3 ms at
-// 6 cores (ρ = 0.83) and 32.6–33.5 ms at 7 across six seeds (measured),
-// so the mean of three replications cannot cross it.
+// the p95 of one 60 s run (30,000 requests) at 6 cores (ρ = 0.83) ranged
+// over 38.97–45.27 ms across replications 0..11 of seed 42 (SD 2.1 ms,
+// 5 %; the mean over seeds 1..30 was 42.71 ms against Erlang C's 42.77),
+// and over 32.6–33.5 ms at 7 cores, so the mean of three replications
+// cannot cross it.
 func TestSizeCoresMMc(t *testing.T) {
 	t.Parallel()
 	const lambda, mu = 500.0, 100.0
@@ -143,13 +145,12 @@ func TestSizeCoresMMc(t *testing.T) {
 		if want := ev.Value >= 7; ev.Pass != want {
 			t.Errorf("%v cores: pass %v, want %v (%s)", ev.Value, ev.Pass, want, ev.Reason)
 		}
-		// Where the queue is stable the simulated p95 matches Erlang C:
-		// 5 % covers the spread of a mean of three runs (the range above
-		// is ±4 % around the analytic 42.8 ms at 6 cores, and a mean of
-		// three is tighter) and the sketch's 0.5 % accuracy.
+		// Where the queue is stable the simulated p95 matches Erlang C: a
+		// mean of three runs has an SD of 5 %/√3 = 2.9 % at 6 cores (the
+		// spread above); 9 % is 3 SD and covers the sketch's 0.5 %.
 		if ev.Value >= 6 {
 			want := mmcSojournQuantile(0.95, int(ev.Value), lambda, mu) + 3*hop
-			if math.Abs(ev.Latency.Mean-want) > 0.05*want {
+			if math.Abs(ev.Latency.Mean-want) > 0.09*want {
 				t.Errorf("%v cores: p95 %.5f s, Erlang C %.5f s", ev.Value, ev.Latency.Mean, want)
 			}
 		}
