@@ -93,9 +93,11 @@ func newOptions(opts []Option) options {
 }
 
 // Run simulates sc once and returns its result. sc must have its defaults
-// applied and be valid, as scenarios from scenario.Decode and the Builder
-// are. Run returns an error wrapping ctx.Err() if ctx is cancelled before
-// the run ends; it never returns a partial result.
+// applied, as scenarios from scenario.Decode and the Builder have; a
+// scenario that does not pass scenario.Validate is refused with an error
+// wrapping its *scenario.ValidationError. Run returns an error wrapping
+// ctx.Err() if ctx is cancelled before the run ends; it never returns a
+// partial result.
 func Run(ctx context.Context, sc *scenario.Scenario, opts ...Option) (*result.Result, error) {
 	o := newOptions(opts)
 	r, err := engine.Run(ctx, sc, o.engineOptions(o.seed, o.progress))

@@ -6,7 +6,9 @@
 //
 // # Design
 //
-// Run first compiles the scenario into flat arrays indexed by int32 (nodes,
+// Run first checks the scenario with scenario.Validate, the only place its
+// rules live (an invalid one is refused with the *scenario.ValidationError),
+// then compiles it into flat arrays indexed by int32 (nodes,
 // edges, servers, endpoints, segments of steps), so the hot path touches no
 // map and no string. The future is a 4-ary min-heap of plain event values
 // ordered by (time, priority, sequence number): simultaneous events are
@@ -23,9 +25,11 @@
 // their working size, no allocation per event.
 //
 // Every component draws from its own PCG stream (math/rand/v2) seeded from
-// the run seed and a hash of the component's kind, id and purpose (rng.go),
-// so changing one server's parameters leaves the arrival sequence and the
-// other components' draws unchanged (common random numbers).
+// the run seed and a hash of the component's kind, id and purpose (rng.go);
+// each random step time has its own stream too, named by server, endpoint
+// and step index. Changing one server's or one endpoint's parameters leaves
+// the arrival sequence and every other component's and step's draws
+// unchanged (common random numbers).
 //
 // Sampled metrics are not scheduled as events: state is piecewise constant
 // between events, so samples are emitted lazily when the clock moves past a
@@ -54,6 +58,9 @@
 // is served (the load balancer stops routing to it; the server itself keeps
 // working, as in AsyncFlow). A request that reaches a load balancer while
 // every server it covers is down fails, counted in counts.failed only.
+// A load balancer counts a request as outstanding on its server from
+// dispatch until it is freed: back at the client, or lost on an edge (it
+// will never be answered, and a real balancer's connection would close).
 // Consecutive CPU steps of an endpoint are one event (the request keeps its
 // core), and so are consecutive I/O steps that need no connection.
 // Sample k at time k·sample_period_s sees every event at or before that
