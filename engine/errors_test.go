@@ -129,3 +129,34 @@ func TestRunRejectsOverwhelmingWorkload(t *testing.T) {
 		t.Fatalf("err = %v, want an error about rqs_input", err)
 	}
 }
+
+// TestCompilePanicsOnBrokenInvariant checks that compile, which trusts a
+// validated scenario, panics with the package prefix (never an index out of
+// range or a nil dereference) when handed one that skipped Validate.
+func TestCompilePanicsOnBrokenInvariant(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(sc *scenario.Scenario)
+		want   string
+	}{
+		{"EdgeToNowhere", func(sc *scenario.Scenario) { sc.Topology.Edges[1].Target = "nowhere" }, `engine: edge "client-lb" targets "nowhere", not a node`},
+		{"ServerWithoutOutEdge", func(sc *scenario.Scenario) { sc.Topology.Edges = sc.Topology.Edges[:len(sc.Topology.Edges)-1] }, `engine: server "b" has no outgoing edge`},
+		{"UnknownAlgorithm", func(sc *scenario.Scenario) { sc.Topology.Nodes.LoadBalancer.Algorithm = "random_walk" }, `engine: unknown load-balancing algorithm "random_walk"`},
+		{"UnknownDistribution", func(sc *scenario.Scenario) { sc.Topology.Edges[0].Latency.Distribution = "cauchy" }, `engine: unknown distribution "cauchy"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := lbScenario(constantRate(10), 10, scenario.RoundRobin, expo(0.001),
+				srv("a", 1, 1024, cpu(fixed(0.001))), srv("b", 1, 1024, cpu(fixed(0.001))))
+			tc.mutate(sc)
+			defer func() {
+				if got := recover(); got != tc.want {
+					t.Errorf("panic %v, want %q", got, tc.want)
+				}
+			}()
+			compile(sc, Options{})
+		})
+	}
+}
