@@ -160,3 +160,17 @@ func TestCompilePanicsOnBrokenInvariant(t *testing.T) {
 		})
 	}
 }
+
+func TestRunRefusesSeriesTooLarge(t *testing.T) {
+	t.Parallel()
+	// 100,000 s sampled every 1 ms is 10⁸ values for each of 6 series
+	// (3 server metrics, 3 edges), beyond maxSeriesValues = 2²⁶: a valid
+	// scenario whose full series (Options.Series) would not fit.
+	sc := singleServer(constantRate(1), 100000, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.001))))
+	sc.Settings.SamplePeriodS = 0.001
+	_, err := Run(context.Background(), sc, Options{Series: true})
+	var ve *scenario.ValidationError
+	if err == nil || errors.As(err, &ve) || !strings.Contains(err.Error(), "sim_settings.sample_period_s: 0.001 s over 100000 s gives 100000000 values per series and 6 series") {
+		t.Fatalf("err = %v, want the series bound", err)
+	}
+}
