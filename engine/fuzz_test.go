@@ -15,14 +15,16 @@ import (
 // package accepts (Decode applies the defaults and Validate), on a short
 // horizon: Run must then return a result whose counts add up. It fails when
 // Run panics or returns an error other than the context's deadline, since
-// the engine keeps no rule of its own. Seeded from testdata/*.yml and the
-// examples.
+// the engine keeps no rule of its own. Seeded from testdata/*.yml, the
+// examples and the scenario package's valid documents.
 //
 //	go test ./engine -run '^$' -fuzz FuzzRun -fuzztime 60s
 func FuzzRun(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yml"))
-	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*.yml"))
-	seeds = append(seeds, examples...)
+	for _, dir := range []string{filepath.Join("..", "examples", "*.yml"), filepath.Join("..", "scenario", "testdata", "valid", "*")} {
+		more, _ := filepath.Glob(dir)
+		seeds = append(seeds, more...)
+	}
 	for _, p := range seeds {
 		data, err := os.ReadFile(p)
 		if err != nil {
