@@ -16,12 +16,13 @@ import (
 // horizon: Run must then return a result whose counts add up. It fails when
 // Run panics or returns an error other than the context's deadline, since
 // the engine keeps no rule of its own. Seeded from testdata/*.yml, the
-// examples and the scenario package's valid documents.
+// examples and the scenario package's valid and AsyncFlow-format documents.
 //
 //	go test ./engine -run '^$' -fuzz FuzzRun -fuzztime 60s
 func FuzzRun(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yml"))
-	for _, dir := range []string{filepath.Join("..", "examples", "*.yml"), filepath.Join("..", "scenario", "testdata", "valid", "*")} {
+	for _, dir := range []string{filepath.Join("..", "examples", "*.yml"), filepath.Join("..", "scenario", "testdata", "valid", "*"),
+		filepath.Join("..", "scenario", "testdata", "asyncflow", "*.yml")} {
 		more, _ := filepath.Glob(dir)
 		seeds = append(seeds, more...)
 	}
