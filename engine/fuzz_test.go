@@ -14,9 +14,10 @@ import (
 // FuzzRun decodes arbitrary documents and runs every one the scenario
 // package accepts (Decode applies the defaults and Validate), on a short
 // horizon: Run must then return a result whose counts add up. It fails when
-// Run panics or returns an error other than the context's deadline, since
-// the engine keeps no rule of its own. Seeded from testdata/*.yml, the
-// examples and the scenario package's valid and AsyncFlow-format documents.
+// Run panics or returns an error other than the context's deadline or a
+// run-time *LimitError, since the engine keeps no rule of its own. Seeded
+// from testdata/*.yml, the examples and the scenario package's valid and
+// AsyncFlow-format documents.
 //
 //	go test ./engine -run '^$' -fuzz FuzzRun -fuzztime 60s
 func FuzzRun(f *testing.F) {
@@ -55,8 +56,9 @@ func FuzzRun(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		r, err := Run(ctx, sc, Options{Seed: 1, Series: true})
-		if errors.Is(err, context.DeadlineExceeded) {
-			return // a heavy but valid workload
+		var limit *LimitError
+		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &limit) {
+			return // a heavy but valid workload, stopped by time or a run-time limit
 		}
 		if err != nil {
 			t.Fatalf("Run refused a scenario that Decode and Validate accepted: %v", err)
