@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"text/tabwriter"
 
@@ -86,14 +85,9 @@ func newMigrateSubCmd(a *app, use, short string, fn func(ctx context.Context, w 
 	return cmd
 }
 
-// openStore opens the database of cfg, creating the data directory of the
-// SQLite file when needed.
+// openStore opens the database of cfg (sqlite.Open creates a missing data
+// directory 0700 and database file 0600).
 func openStore(ctx context.Context, cfg config.Config) (store.Backend, error) {
-	if cfg.DatabaseURL == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("--data-dir %s: %w", cfg.DataDir, err)
-		}
-	}
 	st, err := dial.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"time"
 
@@ -69,11 +68,6 @@ func (a *app) openService(ctx context.Context, cfg config.Config, logger *slog.L
 			svc.close()
 		}
 	}()
-	if cfg.DatabaseURL == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("--data-dir %s: %w", cfg.DataDir, err)
-		}
-	}
 	svc.store, err = dial.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -34,13 +36,20 @@ type Store struct {
 var _ store.Backend = (*Store)(nil)
 
 // Open opens (creating if needed) the SQLite database file at path, in WAL
-// mode with foreign keys on, and pings it. Transactions take the write
+// mode with foreign keys on, and pings it. A missing directory of path is
+// created with mode 0700 and a missing database file with mode 0600, so
+// that no other local user can read the data; SQLite gives the -wal and
+// -shm files the mode of the database file. Existing directories and
+// files keep their modes. Transactions take the write
 // lock when they begin (BEGIN IMMEDIATE), so concurrent writers, in this
 // process or others sharing the file, wait for each other instead of
 // failing. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.BusyTimeout == 0 {
 		o.BusyTimeout = 10 * time.Second
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
@@ -66,6 +75,25 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createPrivate creates the directory of path (mode 0700) and the empty
+// database file (mode 0600) when they do not exist. The umask may only
+// remove permissions, so the modes are at most these.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("sqlite: create the directory of %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	return nil
 }
 
 // SQLDB returns the database handle (River shares it).
