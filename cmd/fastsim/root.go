@@ -73,6 +73,8 @@ func newRootCmd(a *app) *cobra.Command {
 		Short: "Simulate asynchronous backends from a scenario file",
 		Long: "FastSim simulates a workload of users, a network, a load balancer and servers with\n" +
 			"event loops, and reports latency percentiles, throughput, queues and utilisation.\n\n" +
+			"A scenario FILE is a regular file of at most 1 MiB (the service's request body\n" +
+			"limit), or - to read stdin; Ctrl-C interrupts reading as well as running.\n\n" +
 			"Exit codes: 0 success, 2 invalid scenario, 1 anything else.",
 		SilenceUsage:  true,
 		SilenceErrors: true,

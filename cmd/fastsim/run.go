@@ -77,7 +77,7 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 	if f.replications < 1 {
 		return fmt.Errorf("--replications must be at least 1, got %d", f.replications)
 	}
-	sc, err := loadScenario(path)
+	sc, err := a.loadScenario(ctx, path)
 	if err != nil {
 		return err
 	}

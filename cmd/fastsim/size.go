@@ -121,7 +121,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	if f.what != "cores" && f.what != "replicas" && f.what != "load" {
 		return fmt.Errorf("--what must be cores, replicas or load, got %q", f.what)
 	}
-	sc, err := loadScenario(path)
+	sc, err := a.loadScenario(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -20,10 +20,10 @@ func newValidateCmd(a *app) *cobra.Command {
 			"warning as \"warning: path: message\", then \"FILE: valid\" or \"FILE: invalid\".\n\n" +
 			"Exit codes: 0 all valid, 2 some file is invalid, 1 some file cannot be read.",
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			code := exitOK
 			for _, path := range args {
-				code = max(code, a.validateFile(path))
+				code = max(code, a.validateFile(cmd.Context(), path))
 			}
 			// exitFailure (1) outranks exitInvalid (2): a file that cannot
 			// be read says nothing about whether the others are valid.
@@ -41,8 +41,8 @@ func newValidateCmd(a *app) *cobra.Command {
 // validateFile validates one file, prints its outcome and returns the
 // exit code it deserves: 0 valid, 2 invalid, 3 unreadable (mapped to 1 by
 // the caller so that it outranks 2 in max).
-func (a *app) validateFile(path string) int {
-	sc, err := readScenario(path)
+func (a *app) validateFile(ctx context.Context, path string) int {
+	sc, err := a.readScenario(ctx, path)
 	var ve *scenario.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -71,13 +71,14 @@ func (a *app) validateFile(path string) int {
 // above exitInvalid so that max picks it.
 const unreadable = exitInvalid + 1
 
-// readScenario reads and decodes the scenario file at path, choosing the
+// readScenario reads (see readScenarioFile: "-" is stdin, limited size,
+// regular files only) and decodes the scenario file at path, choosing the
 // format by extension (.json, .yml, .yaml; anything else is detected). An
 // invalid scenario gives an error wrapping *scenario.ValidationError.
-func readScenario(path string) (*scenario.Scenario, error) {
-	data, err := os.ReadFile(path)
+func (a *app) readScenario(ctx context.Context, path string) (*scenario.Scenario, error) {
+	data, err := a.readScenarioFile(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("reading scenario: %w (check the file name)", err)
+		return nil, err
 	}
 	sc, err := scenario.Decode(data, scenario.FormatForName(path))
 	if err != nil {
@@ -88,8 +89,8 @@ func readScenario(path string) (*scenario.Scenario, error) {
 
 // loadScenario is readScenario for the commands that run a scenario: an
 // invalid one is an exitInvalid error that lists every problem.
-func loadScenario(path string) (*scenario.Scenario, error) {
-	sc, err := readScenario(path)
+func (a *app) loadScenario(ctx context.Context, path string) (*scenario.Scenario, error) {
+	sc, err := a.readScenario(ctx, path)
 	var ve *scenario.ValidationError
 	if errors.As(err, &ve) {
 		return nil, &exitError{code: exitInvalid, err: fmt.Errorf("%s: invalid scenario, %s:\n%w", path, count(len(ve.Errors), "error"), ve)}

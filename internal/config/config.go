@@ -186,6 +186,10 @@ type Config struct {
 	PlanEnterprise quota.Plan
 }
 
+// DefaultMaxBodyBytes is the default of MaxBodyBytes, 1 MiB; the CLI reads
+// scenario files up to this size too.
+const DefaultMaxBodyBytes = 1 << 20
+
 // MetricsOff is the value of MetricsAddr that turns the worker's metrics
 // server off.
 const MetricsOff = "off"
@@ -200,7 +204,7 @@ func Default(numCPU int) Config {
 		AutoMigrate:     true,
 		LogLevel:        "info",
 		LogFormat:       "json",
-		MaxBodyBytes:    1 << 20,
+		MaxBodyBytes:    DefaultMaxBodyBytes,
 		MaxEventBudget:  200_000_000,
 		MaxEvents:       4_000_000_000,
 		MaxInFlight:     engine.DefaultMaxInFlight,
