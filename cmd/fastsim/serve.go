@@ -161,12 +161,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
 		Plans:  cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
 	})
-	srv := &http.Server{
-		Handler:           telemetry.Middleware(logger, svc.metrics, handler),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(telemetry.Middleware(logger, svc.metrics, handler), cfg.Serving, logger)
 	srv.RegisterOnShutdown(func() { close(stop) })
 
 	// Workers start after the listener so that a port conflict fails fast.
@@ -234,5 +229,18 @@ func bindNote(cfg config.Config, bound string) string {
 		return "single-user mode: listening on " + bound + " only (this machine); give --addr :8000 or FASTSIM_ADDR=:8000 to accept other machines"
 	default:
 		return "single-user mode: listening on " + bound + " as --addr / FASTSIM_ADDR asks"
+	}
+}
+
+// newHTTPServer returns the HTTP server of every listener of the command
+// (serve's API, worker's probe server), with the timeouts of s.
+func newHTTPServer(h http.Handler, s config.Serving, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: s.ReadHeaderTimeout,
+		ReadTimeout:       s.ReadTimeout,
+		WriteTimeout:      s.WriteTimeout,
+		IdleTimeout:       s.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"runtime"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -84,7 +83,7 @@ func (a *app) work(ctx context.Context, cfg config.Config) error {
 	}
 	// The probe server listens before the workers start, so that a port
 	// conflict fails fast.
-	probes, err := startProbeServer(cfg.MetricsAddr, reg, logger)
+	probes, err := startProbeServer(cfg.MetricsAddr, cfg.Serving, reg, logger)
 	if err != nil {
 		return err
 	}
@@ -143,8 +142,8 @@ type probeServer struct {
 }
 
 // startProbeServer listens on addr ("off": no server) and serves GET
-// /health and GET /metrics (reg) there.
-func startProbeServer(addr string, reg *prometheus.Registry, logger *slog.Logger) (*probeServer, error) {
+// /health and GET /metrics (reg) there, with the timeouts of serving.
+func startProbeServer(addr string, serving config.Serving, reg *prometheus.Registry, logger *slog.Logger) (*probeServer, error) {
 	p := &probeServer{errc: make(chan error, 1)}
 	if addr == config.MetricsOff {
 		return p, nil
@@ -154,11 +153,7 @@ func startProbeServer(addr string, reg *prometheus.Registry, logger *slog.Logger
 		return nil, fmt.Errorf("--metrics-addr %s (use another port, or off): %w", addr, err)
 	}
 	p.ln = ln
-	p.srv = &http.Server{
-		Handler:           probeHandler(reg),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	p.srv = newHTTPServer(probeHandler(reg), serving, logger)
 	go func() {
 		if err := p.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			p.errc <- fmt.Errorf("metrics server: %w", err)

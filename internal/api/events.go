@@ -14,6 +14,11 @@ import (
 // (and proxies) open.
 const heartbeat = 15 * time.Second
 
+// streamWriteTimeout is how long one write of an event stream may take
+// (two heartbeats): the stream itself has no end, so the server's
+// WriteTimeout is pushed on with every write.
+const streamWriteTimeout = 2 * heartbeat
+
 func eventsOp() huma.Operation {
 	o := op("get-run-events", http.MethodGet, "/api/v1/runs/{id}/events", "Follow a run (Server-Sent Events)", "Runs", http.StatusNotFound)
 	o.Description = "A text/event-stream of `progress` events (data: the run, as GET /api/v1/runs/{id}) " +
@@ -50,6 +55,7 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 			if err != nil {
 				return false
 			}
+			rc.extendDeadline()
 			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data); err != nil {
 				return false
 			}
@@ -75,6 +81,7 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 			case <-s.Stop:
 				return
 			case <-beat.C:
+				rc.extendDeadline()
 				if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
 					return
 				}
@@ -103,6 +110,15 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 // flusher flushes a body writer that is an http.ResponseWriter (through
 // http.ResponseController, which follows Unwrap).
 type flusher struct{ w any }
+
+// extendDeadline gives the next write streamWriteTimeout to complete: a
+// stream outlives the server's WriteTimeout, but a client that stops
+// reading is still cut off. Writers without deadlines (tests) ignore it.
+func (f flusher) extendDeadline() {
+	if rw, ok := f.w.(http.ResponseWriter); ok {
+		_ = http.NewResponseController(rw).SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	}
+}
 
 // Flush sends buffered bytes to the client.
 func (f flusher) Flush() error {

@@ -184,6 +184,10 @@ type Config struct {
 	// FASTSIM_PLAN_ENTERPRISE). Defaults to
 	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=4000000000,in_flight=10000000.
 	PlanEnterprise quota.Plan
+
+	// Serving holds the HTTP server timeouts and the render limits
+	// (serving.go).
+	Serving Serving
 }
 
 // DefaultMaxBodyBytes is the default of MaxBodyBytes, 1 MiB; the CLI reads
@@ -219,6 +223,7 @@ func Default(numCPU int) Config {
 		SessionTTL:        24 * time.Hour,
 	}
 	c.defaultLimits()
+	c.Serving = DefaultServing()
 	return c
 }
 
@@ -329,6 +334,7 @@ func (c Config) Validate() error {
 		bad("cache-ttl", "%s must not be negative; use 0 to keep entries until evicted", c.CacheTTL)
 	}
 	c.validateLimits(bad)
+	c.validateServing(bad)
 	if len(errs) > 0 {
 		return fmt.Errorf("invalid configuration:\n%w", errors.Join(errs...))
 	}

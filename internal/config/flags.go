@@ -145,7 +145,7 @@ var options = append([]option{
 	durationOpt("cache-ttl", "FASTSIM_CACHE_TTL", "lifetime of a cached result; 0 keeps it until evicted", func(c *Config) *time.Duration { return &c.CacheTTL }),
 	boolOpt("allow-register", "FASTSIM_ALLOW_REGISTER", "let anyone create an account with POST /api/v1/auth/register", func(c *Config) *bool { return &c.AllowRegister }),
 	durationOpt("session-ttl", "FASTSIM_SESSION_TTL", "lifetime of a login session token", func(c *Config) *time.Duration { return &c.SessionTTL }),
-}, limitOptions...)
+}, append(limitOptions, servingOptions...)...)
 
 func optionByName(flag string) option {
 	for _, o := range options {
