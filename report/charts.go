@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -148,16 +149,18 @@ func Charts(sc *scenario.Scenario, r *result.Result) []Chart {
 //
 // It returns an error matching ErrUnknownChart (an *UnknownChartError) when
 // the run has no such chart, and a wrapped error when sc or r is nil, the
-// format is unknown, or writing fails.
-func RenderChart(w io.Writer, name string, format Format, sc *scenario.Scenario, r *result.Result, opts ChartOptions) error {
+// format is unknown, or writing fails. When ctx is done it stops drawing
+// (between panels) and returns an error wrapping ctx.Err(), having written
+// nothing.
+func RenderChart(ctx context.Context, w io.Writer, name string, format Format, sc *scenario.Scenario, r *result.Result, opts ChartOptions) error {
 	if sc == nil || r == nil {
 		return errors.New("report: rendering a chart needs both the scenario and the result")
 	}
-	fig, err := buildChart(name, newInput(sc, r))
+	fig, err := buildChart(name, newInput(ctx, sc, r))
 	if err != nil {
 		return err
 	}
-	return renderFigure(w, fig, format, opts)
+	return renderFigure(ctx, w, fig, format, opts)
 }
 
 // WritePlots renders every chart of the run in both SVG and PNG. For each
@@ -166,14 +169,16 @@ func RenderChart(w io.Writer, name string, format Format, sc *scenario.Scenario,
 // writes the image and closes the writer. It returns the names written, in
 // order. The caller decides where the files go, e.g.
 //
-//	report.WritePlots(func(name string) (io.WriteCloser, error) {
+//	report.WritePlots(ctx, func(name string) (io.WriteCloser, error) {
 //		return os.Create(filepath.Join(dir, name))
 //	}, sc, r, report.ChartOptions{})
-func WritePlots(open func(name string) (io.WriteCloser, error), sc *scenario.Scenario, r *result.Result, opts ChartOptions) ([]string, error) {
+//
+// When ctx is done it stops and returns an error wrapping ctx.Err().
+func WritePlots(ctx context.Context, open func(name string) (io.WriteCloser, error), sc *scenario.Scenario, r *result.Result, opts ChartOptions) ([]string, error) {
 	if sc == nil || r == nil {
 		return nil, errors.New("report: writing plots needs both the scenario and the result")
 	}
-	in := newInput(sc, r)
+	in := newInput(ctx, sc, r)
 	var written []string
 	used := map[string]bool{}
 	for _, c := range Charts(sc, r) {
@@ -184,7 +189,7 @@ func WritePlots(open func(name string) (io.WriteCloser, error), sc *scenario.Sce
 		base := fileBase(c.Name, used)
 		for _, f := range []Format{SVG, PNG} {
 			name := base + "." + f.String()
-			if err := writeOne(open, name, fig, f, opts); err != nil {
+			if err := writeOne(ctx, open, name, fig, f, opts); err != nil {
 				return written, err
 			}
 			written = append(written, name)
@@ -194,12 +199,15 @@ func WritePlots(open func(name string) (io.WriteCloser, error), sc *scenario.Sce
 }
 
 // writeOne renders fig into the file that open returns for name.
-func writeOne(open func(string) (io.WriteCloser, error), name string, fig figure, f Format, opts ChartOptions) error {
+func writeOne(ctx context.Context, open func(string) (io.WriteCloser, error), name string, fig figure, f Format, opts ChartOptions) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("report: %s not written: %w", name, err)
+	}
 	wc, err := open(name)
 	if err != nil {
 		return fmt.Errorf("report: opening %s: %w", name, err)
 	}
-	if err := renderFigure(wc, fig, f, opts); err != nil {
+	if err := renderFigure(ctx, wc, fig, f, opts); err != nil {
 		_ = wc.Close()
 		return fmt.Errorf("report: writing %s: %w", name, err)
 	}
@@ -258,12 +266,20 @@ func buildChart(name string, in *input) (figure, error) {
 	return figure{}, &UnknownChartError{Name: name, Available: names}
 }
 
-// renderFigure draws fig in the given format to w.
-func renderFigure(w io.Writer, fig figure, format Format, opts ChartOptions) error {
+// renderFigure draws fig in the given format to w. When ctx is done
+// before the drawing ends (figures stop drawing then), it writes nothing
+// and returns an error wrapping ctx.Err().
+func renderFigure(ctx context.Context, w io.Writer, fig figure, format Format, opts ChartOptions) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("report: chart not drawn: %w", err)
+	}
 	switch format {
 	case SVG:
 		c := vgsvg.New(fig.width, fig.height)
 		fig.draw(draw.New(c))
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report: chart drawing stopped: %w", err)
+		}
 		var buf bytes.Buffer
 		if _, err := c.WriteTo(&buf); err != nil {
 			return fmt.Errorf("report: encoding svg: %w", err)
@@ -279,6 +295,9 @@ func renderFigure(w io.Writer, fig figure, format Format, opts ChartOptions) err
 		}
 		c := vgimg.NewWith(vgimg.UseWH(fig.width, fig.height), vgimg.UseDPI(dpi))
 		fig.draw(draw.New(unkernedCanvas{c}))
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report: chart drawing stopped: %w", err)
+		}
 		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w); err != nil {
 			return fmt.Errorf("report: writing png: %w", err)
 		}

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,12 +34,12 @@ func ExampleRenderChart() {
 		fmt.Println(c.Name)
 	}
 	var svg bytes.Buffer
-	if err := report.RenderChart(&svg, "server-api", report.SVG, sc, r, report.ChartOptions{}); err != nil {
+	if err := report.RenderChart(context.Background(), &svg, "server-api", report.SVG, sc, r, report.ChartOptions{}); err != nil {
 		fmt.Println(err)
 	}
 	fmt.Println(bytes.Contains(svg.Bytes(), []byte("series not recorded")))
 
-	err = report.RenderChart(io.Discard, "server-db", report.PNG, sc, r, report.ChartOptions{})
+	err = report.RenderChart(context.Background(), io.Discard, "server-db", report.PNG, sc, r, report.ChartOptions{})
 	fmt.Println(errors.Is(err, report.ErrUnknownChart))
 	// Output:
 	// dashboard

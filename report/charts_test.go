@@ -255,10 +255,10 @@ func TestRenderChartGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var a, b bytes.Buffer
-			if err := RenderChart(&a, tt.chart, SVG, sc, tt.r, ChartOptions{}); err != nil {
+			if err := RenderChart(t.Context(), &a, tt.chart, SVG, sc, tt.r, ChartOptions{}); err != nil {
 				t.Fatalf("RenderChart: %v", err)
 			}
-			if err := RenderChart(&b, tt.chart, SVG, sc, tt.r, ChartOptions{}); err != nil {
+			if err := RenderChart(t.Context(), &b, tt.chart, SVG, sc, tt.r, ChartOptions{}); err != nil {
 				t.Fatalf("RenderChart again: %v", err)
 			}
 			if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -282,8 +282,8 @@ func TestRenderChartContent(t *testing.T) {
 	render := func(t *testing.T, chart string, r *result.Result) string {
 		t.Helper()
 		var b bytes.Buffer
-		if err := RenderChart(&b, chart, SVG, sc, r, ChartOptions{}); err != nil {
-			t.Fatalf("RenderChart(%s): %v", chart, err)
+		if err := RenderChart(t.Context(), &b, chart, SVG, sc, r, ChartOptions{}); err != nil {
+			t.Fatalf("RenderChart(t.Context(), %s): %v", chart, err)
 		}
 		return b.String()
 	}
@@ -345,7 +345,7 @@ func TestRenderChartPNG(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var b bytes.Buffer
-			if err := RenderChart(&b, ChartThroughput, PNG, sc, r, ChartOptions{DPI: tt.dpi}); err != nil {
+			if err := RenderChart(t.Context(), &b, ChartThroughput, PNG, sc, r, ChartOptions{DPI: tt.dpi}); err != nil {
 				t.Fatalf("RenderChart: %v", err)
 			}
 			img, err := png.Decode(&b)
@@ -369,7 +369,7 @@ func TestRenderChartErrors(t *testing.T) {
 	r := syntheticResult(sc, 300, 1)
 	t.Run("ErrUnknownChart", func(t *testing.T) {
 		t.Parallel()
-		err := RenderChart(io.Discard, "server-nope", SVG, sc, r, ChartOptions{})
+		err := RenderChart(t.Context(), io.Discard, "server-nope", SVG, sc, r, ChartOptions{})
 		if !errors.Is(err, ErrUnknownChart) {
 			t.Fatalf("err = %v, want ErrUnknownChart", err)
 		}
@@ -384,19 +384,19 @@ func TestRenderChartErrors(t *testing.T) {
 	})
 	t.Run("ErrBadFormat", func(t *testing.T) {
 		t.Parallel()
-		if err := RenderChart(io.Discard, ChartLatency, Format(9), sc, r, ChartOptions{}); err == nil || !strings.Contains(err.Error(), "use SVG or PNG") {
+		if err := RenderChart(t.Context(), io.Discard, ChartLatency, Format(9), sc, r, ChartOptions{}); err == nil || !strings.Contains(err.Error(), "use SVG or PNG") {
 			t.Fatalf("err = %v, want the unsupported-format error", err)
 		}
 	})
 	t.Run("ErrNilResult", func(t *testing.T) {
 		t.Parallel()
-		if err := RenderChart(io.Discard, ChartLatency, SVG, sc, nil, ChartOptions{}); err == nil {
+		if err := RenderChart(t.Context(), io.Discard, ChartLatency, SVG, sc, nil, ChartOptions{}); err == nil {
 			t.Fatal("err = nil for a nil result")
 		}
 	})
 	t.Run("ErrWriter", func(t *testing.T) {
 		t.Parallel()
-		err := RenderChart(failWriter{}, ChartLatency, PNG, sc, r, ChartOptions{})
+		err := RenderChart(t.Context(), failWriter{}, ChartLatency, PNG, sc, r, ChartOptions{})
 		if !errors.Is(err, errWriteFailed) {
 			t.Fatalf("err = %v, want it to wrap the writer's error", err)
 		}
@@ -447,7 +447,7 @@ func TestWritePlots(t *testing.T) {
 	files := map[string]*memFile{}
 	// A low resolution keeps rasterising cheap (the race detector slows
 	// it tenfold); TestRenderChartPNG checks full-size images.
-	names, err := WritePlots(func(name string) (io.WriteCloser, error) {
+	names, err := WritePlots(t.Context(), func(name string) (io.WriteCloser, error) {
 		f := &memFile{}
 		files[name] = f
 		return f, nil
@@ -471,7 +471,7 @@ func TestWritePlots(t *testing.T) {
 	t.Run("ErrOpen", func(t *testing.T) {
 		t.Parallel()
 		errFull := errors.New("disk full")
-		_, err := WritePlots(func(string) (io.WriteCloser, error) { return nil, errFull }, sc, r, ChartOptions{})
+		_, err := WritePlots(t.Context(), func(string) (io.WriteCloser, error) { return nil, errFull }, sc, r, ChartOptions{})
 		if !errors.Is(err, errFull) || !strings.Contains(err.Error(), "dashboard.svg") {
 			t.Fatalf("err = %v, want it to name the file and wrap the opener's error", err)
 		}
@@ -488,7 +488,7 @@ func TestRenderExamples(t *testing.T) {
 	r := engineResult(t, sc)
 	for _, name := range []string{ChartDashboard, ChartLatency, ChartLatencyTime, ChartTopology, "server-srv-2"} {
 		var b bytes.Buffer
-		if err := RenderChart(&b, name, PNG, sc, r, ChartOptions{DPI: 84}); err != nil {
+		if err := RenderChart(t.Context(), &b, name, PNG, sc, r, ChartOptions{DPI: 84}); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(*examplesDir, name+".png"), b.Bytes(), 0o644); err != nil {
@@ -509,7 +509,7 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Run(f.String(), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := RenderChart(io.Discard, ChartDashboard, f, sc, r, ChartOptions{}); err != nil {
+				if err := RenderChart(b.Context(), io.Discard, ChartDashboard, f, sc, r, ChartOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

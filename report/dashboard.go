@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -72,6 +73,9 @@ func textStyle(size vg.Length, bold bool, c color.Color) text.Style {
 
 // input is what every chart is drawn from, prepared once per call.
 type input struct {
+	// ctx stops the drawing of a figure between tiles when it is done;
+	// renderFigure then returns its error instead of the partial image.
+	ctx     context.Context
 	sc      *scenario.Scenario
 	r       *result.Result
 	horizon float64
@@ -87,8 +91,8 @@ type eventWindow struct {
 }
 
 // newInput prepares the drawing input; events are ordered by start time.
-func newInput(sc *scenario.Scenario, r *result.Result) *input {
-	in := &input{sc: sc, r: r, horizon: r.HorizonS}
+func newInput(ctx context.Context, sc *scenario.Scenario, r *result.Result) *input {
+	in := &input{ctx: ctx, sc: sc, r: r, horizon: r.HorizonS}
 	if in.horizon <= 0 {
 		in.horizon = float64(sc.Settings.TotalSimulationTime)
 	}
@@ -554,14 +558,17 @@ func runSubtitle(in *input) string {
 }
 
 // alignTiles lays plots out in a grid on c with aligned data areas and
-// draws them.
-func alignTiles(c draw.Canvas, plots [][]*plot.Plot) {
+// draws them, row by row until in.ctx is done.
+func (in *input) alignTiles(c draw.Canvas, plots [][]*plot.Plot) {
 	if len(plots) == 0 {
 		return
 	}
 	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: 16, PadY: 8, PadLeft: figurePad, PadRight: figurePad + 4, PadBottom: 4}
 	cs := plot.Align(plots, t, c)
 	for j := range plots {
+		if in.ctx.Err() != nil {
+			return
+		}
 		for i := range plots[j] {
 			if plots[j][i] != nil {
 				plots[j][i].Draw(cs[j][i])
@@ -593,17 +600,20 @@ func dashboardFigure(in *input) figure {
 		c := figureHeader(dc, in, "FastSim run dashboard", runSubtitle(in), true)
 		top, c := split(c, latencyHeight)
 		hist, cdf := in.latencyPlots(tileWidth(2), latencyHeight)
-		alignTiles(top, [][]*plot.Plot{{hist, cdf}})
+		in.alignTiles(top, [][]*plot.Plot{{hist, cdf}})
 		top, c = split(c, tputHeight)
-		alignTiles(top, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight)}})
+		in.alignTiles(top, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight)}})
 		top, c = split(c, latencyTimeHeight)
-		alignTiles(top, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), latencyTimeHeight)}})
+		in.alignTiles(top, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), latencyTimeHeight)}})
 		if len(servers) == 0 {
 			return
 		}
 		grid := make([][]*plot.Plot, len(servers))
 		ymax := in.serverYMax()
 		for k := range servers {
+			if in.ctx.Err() != nil {
+				return
+			}
 			last := k == len(servers)-1
 			row := make([]*plot.Plot, 3)
 			for m, tp := range in.serverPanels(k, ymax) {
@@ -612,7 +622,7 @@ func dashboardFigure(in *input) figure {
 			}
 			grid[k] = row
 		}
-		alignTiles(c, grid)
+		in.alignTiles(c, grid)
 	}}
 }
 
@@ -622,7 +632,7 @@ func latencyFigure(in *input) figure {
 	return figure{width: figureWidth, height: h, draw: func(dc draw.Canvas) {
 		c := figureHeader(dc, in, "Latency distribution", runSubtitle(in), false)
 		hist, cdf := in.latencyPlots(tileWidth(2), latencyHeight+40)
-		alignTiles(c, [][]*plot.Plot{{hist, cdf}})
+		in.alignTiles(c, [][]*plot.Plot{{hist, cdf}})
 	}}
 }
 
@@ -631,7 +641,7 @@ func throughputFigure(in *input) figure {
 	h := headerHeight + tputHeight + 60
 	return figure{width: figureWidth, height: h, draw: func(dc draw.Canvas) {
 		c := figureHeader(dc, in, "Throughput", runSubtitle(in), true)
-		alignTiles(c, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight+60)}})
+		in.alignTiles(c, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight+60)}})
 	}}
 }
 
@@ -655,7 +665,7 @@ func serverFigure(in *input, k int) figure {
 			tp.title = strings.TrimPrefix(tp.title, s.ID+": ")
 			grid[m] = []*plot.Plot{tp.plot(in, tileWidth(1), serverPanelH)}
 		}
-		alignTiles(c, grid)
+		in.alignTiles(c, grid)
 	}}
 }
 
@@ -668,6 +678,9 @@ func edgesFigure(in *input) figure {
 		c := figureHeader(dc, in, "Edges: concurrent connections", runSubtitle(in), true)
 		var grid [][]*plot.Plot
 		for k, e := range edges {
+			if in.ctx.Err() != nil {
+				return
+			}
 			tp := timePanel{
 				title:   fmt.Sprintf("%s (%s → %s)", e.ID, e.Source, e.Target),
 				ylabel:  "in transit",
@@ -678,7 +691,7 @@ func edgesFigure(in *input) figure {
 			tp.line.ys, tp.line.period, tp.missing = in.edgeSeries(e.ID)
 			grid = append(grid, []*plot.Plot{tp.plot(in, tileWidth(1), edgePanelH)})
 		}
-		alignTiles(c, grid)
+		in.alignTiles(c, grid)
 	}}
 }
 

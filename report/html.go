@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -28,12 +29,13 @@ import (
 // Every number is rounded for people (result.FormatNumber).
 //
 // It returns an error when sc or r is nil, a chart cannot be drawn, or
-// writing to w fails.
-func WriteHTML(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error {
+// writing to w fails; when ctx is done it stops drawing and returns an
+// error wrapping ctx.Err(), having written nothing.
+func WriteHTML(ctx context.Context, w io.Writer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error {
 	if sc == nil || r == nil {
 		return errors.New("report: the HTML report needs both the scenario and the result")
 	}
-	d, err := newHTMLData(sc, r)
+	d, err := newHTMLData(ctx, sc, r)
 	if err == nil && stats != nil {
 		d.Merged = mergedNote(stats)
 		d.CIHeader = ciHeader
@@ -106,8 +108,8 @@ type htmlChart struct {
 }
 
 // newHTMLData prepares the report's contents.
-func newHTMLData(sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
-	in := newInput(sc, r)
+func newHTMLData(ctx context.Context, sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
+	in := newInput(ctx, sc, r)
 	d := &htmlData{Title: fmt.Sprintf("FastSim report: seed %d, %s s", r.Seed, result.FormatNumber(in.horizon))}
 	d.Meta = []kv{{"FastSim version", r.FastsimVersion}, {"seed", fmt.Sprint(r.Seed)}, {"horizon", result.FormatNumber(in.horizon) + " s"}}
 	d.Headline = []kv{
@@ -118,7 +120,7 @@ func newHTMLData(sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
 		{"dropped", result.FormatCount(r.Counts.Dropped)},
 		{"failed", result.FormatCount(r.Counts.Failed)},
 	}
-	topo, err := inlineSVG(topologyFigure(sc))
+	topo, err := inlineSVG(ctx, topologyFigure(sc))
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +138,7 @@ func newHTMLData(sc *scenario.Scenario, r *result.Result) (*htmlData, error) {
 		if err != nil {
 			return nil, err
 		}
-		svg, err := inlineSVG(fig)
+		svg, err := inlineSVG(ctx, fig)
 		if err != nil {
 			return nil, err
 		}
@@ -343,9 +345,9 @@ func quantityText(q scenario.Quantity) string {
 // inlineSVG renders fig as an SVG fragment for embedding in HTML: without
 // the XML prologue and generator comment. The SVG's text is escaped by the
 // SVG writer, so ids from the scenario cannot inject markup.
-func inlineSVG(fig figure) (template.HTML, error) {
+func inlineSVG(ctx context.Context, fig figure) (template.HTML, error) {
 	var b bytes.Buffer
-	if err := renderFigure(&b, fig, SVG, ChartOptions{}); err != nil {
+	if err := renderFigure(ctx, &b, fig, SVG, ChartOptions{}); err != nil {
 		return "", err
 	}
 	s := b.String()

@@ -77,7 +77,7 @@ func TestWriteHTML(t *testing.T) {
 	sc := chartScenario(t, 300)
 	r := syntheticResult(sc, 3000, 0.1)
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r, nil); err != nil {
+	if err := WriteHTML(t.Context(), &b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	if !bytes.HasPrefix(b.Bytes(), []byte("<!DOCTYPE html>\n<html lang=\"en\">")) {
@@ -155,7 +155,7 @@ func TestWriteHTMLEscapesScenarioText(t *testing.T) {
 	sc.Topology.Nodes.Servers[0].Endpoints[0].Name = `"><img src=x onerror=alert(1)>`
 	r := syntheticResult(sc, 300, 1)
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r, nil); err != nil {
+	if err := WriteHTML(t.Context(), &b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	doc := parseHTML(t, b.Bytes())
@@ -176,7 +176,7 @@ func TestWriteHTMLWithoutSeriesOrLatency(t *testing.T) {
 	r.Latency = result.Latency{}
 	r.Counts.Completed = 0
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r, nil); err != nil {
+	if err := WriteHTML(t.Context(), &b, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	doc := parseHTML(t, b.Bytes())
@@ -205,7 +205,7 @@ func TestWriteHTMLErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := WriteHTML(tt.w, tt.sc, tt.r, nil)
+			err := WriteHTML(t.Context(), tt.w, tt.sc, tt.r, nil)
 			if err == nil {
 				t.Fatal("err = nil")
 			}
@@ -273,12 +273,12 @@ func TestAsyncFlowScenariosRender(t *testing.T) {
 				t.Fatalf("engine.Run: %v", err)
 			}
 			for _, c := range Charts(sc, r) {
-				if err := RenderChart(io.Discard, c.Name, SVG, sc, r, ChartOptions{}); err != nil {
+				if err := RenderChart(t.Context(), io.Discard, c.Name, SVG, sc, r, ChartOptions{}); err != nil {
 					t.Errorf("chart %s: %v", c.Name, err)
 				}
 			}
 			var b bytes.Buffer
-			if err := WriteHTML(&b, sc, r, nil); err != nil {
+			if err := WriteHTML(t.Context(), &b, sc, r, nil); err != nil {
 				t.Fatalf("WriteHTML: %v", err)
 			}
 			doc := parseHTML(t, b.Bytes())
@@ -301,10 +301,10 @@ func TestWriteHTMLReplications(t *testing.T) {
 	sc := chartScenario(t, 300)
 	r := syntheticResult(sc, 3000, 0.1)
 	var merged, single bytes.Buffer
-	if err := WriteHTML(&merged, sc, r, twoServersSummary()); err != nil {
+	if err := WriteHTML(t.Context(), &merged, sc, r, twoServersSummary()); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
-	if err := WriteHTML(&single, sc, r, nil); err != nil {
+	if err := WriteHTML(t.Context(), &single, sc, r, nil); err != nil {
 		t.Fatalf("WriteHTML: %v", err)
 	}
 	text := parseHTML(t, merged.Bytes()).text

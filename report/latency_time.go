@@ -20,7 +20,7 @@ func latencyTimeFigure(in *input) figure {
 	h := headerHeight + tputHeight + 60
 	return figure{width: figureWidth, height: h, draw: func(dc draw.Canvas) {
 		c := figureHeader(dc, in, "Latency over time", runSubtitle(in), true)
-		alignTiles(c, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), tputHeight+60)}})
+		in.alignTiles(c, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), tputHeight+60)}})
 	}}
 }
 

@@ -29,7 +29,7 @@ func TestLatencyTimeChart(t *testing.T) {
 	sc := chartScenario(t, 300)
 	r := syntheticResult(sc, 3000, 0.1)
 	var b bytes.Buffer
-	if err := RenderChart(&b, ChartLatencyTime, SVG, sc, r, ChartOptions{}); err != nil {
+	if err := RenderChart(t.Context(), &b, ChartLatencyTime, SVG, sc, r, ChartOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// 300 s: 200 windows of 2 s (result.MaxLatencyWindows); latencies of
@@ -42,7 +42,7 @@ func TestLatencyTimeChart(t *testing.T) {
 	noSeries := *r
 	noSeries.Series = nil
 	b.Reset()
-	if err := RenderChart(&b, ChartLatencyTime, SVG, sc, &noSeries, ChartOptions{}); err != nil {
+	if err := RenderChart(t.Context(), &b, ChartLatencyTime, SVG, sc, &noSeries, ChartOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), ">series not recorded<") {

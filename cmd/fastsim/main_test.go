@@ -450,7 +450,7 @@ func TestRunPlotsAndReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := report.WriteHTML(&buf, sc, r, nil); err != nil {
+		if err := report.WriteHTML(t.Context(), &buf, sc, r, nil); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(page, buf.Bytes()) {

@@ -120,7 +120,7 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 			return err
 		}
 	}
-	if err := writeCharts(sc, out, f); err != nil {
+	if err := writeCharts(ctx, sc, out, f); err != nil {
 		return err
 	}
 	if f.quiet || f.jsonPath == "-" {
@@ -130,8 +130,8 @@ func (a *app) runScenario(ctx context.Context, path string, f runFlags) error {
 }
 
 // writeCharts writes the charts into f.plotsDir and the HTML report to
-// f.reportPath, when asked.
-func writeCharts(sc *scenario.Scenario, out *analysis.Replicated, f runFlags) error {
+// f.reportPath, when asked; Ctrl-C (ctx) stops it.
+func writeCharts(ctx context.Context, sc *scenario.Scenario, out *analysis.Replicated, f runFlags) error {
 	r := &out.Result
 	if f.plotsDir != "" {
 		if err := os.MkdirAll(f.plotsDir, 0o755); err != nil {
@@ -140,13 +140,13 @@ func writeCharts(sc *scenario.Scenario, out *analysis.Replicated, f runFlags) er
 		open := func(name string) (io.WriteCloser, error) {
 			return os.Create(filepath.Join(f.plotsDir, name))
 		}
-		if _, err := report.WritePlots(open, sc, r, report.ChartOptions{}); err != nil {
+		if _, err := report.WritePlots(ctx, open, sc, r, report.ChartOptions{}); err != nil {
 			return fmt.Errorf("--plots: writing charts into %s: %w", f.plotsDir, err)
 		}
 	}
 	if f.reportPath != "" {
 		var buf bytes.Buffer
-		if err := report.WriteHTML(&buf, sc, r, out.Statistics); err != nil {
+		if err := report.WriteHTML(ctx, &buf, sc, r, out.Statistics); err != nil {
 			return fmt.Errorf("--report: rendering the HTML report: %w", err)
 		}
 		if err := os.WriteFile(f.reportPath, buf.Bytes(), 0o644); err != nil {

@@ -114,7 +114,7 @@ func (s *server) getChart(ctx context.Context, in *chartInput) (*fileOutput, err
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := report.RenderChart(&buf, name, format, sc, r, report.ChartOptions{}); err != nil {
+	if err := report.RenderChart(ctx, &buf, name, format, sc, r, report.ChartOptions{}); err != nil {
 		return nil, fmt.Errorf("chart %s of run %s: %w", in.File, in.ID, err)
 	}
 	// A succeeded run never changes: its charts may be cached.
@@ -135,7 +135,7 @@ func (s *server) getReport(ctx context.Context, in *idInput) (*fileOutput, error
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, sc, r, stats); err != nil {
+	if err := report.WriteHTML(ctx, &buf, sc, r, stats); err != nil {
 		return nil, fmt.Errorf("report of run %s: %w", in.ID, err)
 	}
 	return &fileOutput{ContentType: "text/html; charset=utf-8", CacheControl: "private, max-age=86400", Body: buf.Bytes()}, nil
