@@ -158,8 +158,9 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	handler := api.New(api.Options{
 		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
 		Logger: logger, Metrics: svc.metrics.Handler(), Stop: stop, Auth: authn, AllowRegister: cfg.AllowRegister,
-		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications},
-		Plans:  cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
+		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications,
+			Render: renderLimits(cfg.Serving)},
+		Plans: cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
 	})
 	srv := newHTTPServer(telemetry.Middleware(logger, svc.metrics, handler), cfg.Serving, logger)
 	srv.RegisterOnShutdown(func() { close(stop) })
@@ -243,4 +244,14 @@ func newHTTPServer(h http.Handler, s config.Serving, logger *slog.Logger) *http.
 		IdleTimeout:       s.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+}
+
+// renderLimits converts the render settings; a zero cache size (nothing
+// cached) is a negative api.RenderLimits.CacheBytes.
+func renderLimits(s config.Serving) api.RenderLimits {
+	l := api.RenderLimits{Concurrency: s.RenderConcurrency, QueueTimeout: s.RenderQueueTimeout, CacheBytes: s.RenderCacheBytes}
+	if l.CacheBytes == 0 {
+		l.CacheBytes = -1
+	}
+	return l
 }

@@ -32,6 +32,9 @@ type Limits struct {
 	// MaxReplications is the largest number of replications of a run.
 	// Defaults to 100.
 	MaxReplications int
+	// Render bounds the rendering of charts and reports. Zero fields get
+	// their defaults.
+	Render RenderLimits
 }
 
 // Options are the dependencies of the API handler.
@@ -123,6 +126,7 @@ func (o Options) withDefaults() Options {
 type server struct {
 	Options
 	refusals *refusalMetrics
+	renders  *renderer
 }
 
 // New returns the API's handler: a ServeMux holding every route of
@@ -130,6 +134,7 @@ type server struct {
 // metrics.
 func New(opts Options) http.Handler {
 	s := &server{Options: opts.withDefaults()}
+	s.renders = newRenderer(s.Limits.Render)
 	refusals, err := newRefusalMetrics(s.Registerer)
 	if err != nil {
 		// Only a foreign collector under our names gets here: count

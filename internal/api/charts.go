@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/report"
 	"github.com/fastsim/fastsim/result"
@@ -43,21 +44,27 @@ type chartInput struct {
 type fileOutput struct {
 	ContentType  string `header:"Content-Type"`
 	CacheControl string `header:"Cache-Control"`
-	Body         []byte
+	// CSP replaces the strict apiCSP by renderCSP: the documents are
+	// styled inline.
+	CSP  string `header:"Content-Security-Policy"`
+	Body []byte
 }
 
-// runForCharts loads what the charts of a succeeded run need: its scenario
-// and its result with the sampled series (replication 0's for several
-// replications).
-func (s *server) runForCharts(ctx context.Context, id string) (*scenario.Scenario, *result.Result, error) {
-	run, err := s.succeededRun(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
+// runScenario decodes the stored scenario of run.
+func runScenario(run store.Run) (*scenario.Scenario, error) {
 	sc, err := scenario.Decode(run.Scenario, scenario.FormatJSON)
 	if err != nil {
-		return nil, nil, fmt.Errorf("decode stored scenario of run %s: %w", id, err)
+		return nil, fmt.Errorf("decode stored scenario of run %s: %w", run.ID, err)
 	}
+	return sc, nil
+}
+
+// runResult loads the result of run with its sampled series (replication
+// 0's for several replications), downsampled to result.StoredSeriesPoints,
+// and its statistics across replications (nil for a single run): the
+// large part of what a chart needs.
+func (s *server) runResult(ctx context.Context, run store.Run) (*result.Result, *analysis.Summary, error) {
+	id := run.ID
 	res, err := s.Store.GetResult(ctx, actor(ctx), id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("get result of run %s: %w", id, err)
@@ -65,6 +72,10 @@ func (s *server) runForCharts(ctx context.Context, id string) (*scenario.Scenari
 	var r result.Result
 	if err := json.Unmarshal(res.Result, &r); err != nil {
 		return nil, nil, fmt.Errorf("decode stored result of run %s: %w", id, err)
+	}
+	stats, err := decodeStatistics(res)
+	if err != nil {
+		return nil, nil, err
 	}
 	series, err := s.Store.GetSeries(ctx, actor(ctx), id)
 	if err != nil {
@@ -75,27 +86,83 @@ func (s *server) runForCharts(ctx context.Context, id string) (*scenario.Scenari
 		if err := json.Unmarshal(series, r.Series); err != nil {
 			return nil, nil, fmt.Errorf("decode stored series of run %s: %w", id, err)
 		}
+		// A plan may store the full resolution; charts draw the same
+		// from the downsampled series, at a bounded cost.
+		r.Series = r.Series.Downsample(result.StoredSeriesPoints)
 	}
-	return sc, &r, nil
+	return &r, stats, nil
+}
+
+// chartNames lists the charts of a run of sc; they depend on the scenario
+// only, so no result is loaded.
+func chartNames(sc *scenario.Scenario) []report.Chart {
+	return report.Charts(sc, &result.Result{})
+}
+
+// renderDocument answers the document of run id called file: from the
+// render cache, or drawn by draw under the render limits. The run is read
+// first, so that only its owner (or an admin) gets even a cached document;
+// a succeeded run never changes, so its documents are cached by run id and
+// file name, and the browser may keep them a day. A chart name (chart, ""
+// for the report) that the run does not have is refused before waiting
+// for a slot or loading the result.
+func (s *server) renderDocument(ctx context.Context, id, file, chart, contentType string,
+	draw func(ctx context.Context, w *bytes.Buffer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error) (*fileOutput, error) {
+	run, err := s.succeededRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	key := run.ID + "/" + file
+	doc, ok := s.renders.get(key)
+	if !ok {
+		sc, err := runScenario(run)
+		if err != nil {
+			return nil, err
+		}
+		if chart != "" && !slices.ContainsFunc(chartNames(sc), func(c report.Chart) bool { return c.Name == chart }) {
+			var names []string
+			for _, c := range chartNames(sc) {
+				names = append(names, c.Name)
+			}
+			return nil, &report.UnknownChartError{Name: chart, Available: names}
+		}
+		doc, err = s.renders.render(ctx, key, func(ctx context.Context) ([]byte, error) {
+			r, stats, err := s.runResult(ctx, run)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			if err := draw(ctx, &buf, sc, r, stats); err != nil {
+				return nil, fmt.Errorf("%s of run %s: %w", file, id, err)
+			}
+			return buf.Bytes(), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &fileOutput{ContentType: contentType, CacheControl: "private, max-age=86400", CSP: renderCSP, Body: doc}, nil
 }
 
 func (s *server) listCharts(ctx context.Context, in *idInput) (*chartListOutput, error) {
-	sc, r, err := s.runForCharts(ctx, in.ID)
+	run, err := s.succeededRun(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := runScenario(run)
 	if err != nil {
 		return nil, err
 	}
 	out := &chartListOutput{}
-	// Names hold component ids ("server-<id>"), which may contain "/",
-	// "?" or "#": each path segment is escaped.
-	base := "/api/v1/runs/" + url.PathEscape(in.ID)
+	base := "/api/v1/runs/" + in.ID
 	out.Body.RunID = in.ID
 	out.Body.Report = base + "/report.html"
 	out.Body.Charts = []ChartLink{}
-	for _, c := range report.Charts(sc, r) {
+	for _, c := range chartNames(sc) {
 		out.Body.Charts = append(out.Body.Charts, ChartLink{
 			Name: c.Name, Title: c.Title,
-			SVG: base + "/charts/" + url.PathEscape(c.Name+".svg"),
-			PNG: base + "/charts/" + url.PathEscape(c.Name+".png"),
+			SVG: base + "/charts/" + c.Name + ".svg",
+			PNG: base + "/charts/" + c.Name + ".png",
 		})
 	}
 	return out, nil
@@ -109,36 +176,17 @@ func (s *server) getChart(ctx context.Context, in *chartInput) (*fileOutput, err
 		return nil, newFieldError(store.ErrNotFound, "path.file",
 			"%q is not a chart file; use <name>.svg or <name>.png", in.File)
 	}
-	sc, r, err := s.runForCharts(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := report.RenderChart(ctx, &buf, name, format, sc, r, report.ChartOptions{}); err != nil {
-		return nil, fmt.Errorf("chart %s of run %s: %w", in.File, in.ID, err)
-	}
-	// A succeeded run never changes: its charts may be cached.
-	return &fileOutput{ContentType: format.ContentType(), CacheControl: "private, max-age=86400", Body: buf.Bytes()}, nil
+	return s.renderDocument(ctx, in.ID, in.File, name, format.ContentType(),
+		func(ctx context.Context, w *bytes.Buffer, sc *scenario.Scenario, r *result.Result, _ *analysis.Summary) error {
+			return report.RenderChart(ctx, w, name, format, sc, r, report.ChartOptions{})
+		})
 }
 
 func (s *server) getReport(ctx context.Context, in *idInput) (*fileOutput, error) {
-	sc, r, err := s.runForCharts(ctx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.Store.GetResult(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, fmt.Errorf("get result of run %s: %w", in.ID, err)
-	}
-	stats, err := decodeStatistics(res)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := report.WriteHTML(ctx, &buf, sc, r, stats); err != nil {
-		return nil, fmt.Errorf("report of run %s: %w", in.ID, err)
-	}
-	return &fileOutput{ContentType: "text/html; charset=utf-8", CacheControl: "private, max-age=86400", Body: buf.Bytes()}, nil
+	return s.renderDocument(ctx, in.ID, "report.html", "", "text/html; charset=utf-8",
+		func(ctx context.Context, w *bytes.Buffer, sc *scenario.Scenario, r *result.Result, stats *analysis.Summary) error {
+			return report.WriteHTML(ctx, w, sc, r, stats)
+		})
 }
 
 // fileOp describes an operation answering a rendered document in one of

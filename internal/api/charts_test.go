@@ -9,8 +9,13 @@ import (
 	"time"
 
 	"github.com/fastsim/fastsim/internal/api"
+	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/testenv"
 )
+
+// renderCSP is the policy of the rendered documents (internal/api's
+// renderCSP): inline styles and nothing else.
+const renderCSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 // TestChartsAndReport fetches every chart of a succeeded run in both
 // formats and its HTML report, and checks the error paths: a queued run
@@ -75,6 +80,23 @@ func TestChartsAndReport(t *testing.T) {
 				if !bytes.Contains(page.body, []byte(want)) {
 					t.Errorf("report lacks %q", want)
 				}
+			}
+
+			// The rendered documents carry the render policy (inline styles,
+			// nothing else); JSON answers keep the strict one.
+			for _, p := range []string{runPath(id, "/charts/dashboard.svg"), list.Report} {
+				if got := b.do(t, "GET", p, "", nil).header.Get("Content-Security-Policy"); got != renderCSP {
+					t.Errorf("GET %s: Content-Security-Policy %q, want %q", p, got, renderCSP)
+				}
+			}
+			if got := r.header.Get("Content-Security-Policy"); got != strictCSP {
+				t.Errorf("GET charts list: Content-Security-Policy %q, want %q", got, strictCSP)
+			}
+			// Another user gets 404 for a document already in the render
+			// cache: the cache is behind the access check.
+			_, other := newAccount(t, b, store.RoleUser)
+			for _, p := range []string{runPath(id, "/charts/dashboard.svg"), list.Report} {
+				wantStatus(t, b.as(other).do(t, "GET", p, "", nil), http.StatusNotFound)
 			}
 
 			for _, tt := range []struct {

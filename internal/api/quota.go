@@ -35,7 +35,7 @@ const concurrencyRetryAfter = 10 * time.Second
 type LimitProblem struct {
 	huma.ErrorModel
 	// Limit names the limit: replications, event_budget, concurrent_runs,
-	// runs_per_day, or rate:<scope> for a rate limit.
+	// runs_per_day, render_concurrency, or rate:<scope> for a rate limit.
 	Limit string `json:"limit" example:"concurrent_runs"`
 	// Max is the limit's value.
 	Max int64 `json:"max" example:"2"`
@@ -44,11 +44,12 @@ type LimitProblem struct {
 	Current int64 `json:"current" example:"2"`
 	// Plan is the user's plan, for quotas.
 	Plan string `json:"plan,omitempty" example:"free"`
-	// RetryAfterS repeats the Retry-After header of a 429, in seconds.
+	// RetryAfterS repeats the Retry-After header of a 429 or 503, in
+	// seconds.
 	RetryAfterS int `json:"retry_after_s,omitempty" example:"10"`
 }
 
-// GetHeaders returns Retry-After for a 429, so that huma sets it.
+// GetHeaders returns Retry-After for a 429 or 503, so that huma sets it.
 func (p *LimitProblem) GetHeaders() http.Header {
 	if p.RetryAfterS <= 0 {
 		return nil
@@ -61,7 +62,7 @@ func newLimitProblem(status int, limit string, maxV, current int64, plan string,
 		ErrorModel: huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: fmt.Sprintf(format, args...)},
 		Limit:      limit, Max: maxV, Current: current, Plan: plan,
 	}
-	if status == http.StatusTooManyRequests {
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		p.RetryAfterS = max(int((retryAfter+time.Second-1)/time.Second), 1)
 	}
 	return p

@@ -25,6 +25,14 @@ type Security struct {
 // run, embed or submit anything.
 const apiCSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
+// renderCSP is the Content-Security-Policy of the rendered documents (the
+// HTML report and the SVG charts): apiCSP plus inline styles, which they
+// are made of (a <style> element, and style attributes in the SVG drawn
+// by gonum/plot; hashes cannot allow attributes without 'unsafe-hashes',
+// and the charts' attributes are countless). Still no script, no fetch of
+// anything, and sandboxed.
+const renderCSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+
 // The CORS answers: the methods and request headers the API uses, the
 // response headers a page may read, and how long a preflight is cached.
 var (
@@ -37,7 +45,8 @@ var (
 // secure adds the security headers to every response and answers CORS.
 //
 // Every response gets X-Content-Type-Options: nosniff, Referrer-Policy:
-// no-referrer, X-Frame-Options: DENY and the strict apiCSP; /docs replaces
+// no-referrer, X-Frame-Options: DENY and the strict apiCSP; the rendered
+// documents replace it with renderCSP (see fileOutput), /docs replaces
 // the CSP with huma's own, which allows exactly the pinned Stoplight
 // Elements script and stylesheet from unpkg.com (loaded with subresource
 // integrity) and nothing else. Strict-Transport-Security is sent when
