@@ -23,7 +23,7 @@ type refusalMetrics struct {
 // The label values exported as zeros from the start.
 var (
 	rateLimitScopes = []string{"ip", "user", "key", "auth_ip", "auth_email"}
-	quotaLimits     = []string{limitReplications, limitEventBudget, limitConcurrentRuns, limitRunsPerDay}
+	quotaLimits     = []string{limitReplications, limitEventBudget, limitServers, limitEdges, limitConcurrentRuns, limitRunsPerDay}
 )
 
 // newRefusalMetrics returns the refusal counters, registered on reg when

@@ -44,7 +44,7 @@ func TestRefusalMetrics(t *testing.T) {
 	small := readFile(t, "small.yml")
 	base := setup(t, setupOpts{})
 	zeroRate := map[string]float64{"ip": 0, "user": 0, "key": 0, "auth_ip": 0, "auth_email": 0}
-	zeroQuota := map[string]float64{"replications": 0, "event_budget": 0, "concurrent_runs": 0, "runs_per_day": 0}
+	zeroQuota := map[string]float64{"replications": 0, "event_budget": 0, "servers": 0, "edges": 0, "concurrent_runs": 0, "runs_per_day": 0}
 	with := func(m map[string]float64, k string) map[string]float64 {
 		c := map[string]float64{}
 		for l, v := range m {

@@ -20,6 +20,8 @@ import (
 const (
 	limitReplications   = "replications"
 	limitEventBudget    = "event_budget"
+	limitServers        = "servers"
+	limitEdges          = "edges"
 	limitConcurrentRuns = store.LimitConcurrentRuns
 	limitRunsPerDay     = store.LimitRunsPerDay
 )
@@ -34,8 +36,9 @@ const concurrencyRetryAfter = 10 * time.Second
 // (429). It names the limit and the current usage.
 type LimitProblem struct {
 	huma.ErrorModel
-	// Limit names the limit: replications, event_budget, concurrent_runs,
-	// runs_per_day, render_concurrency, or rate:<scope> for a rate limit.
+	// Limit names the limit: replications, event_budget, servers, edges,
+	// concurrent_runs, runs_per_day, render_concurrency, or rate:<scope>
+	// for a rate limit.
 	Limit string `json:"limit" example:"concurrent_runs"`
 	// Max is the limit's value.
 	Max int64 `json:"max" example:"2"`
@@ -80,7 +83,9 @@ func (s *server) planLimits(ctx context.Context) (store.User, quota.Plan, bool) 
 }
 
 // checkPlanSize refuses, with 422, a run larger than the user's plan
-// allows: more replications or a larger estimated event budget.
+// allows: more replications, a larger estimated event budget, or more
+// servers or edges (which bound the run's stored series and what serving
+// its charts costs).
 func (s *server) checkPlanSize(ctx context.Context, sc *scenario.Scenario, reps int) error {
 	u, p, ok := s.planLimits(ctx)
 	if !ok {
@@ -89,6 +94,14 @@ func (s *server) checkPlanSize(ctx context.Context, sc *scenario.Scenario, reps 
 	if p.MaxReplications > 0 && reps > p.MaxReplications {
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitReplications, int64(p.MaxReplications), int64(reps), string(u.Plan), 0,
 			"%d replications is over the %s plan's limit of %d; use fewer replications or a larger plan", reps, u.Plan, p.MaxReplications))
+	}
+	if n := len(sc.Topology.Nodes.Servers); p.MaxServers > 0 && n > p.MaxServers {
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitServers, int64(p.MaxServers), int64(n), string(u.Plan), 0,
+			"the scenario has %d servers (topology_graph.nodes.servers), over the %s plan's limit of %d; simulate fewer servers or use a larger plan", n, u.Plan, p.MaxServers))
+	}
+	if n := len(sc.Topology.Edges); p.MaxEdges > 0 && n > p.MaxEdges {
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitEdges, int64(p.MaxEdges), int64(n), string(u.Plan), 0,
+			"the scenario has %d edges (topology_graph.edges), over the %s plan's limit of %d; simulate fewer edges or use a larger plan", n, u.Plan, p.MaxEdges))
 	}
 	if p.MaxEventBudget > 0 {
 		if est := EstimateEvents(sc, reps); est > p.MaxEventBudget {

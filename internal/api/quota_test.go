@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -101,6 +104,29 @@ func TestQuotaSize(t *testing.T) {
 		t.Parallel()
 		wantStatus(t, submit(t, b, small, 3, 2), http.StatusAccepted)
 		wantLimit(t, submit(t, b, small, 4, 3), limitBody{Status: 422, Limit: "event_budget", Max: free.MaxEventBudget, Current: estimate(t, small, 3), Plan: "free"})
+	})
+	// Servers and edges: lb_two_servers.yml has 2 servers and 6 edges.
+	two, err := os.ReadFile(filepath.Join("..", "..", "examples", "lb_two_servers.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Servers", func(t *testing.T) {
+		t.Parallel()
+		b := withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxServers: 2}} })
+		wantStatus(t, submit(t, b, two, 8, 1), http.StatusAccepted)
+		b = withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxServers: 1}} })
+		r := submit(t, b, two, 9, 1)
+		wantLimit(t, r, limitBody{Status: 422, Limit: "servers", Max: 1, Current: 2, Plan: "free"})
+		if p := problemOf(t, r); !strings.Contains(p.Detail, "topology_graph.nodes.servers") {
+			t.Errorf("detail %q does not name the field", p.Detail)
+		}
+	})
+	t.Run("Edges", func(t *testing.T) {
+		t.Parallel()
+		b := withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxEdges: 6}} })
+		wantStatus(t, submit(t, b, two, 10, 1), http.StatusAccepted)
+		b = withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxEdges: 5}} })
+		wantLimit(t, submit(t, b, two, 11, 1), limitBody{Status: 422, Limit: "edges", Max: 5, Current: 6, Plan: "free"})
 	})
 	t.Run("AdminExempt", func(t *testing.T) {
 		t.Parallel()

@@ -37,6 +37,15 @@ type Plan struct {
 	// run that crosses it fails with the engine's message. It bounds
 	// memory: engine.BytesPerInFlight bytes per request.
 	MaxInFlight int64
+	// MaxServers is the largest number of servers of a run's scenario; a
+	// run with more is refused with 422. Every server adds three sampled
+	// series and a row of dashboard panels, so it bounds what serving
+	// the run's charts costs (docs/limits.md).
+	MaxServers int
+	// MaxEdges is the largest number of edges of a run's scenario; a run
+	// with more is refused with 422. Every edge adds a sampled series and
+	// a chart panel.
+	MaxEdges int
 }
 
 // Plans maps every plan to its limits.
@@ -49,13 +58,13 @@ type Plans map[store.Plan]Plan
 func DefaultPlans() Plans {
 	return Plans{
 		store.PlanFree: {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10,
-			MaxEvents: 100_000_000, MaxInFlight: 2_000_000},
+			MaxEvents: 100_000_000, MaxInFlight: 2_000_000, MaxServers: 20, MaxEdges: 60},
 		store.PlanExpert: {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30,
-			MaxEvents: 200_000_000, MaxInFlight: 4_000_000},
+			MaxEvents: 200_000_000, MaxInFlight: 4_000_000, MaxServers: 50, MaxEdges: 150},
 		store.PlanPro: {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100,
-			MaxEvents: 400_000_000, MaxInFlight: 8_000_000},
+			MaxEvents: 400_000_000, MaxInFlight: 8_000_000, MaxServers: 100, MaxEdges: 300},
 		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000,
-			MaxEvents: 4_000_000_000, MaxInFlight: 10_000_000},
+			MaxEvents: 4_000_000_000, MaxInFlight: 10_000_000, MaxServers: 400, MaxEdges: 1_200},
 	}
 }
 
@@ -76,13 +85,16 @@ const (
 	keyReplications = "replications"
 	keyEvents       = "events"
 	keyInFlight     = "in_flight"
+	keyServers      = "servers"
+	keyEdges        = "edges"
 )
 
 // String returns the plan in the form Parse reads, e.g.
-// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000".
+// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60".
 func (p Plan) String() string {
-	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
-		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications, keyEvents, p.MaxEvents, keyInFlight, p.MaxInFlight)
+	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
+		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications, keyEvents, p.MaxEvents, keyInFlight, p.MaxInFlight,
+		keyServers, p.MaxServers, keyEdges, p.MaxEdges)
 }
 
 // RunLimits returns the run-time limits of one replication of a run on
@@ -102,9 +114,8 @@ func tighter(a, b int64) int64 {
 }
 
 // Parse reads comma-separated key=value pairs over base: the keys are
-// concurrent, budget, runs_per_day, replications, events and in_flight; a
-// key left out keeps
-// base's value, and 0 means no limit. Every problem is reported at once.
+// concurrent, budget, runs_per_day, replications, events, in_flight,
+// servers and edges; a key left out keeps base's value, and 0 means no limit. Every problem is reported at once.
 func Parse(s string, base Plan) (Plan, error) {
 	p := base
 	var errs []string
@@ -137,8 +148,12 @@ func Parse(s string, base Plan) (Plan, error) {
 			p.MaxEvents = n
 		case keyInFlight:
 			p.MaxInFlight = n
+		case keyServers:
+			p.MaxServers = int(min(n, 1<<31-1))
+		case keyEdges:
+			p.MaxEdges = int(min(n, 1<<31-1))
 		default:
-			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day, replications, events or in_flight", k))
+			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day, replications, events, in_flight, servers or edges", k))
 		}
 	}
 	if len(errs) > 0 {
