@@ -127,10 +127,14 @@ type EdgeStats struct {
 }
 
 // Series holds the sampled series. Sample k was taken at time k·PeriodS,
-// k = 0, 1, …, while k·PeriodS < the horizon.
+// k = 0, 1, …, while k·PeriodS < the horizon. A downsampled Series (see
+// Downsample) has a longer PeriodS and DownsampledFrom set.
 type Series struct {
 	// PeriodS is the sampling period in seconds.
 	PeriodS float64 `json:"period_s"`
+	// DownsampledFrom is the number of samples of each series before
+	// Downsample reduced them; 0 when they are the samples as taken.
+	DownsampledFrom int `json:"downsampled_from,omitempty"`
 	// Servers holds per-server series by server id.
 	Servers map[string]ServerSeries `json:"servers"`
 	// Edges holds per-edge series by edge id.

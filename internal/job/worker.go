@@ -394,9 +394,10 @@ func (c *Client) finish(ctx context.Context, runID string, f store.Finish) error
 }
 
 // splitSeries encodes r without its series, and the series alone (nil when
-// the run kept none).
+// the run kept none), downsampled to result.StoredSeriesPoints per series:
+// what charts and people can use, bounded whatever the horizon.
 func splitSeries(r *result.Result) (res, series []byte, err error) {
-	s := r.Series
+	s := r.Series.Downsample(result.StoredSeriesPoints)
 	cp := *r
 	cp.Series = nil
 	if res, err = json.Marshal(&cp); err != nil {
