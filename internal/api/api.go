@@ -147,7 +147,7 @@ func New(opts Options) http.Handler {
 	cfg := huma.DefaultConfig("FastSim API", version.Version)
 	cfg.Info.Description = "Discrete-event simulation of asynchronous backends: validate scenarios, store them, and run them as durable jobs."
 	cfg.OpenAPIPath = "/openapi"
-	cfg.DocsPath = "/docs"
+	cfg.DocsPath = "" // served from the binary by docs.go, not from a CDN
 	cfg.SchemasPath = "/schemas"
 	cfg.Servers = nil
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)

@@ -154,3 +154,39 @@ func TestBrowserRendersDocuments(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserRendersDocs opens GET /docs in headless Chromium with no
+// network beyond the API: the embedded Stoplight Elements must run under
+// the page's policy (no CSP violation logged) and draw the reference from
+// the OpenAPI document (its title, description and a tag appear in the
+// DOM).
+func TestBrowserRendersDocs(t *testing.T) {
+	t.Parallel()
+	testenv.RequireSlow(t) // a browser start: a few seconds of CPU
+	browser := requireChromium(t)
+	b := setup(t, setupOpts{})
+	srv := httptest.NewServer(b.handler)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--enable-logging=stderr", "--v=0",
+		// No route to anywhere but the test server: a CDN would fail.
+		"--proxy-server=127.0.0.1:9", "--proxy-bypass-list="+strings.TrimPrefix(srv.URL, "http://"),
+		"--virtual-time-budget=10000", "--dump-dom", srv.URL+"/docs")
+	var dom, logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &dom, &logs
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String(), "violates the following Content Security Policy directive") {
+		t.Errorf("CSP violation on /docs; browser log (first 2000 bytes):\n%.2000s", logs.String())
+	}
+	for _, want := range []string{"FastSim API", "Discrete-event simulation of asynchronous backends", ">Runs<"} {
+		if !strings.Contains(dom.String(), want) {
+			t.Errorf("the rendered /docs lacks %q; DOM (first 2000 bytes):\n%.2000s\nlog:\n%.2000s", want, dom.String(), logs.String())
+		}
+	}
+}

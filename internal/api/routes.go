@@ -18,6 +18,10 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 		mux.Handle("GET /metrics", s.Metrics)
 	}
 
+	// The API reference page and its embedded assets (no CDN).
+	mux.HandleFunc("GET /docs", serveDocsPage)
+	mux.HandleFunc("GET /docs/assets/{file}", serveDocsAsset)
+
 	// Accounts: login, sessions, API keys, admin.
 	s.authRoutes(api)
 

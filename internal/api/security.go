@@ -46,11 +46,10 @@ var (
 //
 // Every response gets X-Content-Type-Options: nosniff, Referrer-Policy:
 // no-referrer, X-Frame-Options: DENY and the strict apiCSP; the rendered
-// documents replace it with renderCSP (see fileOutput), /docs replaces
-// the CSP with huma's own, which allows exactly the pinned Stoplight
-// Elements script and stylesheet from unpkg.com (loaded with subresource
-// integrity) and nothing else. Strict-Transport-Security is sent when
-// HSTSMaxAge is set.
+// documents replace it with renderCSP (see fileOutput), /docs and its
+// assets with docsui.CSP, which allows the embedded, same-origin Stoplight
+// Elements script and stylesheet and nothing from elsewhere.
+// Strict-Transport-Security is sent when HSTSMaxAge is set.
 //
 // CORS: a request whose Origin is in CORSOrigins gets
 // Access-Control-Allow-Origin (never "*", never credentials: the API uses
