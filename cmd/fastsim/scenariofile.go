@@ -24,10 +24,11 @@ const stdinPath = "-"
 // is refused before a byte is read: opening a FIFO with no writer would
 // block, and a device could be endless. A file larger than the limit is
 // refused from its size, without reading it. Reading stdin stops when ctx
-// is done (Ctrl-C), even if no byte ever arrives.
+// is done (Ctrl-C), even if no byte ever arrives; a regular file is read
+// at once.
 func (a *app) readScenarioFile(ctx context.Context, path string) ([]byte, error) {
 	if path == stdinPath {
-		return readLimited(ctx, a.stdin, "stdin")
+		return readInterruptible(ctx, a.stdin, "stdin")
 	}
 	// O_NONBLOCK: opening a FIFO with no writer returns at once instead of
 	// blocking; it changes nothing for a regular file, the only kind read.
@@ -46,34 +47,42 @@ func (a *app) readScenarioFile(ctx context.Context, path string) ([]byte, error)
 	if fi.Size() > maxScenarioFileBytes {
 		return nil, fmt.Errorf("reading scenario: %s is %d bytes, larger than the limit of %d bytes (the service's --max-body-bytes default); split or shrink the scenario", path, fi.Size(), maxScenarioFileBytes)
 	}
-	return readLimited(ctx, f, path)
+	// A regular file of bounded size: read it at once.
+	return readLimited(f, path)
 }
 
 // readLimited reads r to its end, failing when it holds more than
-// maxScenarioFileBytes bytes or when ctx is done first. On cancellation
-// the read goes on in the background until r returns; the process is
-// about to exit anyway.
-func readLimited(ctx context.Context, r io.Reader, name string) ([]byte, error) {
+// maxScenarioFileBytes bytes.
+func readLimited(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxScenarioFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading scenario from %s: %w", name, err)
+	}
+	if len(data) > maxScenarioFileBytes {
+		return nil, fmt.Errorf("reading scenario from %s: more than the limit of %d bytes (the service's --max-body-bytes default); split or shrink the scenario", name, maxScenarioFileBytes)
+	}
+	return data, nil
+}
+
+// readInterruptible is readLimited that returns as soon as ctx is done,
+// for a stream that may never end or never send (a terminal, a pipe). On
+// cancellation the read goes on in the background until r returns; the
+// process is about to exit anyway.
+func readInterruptible(ctx context.Context, r io.Reader, name string) ([]byte, error) {
 	type outcome struct {
 		data []byte
 		err  error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, maxScenarioFileBytes+1))
+		data, err := readLimited(r, name)
 		done <- outcome{data, err}
 	}()
 	select {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("reading scenario from %s: interrupted: %w", name, context.Cause(ctx))
 	case o := <-done:
-		if o.err != nil {
-			return nil, fmt.Errorf("reading scenario from %s: %w", name, o.err)
-		}
-		if len(o.data) > maxScenarioFileBytes {
-			return nil, fmt.Errorf("reading scenario from %s: more than the limit of %d bytes (the service's --max-body-bytes default); split or shrink the scenario", name, maxScenarioFileBytes)
-		}
-		return o.data, nil
+		return o.data, o.err
 	}
 }
 
