@@ -295,7 +295,7 @@ func TestRunProgressBar(t *testing.T) {
 
 func TestProgressThreshold(t *testing.T) {
 	t.Parallel()
-	sc, err := loadScenario(small)
+	sc, err := (&app{}).loadScenario(t.Context(), small)
 	if err != nil {
 		t.Fatal(err)
 	}
