@@ -17,9 +17,13 @@
 // Refusals are counted (metrics.go) on Options.Registerer:
 // fastsim_http_rate_limited_total{limit} for the 429s of the rate limits
 // (ratelimit.go), fastsim_quota_refusals_total{limit} for the runs a plan
-// refuses (quota.go).
+// refuses (quota.go). Charts and reports are rendered under
+// Limits.Render (render.go): a bounded byte cache per run, a concurrency
+// limit with 503 and Retry-After, cancelled with the request. Serve the
+// handler with read, write and idle timeouts (cmd/fastsim's serve does).
 //
 //	authn := auth.New(st, auth.Options{SessionTTL: 24 * time.Hour})
 //	h := api.New(api.Options{Store: st, Jobs: jobs, Cache: c, Logger: logger, Limits: limits, Auth: authn})
-//	srv := &http.Server{Addr: ":8000", Handler: telemetry.Middleware(logger, metrics, h)}
+//	srv := &http.Server{Addr: ":8000", Handler: telemetry.Middleware(logger, metrics, h),
+//		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 package api
