@@ -56,6 +56,21 @@ func (s *Series) Downsample(maxPoints int) *Series {
 	return out
 }
 
+// Values returns the number of sampled values of s, all series together.
+func (s *Series) Values() int64 {
+	if s == nil {
+		return 0
+	}
+	var n int64
+	for _, ss := range s.Servers {
+		n += int64(len(ss.ReadyQueueLen) + len(ss.EventLoopIOSleep) + len(ss.RAMInUse))
+	}
+	for _, es := range s.Edges {
+		n += int64(len(es.EdgeConcurrentConnection))
+	}
+	return n
+}
+
 // longest returns the length of the longest series of s.
 func (s *Series) longest() int {
 	n := 0

@@ -50,6 +50,9 @@ func TestDownsample(t *testing.T) {
 			if got.PeriodS != tt.wantP || got.DownsampledFrom != tt.wantFrom {
 				t.Errorf("PeriodS %v, DownsampledFrom %d; want %v, %d", got.PeriodS, got.DownsampledFrom, tt.wantP, tt.wantFrom)
 			}
+			if got, want := got.Values(), int64(2*len(tt.want)); got != want {
+				t.Errorf("Values() = %d, want %d", got, want)
+			}
 			if !slices.Equal(in.Servers["s"].ReadyQueueLen, orig) || in.PeriodS != 0.5 {
 				t.Error("Downsample modified its receiver")
 			}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -384,7 +385,12 @@ type seriesOutput struct {
 	Body json.RawMessage `doc:"The sampled series: period_s and, per server and per edge, one value per sample. For several replications, the series of replication 0."`
 }
 
-func (s *server) getSeries(ctx context.Context, in *idInput) (*seriesOutput, error) {
+type seriesInput struct {
+	ID         string `path:"id" doc:"Run id."`
+	Resolution string `query:"resolution" enum:"downsampled,full" default:"downsampled" doc:"downsampled: at most 4,000 points per series, each bucket's minimum and maximum (downsampled_from gives the original count). full: every sample, as stored; a run stores them only when they fit its plan's series_values, else the downsampled series are all there is."`
+}
+
+func (s *server) getSeries(ctx context.Context, in *seriesInput) (*seriesOutput, error) {
 	if _, err := s.succeededRun(ctx, in.ID); err != nil {
 		return nil, err
 	}
@@ -392,5 +398,20 @@ func (s *server) getSeries(ctx context.Context, in *idInput) (*seriesOutput, err
 	if err != nil {
 		return nil, fmt.Errorf("series of run %s: %w", in.ID, err)
 	}
-	return &seriesOutput{Body: series}, nil
+	if in.Resolution == "full" || len(series) == 0 || bytes.Equal(series, []byte("null")) {
+		return &seriesOutput{Body: series}, nil
+	}
+	var full result.Series
+	if err := json.Unmarshal(series, &full); err != nil {
+		return nil, fmt.Errorf("decode stored series of run %s: %w", in.ID, err)
+	}
+	down := full.Downsample(result.StoredSeriesPoints)
+	if down == &full {
+		return &seriesOutput{Body: series}, nil // already small enough
+	}
+	body, err := json.Marshal(down)
+	if err != nil {
+		return nil, fmt.Errorf("encode series of run %s: %w", in.ID, err)
+	}
+	return &seriesOutput{Body: body}, nil
 }

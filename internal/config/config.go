@@ -169,20 +169,20 @@ type Config struct {
 	// (--hsts-max-age, FASTSIM_HSTS_MAX_AGE). Defaults to 0 (not sent).
 	HSTSMaxAge time.Duration
 	// PlanFree is the free plan's quota (--plan-free, FASTSIM_PLAN_FREE),
-	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N,servers=N,edges=N.
-	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60.
+	// as concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N,servers=N,edges=N,series_values=N.
+	// Defaults to concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60,series_values=1000000.
 	PlanFree quota.Plan
 	// PlanExpert is the expert plan's quota (--plan-expert,
 	// FASTSIM_PLAN_EXPERT). Defaults to
-	// concurrent=5,budget=100000000,runs_per_day=500,replications=30,events=200000000,in_flight=4000000,servers=50,edges=150.
+	// concurrent=5,budget=100000000,runs_per_day=500,replications=30,events=200000000,in_flight=4000000,servers=50,edges=150,series_values=2000000.
 	PlanExpert quota.Plan
 	// PlanPro is the pro plan's quota (--plan-pro, FASTSIM_PLAN_PRO).
 	// Defaults to
-	// concurrent=20,budget=200000000,runs_per_day=5000,replications=100,events=400000000,in_flight=8000000,servers=100,edges=300.
+	// concurrent=20,budget=200000000,runs_per_day=5000,replications=100,events=400000000,in_flight=8000000,servers=100,edges=300,series_values=5000000.
 	PlanPro quota.Plan
 	// PlanEnterprise is the enterprise plan's quota (--plan-enterprise,
 	// FASTSIM_PLAN_ENTERPRISE). Defaults to
-	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=4000000000,in_flight=10000000,servers=400,edges=1200.
+	// concurrent=100,budget=2000000000,runs_per_day=100000,replications=1000,events=4000000000,in_flight=10000000,servers=400,edges=1200,series_values=20000000.
 	PlanEnterprise quota.Plan
 
 	// Serving holds the HTTP server timeouts and the render limits

@@ -192,7 +192,7 @@ func (v planValue) Type() string { return "limits" }
 func planOpt(flag, env, usage string, field func(*Config) *quota.Plan) option {
 	return option{
 		flag: flag, env: env,
-		usage: usage + ": concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N,servers=N,edges=N (keys left out keep their default; 0 = no limit)",
+		usage: usage + ": concurrent=N,budget=EVENTS,runs_per_day=N,replications=N,events=N,in_flight=N,servers=N,edges=N,series_values=N (keys left out keep their default; 0 = no limit)",
 		parse: func(c *Config, s string) error { return planValue{field(c)}.Set(s) },
 		copy:  func(dst, src *Config) { *field(dst) = *field(src) },
 		bind: func(fs *pflag.FlagSet, c *Config, o option) {

@@ -92,7 +92,7 @@ func TestValidateLimits(t *testing.T) {
 		want string
 	}{
 		{"ErrRate", map[string]string{"FASTSIM_RATE_LIMIT_IP": "lots"}, `environment variable FASTSIM_RATE_LIMIT_IP: "lots" is not N/DURATION such as 600/1m, or off`},
-		{"ErrPlan", map[string]string{"FASTSIM_PLAN_FREE": "gpus=1"}, `environment variable FASTSIM_PLAN_FREE: unknown key "gpus"; use concurrent, budget, runs_per_day, replications, events, in_flight, servers or edges`},
+		{"ErrPlan", map[string]string{"FASTSIM_PLAN_FREE": "gpus=1"}, `environment variable FASTSIM_PLAN_FREE: unknown key "gpus"; use concurrent, budget, runs_per_day, replications, events, in_flight, servers, edges or series_values`},
 		{"ErrProxy", map[string]string{"FASTSIM_TRUSTED_PROXIES": "proxy.local"}, `--trusted-proxies / FASTSIM_TRUSTED_PROXIES: "proxy.local" is neither an IP address nor a CIDR`},
 		{"ErrOriginSlash", map[string]string{"FASTSIM_CORS_ORIGINS": "https://app.example.com/"}, `--cors-origins / FASTSIM_CORS_ORIGINS: "https://app.example.com/" is not an origin`},
 		{"ErrOriginStar", map[string]string{"FASTSIM_CORS_ORIGINS": "*"}, `"*" is not an origin`},
@@ -137,7 +137,7 @@ func TestEnvExampleHoldsTheDefaults(t *testing.T) {
 	if diff := cmp.Diff(Default(4), c); diff != "" {
 		t.Errorf(".env.example's limits differ from the defaults (-default +.env.example):\n%s", diff)
 	}
-	if got := c.Plans()[store.PlanFree]; got.String() != "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60" {
+	if got := c.Plans()[store.PlanFree]; got.String() != "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60,series_values=1000000" {
 		t.Errorf("free plan = %s, want the documented default", got)
 	}
 }

@@ -179,7 +179,7 @@ func (c *Client) workSimulate(ctx context.Context, runID string) error {
 	if err != nil {
 		return c.simulationFailed(ctx, run, err)
 	}
-	res, series, err := splitSeries(r)
+	res, series, err := splitSeries(r, c.storedSeriesValues(ctx, run))
 	if err != nil {
 		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: err.Error()})
 	}
@@ -216,7 +216,7 @@ func (c *Client) workReplication(ctx context.Context, runID string, index int) e
 	if err != nil {
 		return c.simulationFailed(ctx, run, err)
 	}
-	res, series, err := splitSeries(r)
+	res, series, err := splitSeries(r, c.storedSeriesValues(ctx, run))
 	if err != nil {
 		return c.finish(ctx, run.ID, store.Finish{Status: store.StatusFailed, Error: err.Error()})
 	}
@@ -341,6 +341,25 @@ func (c *Client) runLimits(ctx context.Context, run store.Run) (maxEvents, maxIn
 	return maxEvents, maxInFlight, fmt.Sprintf("the %s plan (or the server's, when lower); a larger plan allows more", u.Plan), nil
 }
 
+// storedSeriesValues returns the largest number of sampled values run may
+// store at full resolution (see splitSeries): its owner's plan's
+// MaxSeriesValues, the free plan's when the owner cannot be read, and -1
+// (always downsampled) when no plan applies (no plans, or an admin's run):
+// the full resolution is a plan's allowance.
+func (c *Client) storedSeriesValues(ctx context.Context, run store.Run) int64 {
+	if c.cfg.Plans == nil || run.OwnerID == "" {
+		return -1
+	}
+	u, err := c.store.GetUser(ctx, run.OwnerID)
+	switch {
+	case err != nil:
+		u = store.User{Plan: store.PlanFree}
+	case u.Role == store.RoleAdmin:
+		return -1
+	}
+	return c.cfg.Plans.For(u.Plan).MaxSeriesValues
+}
+
 // watchCancel polls the run's cancel flag until ctx is done and cancels
 // with errCancelled when it is set or the run was finished elsewhere.
 func (c *Client) watchCancel(ctx context.Context, runID string, cancel context.CancelCauseFunc) {
@@ -394,10 +413,15 @@ func (c *Client) finish(ctx context.Context, runID string, f store.Finish) error
 }
 
 // splitSeries encodes r without its series, and the series alone (nil when
-// the run kept none), downsampled to result.StoredSeriesPoints per series:
-// what charts and people can use, bounded whatever the horizon.
-func splitSeries(r *result.Result) (res, series []byte, err error) {
-	s := r.Series.Downsample(result.StoredSeriesPoints)
+// the run kept none): at full resolution when they hold at most maxValues
+// values (0: no limit), else (or when maxValues is negative) downsampled
+// to result.StoredSeriesPoints per series, what charts and people can use,
+// bounded whatever the horizon.
+func splitSeries(r *result.Result, maxValues int64) (res, series []byte, err error) {
+	s := r.Series
+	if maxValues < 0 || (maxValues > 0 && s.Values() > maxValues) {
+		s = s.Downsample(result.StoredSeriesPoints)
+	}
 	cp := *r
 	cp.Series = nil
 	if res, err = json.Marshal(&cp); err != nil {

@@ -46,6 +46,13 @@ type Plan struct {
 	// with more is refused with 422. Every edge adds a sampled series and
 	// a chart panel.
 	MaxEdges int
+	// MaxSeriesValues is the largest number of sampled values (all series
+	// together) a run stores at full resolution; a run with more stores
+	// its series downsampled to result.StoredSeriesPoints per series. The
+	// full resolution is served only when asked for (GET
+	// /api/v1/runs/{id}/series?resolution=full); charts always draw the
+	// downsampled series.
+	MaxSeriesValues int64
 }
 
 // Plans maps every plan to its limits.
@@ -58,13 +65,13 @@ type Plans map[store.Plan]Plan
 func DefaultPlans() Plans {
 	return Plans{
 		store.PlanFree: {MaxConcurrentRuns: 2, MaxEventBudget: 50_000_000, MaxRunsPerDay: 100, MaxReplications: 10,
-			MaxEvents: 100_000_000, MaxInFlight: 2_000_000, MaxServers: 20, MaxEdges: 60},
+			MaxEvents: 100_000_000, MaxInFlight: 2_000_000, MaxServers: 20, MaxEdges: 60, MaxSeriesValues: 1_000_000},
 		store.PlanExpert: {MaxConcurrentRuns: 5, MaxEventBudget: 100_000_000, MaxRunsPerDay: 500, MaxReplications: 30,
-			MaxEvents: 200_000_000, MaxInFlight: 4_000_000, MaxServers: 50, MaxEdges: 150},
+			MaxEvents: 200_000_000, MaxInFlight: 4_000_000, MaxServers: 50, MaxEdges: 150, MaxSeriesValues: 2_000_000},
 		store.PlanPro: {MaxConcurrentRuns: 20, MaxEventBudget: 200_000_000, MaxRunsPerDay: 5_000, MaxReplications: 100,
-			MaxEvents: 400_000_000, MaxInFlight: 8_000_000, MaxServers: 100, MaxEdges: 300},
+			MaxEvents: 400_000_000, MaxInFlight: 8_000_000, MaxServers: 100, MaxEdges: 300, MaxSeriesValues: 5_000_000},
 		store.PlanEnterprise: {MaxConcurrentRuns: 100, MaxEventBudget: 2_000_000_000, MaxRunsPerDay: 100_000, MaxReplications: 1_000,
-			MaxEvents: 4_000_000_000, MaxInFlight: 10_000_000, MaxServers: 400, MaxEdges: 1_200},
+			MaxEvents: 4_000_000_000, MaxInFlight: 10_000_000, MaxServers: 400, MaxEdges: 1_200, MaxSeriesValues: 20_000_000},
 	}
 }
 
@@ -87,14 +94,15 @@ const (
 	keyInFlight     = "in_flight"
 	keyServers      = "servers"
 	keyEdges        = "edges"
+	keySeriesValues = "series_values"
 )
 
 // String returns the plan in the form Parse reads, e.g.
-// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60".
+// "concurrent=2,budget=50000000,runs_per_day=100,replications=10,events=100000000,in_flight=2000000,servers=20,edges=60,series_values=1000000".
 func (p Plan) String() string {
-	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
+	return fmt.Sprintf("%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d,%s=%d", keyConcurrent, p.MaxConcurrentRuns, keyBudget, p.MaxEventBudget,
 		keyRunsPerDay, p.MaxRunsPerDay, keyReplications, p.MaxReplications, keyEvents, p.MaxEvents, keyInFlight, p.MaxInFlight,
-		keyServers, p.MaxServers, keyEdges, p.MaxEdges)
+		keyServers, p.MaxServers, keyEdges, p.MaxEdges, keySeriesValues, p.MaxSeriesValues)
 }
 
 // RunLimits returns the run-time limits of one replication of a run on
@@ -115,7 +123,7 @@ func tighter(a, b int64) int64 {
 
 // Parse reads comma-separated key=value pairs over base: the keys are
 // concurrent, budget, runs_per_day, replications, events, in_flight,
-// servers and edges; a key left out keeps base's value, and 0 means no limit. Every problem is reported at once.
+// servers, edges and series_values; a key left out keeps base's value, and 0 means no limit. Every problem is reported at once.
 func Parse(s string, base Plan) (Plan, error) {
 	p := base
 	var errs []string
@@ -152,8 +160,10 @@ func Parse(s string, base Plan) (Plan, error) {
 			p.MaxServers = int(min(n, 1<<31-1))
 		case keyEdges:
 			p.MaxEdges = int(min(n, 1<<31-1))
+		case keySeriesValues:
+			p.MaxSeriesValues = n
 		default:
-			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day, replications, events, in_flight, servers or edges", k))
+			errs = append(errs, fmt.Sprintf("unknown key %q; use concurrent, budget, runs_per_day, replications, events, in_flight, servers, edges or series_values", k))
 		}
 	}
 	if len(errs) > 0 {

@@ -11,17 +11,17 @@ import (
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	base := Plan{MaxConcurrentRuns: 2, MaxEventBudget: 50, MaxRunsPerDay: 100, MaxReplications: 10, MaxEvents: 60, MaxInFlight: 70, MaxServers: 20, MaxEdges: 30}
+	base := Plan{MaxConcurrentRuns: 2, MaxEventBudget: 50, MaxRunsPerDay: 100, MaxReplications: 10, MaxEvents: 60, MaxInFlight: 70, MaxServers: 20, MaxEdges: 30, MaxSeriesValues: 40}
 	tests := []struct {
 		name    string
 		in      string
 		want    Plan
 		wantErr string
 	}{
-		{name: "OKAll", in: "concurrent=3, budget=7,runs_per_day=0,replications=4,events=5,in_flight=6,servers=8,edges=9", want: Plan{3, 7, 0, 4, 5, 6, 8, 9}},
-		{name: "OKPartialKeepsBase", in: "budget=99,in_flight=0", want: Plan{2, 99, 100, 10, 60, 0, 20, 30}},
+		{name: "OKAll", in: "concurrent=3, budget=7,runs_per_day=0,replications=4,events=5,in_flight=6,servers=8,edges=9,series_values=10", want: Plan{3, 7, 0, 4, 5, 6, 8, 9, 10}},
+		{name: "OKPartialKeepsBase", in: "budget=99,in_flight=0", want: Plan{2, 99, 100, 10, 60, 0, 20, 30, 40}},
 		{name: "OKEmpty", in: "", want: base},
-		{name: "ErrUnknownKey", in: "cores=3", wantErr: `unknown key "cores"; use concurrent, budget, runs_per_day, replications, events, in_flight, servers or edges`},
+		{name: "ErrUnknownKey", in: "cores=3", wantErr: `unknown key "cores"; use concurrent, budget, runs_per_day, replications, events, in_flight, servers, edges or series_values`},
 		{name: "ErrNotKeyValue", in: "concurrent", wantErr: `"concurrent" is not key=value`},
 		{name: "ErrNegative", in: "concurrent=-1,budget=x", wantErr: `concurrent: "-1" is not a non-negative integer; budget: "x" is not a non-negative integer`},
 	}
