@@ -121,7 +121,7 @@ func renderStored(ctx context.Context, w io.Writer, doc string, sc *scenario.Sce
 	}
 	switch doc {
 	case "report.html":
-		return report.WriteHTML(ctx, w, sc, &r)
+		return report.WriteHTML(ctx, w, sc, &r, nil)
 	case "dashboard.png":
 		return report.RenderChart(ctx, w, report.ChartDashboard, report.PNG, sc, &r, report.ChartOptions{})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/internal/cache"
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
