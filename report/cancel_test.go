@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"testing"
+
+	"github.com/fastsim/fastsim/scenario"
 )
 
 // countdownCtx is a context that reports context.Canceled from its
@@ -32,7 +35,7 @@ func (c *countdownCtx) Err() error {
 // times after the cancellation (it stopped instead of drawing on).
 func TestRenderCancelled(t *testing.T) {
 	t.Parallel()
-	sc := chartScenario(t, 60)
+	sc := wideScenario(t, 12)
 	r := syntheticResult(sc, 6000, 0.01)
 	renders := []struct {
 		name   string
@@ -59,14 +62,42 @@ func TestRenderCancelled(t *testing.T) {
 				if buf.Len() != 0 {
 					t.Errorf("wrote %d bytes after the cancellation", buf.Len())
 				}
-				// The dashboard has 2 tile rows and 3 server rows, the edges
-				// 8 panels: a renderer that went on would check dozens of
-				// times. Two more checks are allowed (the loop's and the
-				// encoder's) after the one that failed.
-				if n := ctx.calls.Load(); n > after+3 {
-					t.Errorf("checked the context %d times after it was cancelled at check %d", n-after-1, after+1)
+				// Uncancelled, the renderer checks the context once per tile
+				// row and per server or edge: many more times than the few
+				// a stopped one may still make (each remaining top-level
+				// row and the encoder check once without drawing).
+				full := &countdownCtx{Context: context.Background(), after: math.MaxInt64}
+				if err := tt.render(full, &bytes.Buffer{}); err != nil {
+					t.Fatal(err)
+				}
+				const slack = 4
+				if n := full.calls.Load(); n <= after+1+2*slack {
+					t.Fatalf("an uncancelled render checks the context only %d times: the test cannot tell", n)
+				}
+				if n := ctx.calls.Load(); n > after+1+slack {
+					t.Errorf("checked the context %d times after it was cancelled at check %d (uncancelled: %d in all)", n-after-1, after+1, full.calls.Load())
 				}
 			})
 		}
 	}
+}
+
+// wideScenario is n servers behind a load balancer, each with its two
+// edges: a dashboard of n server rows and an edges chart of 2n+2 panels.
+func wideScenario(t *testing.T, n int) *scenario.Scenario {
+	t.Helper()
+	b := scenario.New().Generator("gen", 10, 60).Client("client").LoadBalancer("lb", scenario.RoundRobin).
+		Edge("gen-client", "gen", "client", scenario.ExpRV(0.001)).
+		Edge("client-lb", "client", "lb", scenario.ExpRV(0.001))
+	for i := range n {
+		id := fmt.Sprintf("srv-%d", i)
+		b.Server(scenario.NewServer(id).Cores(1).RAM(1024).Endpoint("/api", scenario.CPU(0.004), scenario.RAM(64)))
+		b.Edge("lb-"+id, "lb", id, scenario.ExpRV(0.001))
+		b.Edge(id+"-client", id, "client", scenario.ExpRV(0.001))
+	}
+	sc, err := b.Horizon(60).SamplePeriod(0.01).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -154,15 +155,17 @@ func (s *server) listCharts(ctx context.Context, in *idInput) (*chartListOutput,
 		return nil, err
 	}
 	out := &chartListOutput{}
-	base := "/api/v1/runs/" + in.ID
+	// Names hold component ids ("server-<id>"), which may contain "/",
+	// "?" or "#": each path segment is escaped.
+	base := "/api/v1/runs/" + url.PathEscape(in.ID)
 	out.Body.RunID = in.ID
 	out.Body.Report = base + "/report.html"
 	out.Body.Charts = []ChartLink{}
 	for _, c := range chartNames(sc) {
 		out.Body.Charts = append(out.Body.Charts, ChartLink{
 			Name: c.Name, Title: c.Title,
-			SVG: base + "/charts/" + c.Name + ".svg",
-			PNG: base + "/charts/" + c.Name + ".png",
+			SVG: base + "/charts/" + url.PathEscape(c.Name+".svg"),
+			PNG: base + "/charts/" + url.PathEscape(c.Name+".png"),
 		})
 	}
 	return out, nil
