@@ -339,7 +339,7 @@ func TestWriteHTMLListsOnlyMeasuredEventMetrics(t *testing.T) {
 			sc := chartScenario(t, 300)
 			sc.Settings.EnabledEventMetrics = tc.list
 			var b bytes.Buffer
-			if err := WriteHTML(&b, sc, syntheticResult(sc, 300, 1), nil); err != nil {
+			if err := WriteHTML(t.Context(), &b, sc, syntheticResult(sc, 300, 1), nil); err != nil {
 				t.Fatalf("WriteHTML: %v", err)
 			}
 			doc := parseHTML(t, b.Bytes())
