@@ -1,12 +1,9 @@
 package api_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,29 +15,6 @@ import (
 	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/testenv"
 )
-
-// procStatusKiB returns a "VmRSS"/"VmHWM" line of /proc/self/status in
-// KiB.
-func procStatusKiB(t *testing.T, field string) int64 {
-	t.Helper()
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		t.Skipf("no /proc/self/status (not Linux): %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				t.Fatalf("%s: %v", field, err)
-			}
-			return n
-		}
-	}
-	t.Fatalf("/proc/self/status has no %s", field)
-	return 0
-}
 
 // TestLoginStormMemoryBounded replays the attack of issue 8: 150
 // concurrent logins from 15 addresses, within the default rate limits,
@@ -60,7 +34,7 @@ func procStatusKiB(t *testing.T, field string) int64 {
 //
 // Run: FASTSIM_SLOW_TESTS=1 go test ./internal/api -run TestLoginStormMemoryBounded -v
 func TestLoginStormMemoryBounded(t *testing.T) {
-	testenv.RequireSlow(t)
+	testenv.RequireMemoryCeiling(t)
 	cfg := config.Default(1)
 	slots := auth.DefaultHashSlots()
 	st := testenv.Store(t)
@@ -81,10 +55,8 @@ func TestLoginStormMemoryBounded(t *testing.T) {
 	if int(cfg.RateLimitAuthIP.N) < perAddress {
 		t.Fatalf("the default auth limit %s no longer lets %d logins per address through; adapt the test", cfg.RateLimitAuthIP, perAddress)
 	}
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		t.Skipf("cannot reset the peak RSS (/proc/self/clear_refs): %v", err)
-	}
-	base := procStatusKiB(t, "VmRSS")
+	base := testenv.RSS(t)
+	peakRSS := testenv.PeakRSS(t)
 
 	var mu sync.Mutex
 	statuses := map[int]int{}
@@ -114,10 +86,9 @@ func TestLoginStormMemoryBounded(t *testing.T) {
 	close(start)
 	wg.Wait()
 
-	peak := procStatusKiB(t, "VmHWM")
-	growthMiB := float64(peak-base) / 1024
-	boundMiB := float64(2*slots*19 + 48)
-	t.Logf("slots=%d: statuses %v; RSS %d MiB before, peak %d MiB (+%.0f MiB, bound +%.0f MiB)", slots, statuses, base/1024, peak/1024, growthMiB, boundMiB)
+	peak := peakRSS()
+	bound := int64(2*slots*19+48) << 20
+	t.Logf("slots=%d: statuses %v; RSS %d MiB before, peak %d MiB (+%d MiB, bound +%d MiB)", slots, statuses, base>>20, peak>>20, (peak-base)>>20, bound>>20)
 	total := 0
 	for s, n := range statuses {
 		total += n
@@ -134,7 +105,5 @@ func TestLoginStormMemoryBounded(t *testing.T) {
 	if statuses[http.StatusOK] > addresses {
 		t.Errorf("%d logins succeeded, want at most the owner's %d", statuses[http.StatusOK], addresses)
 	}
-	if growthMiB > boundMiB {
-		t.Errorf("peak RSS grew by %.0f MiB, over the bound of %.0f MiB (2 × %d slots × 19 MiB + 48 MiB)", growthMiB, boundMiB, slots)
-	}
+	testenv.CheckRSSGrowth(t, fmt.Sprintf("%d concurrent logins with %d hashing slots (bound 2 × slots × 19 MiB + 48 MiB)", addresses*perAddress, slots), peak-base, bound)
 }

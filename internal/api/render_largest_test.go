@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -128,34 +125,6 @@ func renderStored(ctx context.Context, w io.Writer, doc string, sc *scenario.Sce
 	return report.RenderChart(ctx, w, report.ChartDashboard, report.SVG, sc, &r, report.ChartOptions{})
 }
 
-// rssBytes reads a field of /proc/self/status (VmRSS, VmHWM) in bytes.
-func rssBytes(t testing.TB, field string) int64 {
-	t.Helper()
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Skipf("no /proc/self/status: %v", err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatalf("no %s in /proc/self/status", field)
-	return 0
-}
-
-// resetPeakRSS resets VmHWM to the current RSS (Linux clear_refs 5).
-func resetPeakRSS(t testing.TB) {
-	t.Helper()
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		t.Skipf("cannot reset the peak RSS: %v", err)
-	}
-}
-
 // maxRenderRSSGrowth bounds the peak RSS growth of one render of the
 // largest result of a plan, from a process that returned its free memory
 // to the system first. The measured figures are in docs/limits.md; the
@@ -170,7 +139,7 @@ var maxRenderRSSGrowth = map[store.Plan]int64{store.PlanFree: 512 << 20, store.P
 // time is not asserted). It is not parallel, so that no other test of the
 // package runs while it measures.
 func TestRenderLargestResult(t *testing.T) {
-	testenv.RequireSlow(t)
+	testenv.RequireMemoryCeiling(t)
 	for _, plan := range []store.Plan{store.PlanFree, store.PlanPro} {
 		sc, res, series := largestStored(t, plan)
 		t.Logf("%s plan: %d servers, %d edges, horizon %d s; stored result %d bytes, series %d bytes", plan,
@@ -178,19 +147,17 @@ func TestRenderLargestResult(t *testing.T) {
 		for _, doc := range []string{"dashboard.svg", "dashboard.png", "report.html"} {
 			t.Run(string(plan)+"/"+doc, func(t *testing.T) {
 				debug.FreeOSMemory()
-				before := rssBytes(t, "VmRSS")
-				resetPeakRSS(t)
+				before := testenv.RSS(t)
+				peakRSS := testenv.PeakRSS(t)
 				start := time.Now()
 				var out bytes.Buffer
 				if err := renderStored(context.Background(), &out, doc, sc, res, series); err != nil {
 					t.Fatal(err)
 				}
 				took := time.Since(start)
-				growth := rssBytes(t, "VmHWM") - before
+				growth := peakRSS() - before
 				t.Logf("%s %s: %d bytes in %s, peak RSS growth %d MiB", plan, doc, out.Len(), took.Round(time.Millisecond), growth>>20)
-				if growth > maxRenderRSSGrowth[plan] {
-					t.Errorf("peak RSS grew by %d MiB, over the bound of %d MiB", growth>>20, maxRenderRSSGrowth[plan]>>20)
-				}
+				testenv.CheckRSSGrowth(t, string(plan)+" "+doc, growth, maxRenderRSSGrowth[plan])
 			})
 		}
 	}

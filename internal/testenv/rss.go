@@ -59,3 +59,12 @@ func procStatus(key string) (int64, error) {
 	}
 	return 0, fmt.Errorf("testenv: no %s line in kB in /proc/self/status", key)
 }
+
+// CheckRSSGrowth fails the test when grown (bytes of peak RSS growth) is
+// over bound, naming what grew.
+func CheckRSSGrowth(t testing.TB, what string, grown, bound int64) {
+	t.Helper()
+	if grown > bound {
+		t.Errorf("%s: peak RSS grew by %d MiB, over the bound of %d MiB", what, grown>>20, bound>>20)
+	}
+}

@@ -21,3 +21,15 @@ func RequireSlow(t testing.TB) {
 		t.Skip("slow test: set " + SlowVar + "=1 to run it (CI does)")
 	}
 }
+
+// RequireMemoryCeiling is RequireSlow for a test whose point is a peak-RSS
+// ceiling: it also skips under the race detector, whose shadow memory
+// makes the figure meaningless. .ci/run runs these tests again in a step
+// of its own without -race (the "memory ceilings" step lists them).
+func RequireMemoryCeiling(t testing.TB) {
+	t.Helper()
+	RequireSlow(t)
+	if Race {
+		t.Skip("memory ceiling: not measured under the race detector; .ci/run runs it without -race")
+	}
+}
