@@ -31,6 +31,8 @@ type Options struct {
 
 // Store is the PostgreSQL store. It implements store.Store.
 type Store struct {
+	// Store holds the methods whose statements both dialects share.
+	storeutil.Store
 	pool   *pgxpool.Pool
 	now    func() time.Time
 	schema string
@@ -59,6 +61,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.Store = storeutil.Store{DB: s.shared(), Now: s.now}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err

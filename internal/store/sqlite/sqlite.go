@@ -29,6 +29,8 @@ type Options struct {
 
 // Store is the SQLite store. It implements store.Store.
 type Store struct {
+	// Store holds the methods whose statements both dialects share.
+	storeutil.Store
 	db  *sql.DB
 	now func() time.Time
 }
@@ -70,6 +72,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.Store = storeutil.Store{DB: s.shared(), Now: s.now}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

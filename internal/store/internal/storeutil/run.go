@@ -2,6 +2,8 @@ package storeutil
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -119,4 +121,41 @@ func CheckStatuses(statuses []store.RunStatus) ([]string, error) {
 		out = append(out, string(st))
 	}
 	return out, nil
+}
+
+var (
+	// runningReplicationsSQL locks the run in PostgreSQL (FOR UPDATE), so
+	// progress and replication writes of one run are serialised; SQLite
+	// transactions of these stores begin IMMEDIATE and already hold the
+	// database's single write lock.
+	runningReplicationsSQL = SQLPer(`SELECT replications FROM runs WHERE id = $1 AND status = 'running' FOR UPDATE`,
+		`SELECT replications FROM runs WHERE id = ?1 AND status = 'running'`)
+	updateRunProgressSQL = SQL(`UPDATE runs SET progress = LEAST(1, (SELECT COALESCE(sum(progress), 0) FROM run_replications
+		WHERE run_id = $1) / replications) WHERE id = $1`)
+	runStatusSQL = SQL(`SELECT status FROM runs WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid)`)
+)
+
+// StateError explains why a conditional update of run id matched no row:
+// ErrNotFound when the run does not exist (for actor), ErrConflict
+// otherwise.
+func StateError(ctx context.Context, c Conn, actor store.Actor, id, op string) error {
+	var status string
+	if err := c.QueryRow(ctx, runStatusSQL, id, actor.Admin, OwnerArg(actor)).Scan(&status); err != nil {
+		return NotFound(c, err, "run", id)
+	}
+	return fmt.Errorf("%s run %q: run is %s: %w", op, id, status, store.ErrConflict)
+}
+
+// runningReplications returns the replication count of a running run,
+// locked in tx, or ErrNotFound/ErrConflict.
+func runningReplications(ctx context.Context, tx Conn, runID, op string) (int, error) {
+	var replications int
+	err := tx.QueryRow(ctx, runningReplicationsSQL, runID).Scan(&replications)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, StateError(ctx, tx, store.System(), runID, op)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s run %q: %w", tx.Name(), op, runID, err)
+	}
+	return replications, nil
 }

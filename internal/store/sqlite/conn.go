@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
+)
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn implements storeutil.Conn over database/sql: it runs the SQLite
+// form of each statement and stores times as INTEGER microseconds since
+// the Unix epoch (UTC), the schema's time type.
+type conn struct{ q querier }
+
+// Name implements storeutil.Conn.
+func (conn) Name() string { return "sqlite" }
+
+// Exec implements storeutil.Conn.
+func (c conn) Exec(ctx context.Context, q storeutil.Query, args ...any) (int64, error) {
+	res, err := c.q.ExecContext(ctx, q.SQLite(), timeArgs(args)...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// QueryRow implements storeutil.Conn.
+func (c conn) QueryRow(ctx context.Context, q storeutil.Query, args ...any) storeutil.Row {
+	return timeRow{c.q.QueryRowContext(ctx, q.SQLite(), timeArgs(args)...)}
+}
+
+// Query implements storeutil.Conn.
+func (c conn) Query(ctx context.Context, q storeutil.Query, args ...any) (storeutil.Rows, error) {
+	rows, err := c.q.QueryContext(ctx, q.SQLite(), timeArgs(args)...)
+	if err != nil {
+		return nil, err
+	}
+	return timeRows{rows}, nil
+}
+
+// timeArgs returns a copy of args with each time.Time or *time.Time as
+// stored microseconds (nil stays NULL).
+func timeArgs(args []any) []any {
+	args = append([]any(nil), args...)
+	for i, a := range args {
+		switch t := a.(type) {
+		case time.Time:
+			args[i] = micros(t)
+		case *time.Time:
+			if t == nil {
+				args[i] = nil
+			} else {
+				args[i] = micros(*t)
+			}
+		}
+	}
+	return args
+}
+
+// timeDests returns a copy of dest with each *time.Time or **time.Time
+// replaced by a scanner of stored microseconds.
+func timeDests(dest []any) []any {
+	dest = append([]any(nil), dest...)
+	for i, d := range dest {
+		switch t := d.(type) {
+		case *time.Time:
+			dest[i] = microsScanner{t: t}
+		case **time.Time:
+			dest[i] = microsScanner{null: t}
+		}
+	}
+	return dest
+}
+
+// microsScanner scans stored microseconds into a time (t) or an optional
+// time (null).
+type microsScanner struct {
+	t    *time.Time
+	null **time.Time
+}
+
+// Scan implements sql.Scanner.
+func (m microsScanner) Scan(src any) error {
+	if src == nil && m.null != nil {
+		*m.null = nil
+		return nil
+	}
+	us, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("time: stored %T, want INTEGER microseconds", src)
+	}
+	t := fromMicros(us)
+	if m.null != nil {
+		*m.null = &t
+	} else {
+		*m.t = t
+	}
+	return nil
+}
+
+// timeRow scans stored times.
+type timeRow struct{ row *sql.Row }
+
+// Scan implements storeutil.Row.
+func (r timeRow) Scan(dest ...any) error { return r.row.Scan(timeDests(dest)...) }
+
+// timeRows scans stored times.
+type timeRows struct{ rows *sql.Rows }
+
+// Next implements storeutil.Rows.
+func (r timeRows) Next() bool { return r.rows.Next() }
+
+// Scan implements storeutil.Rows.
+func (r timeRows) Scan(dest ...any) error { return r.rows.Scan(timeDests(dest)...) }
+
+// Err implements storeutil.Rows.
+func (r timeRows) Err() error { return r.rows.Err() }
+
+// Close implements storeutil.Rows.
+func (r timeRows) Close() { _ = r.rows.Close() }
+
+// shared returns the store's storeutil.DB, which runs the statements
+// both dialects share.
+func (s *Store) shared() storeutil.DB { return liteDB{conn{s.db}, s} }
+
+// liteDB implements storeutil.DB over the store's handle.
+type liteDB struct {
+	conn
+	s *Store
+}
+
+// InTx implements storeutil.DB.
+func (d liteDB) InTx(ctx context.Context, fn func(tx storeutil.Conn) error) error {
+	return d.s.tx(ctx, func(tx *sql.Tx) error { return fn(conn{tx}) })
+}
