@@ -2,6 +2,7 @@ package storeutil
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/fastsim/fastsim/internal/store"
 )
@@ -40,3 +41,12 @@ func ScenarioKey(sc store.Scenario) Cursor { return Cursor{CreatedAt: sc.Created
 
 // UserKey is the keyset position of a user.
 func UserKey(u store.User) Cursor { return Cursor{CreatedAt: u.CreatedAt, ID: u.ID} }
+
+// CursorArgs returns the creation time and id of a keyset cursor as
+// nullable query arguments: both nil (NULL) for the first page.
+func CursorArgs(c Cursor, ok bool) (at *time.Time, id *string) {
+	if !ok {
+		return nil, nil
+	}
+	return &c.CreatedAt, &c.ID
+}
