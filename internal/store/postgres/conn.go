@@ -97,6 +97,15 @@ type pgDB struct {
 }
 
 // InTx implements storeutil.DB.
-func (d pgDB) InTx(ctx context.Context, fn func(tx storeutil.Conn) error) error {
-	return pgx.BeginFunc(ctx, d.s.pool, func(tx pgx.Tx) error { return fn(conn{tx}) })
+func (d pgDB) InTx(ctx context.Context, fn func(tx storeutil.TxConn) error) error {
+	return pgx.BeginFunc(ctx, d.s.pool, func(tx pgx.Tx) error { return fn(txConn{conn{tx}, tx}) })
 }
+
+// txConn is a conn inside a transaction.
+type txConn struct {
+	conn
+	tx pgx.Tx
+}
+
+// Unwrap implements store.Tx: it returns the pgx.Tx.
+func (t txConn) Unwrap() any { return t.tx }

@@ -61,7 +61,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.Store = storeutil.Store{DB: s.shared(), Now: s.now}
+	s.Store = storeutil.Store{DB: s.shared(), Now: s.now, LockQuota: lockQuota}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -26,7 +27,7 @@ func (conn) Name() string { return "sqlite" }
 
 // Exec implements storeutil.Conn.
 func (c conn) Exec(ctx context.Context, q storeutil.Query, args ...any) (int64, error) {
-	res, err := c.q.ExecContext(ctx, q.SQLite(), timeArgs(args)...)
+	res, err := c.q.ExecContext(ctx, q.SQLite(), queryArgs(args)...)
 	if err != nil {
 		return 0, err
 	}
@@ -35,24 +36,31 @@ func (c conn) Exec(ctx context.Context, q storeutil.Query, args ...any) (int64, 
 
 // QueryRow implements storeutil.Conn.
 func (c conn) QueryRow(ctx context.Context, q storeutil.Query, args ...any) storeutil.Row {
-	return timeRow{c.q.QueryRowContext(ctx, q.SQLite(), timeArgs(args)...)}
+	return timeRow{c.q.QueryRowContext(ctx, q.SQLite(), queryArgs(args)...)}
 }
 
 // Query implements storeutil.Conn.
 func (c conn) Query(ctx context.Context, q storeutil.Query, args ...any) (storeutil.Rows, error) {
-	rows, err := c.q.QueryContext(ctx, q.SQLite(), timeArgs(args)...)
+	rows, err := c.q.QueryContext(ctx, q.SQLite(), queryArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
 	return timeRows{rows}, nil
 }
 
-// timeArgs returns a copy of args with each time.Time or *time.Time as
-// stored microseconds (nil stays NULL).
-func timeArgs(args []any) []any {
+// queryArgs returns a copy of args with each time.Time or *time.Time as
+// stored microseconds (nil stays NULL), and each []string as a JSON
+// array (SQLite has no arrays; queries read it with json_each).
+func queryArgs(args []any) []any {
 	args = append([]any(nil), args...)
 	for i, a := range args {
 		switch t := a.(type) {
+		case []string:
+			b, err := json.Marshal(t)
+			if err != nil {
+				panic(fmt.Sprintf("sqlite: encode %q: %v", t, err)) // a []string always encodes
+			}
+			args[i] = string(b)
 		case time.Time:
 			args[i] = micros(t)
 		case *time.Time:
@@ -139,6 +147,15 @@ type liteDB struct {
 }
 
 // InTx implements storeutil.DB.
-func (d liteDB) InTx(ctx context.Context, fn func(tx storeutil.Conn) error) error {
-	return d.s.tx(ctx, func(tx *sql.Tx) error { return fn(conn{tx}) })
+func (d liteDB) InTx(ctx context.Context, fn func(tx storeutil.TxConn) error) error {
+	return d.s.tx(ctx, func(tx *sql.Tx) error { return fn(txConn{conn{tx}, tx}) })
 }
+
+// txConn is a conn inside a transaction.
+type txConn struct {
+	conn
+	tx *sql.Tx
+}
+
+// Unwrap implements store.Tx: it returns the *sql.Tx.
+func (t txConn) Unwrap() any { return t.tx }

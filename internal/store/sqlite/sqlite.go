@@ -166,14 +166,6 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 // fromMicros converts stored microseconds to a UTC time.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-// nullMicros converts an optional time.
-func nullMicros(t *time.Time) sql.NullInt64 {
-	if t == nil {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
-}
-
 // fromNullMicros converts an optional stored time.
 func fromNullMicros(n sql.NullInt64) *time.Time {
 	if !n.Valid {
@@ -201,9 +193,4 @@ func appendRows[T any](dst []T, rows *sql.Rows, scan func(scanner) (T, error)) (
 		return nil, err
 	}
 	return dst, nil
-}
-
-// queryRower is a *sql.DB or *sql.Tx.
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -122,7 +122,7 @@ func (s Store) SaveReplication(ctx context.Context, runID string, rep store.Repl
 		return 0, err
 	}
 	var n int
-	err = s.DB.InTx(ctx, func(tx Conn) error {
+	err = s.DB.InTx(ctx, func(tx TxConn) error {
 		replications, err := runningReplications(ctx, tx, runID, "save replication of")
 		if err != nil {
 			return err

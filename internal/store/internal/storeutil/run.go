@@ -41,46 +41,21 @@ func NewCachedRun(actor store.Actor, run store.Run, res store.RunResult, now fun
 	return run, nil
 }
 
-// RunWriter is a dialect's part of creating runs: its transaction and the
-// statements run inside it. CreateRun and CreateCachedRun hold the steps
-// both dialects share.
-type RunWriter[TX any] struct {
-	// InTx runs fn in one transaction, committed if fn returns nil and
-	// rolled back otherwise.
-	InTx func(ctx context.Context, fn func(tx TX) error) error
-	// CheckQuota enforces run.Quota in tx, before the insert.
-	CheckQuota func(ctx context.Context, tx TX, run store.Run) error
-	// Insert checks the run's scenario reference and inserts the run in tx.
-	Insert func(ctx context.Context, tx TX, actor store.Actor, run store.Run) error
-	// SaveResult stores (compressed) the result of run runID in tx.
-	SaveResult func(ctx context.Context, tx TX, runID string, res store.RunResult) error
-	// Now is the store's clock.
-	Now func() time.Time
-}
-
-// insert checks the quota and inserts run in tx.
-func (w RunWriter[TX]) insert(ctx context.Context, tx TX, actor store.Actor, run store.Run) error {
-	if err := w.CheckQuota(ctx, tx, run); err != nil {
-		return err
-	}
-	return w.Insert(ctx, tx, actor, run)
-}
-
 // CreateRun implements store.Store.CreateRun: it inserts a queued run and
 // calls enqueue (if not nil) in the same transaction.
-func (w RunWriter[TX]) CreateRun(ctx context.Context, actor store.Actor, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
-	run, err := NewRun(actor, run, w.Now)
+func (s Store) CreateRun(ctx context.Context, actor store.Actor, run store.Run, enqueue store.EnqueueFunc) (store.Run, error) {
+	run, err := NewRun(actor, run, s.Now)
 	if err != nil {
 		return store.Run{}, err
 	}
-	err = w.InTx(ctx, func(tx TX) error {
-		if err := w.insert(ctx, tx, actor, run); err != nil {
+	err = s.DB.InTx(ctx, func(tx TxConn) error {
+		if err := s.insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
 		if enqueue == nil {
 			return nil
 		}
-		if err := enqueue(ctx, Tx[TX]{Tx: tx}, run); err != nil {
+		if err := enqueue(ctx, tx, run); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
 		return nil
@@ -93,16 +68,16 @@ func (w RunWriter[TX]) CreateRun(ctx context.Context, actor store.Actor, run sto
 
 // CreateCachedRun implements store.Store.CreateCachedRun: it inserts a
 // succeeded cache-hit run and its result in one transaction.
-func (w RunWriter[TX]) CreateCachedRun(ctx context.Context, actor store.Actor, run store.Run, res store.RunResult) (store.Run, error) {
-	run, err := NewCachedRun(actor, run, res, w.Now)
+func (s Store) CreateCachedRun(ctx context.Context, actor store.Actor, run store.Run, res store.RunResult) (store.Run, error) {
+	run, err := NewCachedRun(actor, run, res, s.Now)
 	if err != nil {
 		return store.Run{}, err
 	}
-	err = w.InTx(ctx, func(tx TX) error {
-		if err := w.insert(ctx, tx, actor, run); err != nil {
+	err = s.DB.InTx(ctx, func(tx TxConn) error {
+		if err := s.insertRun(ctx, tx, actor, run); err != nil {
 			return err
 		}
-		return w.SaveResult(ctx, tx, run.ID, res)
+		return SaveResult(ctx, tx, run.ID, res)
 	})
 	if err != nil {
 		return store.Run{}, fmt.Errorf("create cached run: %w", err)
@@ -158,4 +133,269 @@ func runningReplications(ctx context.Context, tx Conn, runID, op string) (int, e
 		return 0, fmt.Errorf("%s: %s run %q: %w", tx.Name(), op, runID, err)
 	}
 	return replications, nil
+}
+
+// runColumns are the columns scanRun reads.
+const runColumns = `id, coalesce(owner_id::text, ''), scenario_id, scenario_version, scenario, seed, replications, status, progress, error,
+	cache_hit, cache_key, cancel_requested, job_id, created_at, started_at, finished_at`
+
+var (
+	// scenarioOfRunSQL takes a share lock on the scenario in PostgreSQL
+	// (FOR SHARE), which keeps DeleteScenario from deleting it until the
+	// run's transaction ends; SQLite transactions of these stores begin
+	// IMMEDIATE and hold the database's single write lock instead.
+	scenarioOfRunSQL = SQLPer(`SELECT latest_version FROM scenarios WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid) FOR SHARE`,
+		`SELECT latest_version FROM scenarios WHERE id = ?1 AND (?2 OR owner_id = ?3)`)
+	insertRunSQL = SQL(`INSERT INTO runs (id, scenario_id, scenario_version, scenario, seed, replications, status,
+		progress, error, cache_hit, cache_key, created_at, started_at, finished_at, owner_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
+	getRunSQL = SQL(`SELECT ` + runColumns + ` FROM runs WHERE id = $1 AND ($2::boolean OR owner_id = $3::uuid)`)
+	// listRunsSQL filters on a list of statuses ($1): a text[] in
+	// PostgreSQL, a JSON array in SQLite, which has no arrays (the SQLite
+	// Conn passes a []string argument as JSON).
+	listRunsSQL = SQLPer(`SELECT `+runColumns+` FROM runs
+		WHERE (cardinality($1::text[]) = 0 OR status = ANY($1))
+		  AND ($2::uuid IS NULL OR scenario_id = $2)
+		  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+		  AND ($6::boolean OR owner_id = $7::uuid)
+		ORDER BY created_at DESC, id DESC LIMIT $5`,
+		`SELECT `+SQL(runColumns).SQLite()+` FROM runs
+		WHERE (json_array_length(?1) = 0 OR status IN (SELECT value FROM json_each(?1)))
+		  AND (?2 IS NULL OR scenario_id = ?2)
+		  AND (?3 IS NULL OR (created_at, id) < (?3, ?4))
+		  AND (?6 OR owner_id = ?7)
+		ORDER BY created_at DESC, id DESC LIMIT ?5`)
+	countRunsSQL   = SQL(`SELECT status, count(*) FROM runs GROUP BY status`)
+	markRunningSQL = SQL(`UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $2)
+		WHERE id = $1 AND status IN ('queued', 'running') RETURNING ` + runColumns)
+	upsertProgressSQL = SQL(`INSERT INTO run_replications (run_id, idx, progress) VALUES ($1, $2, $3)
+		ON CONFLICT (run_id, idx) DO UPDATE SET progress = excluded.progress`)
+	finishRunSQL = SQL(`UPDATE runs SET status = $2, error = $3, finished_at = $4,
+		progress = CASE WHEN $2 = 'succeeded' THEN 1 ELSE progress END
+		WHERE id = $1 AND status IN ('queued', 'running') RETURNING ` + runColumns)
+	deleteReplicationsSQL = SQL(`DELETE FROM run_replications WHERE run_id = $1`)
+	requestCancelSQL      = SQL(`UPDATE runs SET cancel_requested = true,
+		status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+		error = CASE WHEN status = 'queued' THEN $3 ELSE error END,
+		finished_at = CASE WHEN status = 'queued' THEN $2 ELSE finished_at END
+		WHERE id = $1 AND status IN ('queued', 'running') AND ($4::boolean OR owner_id = $5::uuid) RETURNING ` + runColumns)
+	setJobIDSQL   = SQL(`UPDATE runs SET job_id = $2 WHERE id = $1`)
+	byCacheKeySQL = SQL(`SELECT ` + runColumns + ` FROM runs
+		WHERE cache_key = $1 AND status = 'succeeded' ORDER BY created_at DESC, id DESC LIMIT 1`)
+)
+
+// scanRun reads the runColumns of row.
+func scanRun(row Row) (store.Run, error) {
+	var r store.Run
+	var status string
+	err := row.Scan(&r.ID, &r.OwnerID, &r.ScenarioID, &r.ScenarioVersion, &r.Scenario, &r.Seed, &r.Replications, &status,
+		&r.Progress, &r.Error, &r.CacheHit, &r.CacheKey, &r.CancelRequested, &r.JobID, &r.CreatedAt, &r.StartedAt, &r.FinishedAt)
+	if err != nil {
+		return store.Run{}, err
+	}
+	r.Status = store.RunStatus(status)
+	return r, nil
+}
+
+// insertRun checks the quota and the scenario reference, and inserts run
+// (ID, Status and CreatedAt already set) in tx.
+func (s Store) insertRun(ctx context.Context, tx Conn, actor store.Actor, run store.Run) error {
+	if err := s.checkQuota(ctx, tx, run); err != nil {
+		return err
+	}
+	if run.ScenarioID != nil {
+		var latest int
+		err := tx.QueryRow(ctx, scenarioOfRunSQL, *run.ScenarioID, actor.Admin, OwnerArg(actor)).Scan(&latest)
+		if err != nil {
+			return NotFound(tx, err, "scenario", *run.ScenarioID)
+		}
+		if run.ScenarioVersion != nil && (*run.ScenarioVersion < 1 || *run.ScenarioVersion > latest) {
+			return fmt.Errorf("scenario %q version %d: %w", *run.ScenarioID, *run.ScenarioVersion, store.ErrNotFound)
+		}
+	}
+	_, err := tx.Exec(ctx, insertRunSQL,
+		run.ID, run.ScenarioID, run.ScenarioVersion, run.Scenario, run.Seed, run.Replications, string(run.Status),
+		run.Progress, run.Error, run.CacheHit, run.CacheKey, run.CreatedAt, run.StartedAt, run.FinishedAt, run.OwnerID)
+	if err != nil {
+		return fmt.Errorf("%s: insert run: %w", tx.Name(), err)
+	}
+	return nil
+}
+
+// GetRun implements store.Store.GetRun.
+func (s Store) GetRun(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
+	if !ValidID(id) {
+		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	r, err := scanRun(s.DB.QueryRow(ctx, getRunSQL, id, actor.Admin, OwnerArg(actor)))
+	if err != nil {
+		return store.Run{}, NotFound(s.DB, err, "run", id)
+	}
+	return r, nil
+}
+
+// ListRuns implements store.Store.ListRuns.
+func (s Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRunsParams) (store.Page[store.Run], error) {
+	limit, cur, hasCur, err := Paging("list runs", p.Limit, p.Cursor)
+	if err != nil {
+		return store.Page[store.Run]{}, err
+	}
+	statuses, err := CheckStatuses(p.Status)
+	if err != nil {
+		return store.Page[store.Run]{}, err
+	}
+	if p.ScenarioID != "" && !ValidID(p.ScenarioID) {
+		return store.Page[store.Run]{}, nil
+	}
+	var scenarioID *string
+	if p.ScenarioID != "" {
+		scenarioID = &p.ScenarioID
+	}
+	curAt, curID := CursorArgs(cur, hasCur)
+	rows, err := s.DB.Query(ctx, listRunsSQL, statuses, scenarioID, curAt, curID, limit+1, actor.Admin, OwnerArg(actor))
+	if err != nil {
+		return store.Page[store.Run]{}, fmt.Errorf("%s: list runs: %w", s.DB.Name(), err)
+	}
+	items, err := CollectRows(rows, scanRun)
+	if err != nil {
+		return store.Page[store.Run]{}, fmt.Errorf("%s: list runs: %w", s.DB.Name(), err)
+	}
+	return NewPage(items, limit, RunKey), nil
+}
+
+// CountRuns implements store.Store.CountRuns.
+func (s Store) CountRuns(ctx context.Context) (map[store.RunStatus]int, error) {
+	rows, err := s.DB.Query(ctx, countRunsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: count runs: %w", s.DB.Name(), err)
+	}
+	type count struct {
+		status string
+		n      int
+	}
+	counts, err := CollectRows(rows, func(r Row) (count, error) {
+		var c count
+		err := r.Scan(&c.status, &c.n)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: count runs: %w", s.DB.Name(), err)
+	}
+	out := map[store.RunStatus]int{}
+	for _, c := range counts {
+		out[store.RunStatus(c.status)] = c.n
+	}
+	return out, nil
+}
+
+// MarkRunning implements store.Store.MarkRunning.
+func (s Store) MarkRunning(ctx context.Context, id string) (store.Run, error) {
+	if !ValidID(id) {
+		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	r, err := scanRun(s.DB.QueryRow(ctx, markRunningSQL, id, Now(s.Now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Run{}, StateError(ctx, s.DB, store.System(), id, "start")
+	}
+	if err != nil {
+		return store.Run{}, fmt.Errorf("%s: start run %q: %w", s.DB.Name(), id, err)
+	}
+	return r, nil
+}
+
+// UpdateProgress implements store.Store.UpdateProgress.
+func (s Store) UpdateProgress(ctx context.Context, runID string, index int, progress float64) error {
+	if !ValidID(runID) {
+		return fmt.Errorf("run %q: %w", runID, store.ErrNotFound)
+	}
+	return s.DB.InTx(ctx, func(tx TxConn) error {
+		replications, err := runningReplications(ctx, tx, runID, "update progress of")
+		if err != nil {
+			return err
+		}
+		if index < 0 || index >= replications {
+			return fmt.Errorf("update progress: replication %d: must be in 0..%d: %w", index, replications-1, store.ErrInvalid)
+		}
+		if _, err := tx.Exec(ctx, upsertProgressSQL, runID, index, Clamp(progress)); err != nil {
+			return fmt.Errorf("%s: update progress: %w", tx.Name(), err)
+		}
+		if _, err := tx.Exec(ctx, updateRunProgressSQL, runID); err != nil {
+			return fmt.Errorf("%s: update progress: %w", tx.Name(), err)
+		}
+		return nil
+	})
+}
+
+// FinishRun implements store.Store.FinishRun.
+func (s Store) FinishRun(ctx context.Context, id string, f store.Finish) (store.Run, error) {
+	if err := CheckFinish(f); err != nil {
+		return store.Run{}, err
+	}
+	if !ValidID(id) {
+		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	var r store.Run
+	err := s.DB.InTx(ctx, func(tx TxConn) error {
+		var err error
+		r, err = scanRun(tx.QueryRow(ctx, finishRunSQL, id, string(f.Status), f.Error, Now(s.Now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return StateError(ctx, tx, store.System(), id, "finish")
+		}
+		if err != nil {
+			return fmt.Errorf("%s: finish run %q: %w", tx.Name(), id, err)
+		}
+		if _, err := tx.Exec(ctx, deleteReplicationsSQL, id); err != nil {
+			return fmt.Errorf("%s: finish run %q: %w", tx.Name(), id, err)
+		}
+		if f.Result == nil {
+			return nil
+		}
+		return SaveResult(ctx, tx, id, *f.Result)
+	})
+	if err != nil {
+		return store.Run{}, err
+	}
+	return r, nil
+}
+
+// RequestCancel implements store.Store.RequestCancel.
+func (s Store) RequestCancel(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
+	if !ValidID(id) {
+		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	r, err := scanRun(s.DB.QueryRow(ctx, requestCancelSQL, id, Now(s.Now), CancelMessage, actor.Admin, OwnerArg(actor)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Run{}, StateError(ctx, s.DB, actor, id, "cancel")
+	}
+	if err != nil {
+		return store.Run{}, fmt.Errorf("%s: cancel run %q: %w", s.DB.Name(), id, err)
+	}
+	return r, nil
+}
+
+// SetRunJobID implements store.Store.SetRunJobID.
+func (s Store) SetRunJobID(ctx context.Context, id string, jobID int64) error {
+	if !ValidID(id) {
+		return fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	n, err := s.DB.Exec(ctx, setJobIDSQL, id, jobID)
+	if err != nil {
+		return fmt.Errorf("%s: set job id of run %q: %w", s.DB.Name(), id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// FindSucceededRunByCacheKey implements store.Store.FindSucceededRunByCacheKey.
+func (s Store) FindSucceededRunByCacheKey(ctx context.Context, cacheKey string) (store.Run, error) {
+	if cacheKey == "" {
+		return store.Run{}, fmt.Errorf("run with empty cache key: %w", store.ErrNotFound)
+	}
+	r, err := scanRun(s.DB.QueryRow(ctx, byCacheKeySQL, cacheKey))
+	if err != nil {
+		return store.Run{}, NotFound(s.DB, err, "succeeded run with cache key", cacheKey)
+	}
+	return r, nil
 }

@@ -88,7 +88,7 @@ func (s Store) CreateScenario(ctx context.Context, actor store.Actor, name strin
 	if err != nil {
 		return store.Scenario{}, store.ScenarioVersion{}, err
 	}
-	err = s.DB.InTx(ctx, func(tx Conn) error {
+	err = s.DB.InTx(ctx, func(tx TxConn) error {
 		if _, err := tx.Exec(ctx, insertScenarioSQL, sc.ID, name, sc.CreatedAt, actor.UserID); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (s Store) UpdateScenario(ctx context.Context, actor store.Actor, id, name s
 	}
 	now := Now(s.Now)
 	var sc store.Scenario
-	err := s.DB.InTx(ctx, func(tx Conn) error {
+	err := s.DB.InTx(ctx, func(tx TxConn) error {
 		var err error
 		sc, err = scanScenario(tx.QueryRow(ctx, bumpScenarioSQL, id, name, now, actor.Admin, OwnerArg(actor)))
 		if err != nil {
@@ -189,7 +189,7 @@ func (s Store) DeleteScenario(ctx context.Context, actor store.Actor, id string)
 	if !ValidID(id) {
 		return fmt.Errorf("scenario %q: %w", id, store.ErrNotFound)
 	}
-	return s.DB.InTx(ctx, func(tx Conn) error {
+	return s.DB.InTx(ctx, func(tx TxConn) error {
 		var one int
 		if err := tx.QueryRow(ctx, lockScenarioSQL, id, actor.Admin, OwnerArg(actor)).Scan(&one); err != nil {
 			return NotFound(tx, err, "scenario", id)

@@ -104,13 +104,20 @@ type Conn interface {
 	Query(ctx context.Context, q Query, args ...any) (Rows, error)
 }
 
+// TxConn is a Conn inside a transaction; its Unwrap (store.Tx) returns
+// the driver's transaction, for River.
+type TxConn interface {
+	Conn
+	store.Tx
+}
+
 // DB is a dialect's database: a Conn over its pool, and its
 // transactions.
 type DB interface {
 	Conn
 	// InTx runs fn in one transaction, committed if fn returns nil and
 	// rolled back otherwise.
-	InTx(ctx context.Context, fn func(tx Conn) error) error
+	InTx(ctx context.Context, fn func(tx TxConn) error) error
 }
 
 // Store implements the methods of store.Store whose statements both
@@ -120,6 +127,11 @@ type Store struct {
 	DB DB
 	// Now is the store's clock.
 	Now func() time.Time
+	// LockQuota, when set, serialises the run creations of one owner
+	// inside tx, before their quota is counted: PostgreSQL takes an
+	// advisory lock; SQLite needs none, its write transactions run one
+	// at a time.
+	LockQuota func(ctx context.Context, tx Conn, ownerID string) error
 }
 
 // NotFound turns a "no rows" error of c into a wrapped store.ErrNotFound
