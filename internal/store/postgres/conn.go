@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -109,3 +110,9 @@ type txConn struct {
 
 // Unwrap implements store.Tx: it returns the pgx.Tx.
 func (t txConn) Unwrap() any { return t.tx }
+
+// IsUnique implements storeutil.DB: err is a unique_violation (23505).
+func (pgDB) IsUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -96,17 +95,4 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
-}
-
-// Tx runs fn in a transaction; tx unwraps to a pgx.Tx.
-func (s *Store) Tx(ctx context.Context, fn store.TxFunc) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, storeutil.Tx[pgx.Tx]{Tx: tx}) })
-}
-
-// notFound turns pgx.ErrNoRows into a wrapped store.ErrNotFound.
-func notFound(err error, what, id string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound)
-	}
-	return fmt.Errorf("postgres: %s %q: %w", what, id, err)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fastsim/fastsim/internal/store/internal/storeutil"
@@ -159,3 +160,8 @@ type txConn struct {
 
 // Unwrap implements store.Tx: it returns the *sql.Tx.
 func (t txConn) Unwrap() any { return t.tx }
+
+// IsUnique implements storeutil.DB: err is a UNIQUE constraint violation.
+func (liteDB) IsUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

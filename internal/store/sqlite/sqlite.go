@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -130,11 +129,6 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Tx runs fn in a transaction; tx unwraps to a *sql.Tx.
-func (s *Store) Tx(ctx context.Context, fn store.TxFunc) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, storeutil.Tx[*sql.Tx]{Tx: tx}) })
-}
-
 // tx runs fn in a transaction, committing when it returns nil. Inside fn,
 // use only tx: the pool has a single connection.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
@@ -152,28 +146,11 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
-// notFound turns sql.ErrNoRows into a wrapped store.ErrNotFound.
-func notFound(err error, what, id string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound)
-	}
-	return fmt.Errorf("sqlite: %s %q: %w", what, id, err)
-}
-
 // micros converts a time to stored microseconds.
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // fromMicros converts stored microseconds to a UTC time.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// fromNullMicros converts an optional stored time.
-func fromNullMicros(n sql.NullInt64) *time.Time {
-	if !n.Valid {
-		return nil
-	}
-	t := fromMicros(n.Int64)
-	return &t
-}
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner = interface{ Scan(...any) error }

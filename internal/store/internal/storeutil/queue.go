@@ -13,15 +13,6 @@ import (
 	"github.com/fastsim/fastsim/internal/store"
 )
 
-// Tx wraps a driver transaction (pgx.Tx, *sql.Tx) as a store.Tx.
-type Tx[TTx any] struct {
-	// Tx is the driver's transaction.
-	Tx TTx
-}
-
-// Unwrap returns the driver's transaction.
-func (t Tx[TTx]) Unwrap() any { return t.Tx }
-
 // Queue implements store.Queue over a River client whose transactions are
 // TTx; the dialects build it from their own River driver.
 type Queue[TTx any] struct {

@@ -118,6 +118,8 @@ type DB interface {
 	// InTx runs fn in one transaction, committed if fn returns nil and
 	// rolled back otherwise.
 	InTx(ctx context.Context, fn func(tx TxConn) error) error
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique(err error) bool
 }
 
 // Store implements the methods of store.Store whose statements both
@@ -132,6 +134,12 @@ type Store struct {
 	// advisory lock; SQLite needs none, its write transactions run one
 	// at a time.
 	LockQuota func(ctx context.Context, tx Conn, ownerID string) error
+}
+
+// Tx implements store.Store.Tx: tx unwraps to the driver's transaction
+// (a pgx.Tx or a *sql.Tx).
+func (s Store) Tx(ctx context.Context, fn store.TxFunc) error {
+	return s.DB.InTx(ctx, func(tx TxConn) error { return fn(ctx, tx) })
 }
 
 // NotFound turns a "no rows" error of c into a wrapped store.ErrNotFound
