@@ -90,6 +90,12 @@ func timeDests(dest []any) []any {
 	return dest
 }
 
+// micros converts a time to stored microseconds.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts stored microseconds to a UTC time.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
 // microsScanner scans stored microseconds into a time (t) or an optional
 // time (null).
 type microsScanner struct {
@@ -147,9 +153,22 @@ type liteDB struct {
 	s *Store
 }
 
-// InTx implements storeutil.DB.
+// InTx implements storeutil.DB. The transaction takes the write lock when
+// it begins (_txlock=immediate, see Open). Inside fn, use only tx: the
+// pool has a single connection.
 func (d liteDB) InTx(ctx context.Context, fn func(tx storeutil.TxConn) error) error {
-	return d.s.tx(ctx, func(tx *sql.Tx) error { return fn(txConn{conn{tx}, tx}) })
+	tx, err := d.s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(txConn{conn{tx}, tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
 }
 
 // txConn is a conn inside a transaction.
