@@ -8,6 +8,10 @@
 // the series live in their own table so that reading a result never loads
 // them.
 //
+// The queries are shared with the SQLite store (storeutil.Store, written
+// in PostgreSQL's syntax); this package provides their Conn over pgx
+// (conn.go), the quota's advisory lock, and the migrations.
+//
 // Store.NewQueue builds the job queue (River with the riverpgxv5 driver) over
 // the same connections, so a run and its job are inserted in one
 // transaction.

@@ -10,6 +10,11 @@
 // and ids as UUID text. River's tables are migrated by rivermigrate with
 // the riversqlite driver.
 //
+// The queries are shared with the PostgreSQL store (storeutil.Store): this
+// package provides their Conn over database/sql (conn.go), which runs each
+// statement's SQLite form and converts times and string arrays, and the
+// migrations.
+//
 // Store.NewQueue builds the job queue (River with the riversqlite driver) over
 // the same connections, so a run and its job are inserted in one
 // transaction.
