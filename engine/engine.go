@@ -92,6 +92,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("engine: scenario refused: %w", err)
 	}
+	if sc.HasServiceGraph() {
+		return nil, fmt.Errorf("engine: scenario refused: %w", ErrServiceGraph)
+	}
 	if opts.Series {
 		if err := checkSeries(sc); err != nil {
 			return nil, fmt.Errorf("engine: %w", err)

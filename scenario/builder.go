@@ -217,6 +217,8 @@ func cloneSteps(steps []Step) []Step {
 		st.Operation.CPUTime = cloneQuantity(st.Operation.CPUTime)
 		st.Operation.IOWaitingTime = cloneQuantity(st.Operation.IOWaitingTime)
 		st.Operation.NecessaryRAM = clonePtr(st.Operation.NecessaryRAM)
+		st.Operation.Call = clonePtr(st.Operation.Call)
+		st.Operation.Calls = cloneSlice(st.Operation.Calls, func(c Call) Call { return c })
 		out[i] = st
 	}
 	return out

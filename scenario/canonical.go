@@ -55,15 +55,17 @@ func (sc *Scenario) normalize() {
 	if len(sc.Events) == 0 {
 		sc.Events = nil
 	}
-	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil && len(lb.ServerCovered) == 0 {
-		lb.ServerCovered = nil
+	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
+		if len(lb.ServerCovered) == 0 {
+			lb.ServerCovered = nil
+		}
 	}
 	sc.Workload.Type = ""
 	sc.Topology.Nodes.Client.Type = ""
 	for i := range sc.Topology.Nodes.Servers {
 		sc.Topology.Nodes.Servers[i].Type = ""
 	}
-	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
+	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
 		lb.Type = ""
 	}
 }

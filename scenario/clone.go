@@ -11,16 +11,10 @@ func (sc *Scenario) Clone() *Scenario {
 	c.Workload.AvgRequestPerMinutePerUser = cloneRV(sc.Workload.AvgRequestPerMinutePerUser)
 	c.Topology.Nodes.Servers = cloneSlice(sc.Topology.Nodes.Servers, cloneServer)
 	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
-		l := *lb
-		l.ServerCovered = cloneSlice(lb.ServerCovered, func(s string) string { return s })
-		if lb.Weights != nil {
-			l.Weights = make(map[string]int, len(lb.Weights))
-			for k, w := range lb.Weights {
-				l.Weights[k] = w
-			}
-		}
+		l := cloneLB(*lb)
 		c.Topology.Nodes.LoadBalancer = &l
 	}
+	c.Topology.Nodes.LoadBalancers = cloneSlice(sc.Topology.Nodes.LoadBalancers, cloneLB)
 	c.Topology.Edges = cloneSlice(sc.Topology.Edges, func(e Edge) Edge {
 		e.Latency = cloneRV(e.Latency)
 		return e
@@ -32,6 +26,18 @@ func (sc *Scenario) Clone() *Scenario {
 		return e
 	})
 	return &c
+}
+
+func cloneLB(lb LoadBalancer) LoadBalancer {
+	lb.ServerCovered = cloneSlice(lb.ServerCovered, func(s string) string { return s })
+	if lb.Weights != nil {
+		w := make(map[string]int, len(lb.Weights))
+		for k, x := range lb.Weights {
+			w[k] = x
+		}
+		lb.Weights = w
+	}
+	return lb
 }
 
 func cloneSlice[T any](s []T, f func(T) T) []T {
@@ -72,6 +78,7 @@ func cloneQuantity(q *Quantity) *Quantity {
 
 func cloneServer(s Server) Server {
 	s.Resources.DBConnectionPool = clonePtr(s.Resources.DBConnectionPool)
+	s.Replicas = clonePtr(s.Replicas)
 	s.Endpoints = cloneSlice(s.Endpoints, func(e Endpoint) Endpoint {
 		e.Probability = clonePtr(e.Probability)
 		e.Weight = clonePtr(e.Weight)
@@ -79,6 +86,8 @@ func cloneServer(s Server) Server {
 			st.Operation.CPUTime = cloneQuantity(st.Operation.CPUTime)
 			st.Operation.IOWaitingTime = cloneQuantity(st.Operation.IOWaitingTime)
 			st.Operation.NecessaryRAM = clonePtr(st.Operation.NecessaryRAM)
+			st.Operation.Call = clonePtr(st.Operation.Call)
+			st.Operation.Calls = cloneSlice(st.Operation.Calls, func(c Call) Call { return c })
 			return st
 		})
 		return e

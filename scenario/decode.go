@@ -804,22 +804,31 @@ func (d *decoder) nodesSection(n *yaml.Node, path string, ns *Nodes) {
 			listOf(d, n, p, "servers", &ns.Servers, d.server)
 		}},
 		{"load_balancer", false, func(n *yaml.Node, p string) {
-			lb := &LoadBalancer{Algorithm: RoundRobin}
-			ns.LoadBalancer = lb
-			d.object(n, p, []field{
-				{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &lb.ID) }},
-				{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "load_balancer") }},
-				{"algorithms", false, func(n *yaml.Node, p string) { enum(d, n, p, Algorithms, &lb.Algorithm) }},
-				{"server_covered", false, func(n *yaml.Node, p string) {
-					d.list(n, p, "server ids", func(n *yaml.Node, p string, _ int) {
-						var id string
-						d.str(n, p, &id)
-						lb.ServerCovered = append(lb.ServerCovered, id)
-					})
-				}},
-				{"weights", false, func(n *yaml.Node, p string) { d.weights(n, p, lb) }},
+			ns.LoadBalancer = &LoadBalancer{}
+			d.loadBalancer(n, p, ns.LoadBalancer)
+		}},
+		{"load_balancers", false, func(n *yaml.Node, p string) {
+			listOf(d, n, p, "load balancers", &ns.LoadBalancers, d.loadBalancer)
+		}},
+	})
+}
+
+// loadBalancer decodes one load balancer (`load_balancer` or an item of
+// `load_balancers`).
+func (d *decoder) loadBalancer(n *yaml.Node, path string, lb *LoadBalancer) {
+	lb.Algorithm = RoundRobin
+	d.object(n, path, []field{
+		{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &lb.ID) }},
+		{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "load_balancer") }},
+		{"algorithms", false, func(n *yaml.Node, p string) { enum(d, n, p, Algorithms, &lb.Algorithm) }},
+		{"server_covered", false, func(n *yaml.Node, p string) {
+			d.list(n, p, "server ids", func(n *yaml.Node, p string, _ int) {
+				var id string
+				d.str(n, p, &id)
+				lb.ServerCovered = append(lb.ServerCovered, id)
 			})
 		}},
+		{"weights", false, func(n *yaml.Node, p string) { d.weights(n, p, lb) }},
 	})
 }
 
@@ -868,6 +877,11 @@ func (d *decoder) server(n *yaml.Node, path string, s *Server) {
 		{"endpoints", true, func(n *yaml.Node, p string) {
 			listOf(d, n, p, "endpoints", &s.Endpoints, d.endpoint)
 		}},
+		{"replicas", false, func(n *yaml.Node, p string) {
+			if v, ok := d.integer(n, p); ok {
+				s.Replicas = &v
+			}
+		}},
 	})
 }
 
@@ -894,9 +908,34 @@ func (d *decoder) step(n *yaml.Node, path string, s *Step) {
 				{"cpu_time", false, func(n *yaml.Node, p string) { op.CPUTime = d.quantity(n, p) }},
 				{"necessary_ram", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &op.NecessaryRAM) }},
 				{"io_waiting_time", false, func(n *yaml.Node, p string) { op.IOWaitingTime = d.quantity(n, p) }},
+				{"call", false, func(n *yaml.Node, p string) {
+					op.Call = &Call{}
+					d.call(n, p, op.Call)
+				}},
+				{"calls", false, func(n *yaml.Node, p string) { listOf(d, n, p, "calls", &op.Calls, d.call) }},
 			})
 		}},
 	})
+}
+
+// call decodes one call of a call or parallel step. The overload keys of
+// spec §12 are recognised and refused until they are implemented.
+func (d *decoder) call(n *yaml.Node, path string, c *Call) {
+	c.OnFailure = DefaultOnFailure
+	fields := []field{
+		{"target", true, func(n *yaml.Node, p string) { d.str(n, p, &c.Target) }},
+		{"endpoint", false, func(n *yaml.Node, p string) {
+			d.str(n, p, &c.Endpoint)
+			c.Endpoint = strings.ToLower(c.Endpoint)
+		}},
+		{"on_failure", false, func(n *yaml.Node, p string) { enum(d, n, p, OnFailures, &c.OnFailure) }},
+	}
+	for _, k := range issue11Keys {
+		fields = append(fields, field{k, false, func(n *yaml.Node, p string) {
+			d.errorf(resolveAlias(n), p, "is not supported yet (timeouts, retries and circuit breakers come with issue 11, overload and resilience); remove it")
+		}})
+	}
+	d.object(n, path, fields)
 }
 
 // quantity decodes a number or an RV object.

@@ -61,11 +61,21 @@ func (sc *Scenario) ApplyDefaults() {
 				op := &e.Steps[k].Operation
 				defaultQuantity(op.CPUTime)
 				defaultQuantity(op.IOWaitingTime)
+				if op.Call != nil && op.Call.OnFailure == "" {
+					op.Call.OnFailure = DefaultOnFailure
+				}
+				for n := range op.Calls {
+					if op.Calls[n].OnFailure == "" {
+						op.Calls[n].OnFailure = DefaultOnFailure
+					}
+				}
 			}
 		}
 	}
-	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil && lb.Algorithm == "" {
-		lb.Algorithm = DefaultAlgorithm
+	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
+		if lb.Algorithm == "" {
+			lb.Algorithm = DefaultAlgorithm
+		}
 	}
 	for i := range sc.Topology.Edges {
 		e := &sc.Topology.Edges[i]

@@ -43,7 +43,7 @@ const (
 )
 
 // StepKinds lists every accepted step kind.
-var StepKinds = []StepKind{InitialParsing, CPUBoundOperation, RAMStep, IOTaskSpawn, IOLLM, IOWait, IODB, IOCache}
+var StepKinds = []StepKind{InitialParsing, CPUBoundOperation, RAMStep, IOTaskSpawn, IOLLM, IOWait, IODB, IOCache, CallStep, ParallelStep}
 
 // StepClass is the resource class a step kind uses.
 type StepClass int
@@ -54,6 +54,7 @@ const (
 	ClassCPU                      // needs a core
 	ClassRAM                      // reserves memory
 	ClassIO                       // waits without a core
+	ClassCall                     // awaits calls to other servers (spec §10)
 )
 
 // Class returns the resource class of the kind, or ClassUnknown.
@@ -65,6 +66,8 @@ func (k StepKind) Class() StepClass {
 		return ClassRAM
 	case IOTaskSpawn, IOLLM, IOWait, IODB, IOCache:
 		return ClassIO
+	case CallStep, ParallelStep:
+		return ClassCall
 	}
 	return ClassUnknown
 }

@@ -45,11 +45,10 @@ func (v *validator) graph() {
 			serverIndex[s.ID] = i
 		}
 	}
-	lbID := ""
-	if ns.LoadBalancer != nil {
-		lbID = ns.LoadBalancer.ID
-		addNode(lbID, kindLB)
+	for _, l := range v.loadBalancers() {
+		addNode(l.lb.ID, kindLB)
 	}
+	calls := sc.hasCalls()
 	gen := sc.Workload.ID
 	if _, clash := kinds[gen]; !clash && gen != "" {
 		kinds[gen] = kindGenerator
@@ -85,8 +84,8 @@ func (v *validator) graph() {
 		if !srcOK {
 			continue
 		}
-		if prev := fan[e.Source]; len(prev) > 0 && srcKind != kindLB {
-			v.add(p+".source", "%s %q already has an outgoing edge (edges[%d]); only the load balancer may have more than one", srcKind, e.Source, prev[0])
+		if prev := fan[e.Source]; len(prev) > 0 && srcKind != kindLB && !(calls && srcKind == kindServer) {
+			v.add(p+".source", "%s %q already has an outgoing edge (edges[%d]); only load balancers (and, in scenarios with calls, servers) may have more than one", srcKind, e.Source, prev[0])
 			continue
 		}
 		fan[e.Source] = append(fan[e.Source], i)
@@ -110,12 +109,17 @@ func (v *validator) graph() {
 		}
 	}
 	v.fanOut(gen, kinds, fan, serverIndex)
-	v.coverage(lbID, kinds, out)
+	for _, l := range v.loadBalancers() {
+		v.coverage(l, kinds, out)
+	}
 	client := ns.Client.ID
 	if gen != "" && kinds[gen] == kindGenerator && len(out[gen]) == 1 && client != "" && len(fan[client]) == 1 && len(out[client]) == 1 {
 		// Reachability only makes sense once the entry path works;
 		// otherwise every server would be reported as unreachable.
 		v.reachability(gen, kinds, out, serverIndex)
+	}
+	if calls || v.hasReplicas() {
+		v.serviceGraph(kinds, out, serverIndex)
 	}
 }
 
@@ -137,24 +141,23 @@ func (v *validator) fanOut(gen string, kinds map[string]nodeKind, out map[string
 			v.add(serverPath(i)+".id", "server %q has no outgoing edge; add one edge from it back to the client", s.ID)
 		}
 	}
-	if lb := ns.LoadBalancer; lb != nil && lb.ID != "" && kinds[lb.ID] == kindLB && len(out[lb.ID]) == 0 {
-		v.add(nodesPath+".load_balancer.id", "load balancer %q has no outgoing edge; add an edge from it to each server it covers", lb.ID)
+	for _, l := range v.loadBalancers() {
+		if id := l.lb.ID; id != "" && kinds[id] == kindLB && len(out[id]) == 0 {
+			v.add(l.path+".id", "load balancer %q has no outgoing edge; add an edge from it to each server it covers", id)
+		}
 	}
 }
 
 // coverage checks server_covered against the load balancer's edges.
-func (v *validator) coverage(lbID string, kinds map[string]nodeKind, out map[string][]int) {
-	lb := v.sc.Topology.Nodes.LoadBalancer
-	if lb == nil {
-		return
-	}
+func (v *validator) coverage(l lbAt, kinds map[string]nodeKind, out map[string][]int) {
+	lb, lbID := l.lb, l.lb.ID
 	targets := map[string]bool{}
 	for _, i := range out[lbID] {
 		targets[v.sc.Topology.Edges[i].Target] = true
 	}
 	seen := map[string]bool{}
 	for k, id := range lb.ServerCovered {
-		p := fmt.Sprintf("%s.load_balancer.server_covered[%d]", nodesPath, k)
+		p := fmt.Sprintf("%s.server_covered[%d]", l.path, k)
 		switch {
 		case seen[id]:
 			v.add(p, "server %q is listed twice", id)
@@ -177,7 +180,7 @@ func (v *validator) coverage(lbID string, kinds map[string]nodeKind, out map[str
 	}
 	for _, id := range sortedKeys(lb.Weights) {
 		if !covered[id] {
-			v.add(fmt.Sprintf("%s.load_balancer.weights.%s", nodesPath, id),
+			v.add(fmt.Sprintf("%s.weights.%s", l.path, id),
 				"%q is not a server the load balancer covers; weights name covered servers only (covered: %s)", id, strings.Join(coveredIDs(lb, targets, kinds, v.serverIDs()), ", "))
 		}
 	}
@@ -236,10 +239,16 @@ func (v *validator) reachability(gen string, kinds map[string]nodeKind, out map[
 			v.add(serverPath(i)+".id", "server %q is not reachable from the generator %q; add an edge into it (from the client or the load balancer)", s.ID, gen)
 		}
 	}
-	if lb := ns.LoadBalancer; lb != nil && lb.ID != "" && kinds[lb.ID] == kindLB && !reached[lb.ID] {
-		v.add(nodesPath+".load_balancer.id", "load balancer %q is not reachable from the generator %q; add an edge from the client to it", lb.ID, gen)
+	for _, l := range v.loadBalancers() {
+		if id := l.lb.ID; id != "" && kinds[id] == kindLB && !reached[id] {
+			v.add(l.path+".id", "load balancer %q is not reachable from the generator %q; add an edge from the client (or a calling server) to it", id, gen)
+		}
 	}
-	v.cycles(kinds, out)
+	if !v.sc.hasCalls() {
+		// With calls, edges go both ways between servers (call and
+		// response edges); loops are then checked on the call graph.
+		v.cycles(kinds, out)
+	}
 }
 
 // cycles reports an edge that closes a loop which never passes through
@@ -274,8 +283,8 @@ func (v *validator) cycles(kinds map[string]nodeKind, out map[string][]int) {
 		color[n] = black
 	}
 	ids := append([]string(nil), v.serverIDs()...)
-	if lb := v.sc.Topology.Nodes.LoadBalancer; lb != nil {
-		ids = append(ids, lb.ID)
+	for _, l := range v.loadBalancers() {
+		ids = append(ids, l.lb.ID)
 	}
 	for _, id := range ids {
 		if k := kinds[id]; (k == kindServer || k == kindLB) && color[id] == white {

@@ -51,6 +51,9 @@ type Nodes struct {
 	Servers []Server `json:"servers" yaml:"servers"`
 	// LoadBalancer is optional.
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty" yaml:"load_balancer,omitempty"`
+	// LoadBalancers are further load balancers (spec §13), in addition to
+	// or instead of LoadBalancer; a call's target may be one of them.
+	LoadBalancers []LoadBalancer `json:"load_balancers,omitempty" yaml:"load_balancers,omitempty"`
 }
 
 // Client is the client node: it forwards new requests and completes
@@ -75,6 +78,11 @@ type Server struct {
 	Resources ServerResources `json:"server_resources" yaml:"server_resources"`
 	// Endpoints are the request handlers; one is chosen per request.
 	Endpoints []Endpoint `json:"endpoints" yaml:"endpoints"`
+	// Replicas, when set (1..MaxReplicas), is the number of identical
+	// instances `<id>#1` … `<id>#n` sharing the server's edges (spec §13);
+	// nil means 1. A replicated server is reached only through a load
+	// balancer. See ReplicaCount.
+	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
 }
 
 // ServerResources are a server's capacities.
@@ -123,6 +131,10 @@ type Operation struct {
 	NecessaryRAM *float64 `json:"necessary_ram,omitempty" yaml:"necessary_ram,omitempty"`
 	// IOWaitingTime is the waiting time in seconds of an I/O step.
 	IOWaitingTime *Quantity `json:"io_waiting_time,omitempty" yaml:"io_waiting_time,omitempty"`
+	// Call is the one call of a `call` step (spec §10).
+	Call *Call `json:"call,omitempty" yaml:"call,omitempty"`
+	// Calls are the calls of a `parallel` step, issued together (§10).
+	Calls []Call `json:"calls,omitempty" yaml:"calls,omitempty"`
 }
 
 // Quantity is a step time: either a fixed positive number or, as a FastSim

@@ -186,8 +186,8 @@ func (v *validator) nodes() {
 		declare(serverPath(i)+".id", s.ID)
 		v.server(i, s)
 	}
-	if lb := ns.LoadBalancer; lb != nil {
-		lp := nodesPath + ".load_balancer"
+	for _, l := range v.loadBalancers() {
+		lb, lp := l.lb, l.path
 		declare(lp+".id", lb.ID)
 		if lb.Type != "" && lb.Type != "load_balancer" {
 			v.add(lp+".type", "unknown value %q; accepted values: load_balancer", lb.Type)
@@ -252,6 +252,9 @@ func (v *validator) server(i int, s Server) {
 	}
 	if r.DBConnectionPool != nil && *r.DBConnectionPool < 1 {
 		v.add(rp+".db_connection_pool", "must be a whole number >= 1 when set, got %d (remove the key for no pool)", *r.DBConnectionPool)
+	}
+	if s.Replicas != nil && (*s.Replicas < 1 || *s.Replicas > MaxReplicas) {
+		v.add(p+".replicas", "must be a whole number in 1..%d, got %d", MaxReplicas, *s.Replicas)
 	}
 	v.endpoints(p, s)
 }
@@ -331,17 +334,29 @@ func (v *validator) step(p string, st Step) float64 {
 	if op.IOWaitingTime != nil {
 		set++
 	}
+	if op.Call != nil {
+		set++
+	}
+	if op.Calls != nil {
+		set++
+	}
 	class := st.Kind.Class()
 	if class == ClassUnknown {
 		v.add(p+".kind", "unknown value %q; accepted values: %s", st.Kind, enumList(StepKinds))
 	}
 	want := map[StepClass]string{ClassCPU: "cpu_time", ClassRAM: "necessary_ram", ClassIO: "io_waiting_time"}[class]
+	switch st.Kind {
+	case CallStep:
+		want = "call"
+	case ParallelStep:
+		want = "calls"
+	}
 	switch {
 	case set == 0:
 		if want != "" {
 			v.add(opPath, "must have exactly one key; kind %s takes %s", st.Kind, want)
 		} else {
-			v.add(opPath, "must have exactly one key: cpu_time, necessary_ram or io_waiting_time")
+			v.add(opPath, "must have exactly one key: cpu_time, necessary_ram, io_waiting_time, call or calls")
 		}
 		return 0
 	case set > 1:
@@ -361,6 +376,12 @@ func (v *validator) step(p string, st Step) float64 {
 	case op.IOWaitingTime != nil:
 		got = "io_waiting_time"
 		v.quantity(opPath+".io_waiting_time", *op.IOWaitingTime)
+	case op.Call != nil:
+		got = "call"
+		v.callFields(opPath+".call", *op.Call)
+	case op.Calls != nil:
+		got = "calls"
+		v.parallelFields(opPath+".calls", op.Calls)
 	case op.NecessaryRAM != nil:
 		got = "necessary_ram"
 		if v.finite(opPath+".necessary_ram", *op.NecessaryRAM) && *op.NecessaryRAM <= 0 {

@@ -165,7 +165,7 @@ func TestValidateRules(t *testing.T) {
 		{"ErrServerTwoEdges", func(sc *scenario.Scenario) {
 			sc.Topology.Edges = append(sc.Topology.Edges, scenario.Edge{ID: "a-b", Source: "srv-a", Target: "srv-b",
 				Latency: scenario.ExpRV(0.001), EdgeType: scenario.NetworkConnection})
-		}, []want{{"topology_graph.edges[6].source", `only the load balancer may have more than one`}}},
+		}, []want{{"topology_graph.edges[6].source", `only load balancers (and, in scenarios with calls, servers) may have more than one`}}},
 		{"ErrClientNoEdge", func(sc *scenario.Scenario) {
 			sc.Topology.Edges = append(sc.Topology.Edges[:1:1], sc.Topology.Edges[2:]...)
 		}, []want{

@@ -11,7 +11,10 @@ import (
 // few milliseconds gives mostly 0); a normal RV whose truncation at 0
 // moves its mean by more than 1 % (the message gives the effective mean);
 // a db_connection_pool on a server that has no io_db step (the pool is then
-// never used); and enabled_event_metrics values that change nothing.
+// never used); a call over an edge with dropout_rate > 0 (without a
+// timeout, which comes with issue 11, its caller would wait until the
+// horizon for a lost sub-request); and enabled_event_metrics values that
+// change nothing.
 func (sc *Scenario) Warnings() []FieldError {
 	var w errorList
 	poisson := func(path string, rv RV, what string) {
@@ -45,6 +48,7 @@ func (sc *Scenario) Warnings() []FieldError {
 			w.add(serverPath(i)+".server_resources.db_connection_pool", "server %q has a connection pool but no io_db step uses it", s.ID)
 		}
 	}
+	callDropouts(&w, sc)
 	eventMetrics(&w, sc.Settings.EnabledEventMetrics)
 	errs := []FieldError(w)
 	sortFieldErrors(errs)

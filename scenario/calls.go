@@ -1,0 +1,123 @@
+package scenario
+
+// Service calls (spec §10), several load balancers and replicas (§13).
+
+// The step kinds of spec §10. Their class is ClassCall.
+const (
+	// CallStep awaits one call to another server or load balancer.
+	CallStep StepKind = "call"
+	// ParallelStep awaits several calls issued at the same instant (a join).
+	ParallelStep StepKind = "parallel"
+)
+
+// Call is one call of a `call` or `parallel` step: the caller's request
+// awaits a sub-request to Target (spec §10).
+type Call struct {
+	// Target is the id of a server or a load balancer; the edge from the
+	// calling server to it must exist.
+	Target string `json:"target" yaml:"target"`
+	// Endpoint is the target's endpoint to run, lower-cased on decoding;
+	// empty means one is chosen as for a request from the client (§5).
+	Endpoint string `json:"endpoint,omitempty" yaml:"endpoint,omitempty"`
+	// OnFailure is what a failed call does to the caller's request.
+	// Defaults to fail.
+	OnFailure OnFailure `json:"on_failure,omitempty" yaml:"on_failure,omitempty"`
+}
+
+// OnFailure is what a failed call does to the calling request.
+type OnFailure string
+
+// The values of `on_failure`.
+const (
+	// FailOnFailure fails the request at the calling server: it releases
+	// what it holds and responds with an error. The default.
+	FailOnFailure OnFailure = "fail"
+	// ContinueOnFailure goes on with the next step (a fallback).
+	ContinueOnFailure OnFailure = "continue"
+)
+
+// OnFailures lists the accepted `on_failure` values.
+var OnFailures = []OnFailure{FailOnFailure, ContinueOnFailure}
+
+// DefaultOnFailure is the default `on_failure`.
+const DefaultOnFailure = FailOnFailure
+
+// MaxReplicas bounds a server's `replicas`, so that the instances of a
+// run stay a bounded resource.
+const MaxReplicas = 1000
+
+// MaxParallelCalls bounds the calls of one `parallel` step.
+const MaxParallelCalls = 64
+
+// issue11Keys are the call keys of spec §10 that belong to overload and
+// resilience (§12, issue 11): decoding rejects them with a clear message
+// until the engine implements them.
+var issue11Keys = []string{"timeout_s", "retry", "circuit_breaker"}
+
+// ReplicaCount returns the number of instances of the server: its
+// `replicas`, or 1 when unset.
+func (s Server) ReplicaCount() int {
+	if s.Replicas == nil {
+		return 1
+	}
+	return *s.Replicas
+}
+
+// AllLoadBalancers returns every load balancer of the topology:
+// `load_balancer` first when set, then `load_balancers` in order. The
+// pointers refer to the scenario's own values.
+func (n *Nodes) AllLoadBalancers() []*LoadBalancer {
+	var lbs []*LoadBalancer
+	if n.LoadBalancer != nil {
+		lbs = append(lbs, n.LoadBalancer)
+	}
+	for i := range n.LoadBalancers {
+		lbs = append(lbs, &n.LoadBalancers[i])
+	}
+	return lbs
+}
+
+// HasServiceGraph reports whether the scenario uses a construct of spec
+// §10 or §13: a call or parallel step, `load_balancers` or a server with
+// `replicas` other than 1.
+func (sc *Scenario) HasServiceGraph() bool {
+	if len(sc.Topology.Nodes.LoadBalancers) > 0 {
+		return true
+	}
+	for _, s := range sc.Topology.Nodes.Servers {
+		if s.ReplicaCount() != 1 {
+			return true
+		}
+		for _, e := range s.Endpoints {
+			for _, st := range e.Steps {
+				if st.Kind.Class() == ClassCall {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hasCalls reports whether any endpoint has a call or parallel step.
+func (sc *Scenario) hasCalls() bool {
+	for _, s := range sc.Topology.Nodes.Servers {
+		for _, e := range s.Endpoints {
+			for _, st := range e.Steps {
+				if st.Kind.Class() == ClassCall {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// StepCalls returns the calls of a call or parallel step (nil for any
+// other step).
+func (st Step) StepCalls() []Call {
+	if st.Operation.Call != nil {
+		return []Call{*st.Operation.Call}
+	}
+	return st.Operation.Calls
+}
