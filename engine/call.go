@@ -1,9 +1,233 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+	"fmt"
 
-// ErrServiceGraph is returned by Run for a scenario that uses service
-// calls, `load_balancers` or `replicas` (spec §10 and §13): the scenario
-// package accepts and validates them, but this engine does not simulate
-// them yet, and refuses rather than give results that ignore them.
-var ErrServiceGraph = errors.New("service calls, load_balancers and replicas (spec §10, §13) are validated but not simulated by this engine yet; remove them to run the scenario")
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// ErrServiceGraph is returned by Run for a scenario that uses
+// `load_balancers` or `replicas` (spec §13): the scenario package accepts
+// and validates them, but this engine does not simulate them yet, and
+// refuses rather than give results that ignore them. Calls to servers and
+// to the `load_balancer` (spec §10) are simulated.
+var ErrServiceGraph = errors.New("load_balancers and replicas (spec §13) are validated but not simulated by this engine yet; call servers or the load_balancer directly, without replicas")
+
+// unsupportedGraph reports whether sc uses what ErrServiceGraph refuses.
+func unsupportedGraph(sc *scenario.Scenario) bool {
+	if len(sc.Topology.Nodes.LoadBalancers) > 0 {
+		return true
+	}
+	for _, s := range sc.Topology.Nodes.Servers {
+		if s.ReplicaCount() != 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// segCall is the segment class of a call or parallel step: the request
+// awaits m.calls[lo:hi] on the caller's event loop (core released, RAM
+// kept, no database connection held). A call segment is never merged.
+const segCall uint8 = 3
+
+// callSpec is one compiled call of a call or parallel step.
+type callSpec struct {
+	edge     int32 // caller → target edge
+	cont     bool  // on_failure: continue
+	stat     int32 // index in m.callStats ("<caller>-><target>")
+	endpoint int32 // index in m.callEPs of the per-server endpoint table, or -1
+}
+
+// callStat accumulates the results of one "<caller>-><target>" pair.
+type callStat struct {
+	key                         string
+	attempts, completed, failed int64
+	moments                     result.Moments
+	sketch                      *result.Sketch
+}
+
+// compileCalls compiles the calls of one step into m.calls and returns
+// the call segment. Each server's endpoint of the given name is looked
+// up once, here, so that the hot path does no lookup.
+func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, caller int32, st scenario.Step) segment {
+	lo := int32(len(m.calls))
+	for _, c := range st.StepCalls() {
+		to := nodes[c.Target]
+		e := int32(-1)
+		for i := range m.edges {
+			if m.edgeSource[i] == caller && m.edges[i].targetKind == to.kind && (to.kind != nodeServer || m.edges[i].target == to.idx) {
+				e = int32(i)
+				break
+			}
+		}
+		if e < 0 {
+			panic(fmt.Sprintf("engine: no edge from %q to %q", m.servers[caller].id, c.Target))
+		}
+		key := m.servers[caller].id + "->" + c.Target
+		stat := int32(-1)
+		for i := range m.callStats {
+			if m.callStats[i].key == key {
+				stat = int32(i)
+			}
+		}
+		if stat < 0 {
+			stat = int32(len(m.callStats))
+			m.callStats = append(m.callStats, callStat{key: key})
+		}
+		spec := callSpec{edge: e, cont: c.OnFailure == scenario.ContinueOnFailure, stat: stat, endpoint: -1}
+		if c.Endpoint != "" {
+			spec.endpoint = int32(len(m.callEPs))
+			for _, s := range sc.Topology.Nodes.Servers {
+				ep := int32(-1)
+				for j, e := range s.Endpoints {
+					if e.Name == c.Endpoint {
+						ep = int32(j)
+					}
+				}
+				m.callEPs = append(m.callEPs, ep)
+			}
+		}
+		m.calls = append(m.calls, spec)
+	}
+	return segment{class: segCall, lane: -1, lo: lo, hi: int32(len(m.calls))}
+}
+
+// compileResponseEdges records, for every pair of servers, the edge from
+// the first to the second: the response edge of a call (spec §10).
+func (m *sim) compileResponseEdges() {
+	n := int32(len(m.servers))
+	m.respEdge = make([]int32, n*n)
+	for i := range m.respEdge {
+		m.respEdge[i] = -1
+	}
+	for i := range m.edges {
+		if s := m.edgeSource[i]; s >= 0 && m.edges[i].targetKind == nodeServer {
+			m.respEdge[s*n+m.edges[i].target] = int32(i)
+		}
+	}
+}
+
+// startCalls issues every call of the current (call) segment of request r
+// at once and lets r await them: it gives its core back, keeps its RAM
+// and counts as sleeping on the event loop.
+func (m *sim) startCalls(r int32) {
+	req := &m.reqs[r]
+	sv := &m.servers[req.server]
+	if req.core {
+		req.core = false
+		m.releaseCore(sv)
+	}
+	sv.ioSleep++
+	sg := m.segs[req.seg]
+	m.tokenSeq++
+	token := m.tokenSeq
+	req.token = token
+	req.pending = sg.hi - sg.lo
+	from := req.server
+	for c := sg.lo; c < sg.hi; c++ {
+		sub := m.newRequest() // may move the slab: index, never keep pointers
+		s := &m.reqs[sub]
+		s.parent, s.token, s.call, s.from = r, token, c, from
+		s.visited = true
+		m.callStats[m.calls[c].stat].attempts++
+		m.send(sub, m.calls[c].edge)
+	}
+}
+
+// callReturn takes the response (or error) of sub-request sub at its
+// caller. A response to a step the caller no longer awaits (it failed
+// earlier, or the caller is gone) is discarded.
+func (m *sim) callReturn(sub int32) {
+	s := m.reqs[sub]
+	spec := &m.calls[s.call]
+	st := &m.callStats[spec.stat]
+	if s.errResp {
+		st.failed++
+	} else {
+		st.completed++
+		lat := m.now - s.born
+		st.moments.Add(lat)
+		st.sketch.Add(lat)
+	}
+	m.freeRequest(sub)
+	p := &m.reqs[s.parent]
+	if p.token != s.token {
+		return
+	}
+	if s.errResp && !spec.cont {
+		// asyncio.gather: the first failure fails the step at once; the
+		// other calls go on and their responses are discarded.
+		p.token = 0
+		m.servers[p.server].ioSleep--
+		m.failAtServer(s.parent)
+		return
+	}
+	p.pending--
+	if p.pending > 0 {
+		return
+	}
+	p.token = 0
+	m.servers[p.server].ioSleep--
+	p.seg++
+	m.advance(s.parent)
+}
+
+// failRequest ends a request that could not be served (its server is
+// down, or no server of its load balancer is up): a request from the
+// client fails; a sub-request returns an error to its caller at once.
+func (m *sim) failRequest(r int32) {
+	if m.reqs[r].parent >= 0 {
+		m.reqs[r].errResp = true
+		m.callReturn(r)
+		return
+	}
+	m.failed++
+	m.freeRequest(r)
+}
+
+// failAtServer makes request r fail at its server after a failed call
+// with on_failure: fail: it releases what it holds and responds with an
+// error to its sender.
+func (m *sim) failAtServer(r int32) {
+	m.reqs[r].errResp = true
+	m.servers[m.reqs[r].server].failed++
+	m.leave(r)
+}
+
+// respond sends request r, done on server s, back to its sender: the
+// calling server over the response edge for a sub-request, the server's
+// outgoing edge otherwise.
+func (m *sim) respond(r int32, s int32) {
+	req := &m.reqs[r]
+	if req.parent < 0 {
+		m.send(r, m.servers[s].out)
+		return
+	}
+	req.responding = true
+	e := m.respEdge[s*int32(len(m.servers))+req.from]
+	if e < 0 {
+		panic(fmt.Sprintf("engine: no response edge from %q to %q", m.servers[s].id, m.servers[req.from].id))
+	}
+	m.send(r, e)
+}
+
+// callResults returns the `calls` results, or nil without calls.
+func (m *sim) callResults() map[string]result.CallStats {
+	if len(m.callStats) == 0 {
+		return nil
+	}
+	out := make(map[string]result.CallStats, len(m.callStats))
+	for i := range m.callStats {
+		st := &m.callStats[i]
+		out[st.key] = result.CallStats{
+			Attempts:  st.attempts,
+			Completed: st.completed,
+			Failed:    st.failed,
+			Latency:   result.LatencyFrom(st.moments, st.sketch),
+		}
+	}
+	return out
+}

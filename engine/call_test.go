@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,5 +27,127 @@ func TestServiceGraphRefused(t *testing.T) {
 	r, err := Run(context.Background(), sc, Options{Seed: 1})
 	if !errors.Is(err, ErrServiceGraph) || r != nil {
 		t.Fatalf("Run = %v, %v; want nil, ErrServiceGraph", r, err)
+	}
+}
+
+// callOf returns a call step (parallel when several calls are given).
+func callOf(calls ...scenario.Call) scenario.Step {
+	if len(calls) == 1 {
+		return scenario.Step{Kind: scenario.CallStep, Operation: scenario.Operation{Call: &calls[0]}}
+	}
+	return scenario.Step{Kind: scenario.ParallelStep, Operation: scenario.Operation{Calls: calls}}
+}
+
+func to(target string) scenario.Call {
+	return scenario.Call{Target: target, OnFailure: scenario.FailOnFailure}
+}
+
+// graph returns generator → client → front → client, with front calling
+// each of backs over a call edge and a response edge; every edge is
+// deterministic of tiny, so that a request's latency is its servers' times
+// plus tiny per hop.
+func graph(w scenario.Workload, horizon int, front scenario.Server, backs ...scenario.Server) *scenario.Scenario {
+	sc := singleServer(w, horizon, tinyEdges(), front)
+	for _, b := range backs {
+		sc.Topology.Nodes.Servers = append(sc.Topology.Nodes.Servers, b)
+		sc.Topology.Edges = append(sc.Topology.Edges,
+			link(front.ID+"-"+b.ID, front.ID, b.ID, det(tiny)),
+			link(b.ID+"-"+front.ID, b.ID, front.ID, det(tiny)))
+	}
+	return sc
+}
+
+// Tolerances of the analytic call tests: as in queueing_test.go, each run
+// logs its standard error by batch means and checkMean asserts the
+// tolerance is at least 2.5 SE; the tolerances were chosen at 3.5 to 5 SE.
+
+// TestTandemBurke: a one-core server with exponential CPU time that calls
+// a second one-core server with exponential CPU time is a tandem of M/M/1
+// queues (Burke: the departures of the first are Poisson, and the caller's
+// core is free while it awaits), so the mean latency is
+// 1/(μ₁−λ) + 1/(μ₂−λ) plus five hops of tiny.
+func TestTandemBurke(t *testing.T) {
+	skipStatistical(t)
+	t.Parallel()
+	const lambda, mu1, mu2 = 500.0, 1000.0, 1250.0
+	sc := graph(constantRate(lambda), 400,
+		srv("a", 1, 1024, cpu(random(expo(1/mu1))), callOf(to("b"))),
+		srv("b", 1, 1024, cpu(random(expo(1/mu2)))))
+	var lat []float64
+	r := mustRun(t, sc, Options{Seed: 11}, &hooks{complete: func(born, now float64) { lat = append(lat, now-born) }})
+	mean, se := batchMeans(lat, 20)
+	want := 1/(mu1-lambda) + 1/(mu2-lambda) + 5*tiny
+	checkMean(t, "tandem mean latency", mean, se, want, 0.03)
+	c, ok := r.Calls["a->b"]
+	if !ok {
+		t.Fatalf("no calls[\"a->b\"] in %v", r.Calls)
+	}
+	if c.Failed != 0 || c.Attempts < c.Completed || c.Attempts-c.Completed > 20 {
+		t.Errorf("calls a->b = %+v: want no failure and at most a few calls in flight at the horizon", c)
+	}
+	// The call latency is B's sojourn time plus the two hops.
+	if got, want := c.Latency.Mean, 1/(mu2-lambda)+2*tiny; math.Abs(got-want) > 0.03*want {
+		t.Errorf("call latency mean = %.6g, want %.6g ± 3 %%", got, want)
+	}
+	if r.Counts.Completed != int64(len(lat)) || r.Counts.Failed != 0 || r.Counts.Dropped != 0 {
+		t.Errorf("counts = %+v", r.Counts)
+	}
+}
+
+// TestFanOutJoin: `parallel` over two pure-I/O services whose waits are
+// exponential with means a and b completes when both have answered, so its
+// mean time is E[max] = a + b − ab/(a+b), plus five hops of tiny.
+func TestFanOutJoin(t *testing.T) {
+	skipStatistical(t)
+	t.Parallel()
+	const a, b = 0.010, 0.020
+	sc := graph(constantRate(200), 200,
+		srv("page", 1, 1024, callOf(to("s1"), to("s2"))),
+		srv("s1", 1, 1024, io(scenario.IOWait, random(expo(a)))),
+		srv("s2", 1, 1024, io(scenario.IOWait, random(expo(b)))))
+	lat := latencies(t, sc, 3)
+	mean, se := batchMeans(lat, 20)
+	checkMean(t, "fan-out mean latency", mean, se, a+b-a*b/(a+b)+5*tiny, 0.02)
+}
+
+// TestOnFailure: calls to a server that is down for the whole run fail at
+// once; with on_failure: fail every request fails (an error response to
+// the client), with continue every request completes.
+func TestOnFailure(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode     scenario.OnFailure
+		complete bool
+	}{{scenario.FailOnFailure, false}, {scenario.ContinueOnFailure, true}} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			c := to("b")
+			c.OnFailure = tc.mode
+			sc := graph(constantRate(50), 20,
+				srv("a", 1, 1024, cpu(fixed(0.001)), callOf(c), cpu(fixed(0.001))),
+				srv("b", 1, 1024, cpu(fixed(0.001))))
+			sc.Events = []scenario.Event{{ID: "b-down", TargetID: "b",
+				Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 0},
+				End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 20}}}
+			r := mustRun(t, sc, Options{Seed: 1}, nil)
+			n := r.Counts
+			settled := n.Generated - n.InFlight
+			if n.Generated < 900 || n.InFlight > 5 || n.Dropped != 0 {
+				t.Fatalf("counts = %+v: want about 1000 requests, none dropped", n)
+			}
+			calls := r.Calls["a->b"]
+			if calls.Failed != calls.Attempts || calls.Completed != 0 {
+				t.Errorf("calls a->b = %+v: want every attempt failed", calls)
+			}
+			if tc.complete {
+				if n.Completed != settled || n.Failed != 0 {
+					t.Errorf("counts = %+v: want every settled request completed", n)
+				}
+			} else {
+				if n.Failed != settled || n.Completed != 0 || r.Servers["a"].Failed != n.Failed {
+					t.Errorf("counts = %+v, a failed %d: want every settled request failed at a", n, r.Servers["a"].Failed)
+				}
+			}
+		})
 	}
 }

@@ -13,6 +13,11 @@ func (m *sim) clientArrive(r int32) {
 		m.send(r, m.client.out)
 		return
 	}
+	if req.errResp {
+		m.failed++ // an error response (spec §10, on_failure: fail)
+		m.freeRequest(r)
+		return
+	}
 	lat := m.now - req.born
 	m.completed++
 	m.moments.Add(lat)

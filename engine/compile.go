@@ -29,7 +29,8 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 	m.horizon = float64(st.TotalSimulationTime)
 	nodes := m.compileNodes(sc)
 	m.compileEdges(sc, nodes, opts.Seed)
-	m.compileServers(sc, opts.Seed)
+	m.compileResponseEdges()
+	m.compileServers(sc, nodes, opts.Seed)
 	m.compileLoadBalancer(sc, nodes, opts.Seed)
 	m.compileSampler(sc, opts.Series)
 	m.compileWorkload(sc, opts.Seed)
@@ -51,6 +52,9 @@ func (m *sim) start(opts Options) {
 	m.throughput = make([]float64, int(m.horizon))
 	m.reqs = make([]request, 0, 1024)
 	m.free = make([]int32, 0, 1024)
+	for i := range m.callStats {
+		m.callStats[i].sketch = result.NewSketch()
+	}
 	m.scheduleNext(0)
 }
 
@@ -95,6 +99,9 @@ func (m *sim) assignLanes() {
 	for i := range m.segs {
 		sg := &m.segs[i]
 		sg.lane = -1
+		if sg.class == segCall {
+			continue // lo:hi index calls, not steps
+		}
 		d, constant := 0.0, true
 		for j := sg.lo; j < sg.hi; j++ {
 			constant = constant && m.steps[j].kind == rvDeterministic
@@ -147,6 +154,7 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 // compileEdges compiles the edges and records each node's outgoing edge.
 func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
 	m.edges = make([]edge, len(sc.Topology.Edges))
+	m.edgeSource = make([]int32, len(sc.Topology.Edges))
 	for i, e := range sc.Topology.Edges {
 		to, ok := nodes[e.Target]
 		if !ok {
@@ -162,12 +170,18 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 			rngDropout: newStream(seed, "edge", e.ID, "dropout"),
 		}
 		from, isNode := nodes[e.Source]
+		m.edgeSource[i] = -1
+		if isNode && from.kind == nodeServer {
+			m.edgeSource[i] = from.idx
+		}
 		switch {
 		case !isNode:
 			m.gen.out = int32(i) // the only source that is not a node
 		case from.kind == nodeClient:
 			m.client.out = int32(i)
-		case from.kind == nodeServer:
+		case from.kind == nodeServer && (m.servers[from.idx].out < 0 || to.kind == nodeClient):
+			// With calls a server has several outgoing edges; its own
+			// (to answer the client) is the one to the client.
 			m.servers[from.idx].out = int32(i)
 		}
 	}
@@ -182,7 +196,7 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 }
 
 // compileServers compiles resources, endpoints and steps.
-func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
+func (m *sim) compileServers(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
 	for i, s := range sc.Topology.Nodes.Servers {
 		sv := &m.servers[i]
 		res := s.Resources
@@ -198,7 +212,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
 		}
 		total := 0.0
 		for _, ep := range s.Endpoints {
-			m.compileEndpoint(ep, sv, seed)
+			m.compileEndpoint(sc, nodes, int32(i), ep, sv, seed)
 			if weighted {
 				switch {
 				case ep.Probability != nil:
@@ -218,7 +232,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, seed int64) {
 // step time draws from its own stream, named by server, endpoint and step
 // index, so that changing one step leaves every other step's draws alone
 // (common random numbers).
-func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server, seed int64) {
+func (m *sim) compileEndpoint(sc *scenario.Scenario, nodes map[string]nodeRef, si int32, ep scenario.Endpoint, sv *server, seed int64) {
 	e := endpoint{lo: int32(len(m.segs))}
 	for k, st := range ep.Steps {
 		op := st.Operation
@@ -227,6 +241,9 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server, seed int64) {
 		switch st.Kind.Class() {
 		case scenario.ClassRAM:
 			e.ram += *op.NecessaryRAM
+			continue
+		case scenario.ClassCall:
+			m.segs = append(m.segs, m.compileCall(sc, nodes, si, st))
 			continue
 		case scenario.ClassCPU:
 			q, class = op.CPUTime, segCPU
@@ -247,7 +264,7 @@ func (m *sim) compileEndpoint(ep scenario.Endpoint, sv *server, seed int64) {
 		m.steps = append(m.steps, v)
 		m.stepRNG = append(m.stepRNG, rng)
 		last := len(m.segs) - 1
-		if last >= int(e.lo) && m.segs[last].class == class && class != segDB {
+		if last >= int(e.lo) && m.segs[last].class == class && class != segDB && class != segCall {
 			m.segs[last].hi++
 			continue
 		}

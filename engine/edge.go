@@ -35,7 +35,9 @@ func (m *sim) send(r int32, e int32) {
 	ed := &m.edges[e]
 	if ed.dropout > 0 && ed.rngDropout.Float64() < ed.dropout {
 		ed.dropped++
-		m.dropped++
+		if m.reqs[r].parent < 0 {
+			m.dropped++ // a lost sub-request is never answered: its caller waits
+		}
 		m.freeRequest(r)
 		return
 	}
@@ -57,6 +59,10 @@ func (m *sim) edgeArrive(r int32) {
 	case nodeClient:
 		m.clientArrive(r)
 	case nodeServer:
+		if m.reqs[r].responding {
+			m.callReturn(r)
+			return
+		}
 		m.serverArrive(r, ed.target)
 	case nodeLB:
 		m.lbArrive(r)

@@ -92,7 +92,7 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("engine: scenario refused: %w", err)
 	}
-	if sc.HasServiceGraph() {
+	if unsupportedGraph(sc) {
 		return nil, fmt.Errorf("engine: scenario refused: %w", ErrServiceGraph)
 	}
 	if opts.Series {
@@ -129,6 +129,15 @@ type request struct {
 	seg     int32   // current segment
 	lbSlot  int32   // covered server the load balancer sent it to, or -1
 	visited bool    // it has been on a server
+
+	// Service calls (spec §10).
+	parent     int32  // the calling request of a sub-request, or -1
+	call       int32  // a sub-request's call in m.calls
+	from       int32  // a sub-request's calling server
+	pending    int32  // calls the request awaits in its current step
+	token      uint64 // the awaited step (0: none); a sub-request's copy of its caller's
+	responding bool   // a sub-request travelling back to its caller
+	errResp    bool   // the response is an error
 	core    bool    // it holds a core
 	db      bool    // it holds a database connection
 }
@@ -153,6 +162,14 @@ type sim struct {
 	faults  []fault
 	eps     []endpoint
 	segs    []segment
+	// Service calls (spec §10).
+	calls      []callSpec
+	callEPs    []int32 // per call with an endpoint, the endpoint of each server (-1: none)
+	callStats  []callStat
+	respEdge   []int32 // edge from server i to server j at i*len(servers)+j, or -1
+	edgeSource []int32 // server an edge leaves, or -1
+	tokenSeq   uint64
+
 	steps   []rv
 	stepRNG []*rand.Rand // each step's own stream; nil for a constant
 	samp    sampler
@@ -214,7 +231,7 @@ func (m *sim) newRequest() int32 {
 		r = int32(len(m.reqs))
 		m.growSlab()
 	}
-	m.reqs[r] = request{born: m.now, lbSlot: -1}
+	m.reqs[r] = request{born: m.now, lbSlot: -1, parent: -1}
 	return r
 }
 
@@ -374,6 +391,7 @@ func (m *sim) result(opts Options) *result.Result {
 		Edges:          make(map[string]result.EdgeStats, len(m.edges)),
 		LatencySketch:  m.sketch,
 		LatencyMoments: m.moments,
+		Calls:          m.callResults(),
 	}
 	s := &m.samp
 	if opts.Series {

@@ -40,8 +40,7 @@ func (m *sim) lbArrive(r int32) {
 	lb := &m.lb
 	pick := m.lbChoose()
 	if pick < 0 {
-		m.failed++
-		m.freeRequest(r)
+		m.failRequest(r)
 		return
 	}
 	if m.hooks != nil && m.hooks.lbPick != nil {

@@ -74,8 +74,7 @@ func (m *sim) serverArrive(r int32, s int32) {
 	sv := &m.servers[s]
 	if sv.down > 0 && !sv.covered {
 		sv.failed++
-		m.failed++
-		m.freeRequest(r)
+		m.failRequest(r)
 		return
 	}
 	if m.hooks != nil && m.hooks.route != nil {
@@ -85,7 +84,9 @@ func (m *sim) serverArrive(r int32, s int32) {
 	req.visited = true
 	req.server = s
 	ep := sv.epLo
-	if n := sv.epHi - sv.epLo; n > 1 {
+	if req.parent >= 0 && m.calls[req.call].endpoint >= 0 {
+		ep += m.callEPs[m.calls[req.call].endpoint+s]
+	} else if n := sv.epHi - sv.epLo; n > 1 {
 		if sv.weights == nil {
 			ep += int32(sv.rngEndpoint.IntN(int(n)))
 		} else {
@@ -153,6 +154,8 @@ func (m *sim) advance(r int32) {
 		} else {
 			sv.dbWait.push(r)
 		}
+	case segCall:
+		m.startCalls(r)
 	}
 }
 
@@ -236,5 +239,5 @@ func (m *sim) leave(r int32) {
 		m.advance(w)
 	}
 	sv.served++
-	m.send(r, sv.out)
+	m.respond(r, s)
 }

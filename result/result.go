@@ -21,6 +21,9 @@ type Result struct {
 	Servers map[string]ServerStats `json:"servers"`
 	// Edges holds per-edge figures by edge id.
 	Edges map[string]EdgeStats `json:"edges"`
+	// Calls holds the results per "<caller>-><target>" pair of service
+	// calls (spec §14); absent without calls.
+	Calls map[string]CallStats `json:"calls,omitempty"`
 	// EventWindows holds the latency and throughput inside each injected
 	// event's window, in the scenario's order, then outside every window
 	// (kind "outside"); absent when the scenario has no events or more

@@ -1,0 +1,21 @@
+package result
+
+// CallStats are the results of the calls of one caller to one target
+// (spec §14), keyed "<caller>-><target>" with the target as written in
+// the call (a load balancer's id when the call goes through one).
+type CallStats struct {
+	// Attempts is the number of sub-requests sent.
+	Attempts int64 `json:"attempts"`
+	// Completed is the number of successful responses that came back.
+	Completed int64 `json:"completed"`
+	// Failed is the number of error responses: the target was down, no
+	// server of its load balancer was up, or a call of its own failed.
+	Failed int64 `json:"failed"`
+	// Rejected is always 0 until admission control (issue 11).
+	Rejected int64 `json:"rejected"`
+	// TimedOut is always 0 until call timeouts (issue 11).
+	TimedOut int64 `json:"timed_out"`
+	// Latency summarises the time from sending a sub-request to receiving
+	// its successful response, with the keys of the end-to-end latency.
+	Latency Latency `json:"latency"`
+}
