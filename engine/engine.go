@@ -138,8 +138,8 @@ type request struct {
 	token      uint64 // the awaited step (0: none); a sub-request's copy of its caller's
 	responding bool   // a sub-request travelling back to its caller
 	errResp    bool   // the response is an error
-	core    bool    // it holds a core
-	db      bool    // it holds a database connection
+	core       bool   // it holds a core
+	db         bool   // it holds a database connection
 }
 
 // sim is the compiled model and the state of one run.
