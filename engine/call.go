@@ -8,18 +8,15 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// ErrServiceGraph is returned by Run for a scenario that uses
-// `load_balancers` or `replicas` (spec §13): the scenario package accepts
-// and validates them, but this engine does not simulate them yet, and
-// refuses rather than give results that ignore them. Calls to servers and
-// to the `load_balancer` (spec §10) are simulated.
-var ErrServiceGraph = errors.New("load_balancers and replicas (spec §13) are validated but not simulated by this engine yet; call servers or the load_balancer directly, without replicas")
+// ErrServiceGraph is returned by Run for a scenario that uses server
+// `replicas` (spec §13): the scenario package accepts and validates them,
+// but this engine does not simulate them yet, and refuses rather than give
+// results that ignore them. Calls (§10) and several load balancers are
+// simulated.
+var ErrServiceGraph = errors.New("server replicas (spec §13) are validated but not simulated by this engine yet; declare the instances as separate servers behind the load balancer")
 
 // unsupportedGraph reports whether sc uses what ErrServiceGraph refuses.
 func unsupportedGraph(sc *scenario.Scenario) bool {
-	if len(sc.Topology.Nodes.LoadBalancers) > 0 {
-		return true
-	}
 	for _, s := range sc.Topology.Nodes.Servers {
 		if s.ReplicaCount() != 1 {
 			return true
@@ -58,7 +55,7 @@ func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, calle
 		to := nodes[c.Target]
 		e := int32(-1)
 		for i := range m.edges {
-			if m.edgeSource[i] == caller && m.edges[i].targetKind == to.kind && (to.kind != nodeServer || m.edges[i].target == to.idx) {
+			if m.edgeSource[i] == caller && m.edges[i].targetKind == to.kind && m.edges[i].target == to.idx {
 				e = int32(i)
 				break
 			}

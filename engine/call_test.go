@@ -151,3 +151,35 @@ func TestOnFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestCallThroughLoadBalancers: a call to a load balancer of
+// `load_balancers` is routed by it (round robin: the two servers serve
+// the same number of sub-requests, give or take one), and the response
+// goes back to the caller; the `load_balancer` in front of the caller
+// works as before.
+func TestCallThroughLoadBalancers(t *testing.T) {
+	t.Parallel()
+	sc := lbScenario(constantRate(100), 30, scenario.RoundRobin, det(tiny),
+		srv("front", 1, 1024, cpu(fixed(0.001)), callOf(to("pool-lb"))))
+	sc.Topology.Nodes.LoadBalancers = []scenario.LoadBalancer{{ID: "pool-lb", Algorithm: scenario.RoundRobin}}
+	sc.Topology.Nodes.Servers = append(sc.Topology.Nodes.Servers,
+		srv("s1", 1, 1024, cpu(random(expo(0.002)))), srv("s2", 1, 1024, cpu(random(expo(0.002)))))
+	sc.Topology.Edges = append(sc.Topology.Edges,
+		link("front-pool-lb", "front", "pool-lb", det(tiny)),
+		link("pool-lb-s1", "pool-lb", "s1", det(tiny)), link("pool-lb-s2", "pool-lb", "s2", det(tiny)),
+		link("s1-front", "s1", "front", det(tiny)), link("s2-front", "s2", "front", det(tiny)))
+	r := mustRun(t, sc, Options{Seed: 5}, nil)
+	c := r.Calls["front->pool-lb"]
+	s1, s2 := r.Servers["s1"].Requests, r.Servers["s2"].Requests
+	if d := s1 - s2; d < -1 || d > 1 {
+		t.Errorf("s1 served %d, s2 %d: want round robin (differ by at most 1)", s1, s2)
+	}
+	if c.Attempts < 2500 || c.Failed != 0 || c.Attempts-c.Completed > 5 {
+		t.Errorf("calls front->pool-lb = %+v", c)
+	}
+	// Every completed call gives one completed request, but for the few
+	// still on their way back to the client at the horizon.
+	if n := r.Counts; n.Completed > c.Completed || c.Completed-n.Completed > 5 || n.Failed != 0 {
+		t.Errorf("counts = %+v, %d calls completed: want one completed request per completed call", n, c.Completed)
+	}
+}

@@ -31,7 +31,7 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 	m.compileEdges(sc, nodes, opts.Seed)
 	m.compileResponseEdges()
 	m.compileServers(sc, nodes, opts.Seed)
-	m.compileLoadBalancer(sc, nodes, opts.Seed)
+	m.compileLoadBalancers(sc, nodes, opts.Seed)
 	m.compileSampler(sc, opts.Series)
 	m.compileWorkload(sc, opts.Seed)
 	m.compileEvents(sc, nodes)
@@ -143,8 +143,8 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 		m.servers[i].id = s.ID
 		m.servers[i].out = -1
 	}
-	if n.LoadBalancer != nil {
-		nodes[n.LoadBalancer.ID] = nodeRef{kind: nodeLB}
+	for k, lb := range n.AllLoadBalancers() {
+		nodes[lb.ID] = nodeRef{kind: nodeLB, idx: int32(k)}
 	}
 	m.client.out = -1
 	m.gen.out = -1
@@ -284,19 +284,29 @@ var lbAlgorithms = map[scenario.Algorithm]lbAlgorithm{
 	scenario.PowerOfTwoChoices:  lbPowerOfTwo,
 }
 
-// compileLoadBalancer compiles the load balancer's algorithm, routing set
-// (its edges to the servers it covers, in edge order), weights and random
-// stream.
-func (m *sim) compileLoadBalancer(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
-	lbs := sc.Topology.Nodes.LoadBalancer
-	if lbs == nil {
+// compileLoadBalancers compiles every load balancer (`load_balancer`
+// first, then `load_balancers`): its algorithm, routing set (its edges to
+// the servers it covers, in edge order), weights and random stream.
+func (m *sim) compileLoadBalancers(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
+	all := sc.Topology.Nodes.AllLoadBalancers()
+	if len(all) == 0 {
 		return
 	}
+	m.lbs = make([]loadBalancer, len(all))
+	for k, lbs := range all {
+		m.compileLoadBalancer(&m.lbs[k], lbs, sc, nodes, seed)
+		m.lbs[k].idx = k
+	}
+	m.lb = &m.lbs[0]
+}
+
+// compileLoadBalancer compiles one load balancer into lb.
+func (m *sim) compileLoadBalancer(lb *loadBalancer, lbs *scenario.LoadBalancer, sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
 	alg, ok := lbAlgorithms[lbs.Algorithm]
 	if !ok {
 		panic(fmt.Sprintf("engine: unknown load-balancing algorithm %q", lbs.Algorithm))
 	}
-	m.lb.alg = alg
+	lb.alg = alg
 	covered := make(map[int32]bool, len(lbs.ServerCovered))
 	for _, id := range lbs.ServerCovered {
 		covered[nodes[id].idx] = true
@@ -309,28 +319,28 @@ func (m *sim) compileLoadBalancer(sc *scenario.Scenario, nodes map[string]nodeRe
 		if len(covered) > 0 && !covered[s] {
 			continue
 		}
-		m.lb.edges = append(m.lb.edges, int32(i))
-		m.lb.servers = append(m.lb.servers, s)
+		lb.edges = append(lb.edges, int32(i))
+		lb.servers = append(lb.servers, s)
 		m.servers[s].covered = true
 	}
-	if len(m.lb.edges) == 0 {
+	if len(lb.edges) == 0 {
 		panic(fmt.Sprintf("engine: load balancer %q routes to no server", lbs.ID))
 	}
-	n := len(m.lb.edges)
-	m.lb.outstanding = make([]int32, n)
-	m.lb.lastPick = make([]uint64, n)
+	n := len(lb.edges)
+	lb.outstanding = make([]int32, n)
+	lb.lastPick = make([]uint64, n)
 	if alg == lbWeightedRoundRobin {
-		m.lb.weight = make([]int64, n)
-		m.lb.current = make([]int64, n)
-		for i, s := range m.lb.servers {
-			m.lb.weight[i] = scenario.DefaultLBWeight
+		lb.weight = make([]int64, n)
+		lb.current = make([]int64, n)
+		for i, s := range lb.servers {
+			lb.weight[i] = scenario.DefaultLBWeight
 			if w, ok := lbs.Weights[m.servers[s].id]; ok {
-				m.lb.weight[i] = int64(w)
+				lb.weight[i] = int64(w)
 			}
 		}
 	}
 	if alg == lbRandom || alg == lbPowerOfTwo {
-		m.lb.rng = newStream(seed, "load_balancer", lbs.ID, "route")
+		lb.rng = newStream(seed, "load_balancer", lbs.ID, "route")
 	}
 }
 

@@ -128,6 +128,7 @@ type request struct {
 	ep      int32   // endpoint chosen on that server
 	seg     int32   // current segment
 	lbSlot  int32   // covered server the load balancer sent it to, or -1
+	lbIdx   int32   // that load balancer's index in m.lbs
 	visited bool    // it has been on a server
 
 	// Service calls (spec §10).
@@ -156,7 +157,8 @@ type sim struct {
 
 	gen     generator
 	client  client
-	lb      loadBalancer
+	lbs     []loadBalancer // `load_balancer` first, then `load_balancers`
+	lb      *loadBalancer  // &lbs[0], or nil without a load balancer
 	servers []server
 	edges   []edge
 	faults  []fault
@@ -239,7 +241,7 @@ func (m *sim) newRequest() int32 {
 // the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
 	if s := m.reqs[r].lbSlot; s >= 0 {
-		m.lb.outstanding[s]--
+		m.lbs[m.reqs[r].lbIdx].outstanding[s]--
 	}
 	m.free = append(m.free, r)
 }

@@ -102,7 +102,7 @@ func (m *sim) edgeEvents(e int32, visited bool, depth int) (float64, error) {
 		n += m.serverEvents(sv) + rest
 	case nodeLB:
 		worst := 0.0
-		for _, le := range m.lb.edges {
+		for _, le := range m.lbs[ed.target].edges {
 			rest, err := m.edgeEvents(le, visited, depth+1)
 			if err != nil {
 				return 0, err

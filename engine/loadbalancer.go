@@ -17,6 +17,7 @@ const (
 // loadBalancer is the compiled load balancer (spec §4). It routes over its
 // outgoing edges to covered servers, in edge declaration order.
 type loadBalancer struct {
+	idx     int // index in m.lbs
 	alg     lbAlgorithm
 	edges   []int32 // outgoing edges to covered servers
 	servers []int32 // their target servers
@@ -37,8 +38,8 @@ type loadBalancer struct {
 // counts as outstanding on the chosen server until it is freed: back at the
 // client, lost on an edge or failed (freeRequest).
 func (m *sim) lbArrive(r int32) {
-	lb := &m.lb
-	pick := m.lbChoose()
+	lb := &m.lbs[m.edges[m.reqs[r].edge].target]
+	pick := m.lbChoose(lb)
 	if pick < 0 {
 		m.failRequest(r)
 		return
@@ -50,39 +51,39 @@ func (m *sim) lbArrive(r int32) {
 	lb.lastPick[pick] = lb.picks
 	lb.outstanding[pick]++
 	m.reqs[r].lbSlot = int32(pick)
+	m.reqs[r].lbIdx = int32(lb.idx)
 	m.send(r, lb.edges[pick])
 }
 
 // lbChoose returns the index in lb.edges of the covered server the
 // algorithm picks, or -1 when every covered server is down.
-func (m *sim) lbChoose() int {
-	switch m.lb.alg {
+func (m *sim) lbChoose(lb *loadBalancer) int {
+	switch lb.alg {
 	case lbLeastConnection:
-		return m.lbLeastConnection()
+		return m.lbLeastConnection(lb)
 	case lbRandom:
-		return m.lbRandom()
+		return m.lbRandom(lb)
 	case lbWeightedRoundRobin:
-		return m.lbWeighted()
+		return m.lbWeighted(lb)
 	case lbPowerOfTwo:
-		return m.lbPowerOfTwo()
+		return m.lbPowerOfTwo(lb)
 	}
-	return m.lbRoundRobin()
+	return m.lbRoundRobin(lb)
 }
 
 // up reports whether the i-th covered server is up.
-func (m *sim) up(i int) bool { return m.servers[m.lb.servers[i]].down == 0 }
+func (m *sim) up(lb *loadBalancer, i int) bool { return m.servers[lb.servers[i]].down == 0 }
 
 // lbRoundRobin takes the covered servers in turn, skipping those that are
 // down. It returns the index of the pick, or -1 when none is up.
-func (m *sim) lbRoundRobin() int {
-	lb := &m.lb
+func (m *sim) lbRoundRobin(lb *loadBalancer) int {
 	n := len(lb.edges)
 	for k := 0; k < n; k++ {
 		i := lb.next + k
 		if i >= n {
 			i -= n
 		}
-		if m.up(i) {
+		if m.up(lb, i) {
 			lb.next = i + 1
 			if lb.next == n {
 				lb.next = 0
@@ -109,11 +110,10 @@ func (lb *loadBalancer) fewer(i, j int) bool {
 // lbLeastConnection picks the up server with the fewest outstanding
 // requests from this load balancer (nginx's and HAProxy's leastconn), ties
 // to the one that has waited longest.
-func (m *sim) lbLeastConnection() int {
-	lb := &m.lb
+func (m *sim) lbLeastConnection(lb *loadBalancer) int {
 	pick := -1
 	for i := range lb.edges {
-		if m.up(i) && (pick < 0 || lb.fewer(i, pick)) {
+		if m.up(lb, i) && (pick < 0 || lb.fewer(i, pick)) {
 			pick = i
 		}
 	}
@@ -121,10 +121,10 @@ func (m *sim) lbLeastConnection() int {
 }
 
 // upCount returns the number of covered servers that are up.
-func (m *sim) upCount() int {
+func (m *sim) upCount(lb *loadBalancer) int {
 	k := 0
-	for i := range m.lb.edges {
-		if m.up(i) {
+	for i := range lb.edges {
+		if m.up(lb, i) {
 			k++
 		}
 	}
@@ -133,12 +133,12 @@ func (m *sim) upCount() int {
 
 // nthUp returns the index of the j-th (from 0) covered server that is up;
 // with k == len(edges) servers up it is j itself.
-func (m *sim) nthUp(j, k int) int {
-	if k == len(m.lb.edges) {
+func (m *sim) nthUp(lb *loadBalancer, j, k int) int {
+	if k == len(lb.edges) {
 		return j
 	}
-	for i := range m.lb.edges {
-		if m.up(i) {
+	for i := range lb.edges {
+		if m.up(lb, i) {
 			if j == 0 {
 				return i
 			}
@@ -150,27 +150,26 @@ func (m *sim) nthUp(j, k int) int {
 
 // lbRandom picks an up server uniformly at random from the load
 // balancer's stream: one draw per request while at least one is up.
-func (m *sim) lbRandom() int {
-	k := m.upCount()
+func (m *sim) lbRandom(lb *loadBalancer) int {
+	k := m.upCount(lb)
 	if k == 0 {
 		return -1
 	}
-	return m.nthUp(m.lb.rng.IntN(k), k)
+	return m.nthUp(lb, lb.rng.IntN(k), k)
 }
 
 // lbPowerOfTwo draws two distinct up servers uniformly at random and picks
 // the one with fewer outstanding requests, ties to the one that has waited
 // longest (least connection's rule). With one server up it picks that one
 // without a draw.
-func (m *sim) lbPowerOfTwo() int {
-	k := m.upCount()
+func (m *sim) lbPowerOfTwo(lb *loadBalancer) int {
+	k := m.upCount(lb)
 	switch k {
 	case 0:
 		return -1
 	case 1:
-		return m.nthUp(0, k)
+		return m.nthUp(lb, 0, k)
 	}
-	lb := &m.lb
 	a := lb.rng.IntN(k)
 	b := lb.rng.IntN(k - 1)
 	if b >= a {
@@ -179,7 +178,7 @@ func (m *sim) lbPowerOfTwo() int {
 	if b < a {
 		a, b = b, a
 	}
-	i, j := m.nthUp(a, k), m.nthUp(b, k)
+	i, j := m.nthUp(lb, a, k), m.nthUp(lb, b, k)
 	if lb.fewer(j, i) {
 		return j
 	}
@@ -191,11 +190,10 @@ func (m *sim) lbPowerOfTwo() int {
 // its weight, the largest current weight wins (ties to the first) and
 // loses the total of the up servers' weights. Servers that are down keep
 // their current weight. Weights 3:1 give a, a, b, a, repeated.
-func (m *sim) lbWeighted() int {
-	lb := &m.lb
+func (m *sim) lbWeighted(lb *loadBalancer) int {
 	pick, total := -1, int64(0)
 	for i := range lb.edges {
-		if !m.up(i) {
+		if !m.up(lb, i) {
 			continue
 		}
 		lb.current[i] += lb.weight[i]

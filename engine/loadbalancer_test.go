@@ -208,7 +208,7 @@ func TestLBPickersDirect(t *testing.T) {
 			}
 			got := make([]int, 3)
 			for range n {
-				got[m.lbChoose()]++
+				got[m.lbChoose(m.lb)]++
 			}
 			for i, w := range tt.want {
 				if share := float64(got[i]) / n; math.Abs(share-w) > tt.tol {
@@ -228,7 +228,7 @@ func TestLBAllDownFails(t *testing.T) {
 			for _, s := range m.lb.servers {
 				m.servers[s].down = 1
 			}
-			if got := m.lbChoose(); got != -1 {
+			if got := m.lbChoose(m.lb); got != -1 {
 				t.Errorf("pick with every server down = %d, want -1", got)
 			}
 		})
@@ -327,7 +327,7 @@ func TestLBChooseDoesNotAllocate(t *testing.T) {
 	for _, alg := range scenario.Algorithms {
 		m := mustCompile(t, lbScenario(constantRate(1), 10, alg, expo(0.001), lbServers(4)...), Options{Seed: 3})
 		m.servers[m.lb.servers[1]].down = 1
-		if a := testing.AllocsPerRun(1000, func() { m.lbChoose() }); a != 0 {
+		if a := testing.AllocsPerRun(1000, func() { m.lbChoose(m.lb) }); a != 0 {
 			t.Errorf("%s: %v allocations per pick, want 0", alg, a)
 		}
 	}
