@@ -1,28 +1,36 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// ErrServiceGraph is returned by Run for a scenario that uses server
-// `replicas` (spec §13): the scenario package accepts and validates them,
-// but this engine does not simulate them yet, and refuses rather than give
-// results that ignore them. Calls (§10) and several load balancers are
-// simulated.
-var ErrServiceGraph = errors.New("server replicas (spec §13) are validated but not simulated by this engine yet; declare the instances as separate servers behind the load balancer")
-
-// unsupportedGraph reports whether sc uses what ErrServiceGraph refuses.
-func unsupportedGraph(sc *scenario.Scenario) bool {
+// instanceCount returns the number of server instances of sc: the sum of
+// the servers' replicas.
+func instanceCount(sc *scenario.Scenario) int {
+	n := 0
 	for _, s := range sc.Topology.Nodes.Servers {
-		if s.ReplicaCount() != 1 {
-			return true
+		n += s.ReplicaCount()
+	}
+	return n
+}
+
+// instanceID names the j-th (from 0) instance of a replicated server.
+func instanceID(id string, j int) string {
+	return id + "#" + strconv.Itoa(j+1)
+}
+
+// serverIndex returns the index of the server with the given id.
+func serverIndex(sc *scenario.Scenario, id string) (int, bool) {
+	for i, s := range sc.Topology.Nodes.Servers {
+		if s.ID == id {
+			return i, true
 		}
 	}
-	return false
+	return 0, false
 }
 
 // segCall is the segment class of a call or parallel step: the request
@@ -55,7 +63,7 @@ func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, calle
 		to := nodes[c.Target]
 		e := int32(-1)
 		for i := range m.edges {
-			if m.edgeSource[i] == caller && m.edges[i].targetKind == to.kind && m.edges[i].target == to.idx {
+			if m.edgeSource[i] == m.inst[m.base[caller]] && m.edges[i].targetKind == to.kind && m.edges[i].target == to.idx {
 				e = int32(i)
 				break
 			}
@@ -63,7 +71,7 @@ func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, calle
 		if e < 0 {
 			panic(fmt.Sprintf("engine: no edge from %q to %q", m.servers[caller].id, c.Target))
 		}
-		key := m.servers[caller].id + "->" + c.Target
+		key := sc.Topology.Nodes.Servers[m.base[caller]].ID + "->" + c.Target
 		stat := int32(-1)
 		for i := range m.callStats {
 			if m.callStats[i].key == key {
@@ -77,7 +85,8 @@ func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, calle
 		spec := callSpec{edge: e, cont: c.OnFailure == scenario.ContinueOnFailure, stat: stat, endpoint: -1}
 		if c.Endpoint != "" {
 			spec.endpoint = int32(len(m.callEPs))
-			for _, s := range sc.Topology.Nodes.Servers {
+			for i := range m.servers {
+				s := sc.Topology.Nodes.Servers[m.base[i]]
 				ep := int32(-1)
 				for j, e := range s.Endpoints {
 					if e.Name == c.Endpoint {
@@ -101,8 +110,16 @@ func (m *sim) compileResponseEdges() {
 		m.respEdge[i] = -1
 	}
 	for i := range m.edges {
-		if s := m.edgeSource[i]; s >= 0 && m.edges[i].targetKind == nodeServer {
-			m.respEdge[s*n+m.edges[i].target] = int32(i)
+		src := m.edgeSource[i]
+		if src < 0 || m.edges[i].targetKind != nodeServer {
+			continue
+		}
+		// Instances share their server's edges, both ways.
+		dst := m.edges[i].target
+		for a := src; a < int32(len(m.servers)) && m.base[a] == m.base[src]; a++ {
+			for b := dst; b < n && m.base[b] == m.base[dst]; b++ {
+				m.respEdge[a*n+b] = int32(i)
+			}
 		}
 	}
 }

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
+
 	"math"
+
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,10 +13,11 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// TestServiceGraphRefused: until the engine simulates calls, replicas and
-// several load balancers, Run refuses a scenario that uses them with
-// ErrServiceGraph instead of giving results that ignore them.
-func TestServiceGraphRefused(t *testing.T) {
+// TestServiceGraphRuns runs scenario/testdata/graphs/three_tier.yml (calls,
+// parallel, load_balancers and replicas) and checks its bookkeeping:
+// every call pair reported, instances summed per server, and the same
+// bytes for the same seed.
+func TestServiceGraphRuns(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(repoRoot(t), "scenario", "testdata", "graphs", "three_tier.yml"))
 	if err != nil {
@@ -25,8 +28,39 @@ func TestServiceGraphRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := Run(context.Background(), sc, Options{Seed: 1})
-	if !errors.Is(err, ErrServiceGraph) || r != nil {
-		t.Fatalf("Run = %v, %v; want nil, ErrServiceGraph", r, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := r.Counts
+	if n.Generated < 2500 || n.Completed+n.InFlight != n.Generated || n.Failed != 0 || n.Dropped != 0 {
+		t.Errorf("counts = %+v", n)
+	}
+	for _, k := range []string{"gateway->auth", "gateway->catalog-lb", "catalog->inventory"} {
+		c, ok := r.Calls[k]
+		if !ok || c.Attempts == 0 || c.Failed != 0 || c.Attempts-c.Completed > 10 {
+			t.Errorf("calls[%q] = %+v (present %v)", k, c, ok)
+		}
+	}
+	cat := r.Servers["catalog"]
+	if len(cat.Instances) != 3 {
+		t.Fatalf("catalog instances = %v, want catalog#1..3", cat.Instances)
+	}
+	var sum int64
+	for _, in := range cat.Instances {
+		if in.Requests == 0 {
+			t.Errorf("an instance of catalog served nothing: %+v", cat.Instances)
+		}
+		sum += in.Requests
+	}
+	if sum != cat.Requests {
+		t.Errorf("catalog requests %d, sum of its instances %d", cat.Requests, sum)
+	}
+	again, err := Run(context.Background(), sc, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := encode(t, r), encode(t, again); string(a) != string(b) {
+		t.Error("two runs with the same seed differ")
 	}
 }
 
@@ -181,5 +215,52 @@ func TestCallThroughLoadBalancers(t *testing.T) {
 	// still on their way back to the client at the horizon.
 	if n := r.Counts; n.Completed > c.Completed || c.Completed-n.Completed > 5 || n.Failed != 0 {
 		t.Errorf("counts = %+v, %d calls completed: want one completed request per completed call", n, c.Completed)
+	}
+}
+
+// TestReplicasAreServersOneByOne: a call through a load balancer to a
+// server with replicas: 3 gives exactly the results of the same call to
+// three servers declared one by one under the instances' names (common
+// random numbers: each instance draws from the streams of its own name),
+// for every algorithm.
+func TestReplicasAreServersOneByOne(t *testing.T) {
+	t.Parallel()
+	for _, alg := range []scenario.Algorithm{scenario.RoundRobin, scenario.LeastConnection, scenario.RandomChoice} {
+		t.Run(string(alg), func(t *testing.T) {
+			t.Parallel()
+			build := func(pool ...scenario.Server) *scenario.Scenario {
+				sc := graph(constantRate(300), 30, srv("front", 2, 1024, cpu(fixed(0.0005)), callOf(to("pool-lb"))))
+				sc.Topology.Nodes.LoadBalancers = []scenario.LoadBalancer{{ID: "pool-lb", Algorithm: alg}}
+				sc.Topology.Edges = append(sc.Topology.Edges, link("front-pool-lb", "front", "pool-lb", det(tiny)))
+				for _, s := range pool {
+					sc.Topology.Nodes.Servers = append(sc.Topology.Nodes.Servers, s)
+					sc.Topology.Edges = append(sc.Topology.Edges,
+						link("pool-lb-"+s.ID, "pool-lb", s.ID, det(tiny)), link(s.ID+"-front", s.ID, "front", det(tiny)))
+				}
+				return sc
+			}
+			steps := []scenario.Step{cpu(random(expo(0.004))), io(scenario.IOWait, random(expo(0.01)))}
+			replicated := srv("pool", 1, 1024, steps...)
+			replicated.Replicas = ptr(3)
+			a := mustRun(t, build(replicated), Options{Seed: 9}, nil)
+			b := mustRun(t, build(srv("pool#1", 1, 1024, steps...), srv("pool#2", 1, 1024, steps...), srv("pool#3", 1, 1024, steps...)), Options{Seed: 9}, nil)
+			if diff := cmp.Diff(b.Latency, a.Latency); diff != "" {
+				t.Errorf("latency differs (-one by one +replicas):\n%s", diff)
+			}
+			if diff := cmp.Diff(b.Calls, a.Calls); diff != "" {
+				t.Errorf("calls differ (-one by one +replicas):\n%s", diff)
+			}
+			inst := a.Servers["pool"].Instances
+			var sum int64
+			for _, id := range []string{"pool#1", "pool#2", "pool#3"} {
+				if diff := cmp.Diff(b.Servers[id], inst[id]); diff != "" {
+					t.Errorf("%s differs (-one by one +replicas):\n%s", id, diff)
+				}
+				sum += inst[id].Requests
+			}
+			if a.Servers["pool"].Requests != sum || sum < 8000 {
+				t.Errorf("pool requests %d, sum of instances %d", a.Servers["pool"].Requests, sum)
+			}
+		})
 	}
 }

@@ -62,7 +62,7 @@ func (m *sim) start(opts Options) {
 // (Options.Series) would take more than maxSeriesValues values: a bound on
 // the memory of one run, not a rule of the scenario.
 func checkSeries(sc *scenario.Scenario) error {
-	servers, edges := len(sc.Topology.Nodes.Servers), len(sc.Topology.Edges)
+	servers, edges := instanceCount(sc), len(sc.Topology.Edges)
 	per := 0
 	for _, x := range sc.Settings.EnabledSampleMetrics {
 		if x == scenario.EdgeConcurrentConnection {
@@ -137,11 +137,28 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 	n := sc.Topology.Nodes
 	nodes := make(map[string]nodeRef, len(n.Servers)+2)
 	nodes[n.Client.ID] = nodeRef{kind: nodeClient}
-	m.servers = make([]server, len(n.Servers))
+	// A server with replicas is compiled as that many instances <id>#k,
+	// contiguous in m.servers; its node is its first instance.
+	m.servers = make([]server, instanceCount(sc))
+	m.inst = make([]int32, len(n.Servers))
+	m.base = make([]int32, len(m.servers))
+	k := int32(0)
 	for i, s := range n.Servers {
-		nodes[s.ID] = nodeRef{kind: nodeServer, idx: int32(i)}
-		m.servers[i].id = s.ID
-		m.servers[i].out = -1
+		nodes[s.ID] = nodeRef{kind: nodeServer, idx: k}
+		m.inst[i] = k
+		reps := s.ReplicaCount()
+		for j := 0; j < reps; j++ {
+			id := s.ID
+			if reps > 1 {
+				id = instanceID(s.ID, j)
+				nodes[id] = nodeRef{kind: nodeServer, idx: k}
+				m.servers[k].group = s.ID
+			}
+			m.servers[k].id = id
+			m.servers[k].out = -1
+			m.base[k] = int32(i)
+			k++
+		}
 	}
 	for k, lb := range n.AllLoadBalancers() {
 		nodes[lb.ID] = nodeRef{kind: nodeLB, idx: int32(k)}
@@ -189,6 +206,7 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 		panic("engine: the generator or the client has no outgoing edge")
 	}
 	for i := range m.servers {
+		m.servers[i].out = m.servers[m.inst[m.base[i]]].out // instances share their server's edges
 		if m.servers[i].out < 0 {
 			panic(fmt.Sprintf("engine: server %q has no outgoing edge", m.servers[i].id))
 		}
@@ -197,7 +215,8 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 
 // compileServers compiles resources, endpoints and steps.
 func (m *sim) compileServers(sc *scenario.Scenario, nodes map[string]nodeRef, seed int64) {
-	for i, s := range sc.Topology.Nodes.Servers {
+	for i := range m.servers {
+		s := sc.Topology.Nodes.Servers[m.base[i]]
 		sv := &m.servers[i]
 		res := s.Resources
 		sv.cores, sv.freeCores = int32(res.CPUCores), int32(res.CPUCores)
@@ -224,7 +243,7 @@ func (m *sim) compileServers(sc *scenario.Scenario, nodes map[string]nodeRef, se
 			}
 		}
 		sv.epHi = int32(len(m.eps))
-		sv.rngEndpoint = newStream(seed, "server", s.ID, "endpoint")
+		sv.rngEndpoint = newStream(seed, "server", sv.id, "endpoint")
 	}
 }
 
@@ -319,9 +338,13 @@ func (m *sim) compileLoadBalancer(lb *loadBalancer, lbs *scenario.LoadBalancer, 
 		if len(covered) > 0 && !covered[s] {
 			continue
 		}
-		lb.edges = append(lb.edges, int32(i))
-		lb.servers = append(lb.servers, s)
-		m.servers[s].covered = true
+		// Every instance of a replicated server is a choice of its own,
+		// over the server's one edge.
+		for j := int32(0); j < int32(sc.Topology.Nodes.Servers[m.base[s]].ReplicaCount()); j++ {
+			lb.edges = append(lb.edges, int32(i))
+			lb.servers = append(lb.servers, s+j)
+			m.servers[s+j].covered = true
+		}
 	}
 	if len(lb.edges) == 0 {
 		panic(fmt.Sprintf("engine: load balancer %q routes to no server", lbs.ID))
@@ -334,7 +357,7 @@ func (m *sim) compileLoadBalancer(lb *loadBalancer, lbs *scenario.LoadBalancer, 
 		lb.current = make([]int64, n)
 		for i, s := range lb.servers {
 			lb.weight[i] = scenario.DefaultLBWeight
-			if w, ok := lbs.Weights[m.servers[s].id]; ok {
+			if w, ok := lbs.Weights[sc.Topology.Nodes.Servers[m.base[s]].ID]; ok {
 				lb.weight[i] = int64(w)
 			}
 		}
@@ -385,7 +408,10 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 		switch ev.Start.Kind {
 		case scenario.ServerDown:
 			f.outage = true
-			f.target = nodes[ev.TargetID].idx
+			f.target, f.count = nodes[ev.TargetID].idx, 1
+			if i, ok := serverIndex(sc, ev.TargetID); ok {
+				f.count = int32(sc.Topology.Nodes.Servers[i].ReplicaCount()) // every instance
+			}
 		case scenario.NetworkSpikeStart:
 			f.target = edges[ev.TargetID]
 			f.spike = *ev.Start.SpikeS

@@ -63,7 +63,14 @@ func (m *sim) edgeArrive(r int32) {
 			m.callReturn(r)
 			return
 		}
-		m.serverArrive(r, ed.target)
+		s := ed.target
+		if req := &m.reqs[r]; req.lbSlot >= 0 {
+			// Sent by a load balancer: to the instance it chose.
+			if lb := &m.lbs[req.lbIdx]; lb.edges[req.lbSlot] == req.edge {
+				s = lb.servers[req.lbSlot]
+			}
+		}
+		m.serverArrive(r, s)
 	case nodeLB:
 		m.lbArrive(r)
 	}

@@ -92,9 +92,6 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("engine: scenario refused: %w", err)
 	}
-	if unsupportedGraph(sc) {
-		return nil, fmt.Errorf("engine: scenario refused: %w", ErrServiceGraph)
-	}
 	if opts.Series {
 		if err := checkSeries(sc); err != nil {
 			return nil, fmt.Errorf("engine: %w", err)
@@ -169,6 +166,8 @@ type sim struct {
 	callEPs    []int32 // per call with an endpoint, the endpoint of each server (-1: none)
 	callStats  []callStat
 	respEdge   []int32 // edge from server i to server j at i*len(servers)+j, or -1
+	inst       []int32 // first instance (index in servers) of each scenario server
+	base       []int32 // scenario server of each instance
 	edgeSource []int32 // server an edge leaves, or -1
 	tokenSeq   uint64
 
@@ -426,9 +425,23 @@ func (m *sim) result(opts Options) *result.Result {
 			st.RAMInUse = s.srvRAM[i].summary(s.n)
 			ss.RAMInUse = s.srvRAM[i].series
 		}
-		r.Servers[sv.id] = st
+		if sv.group != "" {
+			in := r.Servers[sv.group]
+			if in.Instances == nil {
+				in.Instances = map[string]result.ServerStats{}
+			}
+			in.Instances[sv.id] = st
+			r.Servers[sv.group] = in
+		} else {
+			r.Servers[sv.id] = st
+		}
 		if r.Series != nil {
 			r.Series.Servers[sv.id] = ss
+		}
+	}
+	for id, st := range r.Servers {
+		if st.Instances != nil {
+			r.Servers[id] = result.SumInstances(st.Instances)
 		}
 	}
 	for i := range m.edges {

@@ -6,6 +6,7 @@ type fault struct {
 	outage bool
 	active bool    // inside its window
 	target int32   // server index (outage) or edge index (spike)
+	count  int32   // outage: the instances target, target+1, …
 	spike  float64 // added latency of a spike
 }
 
@@ -16,7 +17,9 @@ func (m *sim) faultStart(f int32) {
 	}
 	ft := &m.faults[f]
 	if ft.outage {
-		m.servers[ft.target].down++
+		for i := ft.target; i < ft.target+ft.count; i++ {
+			m.servers[i].down++
+		}
 		return
 	}
 	ft.active = true
@@ -30,7 +33,9 @@ func (m *sim) faultEnd(f int32) {
 	}
 	ft := &m.faults[f]
 	if ft.outage {
-		m.servers[ft.target].down--
+		for i := ft.target; i < ft.target+ft.count; i++ {
+			m.servers[i].down--
+		}
 		return
 	}
 	ft.active = false

@@ -124,7 +124,7 @@ func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
 			if x == scenario.EdgeConcurrentConnection {
 				per += int64(len(sc.Topology.Edges))
 			} else {
-				per += int64(len(sc.Topology.Nodes.Servers))
+				per += int64(instanceCount(sc))
 			}
 		}
 		n += 8 * min(per*sampleCount(st.SamplePeriodS, float64(st.TotalSimulationTime)), maxSeriesValues)

@@ -30,6 +30,7 @@ type endpoint struct {
 // server is a compiled server with its event-loop state (spec §5).
 type server struct {
 	id      string
+	group   string    // the server's id when this is an instance <id>#k of a replicated server, else ""
 	out     int32     // outgoing edge
 	epLo    int32     // endpoints m.eps[epLo:epHi]
 	epHi    int32     //

@@ -19,3 +19,34 @@ type CallStats struct {
 	// its successful response, with the keys of the end-to-end latency.
 	Latency Latency `json:"latency"`
 }
+
+// SumInstances returns a replicated server's figures from its instances'
+// (spec §13): requests and failures are summed, utilization is busy
+// core-seconds over all the instances' cores (the mean of theirs), and a
+// sampled metric's mean is the sum of the instances' means (the time
+// average of the server's total) while its max is the largest instance's
+// max (the series are kept per instance, so the max of the total is not
+// known). The instances are kept under Instances.
+func SumInstances(instances map[string]ServerStats) ServerStats {
+	var s ServerStats
+	sum := func(dst **Summary, x *Summary) {
+		if x == nil {
+			return
+		}
+		if *dst == nil {
+			*dst = &Summary{}
+		}
+		(*dst).Mean += x.Mean
+		(*dst).Max = max((*dst).Max, x.Max)
+	}
+	for _, in := range instances {
+		s.Requests += in.Requests
+		s.Failed += in.Failed
+		s.Utilization += in.Utilization / float64(len(instances))
+		sum(&s.ReadyQueueLen, in.ReadyQueueLen)
+		sum(&s.EventLoopIOSleep, in.EventLoopIOSleep)
+		sum(&s.RAMInUse, in.RAMInUse)
+	}
+	s.Instances = instances
+	return s
+}

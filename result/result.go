@@ -118,6 +118,10 @@ type ServerStats struct {
 	EventLoopIOSleep *Summary `json:"event_loop_io_sleep,omitempty"`
 	// RAMInUse summarises the RAM in use in MB.
 	RAMInUse *Summary `json:"ram_in_use,omitempty"`
+	// Instances holds the figures of each instance `<id>#k` of a server
+	// with replicas (spec §13); absent otherwise. The server's own
+	// figures are then summed over its instances: see SumInstances.
+	Instances map[string]ServerStats `json:"instances,omitempty"`
 }
 
 // EdgeStats are one edge's figures.

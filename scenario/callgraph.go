@@ -266,3 +266,18 @@ func callDropouts(w *errorList, sc *Scenario) {
 		}
 	}
 }
+
+// outageTargets lists what a server_down event may target: every server,
+// and every instance `<id>#k` of a replicated one (spec §13).
+func (v *validator) outageTargets() []string {
+	var ids []string
+	for _, s := range v.sc.Topology.Nodes.Servers {
+		ids = append(ids, s.ID)
+		if n := s.ReplicaCount(); n > 1 && n <= MaxReplicas {
+			for k := 1; k <= n; k++ {
+				ids = append(ids, fmt.Sprintf("%s#%d", s.ID, k))
+			}
+		}
+	}
+	return ids
+}

@@ -486,7 +486,7 @@ func (s idSet) list() string { return strings.Join(s.order, ", ") }
 
 func (v *validator) events() {
 	sc := v.sc
-	servers := newIDSet(v.serverIDs())
+	servers := newIDSet(v.outageTargets())
 	edgeIDs := make([]string, len(sc.Topology.Edges))
 	for i, e := range sc.Topology.Edges {
 		edgeIDs[i] = e.ID
