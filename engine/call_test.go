@@ -2,13 +2,12 @@ package engine
 
 import (
 	"context"
-
 	"math"
-
-	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/fastsim/fastsim/scenario"
 )
