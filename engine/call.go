@@ -144,7 +144,7 @@ func (m *sim) startCalls(r int32) {
 	for c := sg.lo; c < sg.hi; c++ {
 		sub := m.newRequest() // may move the slab: index, never keep pointers
 		s := &m.reqs[sub]
-		s.parent, s.token, s.call, s.from = r, token, c, from
+		s.parent, s.ptoken, s.call, s.from = r, token, c, from
 		s.visited = true
 		m.callStats[m.calls[c].stat].attempts++
 		m.send(sub, m.calls[c].edge)
@@ -168,7 +168,7 @@ func (m *sim) callReturn(sub int32) {
 	}
 	m.freeRequest(sub)
 	p := &m.reqs[s.parent]
-	if p.token != s.token {
+	if p.token != s.ptoken {
 		return
 	}
 	if s.errResp && !spec.cont {

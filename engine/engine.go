@@ -133,7 +133,8 @@ type request struct {
 	call       int32  // a sub-request's call in m.calls
 	from       int32  // a sub-request's calling server
 	pending    int32  // calls the request awaits in its current step
-	token      uint64 // the awaited step (0: none); a sub-request's copy of its caller's
+	token      uint64 // the step the request awaits (0: none)
+	ptoken     uint64 // a sub-request's copy of its caller's token when it was sent
 	responding bool   // a sub-request travelling back to its caller
 	errResp    bool   // the response is an error
 	core       bool   // it holds a core

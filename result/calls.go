@@ -1,5 +1,10 @@
 package result
 
+import (
+	"maps"
+	"slices"
+)
+
 // CallStats are the results of the calls of one caller to one target
 // (spec §14), keyed "<caller>-><target>" with the target as written in
 // the call (a load balancer's id when the call goes through one).
@@ -39,7 +44,10 @@ func SumInstances(instances map[string]ServerStats) ServerStats {
 		(*dst).Mean += x.Mean
 		(*dst).Max = max((*dst).Max, x.Max)
 	}
-	for _, in := range instances {
+	// In the order of the instance names, so that the float sums are
+	// the same in every run.
+	for _, id := range slices.Sorted(maps.Keys(instances)) {
+		in := instances[id]
 		s.Requests += in.Requests
 		s.Failed += in.Failed
 		s.Utilization += in.Utilization / float64(len(instances))
