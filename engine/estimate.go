@@ -114,14 +114,13 @@ func (m *sim) edgeEvents(e int32, visited bool, depth int) (float64, error) {
 	return (1 - ed.dropout) * n, nil
 }
 
-// serverEvents returns the expected number of segments, one event each, of
-// the endpoint server sv picks.
+// serverEvents returns the expected number of events of the endpoint
+// server sv picks: one per segment, and those of its calls.
 func (m *sim) serverEvents(sv *server) float64 {
 	n := sv.epHi - sv.epLo
 	sum, prev := 0.0, 0.0
 	for i := range n {
-		ep := &m.eps[sv.epLo+i]
-		segs := float64(ep.hi - ep.lo)
+		segs := m.endpointEvents(sv.epLo+i, 0)
 		if sv.weights == nil {
 			sum += segs / float64(n)
 			continue
@@ -130,4 +129,58 @@ func (m *sim) serverEvents(sv *server) float64 {
 		prev = sv.weights[i]
 	}
 	return sum
+}
+
+// endpointEvents returns the expected events of endpoint ep: one per
+// segment but call segments (a call's step ends with the arrival of its
+// last response), plus those of every call (spec §10). depth bounds the
+// recursion (the call graph is acyclic).
+func (m *sim) endpointEvents(ep int32, depth int) float64 {
+	e := &m.eps[ep]
+	n := 0.0
+	for i := e.lo; i < e.hi; i++ {
+		sg := &m.segs[i]
+		if sg.class != segCall {
+			n++
+			continue
+		}
+		if depth > len(m.servers) {
+			continue
+		}
+		for c := sg.lo; c < sg.hi; c++ {
+			n += m.callEvents(c, depth+1)
+		}
+	}
+	return n
+}
+
+// callEvents returns the expected events of one call: its arrival at the
+// target, at the server when the target is a load balancer (the mean over
+// its choices), the server's endpoint, and the response's arrival.
+func (m *sim) callEvents(c int32, depth int) float64 {
+	spec := &m.calls[c]
+	ed := &m.edges[spec.edge]
+	at := func(s int32) float64 {
+		sv := &m.servers[s]
+		var n float64
+		if spec.endpoint >= 0 {
+			n = m.endpointEvents(sv.epLo+m.callEPs[spec.endpoint+s], depth)
+		} else {
+			n = m.serverEvents(sv)
+		}
+		return n + 1 // the response's arrival
+	}
+	n := 1.0
+	switch ed.targetKind {
+	case nodeServer:
+		n += at(ed.target)
+	case nodeLB:
+		lb := &m.lbs[ed.target]
+		sum := 0.0
+		for _, s := range lb.servers {
+			sum += 1 + at(s)
+		}
+		n += sum / float64(len(lb.servers))
+	}
+	return (1 - ed.dropout) * n
 }
