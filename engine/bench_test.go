@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"flag"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"testing"
@@ -118,4 +119,34 @@ func TestBigRun(t *testing.T) {
 		r.Counts.Generated, r.Counts.Events, wall, cpu, float64(r.Counts.Generated)/wall, float64(r.Counts.Events)/wall,
 		float64(r.Counts.Generated)/cpu,
 		float64(sample[0].Value.Uint64())/(1<<20), float64(ms.HeapSys)/(1<<20))
+}
+
+// BenchmarkServiceGraph simulates 1000 s of examples/three_tier.yml
+// (gateway → auth and a load balancer over three catalog replicas →
+// inventory; ~80 % utilisation on the catalog instances) per op: about
+// 200,000 requests, each several calls deep.
+//
+//	go test -run '^$' -bench ServiceGraph -benchtime 5x ./engine
+func BenchmarkServiceGraph(b *testing.B) {
+	sc := loadScenario(b, filepath.Join(repoRoot(b), "examples", "three_tier.yml"))
+	sc.Settings.TotalSimulationTime = 1000
+	b.ReportAllocs()
+	var reqs, events int64
+	cpu0 := cpuSeconds()
+	for i := 0; b.Loop(); i++ {
+		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs += r.Counts.Generated
+		events += r.Counts.Events
+	}
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(reqs)/s, "requests/s")
+	b.ReportMetric(float64(events)/s, "events/s")
+	b.ReportMetric(float64(events)/float64(reqs), "events/request")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
+		b.ReportMetric(float64(events)/cpu, "events/cpu-s")
+	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // loadScenario decodes a scenario file with its defaults applied.
-func loadScenario(t *testing.T, path string) *scenario.Scenario {
+func loadScenario(t testing.TB, path string) *scenario.Scenario {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
