@@ -124,6 +124,46 @@ func (m *sim) compileResponseEdges() {
 	}
 }
 
+// callState is the state of a request that awaits calls or is itself a
+// sub-request, kept in a slab of its own (m.cstates) so that the requests
+// of scenarios without calls stay small.
+type callState struct {
+	parent     int32  // the calling request of a sub-request, or -1
+	call       int32  // a sub-request's call in m.calls
+	from       int32  // a sub-request's calling server
+	pending    int32  // calls the request awaits in its current step
+	token      uint64 // the step the request awaits (0: none)
+	ptoken     uint64 // a sub-request's copy of its caller's token when sent
+	responding bool   // a sub-request travelling back to its caller
+	errResp    bool   // the response is an error
+}
+
+// callState returns the call state of request r, taking one from the
+// free list or growing the slab when it has none. The pointer is valid
+// until the next call of callState.
+func (m *sim) callState(r int32) *callState {
+	if c := m.reqs[r].cs; c >= 0 {
+		return &m.cstates[c]
+	}
+	var c int32
+	if n := len(m.cfree); n > 0 {
+		c = m.cfree[n-1]
+		m.cfree = m.cfree[:n-1]
+	} else {
+		c = int32(len(m.cstates))
+		m.cstates = append(m.cstates, callState{})
+	}
+	m.cstates[c] = callState{parent: -1}
+	m.reqs[r].cs = c
+	return &m.cstates[c]
+}
+
+// isSub reports whether request r is a sub-request (a call's).
+func (m *sim) isSub(r int32) bool {
+	c := m.reqs[r].cs
+	return c >= 0 && m.cstates[c].parent >= 0
+}
+
 // startCalls issues every call of the current (call) segment of request r
 // at once and lets r await them: it gives its core back, keeps its RAM
 // and counts as sleeping on the event loop.
@@ -136,16 +176,17 @@ func (m *sim) startCalls(r int32) {
 	}
 	sv.ioSleep++
 	sg := m.segs[req.seg]
+	from := req.server
 	m.tokenSeq++
 	token := m.tokenSeq
-	req.token = token
-	req.pending = sg.hi - sg.lo
-	from := req.server
+	st := m.callState(r)
+	st.token = token
+	st.pending = sg.hi - sg.lo
 	for c := sg.lo; c < sg.hi; c++ {
-		sub := m.newRequest() // may move the slab: index, never keep pointers
-		s := &m.reqs[sub]
+		sub := m.newRequest() // may move the slabs: keep indices, not pointers
+		s := m.callState(sub)
 		s.parent, s.ptoken, s.call, s.from = r, token, c, from
-		s.visited = true
+		m.reqs[sub].visited = true
 		m.callStats[m.calls[c].stat].attempts++
 		m.send(sub, m.calls[c].edge)
 	}
@@ -155,27 +196,29 @@ func (m *sim) startCalls(r int32) {
 // caller. A response to a step the caller no longer awaits (it failed
 // earlier, or the caller is gone) is discarded.
 func (m *sim) callReturn(sub int32) {
-	s := m.reqs[sub]
+	s := m.cstates[m.reqs[sub].cs]
 	spec := &m.calls[s.call]
 	st := &m.callStats[spec.stat]
 	if s.errResp {
 		st.failed++
 	} else {
 		st.completed++
-		lat := m.now - s.born
+		lat := m.now - m.reqs[sub].born
 		st.moments.Add(lat)
 		st.sketch.Add(lat)
 	}
 	m.freeRequest(sub)
-	p := &m.reqs[s.parent]
-	if p.token != s.ptoken {
+	pc := m.reqs[s.parent].cs
+	if pc < 0 || m.cstates[pc].token != s.ptoken {
 		return
 	}
+	p := &m.cstates[pc]
+	server := m.reqs[s.parent].server
 	if s.errResp && !spec.cont {
 		// asyncio.gather: the first failure fails the step at once; the
 		// other calls go on and their responses are discarded.
 		p.token = 0
-		m.servers[p.server].ioSleep--
+		m.servers[server].ioSleep--
 		m.failAtServer(s.parent)
 		return
 	}
@@ -184,8 +227,8 @@ func (m *sim) callReturn(sub int32) {
 		return
 	}
 	p.token = 0
-	m.servers[p.server].ioSleep--
-	p.seg++
+	m.servers[server].ioSleep--
+	m.reqs[s.parent].seg++
 	m.advance(s.parent)
 }
 
@@ -193,8 +236,8 @@ func (m *sim) callReturn(sub int32) {
 // down, or no server of its load balancer is up): a request from the
 // client fails; a sub-request returns an error to its caller at once.
 func (m *sim) failRequest(r int32) {
-	if m.reqs[r].parent >= 0 {
-		m.reqs[r].errResp = true
+	if m.isSub(r) {
+		m.cstates[m.reqs[r].cs].errResp = true
 		m.callReturn(r)
 		return
 	}
@@ -206,7 +249,7 @@ func (m *sim) failRequest(r int32) {
 // with on_failure: fail: it releases what it holds and responds with an
 // error to its sender.
 func (m *sim) failAtServer(r int32) {
-	m.reqs[r].errResp = true
+	m.callState(r).errResp = true
 	m.servers[m.reqs[r].server].failed++
 	m.leave(r)
 }
@@ -215,15 +258,15 @@ func (m *sim) failAtServer(r int32) {
 // calling server over the response edge for a sub-request, the server's
 // outgoing edge otherwise.
 func (m *sim) respond(r int32, s int32) {
-	req := &m.reqs[r]
-	if req.parent < 0 {
+	if !m.isSub(r) {
 		m.send(r, m.servers[s].out)
 		return
 	}
-	req.responding = true
-	e := m.respEdge[s*int32(len(m.servers))+req.from]
+	st := &m.cstates[m.reqs[r].cs]
+	st.responding = true
+	e := m.respEdge[s*int32(len(m.servers))+st.from]
 	if e < 0 {
-		panic(fmt.Sprintf("engine: no response edge from %q to %q", m.servers[s].id, m.servers[req.from].id))
+		panic(fmt.Sprintf("engine: no response edge from %q to %q", m.servers[s].id, m.servers[st.from].id))
 	}
 	m.send(r, e)
 }

@@ -13,7 +13,7 @@ func (m *sim) clientArrive(r int32) {
 		m.send(r, m.client.out)
 		return
 	}
-	if req.errResp {
+	if req.cs >= 0 && m.cstates[req.cs].errResp {
 		m.failed++ // an error response (spec §10, on_failure: fail)
 		m.freeRequest(r)
 		return

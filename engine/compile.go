@@ -313,8 +313,21 @@ func (m *sim) compileLoadBalancers(sc *scenario.Scenario, nodes map[string]nodeR
 	}
 	m.lbs = make([]loadBalancer, len(all))
 	for k, lbs := range all {
-		m.compileLoadBalancer(&m.lbs[k], lbs, sc, nodes, seed)
-		m.lbs[k].idx = k
+		lb := &m.lbs[k]
+		m.compileLoadBalancer(lb, lbs, sc, nodes, seed)
+		lb.base = int32(len(m.lbOut))
+		m.lbOut = append(m.lbOut, lb.outstanding...)
+		m.lbEdge = append(m.lbEdge, lb.edges...)
+		m.lbServer = append(m.lbServer, lb.servers...)
+	}
+	for k := range m.lbs {
+		// Windows of the shared arrays, so that freeRequest and
+		// edgeArrive find a choice by its index alone.
+		lb := &m.lbs[k]
+		n := int32(len(lb.edges))
+		lb.outstanding = m.lbOut[lb.base : lb.base+n : lb.base+n]
+		lb.edges = m.lbEdge[lb.base : lb.base+n : lb.base+n]
+		lb.servers = m.lbServer[lb.base : lb.base+n : lb.base+n]
 	}
 	m.lb = &m.lbs[0]
 }

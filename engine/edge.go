@@ -35,7 +35,7 @@ func (m *sim) send(r int32, e int32) {
 	ed := &m.edges[e]
 	if ed.dropout > 0 && ed.rngDropout.Float64() < ed.dropout {
 		ed.dropped++
-		if m.reqs[r].parent < 0 {
+		if !m.isSub(r) {
 			m.dropped++ // a lost sub-request is never answered: its caller waits
 		}
 		m.freeRequest(r)
@@ -59,15 +59,15 @@ func (m *sim) edgeArrive(r int32) {
 	case nodeClient:
 		m.clientArrive(r)
 	case nodeServer:
-		if m.reqs[r].responding {
+		if c := m.reqs[r].cs; c >= 0 && m.cstates[c].responding {
 			m.callReturn(r)
 			return
 		}
 		s := ed.target
 		if req := &m.reqs[r]; req.lbSlot >= 0 {
 			// Sent by a load balancer: to the instance it chose.
-			if lb := &m.lbs[req.lbIdx]; lb.edges[req.lbSlot] == req.edge {
-				s = lb.servers[req.lbSlot]
+			if m.lbEdge[req.lbSlot] == req.edge {
+				s = m.lbServer[req.lbSlot]
 			}
 		}
 		m.serverArrive(r, s)

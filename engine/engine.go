@@ -124,21 +124,11 @@ type request struct {
 	server  int32   // server it is on
 	ep      int32   // endpoint chosen on that server
 	seg     int32   // current segment
-	lbSlot  int32   // covered server the load balancer sent it to, or -1
-	lbIdx   int32   // that load balancer's index in m.lbs
+	lbSlot  int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
+	cs      int32   // its call state in m.cstates (spec §10), or -1
 	visited bool    // it has been on a server
-
-	// Service calls (spec §10).
-	parent     int32  // the calling request of a sub-request, or -1
-	call       int32  // a sub-request's call in m.calls
-	from       int32  // a sub-request's calling server
-	pending    int32  // calls the request awaits in its current step
-	token      uint64 // the step the request awaits (0: none)
-	ptoken     uint64 // a sub-request's copy of its caller's token when it was sent
-	responding bool   // a sub-request travelling back to its caller
-	errResp    bool   // the response is an error
-	core       bool   // it holds a core
-	db         bool   // it holds a database connection
+	core    bool    // it holds a core
+	db      bool    // it holds a database connection
 }
 
 // sim is the compiled model and the state of one run.
@@ -153,15 +143,20 @@ type sim struct {
 	reqs []request
 	free []int32
 
-	gen     generator
-	client  client
-	lbs     []loadBalancer // `load_balancer` first, then `load_balancers`
-	lb      *loadBalancer  // &lbs[0], or nil without a load balancer
-	servers []server
-	edges   []edge
-	faults  []fault
-	eps     []endpoint
-	segs    []segment
+	gen    generator
+	client client
+	lbs    []loadBalancer // `load_balancer` first, then `load_balancers`
+	lb     *loadBalancer  // &lbs[0], or nil without a load balancer
+	// The choices of every load balancer, end to end: each load
+	// balancer's outstanding, edges and servers are windows of these.
+	lbOut    []int32
+	lbEdge   []int32
+	lbServer []int32
+	servers  []server
+	edges    []edge
+	faults   []fault
+	eps      []endpoint
+	segs     []segment
 	// Service calls (spec §10).
 	calls      []callSpec
 	callEPs    []int32 // per call with an endpoint, the endpoint of each server (-1: none)
@@ -171,6 +166,8 @@ type sim struct {
 	base       []int32 // scenario server of each instance
 	edgeSource []int32 // server an edge leaves, or -1
 	tokenSeq   uint64
+	cstates    []callState // the call state of requests that call or are called
+	cfree      []int32     // free entries of cstates
 
 	steps   []rv
 	stepRNG []*rand.Rand // each step's own stream; nil for a constant
@@ -233,7 +230,7 @@ func (m *sim) newRequest() int32 {
 		r = int32(len(m.reqs))
 		m.growSlab()
 	}
-	m.reqs[r] = request{born: m.now, lbSlot: -1, parent: -1}
+	m.reqs[r] = request{born: m.now, lbSlot: -1, cs: -1}
 	return r
 }
 
@@ -241,7 +238,10 @@ func (m *sim) newRequest() int32 {
 // the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
 	if s := m.reqs[r].lbSlot; s >= 0 {
-		m.lbs[m.reqs[r].lbIdx].outstanding[s]--
+		m.lbOut[s]--
+	}
+	if c := m.reqs[r].cs; c >= 0 {
+		m.cfree = append(m.cfree, c)
 	}
 	m.free = append(m.free, r)
 }

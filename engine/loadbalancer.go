@@ -17,7 +17,7 @@ const (
 // loadBalancer is the compiled load balancer (spec §4). It routes over its
 // outgoing edges to covered servers, in edge declaration order.
 type loadBalancer struct {
-	idx     int // index in m.lbs
+	base    int32 // index of its first choice in m.lbOut, m.lbEdge and m.lbServer
 	alg     lbAlgorithm
 	edges   []int32 // outgoing edges to covered servers
 	servers []int32 // their target servers
@@ -50,8 +50,7 @@ func (m *sim) lbArrive(r int32) {
 	lb.picks++
 	lb.lastPick[pick] = lb.picks
 	lb.outstanding[pick]++
-	m.reqs[r].lbSlot = int32(pick)
-	m.reqs[r].lbIdx = int32(lb.idx)
+	m.reqs[r].lbSlot = lb.base + int32(pick)
 	m.send(r, lb.edges[pick])
 }
 

@@ -85,8 +85,8 @@ func (m *sim) serverArrive(r int32, s int32) {
 	req.visited = true
 	req.server = s
 	ep := sv.epLo
-	if req.parent >= 0 && m.calls[req.call].endpoint >= 0 {
-		ep += m.callEPs[m.calls[req.call].endpoint+s]
+	if c := req.cs; c >= 0 && m.cstates[c].parent >= 0 && m.calls[m.cstates[c].call].endpoint >= 0 {
+		ep += m.callEPs[m.calls[m.cstates[c].call].endpoint+s]
 	} else if n := sv.epHi - sv.epLo; n > 1 {
 		if sv.weights == nil {
 			ep += int32(sv.rngEndpoint.IntN(int(n)))
