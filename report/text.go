@@ -37,6 +37,7 @@ func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *anal
 	writeThroughput(sw, r)
 	writeEventWindows(sw, r)
 	writeServers(sw, sc, r)
+	writeCalls(sw, sc, r)
 	writeEdges(sw, sc, r)
 	if stats != nil {
 		writeReplications(sw, stats)
@@ -64,10 +65,7 @@ func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *an
 		num(wl.AvgRequestPerMinutePerUser.Mean), wl.AvgRequestPerMinutePerUser.Distribution,
 		num(rate), wl.UserSamplingWindow)
 	nodes := sc.Topology.Nodes
-	lb := "no load balancer"
-	if nodes.LoadBalancer != nil {
-		lb = fmt.Sprintf("load balancer %s (%s)", nodes.LoadBalancer.ID, nodes.LoadBalancer.Algorithm)
-	}
+	lb := loadBalancersLine(&nodes)
 	fmt.Fprintf(w, "Topology  %s, %s, %s, %s; %s\n",
 		nounCount(len(nodes.Servers), "server"), lb, nounCount(len(sc.Topology.Edges), "edge"),
 		nounCount(len(sc.Events), "event"), "sampled every "+num(sc.Settings.SamplePeriodS)+" s")
@@ -118,11 +116,14 @@ func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	if len(r.Servers) == 0 {
 		return
 	}
-	cores := map[string]int{}
+	cores := map[string]string{}
 	var declared []string
 	if sc != nil {
 		for _, s := range sc.Topology.Nodes.Servers {
-			cores[s.ID] = s.Resources.CPUCores
+			cores[s.ID] = strconv.Itoa(s.Resources.CPUCores)
+			if n := s.ReplicaCount(); n > 1 {
+				cores[s.ID] += " x" + strconv.Itoa(n)
+			}
 			declared = append(declared, s.ID)
 		}
 	}
@@ -134,13 +135,12 @@ func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 		s := r.Servers[id]
 		c := "-"
 		if n, ok := cores[id]; ok {
-			c = strconv.Itoa(n)
+			c = n
 		}
-		row := []string{id, c, itoa(s.Requests), itoa(s.Failed), num(100 * s.Utilization)}
-		row = append(row, summary(s.ReadyQueueLen)...)
-		row = append(row, summary(s.EventLoopIOSleep)...)
-		row = append(row, summary(s.RAMInUse)...)
-		t.add(row...)
+		t.add(serverRow(id, c, s)...)
+		for _, in := range slices.Sorted(maps.Keys(s.Instances)) {
+			t.add(serverRow("  "+in, "", s.Instances[in])...)
+		}
 	}
 	t.write(w, "  ")
 	fmt.Fprintln(w)
