@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -330,5 +331,36 @@ func TestServiceGraphAllocations(t *testing.T) {
 	t.Logf("allocations per run: %v at 10 s, %v at 100 s", short, long)
 	if long > short+10 {
 		t.Errorf("allocations grow with the run: %v at 10 s, %v at 100 s", short, long)
+	}
+}
+
+// TestServiceGraphMerge: merging replications keeps the calls (counts
+// summed, mean weighted by completed calls) and the instances of a
+// replicated server.
+func TestServiceGraphMerge(t *testing.T) {
+	t.Parallel()
+	sc := loadScenario(t, filepath.Join(repoRoot(t), "examples", "three_tier.yml"))
+	sc.Settings.TotalSimulationTime = 10
+	a, b := mustRun(t, sc, Options{Seed: 1}, nil), mustRun(t, sc, Options{Seed: 2}, nil)
+	m, err := result.Merge([]*result.Result{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, c := range m.Calls {
+		ca, cb := a.Calls[id], b.Calls[id]
+		if c.Attempts != ca.Attempts+cb.Attempts || c.Completed != ca.Completed+cb.Completed || c.Latency.TotalRequests != c.Completed {
+			t.Errorf("merged %s = %+v from %+v and %+v", id, c, ca, cb)
+		}
+		want := (float64(ca.Completed)*ca.Latency.Mean + float64(cb.Completed)*cb.Latency.Mean) / float64(c.Completed)
+		if math.Abs(c.Latency.Mean-want) > 1e-12*want || c.Latency.Max != max(ca.Latency.Max, cb.Latency.Max) {
+			t.Errorf("merged %s latency = %+v, want mean %v", id, c.Latency, want)
+		}
+	}
+	if len(m.Calls) != 3 {
+		t.Errorf("merged calls = %v", m.Calls)
+	}
+	inst := m.Servers["catalog"].Instances
+	if len(inst) != 3 || inst["catalog#2"].Requests != a.Servers["catalog"].Instances["catalog#2"].Requests+b.Servers["catalog"].Instances["catalog#2"].Requests {
+		t.Errorf("merged catalog instances = %+v", inst)
 	}
 }

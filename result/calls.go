@@ -58,3 +58,70 @@ func SumInstances(instances map[string]ServerStats) ServerStats {
 	s.Instances = instances
 	return s
 }
+
+// mergeInstances merges the instances of one server over the runs; nil
+// when the server has none.
+func mergeInstances(ss []ServerStats) map[string]ServerStats {
+	if ss[0].Instances == nil {
+		return nil
+	}
+	out := make(map[string]ServerStats, len(ss[0].Instances))
+	for id := range ss[0].Instances {
+		per := make([]ServerStats, len(ss))
+		for i, s := range ss {
+			per[i] = s.Instances[id]
+		}
+		out[id] = mergeServerStats(per)
+	}
+	return out
+}
+
+// mergeCalls merges the calls over the runs: counts are summed, minimum
+// and maximum are exact, and the other latency figures are the means of
+// the runs' weighted by their completed calls (the runs keep no sketch
+// per call, so merged call percentiles are not those of the pooled
+// sample).
+func mergeCalls(rs []*Result) map[string]CallStats {
+	if rs[0].Calls == nil {
+		return nil
+	}
+	out := make(map[string]CallStats, len(rs[0].Calls))
+	for _, id := range slices.Sorted(maps.Keys(rs[0].Calls)) {
+		var c CallStats
+		first := true
+		for _, r := range rs {
+			x := r.Calls[id]
+			c.Attempts += x.Attempts
+			c.Completed += x.Completed
+			c.Failed += x.Failed
+			c.Rejected += x.Rejected
+			c.TimedOut += x.TimedOut
+			if x.Latency.TotalRequests == 0 {
+				continue
+			}
+			if first || x.Latency.Min < c.Latency.Min {
+				c.Latency.Min = x.Latency.Min
+			}
+			c.Latency.Max = max(c.Latency.Max, x.Latency.Max)
+			first = false
+		}
+		for _, r := range rs {
+			x := r.Calls[id].Latency
+			if c.Completed == 0 || x.TotalRequests == 0 {
+				continue
+			}
+			w := float64(x.TotalRequests) / float64(c.Completed)
+			c.Latency.Mean += w * x.Mean
+			c.Latency.Median += w * x.Median
+			c.Latency.StdDev += w * x.StdDev
+			c.Latency.P50 += w * x.P50
+			c.Latency.P90 += w * x.P90
+			c.Latency.P95 += w * x.P95
+			c.Latency.P99 += w * x.P99
+			c.Latency.P999 += w * x.P999
+		}
+		c.Latency.TotalRequests = c.Completed
+		out[id] = c
+	}
+	return out
+}

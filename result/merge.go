@@ -70,6 +70,7 @@ func Merge(rs []*Result) (*Result, error) {
 	for id := range first.Edges {
 		out.Edges[id] = mergeEdge(rs, id)
 	}
+	out.Calls = mergeCalls(rs)
 	if first.Series != nil {
 		out.Series = mergeSeries(rs)
 	}
@@ -99,11 +100,20 @@ func addScaled(dst, src []float64, f float64) {
 
 // mergeServer merges server id over rs.
 func mergeServer(rs []*Result, id string) ServerStats {
+	ss := make([]ServerStats, len(rs))
+	for i, r := range rs {
+		ss[i] = r.Servers[id]
+	}
+	return mergeServerStats(ss)
+}
+
+// mergeServerStats merges one server's (or instance's) figures over the
+// runs, instances included.
+func mergeServerStats(ss []ServerStats) ServerStats {
 	var out ServerStats
-	n := float64(len(rs))
+	n := float64(len(ss))
 	var rq, io, ram []*Summary
-	for _, r := range rs {
-		s := r.Servers[id]
+	for _, s := range ss {
 		out.Requests += s.Requests
 		out.Failed += s.Failed
 		out.Utilization += s.Utilization / n
@@ -112,6 +122,7 @@ func mergeServer(rs []*Result, id string) ServerStats {
 	out.ReadyQueueLen = mergeSummaries(rq)
 	out.EventLoopIOSleep = mergeSummaries(io)
 	out.RAMInUse = mergeSummaries(ram)
+	out.Instances = mergeInstances(ss)
 	return out
 }
 
