@@ -288,3 +288,31 @@ func (m *sim) callResults() map[string]result.CallStats {
 	}
 	return out
 }
+
+// sumInstanceSeries adds, for every replicated server, the series of the
+// server's total (the element-wise sum of its instances' series, in
+// instance order) to the series kept per instance `<id>#k`.
+func (m *sim) sumInstanceSeries(ss *result.Series) {
+	add := func(dst *[]float64, src []float64) {
+		if src == nil {
+			return
+		}
+		if *dst == nil {
+			*dst = make([]float64, len(src))
+		}
+		for k, v := range src {
+			(*dst)[k] += v
+		}
+	}
+	for i := range m.servers {
+		sv := &m.servers[i]
+		if sv.group == "" {
+			continue
+		}
+		total, in := ss.Servers[sv.group], ss.Servers[sv.id]
+		add(&total.ReadyQueueLen, in.ReadyQueueLen)
+		add(&total.EventLoopIOSleep, in.EventLoopIOSleep)
+		add(&total.RAMInUse, in.RAMInUse)
+		ss.Servers[sv.group] = total
+	}
+}

@@ -445,6 +445,9 @@ func (m *sim) result(opts Options) *result.Result {
 			r.Servers[id] = result.SumInstances(st.Instances)
 		}
 	}
+	if r.Series != nil {
+		m.sumInstanceSeries(r.Series)
+	}
 	for i := range m.edges {
 		ed := &m.edges[i]
 		st := result.EdgeStats{Dropped: ed.dropped}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fastsim/fastsim/result"
@@ -40,18 +41,7 @@ func writeCalls(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	if len(r.Calls) == 0 {
 		return
 	}
-	var declared []string
-	if sc != nil {
-		for _, s := range sc.Topology.Nodes.Servers {
-			for _, e := range s.Endpoints {
-				for _, st := range e.Steps {
-					for _, c := range st.StepCalls() {
-						declared = append(declared, s.ID+"->"+c.Target)
-					}
-				}
-			}
-		}
-	}
+	declared := callIDs(sc)
 	fmt.Fprintln(w, "Calls (latency in ms, sent to response received)")
 	var t textTable
 	t.add("call", "attempts", "completed", "failed", "mean", "p50", "p95", "p99", "max")
@@ -62,4 +52,75 @@ func writeCalls(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	}
 	t.write(w, "  ")
 	fmt.Fprintln(w)
+}
+
+// serverGraphLines are the topology box lines of a server's replicas and
+// calls (spec §10, §13): "× n replicas" and "calls a, b" in the order of
+// its steps.
+func serverGraphLines(s scenario.Server) []string {
+	var lines []string
+	if n := s.ReplicaCount(); n > 1 {
+		lines = append(lines, fmt.Sprintf("× %d replicas (%s#1…#%d)", n, s.ID, n))
+	}
+	var targets []string
+	for _, e := range s.Endpoints {
+		for _, st := range e.Steps {
+			for _, c := range st.StepCalls() {
+				if !slices.Contains(targets, c.Target) {
+					targets = append(targets, c.Target)
+				}
+			}
+		}
+	}
+	if len(targets) > 0 {
+		lines = append(lines, ellipsis("calls "+strings.Join(targets, ", "), 28))
+	}
+	return lines
+}
+
+// callIDs lists the "<caller>-><target>" pairs of the scenario's calls in
+// the order of its servers, endpoints and steps.
+func callIDs(sc *scenario.Scenario) []string {
+	var ids []string
+	if sc == nil {
+		return nil
+	}
+	for _, s := range sc.Topology.Nodes.Servers {
+		for _, e := range s.Endpoints {
+			for _, st := range e.Steps {
+				for _, c := range st.StepCalls() {
+					ids = append(ids, s.ID+"->"+c.Target)
+				}
+			}
+		}
+	}
+	return ids
+}
+
+// callRows are the rows of the HTML report's calls table.
+func callRows(sc *scenario.Scenario, r *result.Result) [][]string {
+	var rows [][]string
+	for _, id := range ordered(callIDs(sc), r.Calls) {
+		c := r.Calls[id]
+		l, n := c.Latency, c.Latency.TotalRequests
+		rows = append(rows, []string{id, result.FormatCount(c.Attempts), result.FormatCount(c.Completed), result.FormatCount(c.Failed),
+			secOrDash(l.Mean, n), secOrDash(l.P50, n), secOrDash(l.P95, n), secOrDash(l.P99, n), secOrDash(l.Max, n)})
+	}
+	return rows
+}
+
+// callsText describes a call or parallel step for the scenario tables.
+func callsText(s scenario.Step) string {
+	var parts []string
+	for _, c := range s.StepCalls() {
+		p := c.Target
+		if c.Endpoint != "" {
+			p += " " + c.Endpoint
+		}
+		if c.OnFailure == scenario.ContinueOnFailure {
+			p += " (on failure: continue)"
+		}
+		parts = append(parts, p)
+	}
+	return string(s.Kind) + " " + strings.Join(parts, ", ")
 }

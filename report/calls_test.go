@@ -54,3 +54,33 @@ func TestTextServiceGraph(t *testing.T) {
 		t.Error("calls are not in the scenario's order")
 	}
 }
+
+// TestHTMLServiceGraph: the HTML report of the three-tier example has the
+// calls table and describes the call steps and replicas.
+func TestHTMLServiceGraph(t *testing.T) {
+	t.Parallel()
+	sc, err := scenario.DecodeFS(os.DirFS(filepath.Join("..", "examples")), "three_tier.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Settings.TotalSimulationTime = 10
+	r, err := engine.Run(context.Background(), sc, engine.Options{Seed: 1, Series: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sc, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		`<h3 id="calls">Calls</h3>`,
+		"<code>gateway-&gt;catalog-lb</code>",
+		"call catalog-lb /items",
+		"1 × 3 replicas",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML report lacks %q", want)
+		}
+	}
+}

@@ -73,6 +73,7 @@ type htmlData struct {
 	Tput      []kv
 	ResServer [][]string
 	ResEdges  [][]string
+	ResCalls  [][]string // per "<caller>-><target>" (spec §14)
 	Charts    []htmlChart
 	// EventWindowHeader and EventWindows are the per-event-window table.
 	EventWindowHeader []string
@@ -175,15 +176,18 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 		{"sampled metrics", strings.Join(metrics, ", ")},
 		{"event metrics", strings.Join(events, ", ")},
 	}
-	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
+	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
 		covered := "every server it has an edge to"
 		if len(lb.ServerCovered) > 0 {
 			covered = strings.Join(lb.ServerCovered, ", ")
 		}
-		d.LB = []kv{{"id", lb.ID}, {"algorithm", string(lb.Algorithm)}, {"servers covered", covered}}
+		d.LB = append(d.LB, kv{"id", lb.ID}, kv{"algorithm", string(lb.Algorithm)}, kv{"servers covered", covered})
 	}
 	for _, s := range sc.Topology.Nodes.Servers {
 		hs := htmlServer{ID: s.ID, Cores: fmt.Sprint(s.Resources.CPUCores), RAM: fmt.Sprintf("%d MB", s.Resources.RAMMB), Pool: "—"}
+		if n := s.ReplicaCount(); n > 1 {
+			hs.Cores += fmt.Sprintf(" × %d replicas", n)
+		}
 		if p := s.Resources.DBConnectionPool; p != nil {
 			hs.Pool = fmt.Sprint(*p)
 		}
@@ -252,6 +256,7 @@ func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 		e := r.Edges[id]
 		d.ResEdges = append(d.ResEdges, []string{id, result.FormatCount(e.Dropped), summaryText(e.EdgeConcurrentConnection)})
 	}
+	d.ResCalls = callRows(sc, r)
 }
 
 // serverIDs returns the scenario's server ids in declaration order.
@@ -330,6 +335,8 @@ func stepText(s scenario.Step) string {
 		return string(s.Kind) + " " + quantityText(*op.IOWaitingTime)
 	case op.NecessaryRAM != nil:
 		return string(s.Kind) + " " + result.FormatNumber(*op.NecessaryRAM) + " MB"
+	case s.Kind.Class() == scenario.ClassCall:
+		return callsText(s)
 	}
 	return string(s.Kind)
 }
@@ -452,6 +459,12 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <tbody>{{range .ResServer}}<tr><td><code>{{index . 0}}</code></td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td><td class="num">{{index . 4}}</td><td class="num">{{index . 5}}</td><td class="num">{{index . 6}}</td></tr>
 {{end}}</tbody>
 </table>
+{{if .ResCalls}}<h3 id="calls">Calls</h3>
+<table>
+<thead><tr><th>call</th><th class="num">attempts</th><th class="num">completed</th><th class="num">failed</th><th class="num">mean</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th class="num">max</th></tr></thead>
+<tbody>{{range .ResCalls}}<tr>{{range $i, $c := .}}<td{{if $i}} class="num"{{end}}>{{if eq $i 0}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>{{end}}
 <h3>Edges</h3>
 <table>
 <thead><tr><th>edge</th><th class="num">dropped</th><th class="num">in transit mean / max</th></tr></thead>

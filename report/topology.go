@@ -86,7 +86,7 @@ func layoutTopology(sc *scenario.Scenario) *topology {
 		fmt.Sprintf("%s users × %s req/min", result.FormatNumber(wl.AvgActiveUsers.Mean), result.FormatNumber(wl.AvgRequestPerMinutePerUser.Mean)),
 	}})
 	add(&topoNode{id: sc.Topology.Nodes.Client.ID, kind: kindClient, col: -1})
-	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
+	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
 		add(&topoNode{id: lb.ID, kind: kindLB, col: -1, lines: []string{string(lb.Algorithm)}})
 	}
 	outages := map[string][]string{}
@@ -112,6 +112,7 @@ func layoutTopology(sc *scenario.Scenario) *topology {
 			fmt.Sprintf("%s · %d MB", plural(s.Resources.CPUCores, "core"), s.Resources.RAMMB),
 			ellipsis(strings.Join(eps, ", "), 28),
 		}}
+		n.lines = append(n.lines, serverGraphLines(s)...)
 		if o := outages[s.ID]; len(o) > 0 {
 			n.alert = "down: " + ellipsis(strings.Join(o, ", "), 26)
 		}
