@@ -69,7 +69,7 @@ func TestHTMLServiceGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r, nil); err != nil {
+	if err := WriteHTML(context.Background(), &b, sc, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
