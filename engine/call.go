@@ -8,15 +8,8 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// instanceCount returns the number of server instances of sc: the sum of
-// the servers' replicas.
-func instanceCount(sc *scenario.Scenario) int {
-	n := 0
-	for _, s := range sc.Topology.Nodes.Servers {
-		n += s.ReplicaCount()
-	}
-	return n
-}
+// instanceCount returns the number of server instances of sc.
+func instanceCount(sc *scenario.Scenario) int { return sc.InstanceCount() }
 
 // instanceID names the j-th (from 0) instance of a replicated server.
 func instanceID(id string, j int) string {
@@ -289,9 +282,10 @@ func (m *sim) callResults() map[string]result.CallStats {
 	return out
 }
 
-// sumInstanceSeries adds, for every replicated server, the series of the
-// server's total (the element-wise sum of its instances' series, in
-// instance order) to the series kept per instance `<id>#k`.
+// sumInstanceSeries replaces, for every replicated server, the series of
+// its instances `<id>#k` by the series of the server's total (their
+// element-wise sum, in instance order): the result keeps one set of
+// series per declared server, as the plans' limits count them.
 func (m *sim) sumInstanceSeries(ss *result.Series) {
 	add := func(dst *[]float64, src []float64) {
 		if src == nil {
@@ -314,5 +308,6 @@ func (m *sim) sumInstanceSeries(ss *result.Series) {
 		add(&total.EventLoopIOSleep, in.EventLoopIOSleep)
 		add(&total.RAMInUse, in.RAMInUse)
 		ss.Servers[sv.group] = total
+		delete(ss.Servers, sv.id)
 	}
 }

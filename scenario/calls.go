@@ -63,6 +63,17 @@ func (s Server) ReplicaCount() int {
 	return *s.Replicas
 }
 
+// InstanceCount returns the number of server instances the scenario
+// runs: the sum of its servers' replicas. Each instance has its own
+// queues and sampled series, so limits on servers count instances.
+func (sc *Scenario) InstanceCount() int {
+	n := 0
+	for _, s := range sc.Topology.Nodes.Servers {
+		n += s.ReplicaCount()
+	}
+	return n
+}
+
 // AllLoadBalancers returns every load balancer of the topology:
 // `load_balancer` first when set, then `load_balancers` in order. The
 // pointers refer to the scenario's own values.

@@ -95,9 +95,9 @@ func (s *server) checkPlanSize(ctx context.Context, sc *scenario.Scenario, reps 
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitReplications, int64(p.MaxReplications), int64(reps), string(u.Plan), 0,
 			"%d replications is over the %s plan's limit of %d; use fewer replications or a larger plan", reps, u.Plan, p.MaxReplications))
 	}
-	if n := len(sc.Topology.Nodes.Servers); p.MaxServers > 0 && n > p.MaxServers {
+	if n := sc.InstanceCount(); p.MaxServers > 0 && n > p.MaxServers {
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitServers, int64(p.MaxServers), int64(n), string(u.Plan), 0,
-			"the scenario has %d servers (topology_graph.nodes.servers), over the %s plan's limit of %d; simulate fewer servers or use a larger plan", n, u.Plan, p.MaxServers))
+			"the scenario has %d servers (topology_graph.nodes.servers, each replica counted), over the %s plan's limit of %d; simulate fewer servers or replicas or use a larger plan", n, u.Plan, p.MaxServers))
 	}
 	if n := len(sc.Topology.Edges); p.MaxEdges > 0 && n > p.MaxEdges {
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitEdges, int64(p.MaxEdges), int64(n), string(u.Plan), 0,

@@ -121,6 +121,16 @@ func TestQuotaSize(t *testing.T) {
 			t.Errorf("detail %q does not name the field", p.Detail)
 		}
 	})
+	t.Run("ServersCountReplicas", func(t *testing.T) {
+		t.Parallel()
+		three, err := os.ReadFile(filepath.Join("..", "..", "examples", "three_tier.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 4 servers, one with replicas: 3: 6 instances.
+		b := withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxServers: 5}} })
+		wantLimit(t, submit(t, b, three, 12, 1), limitBody{Status: 422, Limit: "servers", Max: 5, Current: 6, Plan: "free"})
+	})
 	t.Run("Edges", func(t *testing.T) {
 		t.Parallel()
 		b := withOptions(b, func(o *api.Options) { o.Plans = quota.Plans{store.PlanFree: {MaxEdges: 6}} })

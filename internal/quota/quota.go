@@ -37,8 +37,9 @@ type Plan struct {
 	// run that crosses it fails with the engine's message. It bounds
 	// memory: engine.BytesPerInFlight bytes per request.
 	MaxInFlight int64
-	// MaxServers is the largest number of servers of a run's scenario; a
-	// run with more is refused with 422. Every server adds three sampled
+	// MaxServers is the largest number of servers of a run's scenario,
+	// every replica counted (scenario.InstanceCount); a run with more is
+	// refused with 422. Every server adds three sampled
 	// series and a row of dashboard panels, so it bounds what serving
 	// the run's charts costs (docs/limits.md).
 	MaxServers int
