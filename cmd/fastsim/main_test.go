@@ -357,12 +357,12 @@ func TestValidate(t *testing.T) {
 				"testdata/warning.yml: valid, 1 warning\n", ""},
 		{"ErrInvalid", []string{invalid, small}, 2,
 			"testdata/invalid.yml: invalid scenario, 2 errors\n" +
-				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache (line 15)` + "\n" +
+				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache, call, parallel (line 15)` + "\n" +
 				"sim_settings.total_simulation_time: must be a whole number of seconds >= 5, got -3 (line 21)\n" +
 				"testdata/small.yml: valid\n", ""},
 		{"ErrMissing", []string{invalid, "testdata/nope.yml"}, 1,
 			"testdata/invalid.yml: invalid scenario, 2 errors\n" +
-				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache (line 15)` + "\n" +
+				`topology_graph.nodes.servers[0].endpoints[0].steps[0].kind: unknown value "cpu_parse"; accepted values: initial_parsing, cpu_bound_operation, ram, io_task_spawn, io_llm, io_wait, io_db, io_cache, call, parallel (line 15)` + "\n" +
 				"sim_settings.total_simulation_time: must be a whole number of seconds >= 5, got -3 (line 21)\n",
 			"fastsim: reading scenario: open testdata/nope.yml: no such file or directory (check the file name)\n"},
 	}
