@@ -58,7 +58,14 @@ func (sc *Scenario) normalize() {
 	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil && len(lb.ServerCovered) == 0 {
 		lb.ServerCovered = nil
 	}
-	sc.Workload.Type = ""
+	if !sc.Workload.Closed() {
+		sc.Workload.Type = ""
+	}
+	for i := range sc.MoreWorkloads {
+		if !sc.MoreWorkloads[i].Closed() {
+			sc.MoreWorkloads[i].Type = ""
+		}
+	}
 	sc.Topology.Nodes.Client.Type = ""
 	for i := range sc.Topology.Nodes.Servers {
 		sc.Topology.Nodes.Servers[i].Type = ""
