@@ -27,5 +27,8 @@ func (m *sim) clientArrive(r int32) {
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(req.born, m.now)
 	}
+	if m.perClass {
+		m.classOutcome(r, outCompleted)
+	}
 	m.freeRequest(r)
 }

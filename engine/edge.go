@@ -36,6 +36,9 @@ func (m *sim) send(r int32, e int32) {
 	if ed.dropout > 0 && ed.rngDropout.Float64() < ed.dropout {
 		ed.dropped++
 		m.dropped++
+		if m.perClass {
+			m.classOutcome(r, outDropped)
+		}
 		m.freeRequest(r)
 		return
 	}

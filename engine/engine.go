@@ -125,6 +125,7 @@ type request struct {
 	ep      int32   // endpoint chosen on that server
 	seg     int32   // current segment
 	lbSlot  int32   // covered server the load balancer sent it to, or -1
+	class   int16   // its generator, an index in sim.gens
 	visited bool    // it has been on a server
 	core    bool    // it holds a core
 	db      bool    // it holds a database connection
@@ -142,7 +143,13 @@ type sim struct {
 	reqs []request
 	free []int32
 
-	gen     generator
+	gens    []generator  // the request classes, in document order
+	cls     []classStats // per-class results; nil with one generator
+	// perClass is set when an outcome needs classOutcome: several
+	// classes or a closed workload.
+	perClass bool
+	estEP    []int32 // Estimate: the endpoints of the class being estimated
+	closed   bool // some generator is a closed workload
 	client  client
 	lb      loadBalancer
 	servers []server
@@ -224,22 +231,25 @@ func (m *sim) freeRequest(r int32) {
 	m.free = append(m.free, r)
 }
 
-// Sources of the next event in the loop; lanes are numbered from 0.
+// Sources of the next event in the loop; lanes are numbered from 0 and
+// generator i's pending arrival is srcGen - i.
 const (
-	srcNone = -3
-	srcGen  = -2
+	srcNone = math.MinInt
 	srcHeap = -1
+	srcGen  = -2
 )
 
 // next returns the next event, or none, and where it waits: the earliest,
-// by the same (time, key) rule, of the generator's single pending arrival
-// (kept in its own slot), the top of the heap and the heads of the lanes.
+// by the same (time, key) rule, of each open generator's single pending
+// arrival (kept in its own slot), the top of the heap and the heads of the lanes.
 // The order of events is the same as with one queue, at fewer heap
 // operations.
 func (m *sim) next(none *event) (event, int) {
 	next, src := none, srcNone
-	if m.gen.pending {
-		next, src = &m.gen.next, srcGen
+	for i := range m.gens {
+		if g := &m.gens[i]; g.pending && g.next.before(next) {
+			next, src = &g.next, srcGen-i
+		}
 	}
 	if m.q.len() > 0 && m.q.top().before(next) {
 		next, src = m.q.top(), srcHeap
@@ -266,13 +276,13 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		if t >= m.horizon {
 			break
 		}
-		switch src {
-		case srcGen:
-			m.gen.pending = false
-		case srcHeap:
+		switch {
+		case src == srcHeap:
 			m.topDone = true
-		default:
+		case src >= 0:
 			m.lanes[src].drop()
+		default:
+			m.gens[srcGen-src].pending = false
 		}
 		if t > m.samp.nextT {
 			m.sampleUpTo(t)
@@ -292,7 +302,7 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		}
 		switch ev.kind {
 		case evArrival:
-			m.arrival()
+			m.arrival(ev.a)
 		case evEdgeArrive:
 			m.edgeArrive(ev.a)
 		case evCPUDone:
@@ -369,6 +379,7 @@ func (m *sim) result(opts Options) *result.Result {
 		},
 		Servers:        make(map[string]result.ServerStats, len(m.servers)),
 		Edges:          make(map[string]result.EdgeStats, len(m.edges)),
+		Classes:        m.classResults(),
 		LatencySketch:  m.sketch,
 		LatencyMoments: m.moments,
 	}

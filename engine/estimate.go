@@ -56,13 +56,24 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 		return Cost{}, fmt.Errorf("engine: estimate: scenario refused: %w", err)
 	}
 	m := compile(sc, Options{})
-	perRequest, err := m.edgeEvents(m.gen.out, false, 0)
-	if err != nil {
-		return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+	requests, events := 0.0, 0.0
+	for i := range m.gens {
+		g := &m.gens[i]
+		m.estEP = g.epOn
+		perRequest, err := m.edgeEvents(g.out, false, 0)
+		if err != nil {
+			return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+		}
+		perRequest++ // the arrival
+		n := m.expectedRequests(g)
+		requests += n
+		events += n * perRequest
 	}
-	perRequest++ // the arrival
-	requests := m.horizon * m.gen.users.effectiveMean() * m.gen.perUser
-	events := requests*perRequest + float64(m.q.len()) // the faults compile scheduled
+	perRequest := 0.0
+	if requests > 0 {
+		perRequest = events / requests
+	}
+	events += float64(m.q.len()) // the faults compile scheduled
 	return Cost{Requests: ceilInt64(requests), EventsPerRequest: perRequest, Events: ceilInt64(events)}, nil
 }
 
@@ -98,6 +109,11 @@ func (m *sim) edgeEvents(e int32, visited bool, depth int) (float64, error) {
 		rest, err := m.edgeEvents(sv.out, true, depth+1)
 		if err != nil {
 			return 0, err
+		}
+		if !visited && m.estEP != nil {
+			ep := &m.eps[m.estEP[ed.target]] // the class's endpoint (spec §11)
+			n += float64(ep.hi-ep.lo) + rest
+			break
 		}
 		n += m.serverEvents(sv) + rest
 	case nodeLB:

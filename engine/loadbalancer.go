@@ -41,6 +41,9 @@ func (m *sim) lbArrive(r int32) {
 	pick := m.lbChoose()
 	if pick < 0 {
 		m.failed++
+		if m.perClass {
+			m.classOutcome(r, outFailed)
+		}
 		m.freeRequest(r)
 		return
 	}

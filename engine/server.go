@@ -75,6 +75,9 @@ func (m *sim) serverArrive(r int32, s int32) {
 	if sv.down > 0 && !sv.covered {
 		sv.failed++
 		m.failed++
+		if m.perClass {
+			m.classOutcome(r, outFailed)
+		}
 		m.freeRequest(r)
 		return
 	}
@@ -82,10 +85,13 @@ func (m *sim) serverArrive(r int32, s int32) {
 		m.hooks.route(m.now, s)
 	}
 	req := &m.reqs[r]
+	first := !req.visited
 	req.visited = true
 	req.server = s
 	ep := sv.epLo
-	if n := sv.epHi - sv.epLo; n > 1 {
+	if first && m.gens[req.class].epOn != nil {
+		ep = m.gens[req.class].epOn[s] // the class's endpoint on the first server it reaches (spec §11)
+	} else if n := sv.epHi - sv.epLo; n > 1 {
 		if sv.weights == nil {
 			ep += int32(sv.rngEndpoint.IntN(int(n)))
 		} else {

@@ -21,6 +21,10 @@ type Result struct {
 	Servers map[string]ServerStats `json:"servers"`
 	// Edges holds per-edge figures by edge id.
 	Edges map[string]EdgeStats `json:"edges"`
+	// Classes holds each request class's own figures by generator id
+	// (spec §14); absent with a single generator, whose figures are the
+	// totals above.
+	Classes map[string]ClassStats `json:"classes,omitempty"`
 	// EventWindows holds the latency and throughput inside each injected
 	// event's window, in the scenario's order, then outside every window
 	// (kind "outside"); absent when the scenario has no events or more
