@@ -143,24 +143,24 @@ type sim struct {
 	reqs []request
 	free []int32
 
-	gens    []generator  // the request classes, in document order
-	cls     []classStats // per-class results; nil with one generator
+	gens []generator  // the request classes, in document order
+	cls  []classStats // per-class results; nil with one generator
 	// perClass is set when an outcome needs classOutcome: several
 	// classes or a closed workload.
 	perClass bool
 	estEP    []int32 // Estimate: the endpoints of the class being estimated
-	closed   bool // some generator is a closed workload
-	client  client
-	lb      loadBalancer
-	servers []server
-	edges   []edge
-	faults  []fault
-	eps     []endpoint
-	segs    []segment
-	steps   []rv
-	stepRNG []*rand.Rand // each step's own stream; nil for a constant
-	samp    sampler
-	hooks   *hooks
+	closed   bool    // some generator is a closed workload
+	client   client
+	lb       loadBalancer
+	servers  []server
+	edges    []edge
+	faults   []fault
+	eps      []endpoint
+	segs     []segment
+	steps    []rv
+	stepRNG  []*rand.Rand // each step's own stream; nil for a constant
+	samp     sampler
+	hooks    *hooks
 
 	generated, completed, dropped, failed, events int64
 

@@ -8,7 +8,7 @@ import "math/rand/v2"
 // closed population of users.
 type generator struct {
 	id       string
-	idx      int32 // its index in sim.gens
+	idx      int32   // its index in sim.gens
 	out      int32   // outgoing edge
 	users    rv      // active users per window
 	perUser  float64 // requests per second of one user (rpm / 60)
