@@ -126,6 +126,9 @@ func (m *sim) startWorkload() {
 // m.perClass first, so that a single open generator pays nothing.
 func (m *sim) classOutcome(r int32, outcome int) {
 	c := m.reqs[r].class
+	if outcome == outCompleted && m.hooks != nil && m.hooks.classComplete != nil {
+		m.hooks.classComplete(int32(c), m.reqs[r].born, m.now)
+	}
 	if m.cls != nil {
 		cs := &m.cls[c]
 		switch outcome {

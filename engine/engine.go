@@ -78,7 +78,11 @@ type hooks struct {
 	route    func(t float64, srv int32) // a request started on a server
 	lbPick   func(t float64, srv int32) // the load balancer chose a server
 	complete func(born, t float64)      // a request came back to the client
-	noLanes  bool                       // schedule everything in the heap
+	// classArrival and classComplete see the class too; classComplete
+	// is called only when the run keeps per-class results (perClass).
+	classArrival  func(c int32, t float64)
+	classComplete func(c int32, born, t float64)
+	noLanes       bool // schedule everything in the heap
 }
 
 // run is Run with test hooks.

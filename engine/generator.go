@@ -84,8 +84,13 @@ func (m *sim) arrival(c int32) {
 	if m.cls != nil {
 		m.cls[c].generated++
 	}
-	if m.hooks != nil && m.hooks.arrival != nil {
-		m.hooks.arrival(m.now)
+	if m.hooks != nil {
+		if m.hooks.arrival != nil {
+			m.hooks.arrival(m.now)
+		}
+		if m.hooks.classArrival != nil {
+			m.hooks.classArrival(c, m.now)
+		}
 	}
 	m.send(r, g.out)
 	if !g.closed {
