@@ -16,6 +16,11 @@ const WorkloadClosed = "closed"
 // request alive at a time, so the bound is also one on memory.
 const MaxClosedUsers = 1_000_000
 
+// MaxGenerators bounds the generators of `rqs_input`: each class keeps its
+// own latency sketch (1–6 KB) and throughput series (8 bytes per second of
+// horizon) for its results.
+const MaxGenerators = 16
+
 // ProfilePoint is one point `{ t, x }` of a load profile (spec §11): at
 // time T seconds the arrival rate is the Part I rate times X.
 type ProfilePoint struct {
@@ -79,6 +84,9 @@ func (d *decoder) profile(n *yaml.Node, path string, dst *[]ProfilePoint) {
 
 // workloads checks every generator (spec §3 and §11).
 func (v *validator) workloads() {
+	if n := 1 + len(v.sc.MoreWorkloads); n > MaxGenerators {
+		v.add("rqs_input", "has %d generators, more than %d; merge classes that share an endpoint", n, MaxGenerators)
+	}
 	for i, w := range v.sc.Generators() {
 		v.workload(v.sc.generatorPath(i), w)
 	}
