@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -267,5 +270,51 @@ func TestClosedUsersNeverExceedPopulation(t *testing.T) {
 	// requests: a user stopped by its first drop would send a few dozen.
 	if c.Generated < 2000 {
 		t.Errorf("generated = %d, want thousands: users must go on after a drop", c.Generated)
+	}
+}
+
+// TestWorkloadExamplesDeterministic checks byte-identical JSON per seed on
+// the examples of spec §11, and that another seed changes it.
+func TestWorkloadExamplesDeterministic(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"two_classes.yml", "diurnal.yml", "closed.yml"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sc := loadScenario(t, filepath.Join(repoRoot(t), "examples", name))
+			a := encode(t, mustRun(t, sc, Options{Seed: 42, Series: true}, nil))
+			b := encode(t, mustRun(t, sc, Options{Seed: 42, Series: true}, nil))
+			if !bytes.Equal(a, b) {
+				t.Errorf("two runs with seed 42 differ")
+			}
+			c := encode(t, mustRun(t, sc, Options{Seed: 43, Series: true}, nil))
+			if bytes.Equal(a, c) {
+				t.Errorf("seeds 42 and 43 give the same result")
+			}
+		})
+	}
+}
+
+// TestWorkloadAllocationsDoNotGrow checks that classes, a profile and a
+// closed workload keep the kernel allocation-free per event: a run ten
+// times longer allocates (almost) nothing more.
+func TestWorkloadAllocationsDoNotGrow(t *testing.T) {
+	allocs := func(horizon int) float64 {
+		w := constantRate(300)
+		w.ID, w.Endpoint = "a", "a"
+		w.Profile = []scenario.ProfilePoint{{T: 0, X: 0.5}, {T: 5, X: 1.5}}
+		closed := scenario.Workload{ID: "b", Type: scenario.WorkloadClosed, Users: 20, ThinkTime: ptr(expo(0.1)), Endpoint: "b"}
+		sc := withClasses(singleServer(constantRate(1), horizon, tinyEdges(), twoEndpointServer(0.001, 0.002)), w, closed)
+		return testing.AllocsPerRun(1, func() {
+			if _, err := Run(context.Background(), sc, Options{Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	short, long := allocs(10), allocs(100)
+	t.Logf("allocations per run: %v at 10 s, %v at 100 s", short, long)
+	// The per-class throughput series grow with the horizon, one slice
+	// each, allocated once; a slab, heap or sketch growth may add a few.
+	if long > short+10 {
+		t.Errorf("allocations grow with the run: %v at 10 s, %v at 100 s", short, long)
 	}
 }
