@@ -58,22 +58,22 @@ func WriteHTML(ctx context.Context, w io.Writer, sc *scenario.Scenario, r *resul
 // htmlData is what the template shows; every text is final, so that the
 // template only lays it out.
 type htmlData struct {
-	Title     string
-	Meta      []kv
-	Headline  []kv
-	Topology  template.HTML
-	Workload  []kv
-	Settings  []kv
-	LB        []kv
-	Servers   []htmlServer
-	Edges     [][]string
-	Events    [][]string
-	Counts    []kv
-	Latency   []kv
-	Tput      []kv
+	Title    string
+	Meta     []kv
+	Headline []kv
+	Topology template.HTML
+	Workload []kv
+	Settings []kv
+	LB       []kv
+	Servers  []htmlServer
+	Edges    [][]string
+	Events   [][]string
+	Counts   []kv
+	Latency  []kv
+	Tput     []kv
 	// Classes is the per-class table, its first row the header; nil with
 	// a single generator.
-	Classes [][]string
+	Classes   [][]string
 	ResServer [][]string
 	ResEdges  [][]string
 	Charts    []htmlChart
