@@ -26,14 +26,19 @@ type Cost struct {
 // does not pass scenario.Validate. It counts the
 // events the engine schedules, and only those:
 //
-//   - one arrival per generated request; the expected number of requests
-//     is the horizon times E[users] × requests per minute / 60, where
-//     E[users] is the mean of what the engine draws (a normal truncated at 0
-//     by resampling has the larger truncated mean, see rv.effectiveMean);
+//   - one arrival per generated request, summed over the request classes
+//     (spec §11); the expected number of requests of an open class is
+//     E[users] × requests per minute / 60 times the integral of its
+//     profile over the horizon (the horizon itself without a profile),
+//     where E[users] is the mean of what the engine draws (a normal
+//     truncated at 0 by resampling has the larger truncated mean, see
+//     rv.effectiveMean); a closed class counts users × horizon / E[think
+//     time], as if every response were instantaneous (an upper bound);
 //   - one event per edge a request crosses, times the chance that the
 //     edges before it did not drop it;
-//   - one event per segment of the endpoint a server picks, weighted by the
-//     endpoints' probabilities: consecutive CPU steps make one segment, and
+//   - one event per segment of the endpoint a server picks (the class's
+//     `endpoint` on the first server), weighted by the endpoints'
+//     probabilities otherwise: consecutive CPU steps make one segment, and
 //     so do consecutive I/O steps that need no database connection; RAM
 //     steps make none;
 //   - the start and end of each injected event inside the horizon.

@@ -121,7 +121,8 @@ func TestOpenAPIResultShape(t *testing.T) {
 	}
 	// Every field of analysis.Replicated, set so that none is omitted.
 	full := analysis.Replicated{
-		Result:       result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}}},
+		Result: result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}},
+			Classes: map[string]result.ClassStats{"c": {}}},
 		Replications: []result.Result{{}},
 		Statistics:   &analysis.Summary{},
 	}
