@@ -13,7 +13,8 @@ type Cost struct {
 	// times the expected arrival rate.
 	Requests int64
 	// EventsPerRequest is the expected number of events one request causes
-	// when it goes all the way through the longest route.
+	// when it goes all the way through the longest route; with several
+	// request classes, their mean weighted by their expected requests.
 	EventsPerRequest float64
 	// Events bounds the expected number of events the run processes
 	// (result counts.events): Requests × EventsPerRequest plus the start
