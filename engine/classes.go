@@ -18,6 +18,9 @@ type classStats struct {
 	throughput []float64 // completions per 1 s window
 }
 
+// request.class is a uint8: the generators must fit.
+const _ = uint8(scenario.MaxGenerators - 1)
+
 // Outcomes of a request, for its class (classOutcome).
 const (
 	outCompleted = iota

@@ -129,7 +129,7 @@ type request struct {
 	ep      int32   // endpoint chosen on that server
 	seg     int32   // current segment
 	lbSlot  int32   // covered server the load balancer sent it to, or -1
-	class   int16   // its generator, an index in sim.gens
+	class   uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
 	visited bool    // it has been on a server
 	core    bool    // it holds a core
 	db      bool    // it holds a database connection

@@ -79,7 +79,7 @@ func (m *sim) scheduleNext(g *generator, t float64) {
 func (m *sim) arrival(c int32) {
 	g := &m.gens[c]
 	r := m.newRequest()
-	m.reqs[r].class = int16(c)
+	m.reqs[r].class = uint8(c)
 	m.generated++
 	if m.cls != nil {
 		m.cls[c].generated++
