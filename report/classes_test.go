@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -63,7 +64,7 @@ func TestHTMLReportClasses(t *testing.T) {
 	t.Parallel()
 	sc, r := classesScenarioResult()
 	var b bytes.Buffer
-	if err := WriteHTML(&b, sc, r, (*analysis.Summary)(nil)); err != nil {
+	if err := WriteHTML(context.Background(), &b, sc, r, (*analysis.Summary)(nil)); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
