@@ -78,6 +78,7 @@ func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) {
 				g.prof.max = max(g.prof.max, p.X)
 			}
 			g.rngThin = newStream(seed, "generator", w.ID, "thin")
+			g.prof.area = w.ProfileArea(m.horizon)
 		}
 		if w.Endpoint != "" {
 			g.epOn = m.endpointOn(sc, w.Endpoint)
@@ -192,20 +193,5 @@ func (m *sim) expectedRequests(g *generator) float64 {
 	if g.prof.ts == nil {
 		return m.horizon * rate
 	}
-	return rate * g.prof.integral(m.horizon)
-}
-
-// integral returns the integral of x(t) over [0, h]: trapezoids between
-// the points, then the last x held until h.
-func (p *profile) integral(h float64) float64 {
-	sum := 0.0
-	for i := 0; i+1 < len(p.ts) && p.ts[i] < h; i++ {
-		t1 := min(p.ts[i+1], h)
-		x1 := p.xs[i] + (p.xs[i+1]-p.xs[i])*(t1-p.ts[i])/(p.ts[i+1]-p.ts[i])
-		sum += (p.xs[i] + x1) / 2 * (t1 - p.ts[i])
-	}
-	if last := len(p.ts) - 1; p.ts[last] < h {
-		sum += p.xs[last] * (h - p.ts[last])
-	}
-	return sum
+	return rate * g.prof.area
 }

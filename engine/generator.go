@@ -126,6 +126,7 @@ func (m *sim) userDone(r int32) {
 type profile struct {
 	ts, xs []float64
 	max    float64 // the largest x; 1 without a profile
+	area   float64 // the integral of x over the horizon (Estimate)
 	i      int     // the segment of the last lookup: times only grow
 }
 

@@ -340,3 +340,43 @@ func (b *Builder) Profile(points ...ProfilePoint) *Builder {
 	}
 	return b
 }
+
+// ProfileArea returns the integral of the profile's x(t) over [0, h]:
+// trapezoids between the points, then the last x held until h; h itself
+// without a profile. An open generator's expected arrivals over the
+// horizon h are its Part I rate times ProfileArea(h) (spec §11).
+func (w Workload) ProfileArea(h float64) float64 {
+	p := w.Profile
+	if len(p) == 0 {
+		return h
+	}
+	sum := 0.0
+	for i := 0; i+1 < len(p) && p[i].T < h; i++ {
+		t1 := min(p[i+1].T, h)
+		x1 := p[i].X + (p[i+1].X-p[i].X)*(t1-p[i].T)/(p[i+1].T-p[i].T)
+		sum += (p[i].X + x1) / 2 * (t1 - p[i].T)
+	}
+	if last := p[len(p)-1]; last.T < h {
+		sum += last.X * (h - last.T)
+	}
+	return sum
+}
+
+// MeanRate returns the generator's mean arrival rate in requests per
+// second over the horizon h: for an open generator, avg_active_users ×
+// avg_request_per_minute_per_user / 60 times the profile's mean over
+// [0, h]; for a closed one, users / think_time.mean, the rate if every
+// response were instantaneous (an upper bound).
+func (w Workload) MeanRate(h float64) float64 {
+	if w.Closed() {
+		if w.ThinkTime == nil || !(w.ThinkTime.Mean > 0) {
+			return 0
+		}
+		return float64(w.Users) / w.ThinkTime.Mean
+	}
+	rate := w.AvgActiveUsers.Mean * w.AvgRequestPerMinutePerUser.Mean / 60
+	if len(w.Profile) == 0 || !(h > 0) {
+		return rate
+	}
+	return rate * w.ProfileArea(h) / h
+}

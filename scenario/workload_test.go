@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -70,5 +71,36 @@ func TestBuilderEndpointBeforeGenerator(t *testing.T) {
 	_, err := scenario.New().Endpoint("x").Build()
 	if err == nil {
 		t.Fatal("Build accepted Endpoint before any generator")
+	}
+}
+
+func TestWorkloadMeanRate(t *testing.T) {
+	t.Parallel()
+	open := scenario.Workload{AvgActiveUsers: scenario.PoissonRV(10), AvgRequestPerMinutePerUser: scenario.PoissonRV(6)} // 1 req/s
+	ramp := open
+	ramp.Profile = []scenario.ProfilePoint{{T: 0, X: 0}, {T: 100, X: 2}}
+	step := open
+	step.Profile = []scenario.ProfilePoint{{T: 0, X: 1}, {T: 50, X: 1}, {T: 50.5, X: 3}}
+	closed := scenario.Workload{Type: scenario.WorkloadClosed, Users: 20, ThinkTime: &scenario.RV{Mean: 4}}
+	tests := []struct {
+		name string
+		w    scenario.Workload
+		h    float64
+		area float64 // ∫ x over [0, h], by hand
+		rate float64
+	}{
+		{"NoProfile", open, 200, 200, 1},
+		{"RampCut", ramp, 50, 25, 0.5},                  // x = t/50: ∫0..50 = 25
+		{"RampThenHeld", ramp, 200, 100 + 200, 1.5},     // 100 on the ramp, then 2 × 100
+		{"Step", step, 100, 50 + 0.5*2 + 3*49.5, 1.995}, // 50 + trapezoid (1+3)/2·0.5 + 3·49.5 = 199.5
+		{"Closed", closed, 100, 100, 5},                 // 20 users / 4 s
+	}
+	for _, tc := range tests {
+		if got := tc.w.ProfileArea(tc.h); math.Abs(got-tc.area) > 1e-9 {
+			t.Errorf("%s: ProfileArea(%v) = %v, want %v", tc.name, tc.h, got, tc.area)
+		}
+		if got := tc.w.MeanRate(tc.h); math.Abs(got-tc.rate) > 1e-9 {
+			t.Errorf("%s: MeanRate(%v) = %v, want %v", tc.name, tc.h, got, tc.rate)
+		}
 	}
 }
