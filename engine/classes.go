@@ -169,7 +169,9 @@ func (m *sim) classResults() map[string]result.ClassStats {
 				Failed:    cs.failed,
 				InFlight:  cs.generated - cs.completed - cs.dropped - cs.failed,
 			},
-			Latency: result.LatencyFrom(cs.moments, cs.sketch),
+			Latency:        result.LatencyFrom(cs.moments, cs.sketch),
+			LatencySketch:  cs.sketch,
+			LatencyMoments: cs.moments,
 			Throughput: result.Throughput{
 				WindowS: 1,
 				MeanRPS: float64(cs.completed) / m.horizon,

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -316,5 +317,33 @@ func TestWorkloadAllocationsDoNotGrow(t *testing.T) {
 	// each, allocated once; a slab, heap or sketch growth may add a few.
 	if long > short+10 {
 		t.Errorf("allocations grow with the run: %v at 10 s, %v at 100 s", short, long)
+	}
+}
+
+// TestMergeClasses checks that merging replications merges each class
+// like the whole run: counts summed, latency from the merged moments.
+func TestMergeClasses(t *testing.T) {
+	t.Parallel()
+	sc := loadScenario(t, filepath.Join(repoRoot(t), "examples", "two_classes.yml"))
+	sc.Settings.TotalSimulationTime = 30
+	a := mustRun(t, sc, Options{Seed: 1}, nil)
+	b := mustRun(t, sc, Options{Seed: 2}, nil)
+	m, err := result.Merge([]*result.Result{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"browse", "checkout"} {
+		x, y, got := a.Classes[id], b.Classes[id], m.Classes[id]
+		if want := x.Counts.Completed + y.Counts.Completed; got.Counts.Completed != want || got.Latency.TotalRequests != want {
+			t.Errorf("%s: merged completed %d (latency over %d), want %d", id, got.Counts.Completed, got.Latency.TotalRequests, want)
+		}
+		nx, ny := float64(x.Counts.Completed), float64(y.Counts.Completed)
+		want := (x.Latency.Mean*nx + y.Latency.Mean*ny) / (nx + ny)
+		if math.Abs(got.Latency.Mean-want) > 1e-12 {
+			t.Errorf("%s: merged mean latency %v, want the weighted mean %v", id, got.Latency.Mean, want)
+		}
+		if wantRPS := (x.Throughput.MeanRPS + y.Throughput.MeanRPS) / 2; math.Abs(got.Throughput.MeanRPS-wantRPS) > 1e-12 {
+			t.Errorf("%s: merged throughput %v, want %v", id, got.Throughput.MeanRPS, wantRPS)
+		}
 	}
 }
