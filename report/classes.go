@@ -93,3 +93,15 @@ func writeClasses(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	t.write(w, "  ")
 	fmt.Fprintln(w)
 }
+
+// generatorLine is a generator's line in the topology drawing.
+func generatorLine(w scenario.Workload) string {
+	if w.Closed() {
+		return fmt.Sprintf("closed: %d users", w.Users)
+	}
+	s := fmt.Sprintf("%s users × %s req/min", result.FormatNumber(w.AvgActiveUsers.Mean), result.FormatNumber(w.AvgRequestPerMinutePerUser.Mean))
+	if len(w.Profile) > 0 {
+		s += " × profile"
+	}
+	return s
+}
