@@ -78,3 +78,25 @@ func TestHTMLReportClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestTopologyDrawsEveryGenerator(t *testing.T) {
+	t.Parallel()
+	sc, _ := classesScenarioResult()
+	sc.Topology.Edges = append(sc.Topology.Edges, scenario.Edge{ID: "buyers-client", Source: "buyers", Target: "client-1"})
+	sc.Topology.Edges[0].Source, sc.Topology.Edges[0].Target = "rqs-1", "client-1"
+	sc.Topology.Edges[1].Source, sc.Topology.Edges[1].Target = "client-1", "lb-1"
+	top := layoutTopology(sc)
+	cols := map[string]int{}
+	for _, n := range top.nodes {
+		cols[n.id] = n.col
+	}
+	// Both generators start the drawing; the client follows them.
+	if cols["rqs-1"] != 0 || cols["buyers"] != 0 || cols["client-1"] != 1 || cols["lb-1"] != 2 {
+		t.Errorf("columns %v, want both generators in 0, the client in 1, the load balancer in 2", cols)
+	}
+	for _, e := range top.edges {
+		if e.e.ID == "buyers-client" && e.back {
+			t.Errorf("the closed class's edge is drawn as a back edge")
+		}
+	}
+}
