@@ -77,6 +77,9 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 		if !touchesGraph(d.errs) {
 			rest = append(rest, graph...)
 		}
+		if singleItemList(root) {
+			listPaths(rest)
+		}
 		for _, fe := range rest {
 			if !underAny(fe.Path, d.errs) {
 				errs = append(errs, fe)
@@ -114,6 +117,9 @@ func touchesGraph(errs errorList) bool {
 	for _, e := range errs {
 		if strings.HasPrefix(e.Message, "unknown key") {
 			continue
+		}
+		if generatorIDPath(e.Path) {
+			return true
 		}
 		switch e.Path {
 		case "", "rqs_input", "rqs_input.id", "topology_graph", "topology_graph.nodes", "topology_graph.edges",

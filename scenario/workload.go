@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -70,6 +71,43 @@ func (d *decoder) rqsInput(n *yaml.Node, path string, sc *Scenario) {
 		}
 		sc.MoreWorkloads = append(sc.MoreWorkloads, w)
 	})
+}
+
+// singleItemList reports whether the document's `rqs_input` is a list of
+// one generator, which Scenario holds like a mapping (no MoreWorkloads).
+func singleItemList(root *yaml.Node) bool {
+	root = resolveAlias(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "rqs_input" {
+			v := resolveAlias(root.Content[i+1])
+			return v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 1
+		}
+	}
+	return false
+}
+
+// listPaths rewrites the validation paths of a single generator
+// (`rqs_input...`) to the list form of the document (`rqs_input[0]...`).
+func listPaths(errs errorList) {
+	for i, e := range errs {
+		if e.Path == "rqs_input" || strings.HasPrefix(e.Path, "rqs_input.") {
+			errs[i].Path = "rqs_input[0]" + strings.TrimPrefix(e.Path, "rqs_input")
+		}
+	}
+}
+
+// generatorIDPath reports whether path is a listed generator or its id,
+// `rqs_input[k]` or `rqs_input[k].id`, on which the graph rules depend.
+func generatorIDPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "rqs_input[")
+	if !ok {
+		return false
+	}
+	k := strings.IndexByte(rest, ']')
+	return k > 0 && (rest[k+1:] == "" || rest[k+1:] == ".id")
 }
 
 // profile decodes a list of `{ t, x }` points.
