@@ -194,7 +194,7 @@ func (e evaluator) evaluate(ctx context.Context, sc *scenario.Scenario, value fl
 	}
 	ev := Evaluation{
 		Value:         value,
-		RateRPS:       arrivalRate(sc),
+		RateRPS:       ArrivalRate(sc),
 		Latency:       of(func(r *result.Result) float64 { q, _ := quantile(r, e.sla.Percentile); return q }),
 		P50:           of(func(r *result.Result) float64 { return r.Latency.P50 }),
 		P95:           of(func(r *result.Result) float64 { return r.Latency.P95 }),
@@ -310,10 +310,16 @@ func quantile(r *result.Result, q float64) (float64, bool) {
 	return 0, false
 }
 
-// arrivalRate is the mean arrival rate of sc in requests per second.
-func arrivalRate(sc *scenario.Scenario) float64 {
-	wl := sc.Workload
-	return wl.AvgActiveUsers.Mean * wl.AvgRequestPerMinutePerUser.Mean / 60
+// ArrivalRate is the mean arrival rate of sc in requests per second over
+// its horizon, summed over its request classes (scenario.Workload.MeanRate:
+// a closed class counts users / think time, an upper bound).
+func ArrivalRate(sc *scenario.Scenario) float64 {
+	h := float64(sc.Settings.TotalSimulationTime)
+	rate := 0.0
+	for _, w := range sc.Generators() {
+		rate += w.MeanRate(h)
+	}
+	return rate
 }
 
 // ErrSLAUnreachable is wrapped by the error of a search whose SLA is not

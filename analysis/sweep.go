@@ -73,7 +73,7 @@ func Sweep(ctx context.Context, sc *scenario.Scenario, multipliers []float64, sl
 		}
 	}
 	e := evaluator{o: o, sla: sla}
-	res := &SweepResult{SLA: sla, Seeds: slices.Clone(o.Seeds), Conservative: o.Conservative, BaseRateRPS: arrivalRate(sc)}
+	res := &SweepResult{SLA: sla, Seeds: slices.Clone(o.Seeds), Conservative: o.Conservative, BaseRateRPS: ArrivalRate(sc)}
 	failed := false
 	for _, m := range ms {
 		lsc := ScaleLoad(sc, m)
@@ -100,16 +100,30 @@ func Sweep(ctx context.Context, sc *scenario.Scenario, multipliers []float64, sl
 	return res, nil
 }
 
-// ScaleLoad returns a copy of sc whose mean arrival rate is m times sc's:
-// the mean of avg_active_users is multiplied by m and, for a normal
-// distribution with an explicit variance, the variance by m².
+// ScaleLoad returns a copy of sc whose load is m times sc's, class by
+// class: an open generator's mean of avg_active_users is multiplied by m
+// (its mean arrival rate with it) and, for a normal distribution with an
+// explicit variance, the variance by m²; a closed generator's users are
+// multiplied by m and rounded, at least 1.
 func ScaleLoad(sc *scenario.Scenario, m float64) *scenario.Scenario {
 	c := sc.Clone()
-	u := &c.Workload.AvgActiveUsers
+	scaleWorkload(&c.Workload, m)
+	for i := range c.MoreWorkloads {
+		scaleWorkload(&c.MoreWorkloads[i], m)
+	}
+	return c
+}
+
+// scaleWorkload multiplies one generator's load by m (ScaleLoad).
+func scaleWorkload(w *scenario.Workload, m float64) {
+	if w.Closed() {
+		w.Users = max(1, int(math.Round(float64(w.Users)*m)))
+		return
+	}
+	u := &w.AvgActiveUsers
 	u.Mean *= m
 	if u.Distribution == scenario.Normal && u.Variance != nil {
 		v := *u.Variance * m * m
 		u.Variance = &v
 	}
-	return c
 }

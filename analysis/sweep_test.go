@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -102,6 +103,35 @@ func TestScaleLoad(t *testing.T) {
 	}
 	if u := sc.Workload.AvgActiveUsers; u.Mean != 100 || *u.Variance != 25 {
 		t.Errorf("the input changed: mean %v variance %v", u.Mean, *u.Variance)
+	}
+}
+
+func TestScaleLoadClasses(t *testing.T) {
+	t.Parallel()
+	sc := twoServers(t, false)
+	sc.Workload.AvgActiveUsers = scenario.PoissonRV(100)
+	sc.MoreWorkloads = []scenario.Workload{
+		{ID: "more", AvgActiveUsers: scenario.PoissonRV(10), AvgRequestPerMinutePerUser: scenario.PoissonRV(60)},
+		{ID: "team", Type: scenario.WorkloadClosed, Users: 5, ThinkTime: &scenario.RV{Mean: 2, Distribution: scenario.Exponential}},
+	}
+	base := analysis.ArrivalRate(sc)
+	got := analysis.ScaleLoad(sc, 3)
+	if u := got.Workload.AvgActiveUsers.Mean; u != 300 {
+		t.Errorf("first class: users %v, want 300", u)
+	}
+	if u := got.MoreWorkloads[0].AvgActiveUsers.Mean; u != 30 {
+		t.Errorf("second class: users %v, want 30", u)
+	}
+	if n := got.MoreWorkloads[1].Users; n != 15 {
+		t.Errorf("closed class: users %d, want 15", n)
+	}
+	// Every class scales, so the total rate does too: 3 × (100 × rpm / 60
+	// + 10 req/s + 5 users / 2 s).
+	if r := analysis.ArrivalRate(got); math.Abs(r-3*base) > 1e-9*base {
+		t.Errorf("scaled rate %v, want 3 × %v", r, base)
+	}
+	if n := sc.MoreWorkloads[1].Users; n != 5 {
+		t.Errorf("the input changed: closed users %d", n)
 	}
 }
 

@@ -235,6 +235,9 @@ func (m *sim) failRequest(r int32) {
 		return
 	}
 	m.failed++
+	if m.perClass {
+		m.classOutcome(r, outFailed)
+	}
 	m.freeRequest(r)
 }
 

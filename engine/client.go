@@ -15,6 +15,9 @@ func (m *sim) clientArrive(r int32) {
 	}
 	if req.cs >= 0 && m.cstates[req.cs].errResp {
 		m.failed++ // an error response (spec §10, on_failure: fail)
+		if m.perClass {
+			m.classOutcome(r, outFailed)
+		}
 		m.freeRequest(r)
 		return
 	}
@@ -31,6 +34,9 @@ func (m *sim) clientArrive(r int32) {
 	}
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(req.born, m.now)
+	}
+	if m.perClass {
+		m.classOutcome(r, outCompleted)
 	}
 	m.freeRequest(r)
 }

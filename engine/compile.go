@@ -55,7 +55,7 @@ func (m *sim) start(opts Options) {
 	for i := range m.callStats {
 		m.callStats[i].sketch = result.NewSketch()
 	}
-	m.scheduleNext(0)
+	m.startWorkload()
 }
 
 // checkSeries returns an error when keeping the full sampled series of sc
@@ -164,7 +164,7 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 		nodes[lb.ID] = nodeRef{kind: nodeLB, idx: int32(k)}
 	}
 	m.client.out = -1
-	m.gen.out = -1
+	m.gens = newGenerators(sc)
 	return nodes
 }
 
@@ -193,7 +193,11 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 		}
 		switch {
 		case !isNode:
-			m.gen.out = int32(i) // the only source that is not a node
+			g := m.generatorIndex(e.Source) // the only sources that are not nodes
+			if g < 0 {
+				panic(fmt.Sprintf("engine: edge %q leaves %q, neither a node nor a generator", e.ID, e.Source))
+			}
+			m.gens[g].out = int32(i)
 		case from.kind == nodeClient:
 			m.client.out = int32(i)
 		case from.kind == nodeServer && (m.servers[from.idx].out < 0 || to.kind == nodeClient):
@@ -202,8 +206,13 @@ func (m *sim) compileEdges(sc *scenario.Scenario, nodes map[string]nodeRef, seed
 			m.servers[from.idx].out = int32(i)
 		}
 	}
-	if m.gen.out < 0 || m.client.out < 0 {
-		panic("engine: the generator or the client has no outgoing edge")
+	for i := range m.gens {
+		if m.gens[i].out < 0 {
+			panic(fmt.Sprintf("engine: generator %q has no outgoing edge", m.gens[i].id))
+		}
+	}
+	if m.client.out < 0 {
+		panic("engine: the client has no outgoing edge")
 	}
 	for i := range m.servers {
 		m.servers[i].out = m.servers[m.inst[m.base[i]]].out // instances share their server's edges
@@ -398,16 +407,6 @@ func (m *sim) compileSampler(sc *scenario.Scenario, keepSeries bool) {
 		}
 	}
 	s.init(sc.Settings.SamplePeriodS, m.horizon, len(m.servers), len(m.edges), keepSeries)
-}
-
-// compileWorkload compiles the generator.
-func (m *sim) compileWorkload(sc *scenario.Scenario, seed int64) {
-	w := sc.Workload
-	m.gen.users = compileRV(w.AvgActiveUsers, scenario.RoleCount)
-	m.gen.perUser = w.AvgRequestPerMinutePerUser.Mean / 60
-	m.gen.window = float64(w.UserSamplingWindow)
-	m.gen.rngUsers = newStream(seed, "generator", w.ID, "users")
-	m.gen.rngGaps = newStream(seed, "generator", w.ID, "gaps")
 }
 
 // compileEvents compiles the injected events and schedules their windows.

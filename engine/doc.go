@@ -14,8 +14,8 @@
 // ordered by (time, priority, sequence number): simultaneous events are
 // processed in a fixed order, and at equal times the end of an injected
 // event is applied before a start (spec §6). Two shortcuts keep the heap
-// small without changing that order: the generator's single pending arrival
-// waits in its own slot, and events scheduled with a constant delay (fixed
+// small without changing that order: each open generator's single pending
+// arrival waits in its own slot (a closed workload's users wait in the heap), and events scheduled with a constant delay (fixed
 // step times, deterministic edges) wait in FIFO lanes, one per distinct
 // delay, which are sorted by construction; the loop takes the earliest of
 // the slot, the heap's top and the lanes' heads. Requests live in a slab with a
@@ -27,9 +27,10 @@
 // Every component draws from its own PCG stream (math/rand/v2) seeded from
 // the run seed and a hash of the component's kind, id and purpose (rng.go);
 // each random step time has its own stream too, named by server, endpoint
-// and step index. Changing one server's or one endpoint's parameters leaves
-// the arrival sequence and every other component's and step's draws
-// unchanged (common random numbers).
+// and step index, and each request class (generator) by its id. Changing one
+// server's or one endpoint's parameters, or adding a class, leaves the
+// arrival sequence of every other class and every other component's and
+// step's draws unchanged (common random numbers).
 //
 // Sampled metrics are not scheduled as events: state is piecewise constant
 // between events, so samples are emitted lazily when the clock moves past a

@@ -37,6 +37,9 @@ func (m *sim) send(r int32, e int32) {
 		ed.dropped++
 		if !m.isSub(r) {
 			m.dropped++ // a lost sub-request is never answered: its caller waits
+			if m.perClass {
+				m.classOutcome(r, outDropped)
+			}
 		}
 		m.freeRequest(r)
 		return

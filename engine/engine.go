@@ -78,7 +78,11 @@ type hooks struct {
 	route    func(t float64, srv int32) // a request started on a server
 	lbPick   func(t float64, srv int32) // the load balancer chose a server
 	complete func(born, t float64)      // a request came back to the client
-	noLanes  bool                       // schedule everything in the heap
+	// classArrival and classComplete see the class too; classComplete
+	// is called only when the run keeps per-class results (perClass).
+	classArrival  func(c int32, t float64)
+	classComplete func(c int32, born, t float64)
+	noLanes       bool // schedule everything in the heap
 }
 
 // run is Run with test hooks.
@@ -126,6 +130,7 @@ type request struct {
 	seg     int32   // current segment
 	lbSlot  int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
 	cs      int32   // its call state in m.cstates (spec §10), or -1
+	class   uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
 	visited bool    // it has been on a server
 	core    bool    // it holds a core
 	db      bool    // it holds a database connection
@@ -143,10 +148,16 @@ type sim struct {
 	reqs []request
 	free []int32
 
-	gen    generator
-	client client
-	lbs    []loadBalancer // `load_balancer` first, then `load_balancers`
-	lb     *loadBalancer  // &lbs[0], or nil without a load balancer
+	gens []generator  // the request classes, in document order
+	cls  []classStats // per-class results; nil with one generator
+	// perClass is set when an outcome needs classOutcome: several
+	// classes or a closed workload.
+	perClass bool
+	estEP    []int32 // Estimate: the endpoints of the class being estimated
+	closed   bool    // some generator is a closed workload
+	client   client
+	lbs      []loadBalancer // `load_balancer` first, then `load_balancers`
+	lb       *loadBalancer  // &lbs[0], or nil without a load balancer
 	// The choices of every load balancer, end to end: each load
 	// balancer's outstanding, edges and servers are windows of these.
 	lbOut    []int32
@@ -246,22 +257,25 @@ func (m *sim) freeRequest(r int32) {
 	m.free = append(m.free, r)
 }
 
-// Sources of the next event in the loop; lanes are numbered from 0.
+// Sources of the next event in the loop; lanes are numbered from 0 and
+// generator i's pending arrival is srcGen - i.
 const (
-	srcNone = -3
-	srcGen  = -2
+	srcNone = math.MinInt
 	srcHeap = -1
+	srcGen  = -2
 )
 
 // next returns the next event, or none, and where it waits: the earliest,
-// by the same (time, key) rule, of the generator's single pending arrival
-// (kept in its own slot), the top of the heap and the heads of the lanes.
+// by the same (time, key) rule, of each open generator's single pending
+// arrival (kept in its own slot), the top of the heap and the heads of the lanes.
 // The order of events is the same as with one queue, at fewer heap
 // operations.
 func (m *sim) next(none *event) (event, int) {
 	next, src := none, srcNone
-	if m.gen.pending {
-		next, src = &m.gen.next, srcGen
+	for i := range m.gens {
+		if g := &m.gens[i]; g.pending && g.next.before(next) {
+			next, src = &g.next, srcGen-i
+		}
 	}
 	if m.q.len() > 0 && m.q.top().before(next) {
 		next, src = m.q.top(), srcHeap
@@ -288,13 +302,13 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		if t >= m.horizon {
 			break
 		}
-		switch src {
-		case srcGen:
-			m.gen.pending = false
-		case srcHeap:
+		switch {
+		case src == srcHeap:
 			m.topDone = true
-		default:
+		case src >= 0:
 			m.lanes[src].drop()
+		default:
+			m.gens[srcGen-src].pending = false
 		}
 		if t > m.samp.nextT {
 			m.sampleUpTo(t)
@@ -314,7 +328,7 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 		}
 		switch ev.kind {
 		case evArrival:
-			m.arrival()
+			m.arrival(ev.a)
 		case evEdgeArrive:
 			m.edgeArrive(ev.a)
 		case evCPUDone:
@@ -391,6 +405,7 @@ func (m *sim) result(opts Options) *result.Result {
 		},
 		Servers:        make(map[string]result.ServerStats, len(m.servers)),
 		Edges:          make(map[string]result.EdgeStats, len(m.edges)),
+		Classes:        m.classResults(),
 		LatencySketch:  m.sketch,
 		LatencyMoments: m.moments,
 		Calls:          m.callResults(),

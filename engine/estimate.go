@@ -13,7 +13,8 @@ type Cost struct {
 	// times the expected arrival rate.
 	Requests int64
 	// EventsPerRequest is the expected number of events one request causes
-	// when it goes all the way through the longest route.
+	// when it goes all the way through the longest route; with several
+	// request classes, their mean weighted by their expected requests.
 	EventsPerRequest float64
 	// Events bounds the expected number of events the run processes
 	// (result counts.events): Requests × EventsPerRequest plus the start
@@ -26,14 +27,19 @@ type Cost struct {
 // does not pass scenario.Validate. It counts the
 // events the engine schedules, and only those:
 //
-//   - one arrival per generated request; the expected number of requests
-//     is the horizon times E[users] × requests per minute / 60, where
-//     E[users] is the mean of what the engine draws (a normal truncated at 0
-//     by resampling has the larger truncated mean, see rv.effectiveMean);
+//   - one arrival per generated request, summed over the request classes
+//     (spec §11); the expected number of requests of an open class is
+//     E[users] × requests per minute / 60 times the integral of its
+//     profile over the horizon (the horizon itself without a profile),
+//     where E[users] is the mean of what the engine draws (a normal
+//     truncated at 0 by resampling has the larger truncated mean, see
+//     rv.effectiveMean); a closed class counts users × horizon / E[think
+//     time], as if every response were instantaneous (an upper bound);
 //   - one event per edge a request crosses, times the chance that the
 //     edges before it did not drop it;
-//   - one event per segment of the endpoint a server picks, weighted by the
-//     endpoints' probabilities: consecutive CPU steps make one segment, and
+//   - one event per segment of the endpoint a server picks (the class's
+//     `endpoint` on the first server), weighted by the endpoints'
+//     probabilities otherwise: consecutive CPU steps make one segment, and
 //     so do consecutive I/O steps that need no database connection; RAM
 //     steps make none;
 //   - the start and end of each injected event inside the horizon.
@@ -56,13 +62,24 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 		return Cost{}, fmt.Errorf("engine: estimate: scenario refused: %w", err)
 	}
 	m := compile(sc, Options{})
-	perRequest, err := m.edgeEvents(m.gen.out, false, 0)
-	if err != nil {
-		return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+	requests, events := 0.0, 0.0
+	for i := range m.gens {
+		g := &m.gens[i]
+		m.estEP = g.epOn
+		perRequest, err := m.edgeEvents(g.out, false, 0)
+		if err != nil {
+			return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+		}
+		perRequest++ // the arrival
+		n := m.expectedRequests(g)
+		requests += n
+		events += n * perRequest
 	}
-	perRequest++ // the arrival
-	requests := m.horizon * m.gen.users.effectiveMean() * m.gen.perUser
-	events := requests*perRequest + float64(m.q.len()) // the faults compile scheduled
+	perRequest := 0.0
+	if requests > 0 {
+		perRequest = events / requests
+	}
+	events += float64(m.q.len()) // the faults compile scheduled
 	return Cost{Requests: ceilInt64(requests), EventsPerRequest: perRequest, Events: ceilInt64(events)}, nil
 }
 
@@ -98,6 +115,11 @@ func (m *sim) edgeEvents(e int32, visited bool, depth int) (float64, error) {
 		rest, err := m.edgeEvents(sv.out, true, depth+1)
 		if err != nil {
 			return 0, err
+		}
+		if !visited && m.estEP != nil {
+			ep := &m.eps[m.estEP[ed.target]] // the class's endpoint (spec §11)
+			n += float64(ep.hi-ep.lo) + rest
+			break
 		}
 		n += m.serverEvents(sv) + rest
 	case nodeLB:

@@ -50,6 +50,19 @@ func FuzzRun(f *testing.F) {
 			}
 		}
 		sc.Events = events
+		cutProfile := func(w *scenario.Workload) {
+			kept := w.Profile[:0]
+			for _, pt := range w.Profile {
+				if pt.T <= 20 {
+					kept = append(kept, pt)
+				}
+			}
+			w.Profile = kept
+		}
+		cutProfile(&sc.Workload)
+		for i := range sc.MoreWorkloads {
+			cutProfile(&sc.MoreWorkloads[i])
+		}
 		if err := sc.Validate(); err != nil {
 			t.Fatalf("shortening the horizon made a valid scenario invalid: %v", err)
 		}

@@ -82,11 +82,14 @@ func (m *sim) serverArrive(r int32, s int32) {
 		m.hooks.route(m.now, s)
 	}
 	req := &m.reqs[r]
+	first := !req.visited
 	req.visited = true
 	req.server = s
 	ep := sv.epLo
 	if c := req.cs; c >= 0 && m.cstates[c].parent >= 0 && m.calls[m.cstates[c].call].endpoint >= 0 {
 		ep += m.callEPs[m.calls[m.cstates[c].call].endpoint+s]
+	} else if first && m.gens[req.class].epOn != nil {
+		ep = m.gens[req.class].epOn[s] // the class's endpoint on the first server it reaches (spec §11)
 	} else if n := sv.epHi - sv.epLo; n > 1 {
 		if sv.weights == nil {
 			ep += int32(sv.rngEndpoint.IntN(int(n)))

@@ -58,19 +58,22 @@ func WriteHTML(ctx context.Context, w io.Writer, sc *scenario.Scenario, r *resul
 // htmlData is what the template shows; every text is final, so that the
 // template only lays it out.
 type htmlData struct {
-	Title     string
-	Meta      []kv
-	Headline  []kv
-	Topology  template.HTML
-	Workload  []kv
-	Settings  []kv
-	LB        []kv
-	Servers   []htmlServer
-	Edges     [][]string
-	Events    [][]string
-	Counts    []kv
-	Latency   []kv
-	Tput      []kv
+	Title    string
+	Meta     []kv
+	Headline []kv
+	Topology template.HTML
+	Workload []kv
+	Settings []kv
+	LB       []kv
+	Servers  []htmlServer
+	Edges    [][]string
+	Events   [][]string
+	Counts   []kv
+	Latency  []kv
+	Tput     []kv
+	// Classes is the per-class table, its first row the header; nil with
+	// a single generator.
+	Classes   [][]string
 	ResServer [][]string
 	ResEdges  [][]string
 	ResCalls  [][]string // per "<caller>-><target>" (spec §14)
@@ -156,6 +159,12 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 		{"active users", rvText(wl.AvgActiveUsers, "")},
 		{"requests per minute per user", rvText(wl.AvgRequestPerMinutePerUser, "")},
 		{"user sampling window", fmt.Sprintf("%d s", wl.UserSamplingWindow)},
+	}
+	if gens := sc.Generators(); len(gens) > 1 || wl.Closed() || wl.Endpoint != "" || len(wl.Profile) > 0 {
+		d.Workload = nil
+		for _, g := range gens {
+			d.Workload = append(d.Workload, kv{g.ID, workloadText(g)})
+		}
 	}
 	st := sc.Settings
 	var metrics []string
@@ -247,6 +256,9 @@ func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 	d.Tput = []kv{{"mean", result.FormatNumber(t.MeanRPS) + " req/s"}, {"window", result.FormatNumber(t.WindowS) + " s"},
 		{"lowest window", result.FormatNumber(lo) + " req/s"}, {"highest window", result.FormatNumber(hi) + " req/s"}}
 
+	if len(r.Classes) > 0 {
+		d.Classes = classRows(sc, r)
+	}
 	for _, id := range orderedIDs(serverIDs(sc), r.Servers) {
 		s := r.Servers[id]
 		d.ResServer = append(d.ResServer, []string{id, result.FormatCount(s.Requests), result.FormatCount(s.Failed),
@@ -447,6 +459,12 @@ footer { color: var(--muted); padding: 28px 24px 40px; }
 <div><h3>Latency</h3>{{template "kv" .Latency}}</div>
 <div><h3>Throughput</h3>{{template "kv" .Tput}}</div>
 </div>
+{{if .Classes}}<h3 id="classes">Request classes</h3>
+<table>
+<thead><tr>{{range $i, $h := index .Classes 0}}<th{{if $i}} class="num"{{end}}>{{$h}}{{if gt $i 5}} (ms){{end}}</th>{{end}}</tr></thead>
+<tbody>{{range $k, $row := .Classes}}{{if $k}}<tr>{{range $i, $c := $row}}<td{{if $i}} class="num"{{end}}>{{if eq $i 0}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end}}</tr>
+{{end}}{{end}}</tbody>
+</table>{{end}}
 {{if .EventWindows}}<h3 id="event-windows">{{.EventWindowsTitle}}</h3>
 <table>
 <thead><tr>{{range $i, $h := .EventWindowHeader}}<th{{if gt $i 2}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>

@@ -34,6 +34,7 @@ func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *anal
 	writeHeader(sw, sc, r, stats)
 	writeCounts(sw, r)
 	writeLatency(sw, r)
+	writeClasses(sw, sc, r)
 	writeThroughput(sw, r)
 	writeEventWindows(sw, r)
 	writeServers(sw, sc, r)
@@ -58,12 +59,9 @@ func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *an
 		fmt.Fprintln(w)
 		return
 	}
-	wl := sc.Workload
-	rate := wl.AvgActiveUsers.Mean * wl.AvgRequestPerMinutePerUser.Mean / 60
-	fmt.Fprintf(w, "Workload  %s: %s active users (%s) x %s req/min each (%s), about %s req/s; users redrawn every %d s\n",
-		wl.ID, num(wl.AvgActiveUsers.Mean), wl.AvgActiveUsers.Distribution,
-		num(wl.AvgRequestPerMinutePerUser.Mean), wl.AvgRequestPerMinutePerUser.Distribution,
-		num(rate), wl.UserSamplingWindow)
+	for _, wl := range sc.Generators() {
+		fmt.Fprintf(w, "Workload  %s: %s\n", wl.ID, workloadText(wl))
+	}
 	nodes := sc.Topology.Nodes
 	lb := loadBalancersLine(&nodes)
 	fmt.Fprintf(w, "Topology  %s, %s, %s, %s; %s\n",

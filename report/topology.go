@@ -81,10 +81,9 @@ func layoutTopology(sc *scenario.Scenario) *topology {
 	byID := map[string]*topoNode{}
 	add := func(n *topoNode) { t.nodes = append(t.nodes, n); byID[n.id] = n }
 
-	wl := sc.Workload
-	add(&topoNode{id: wl.ID, kind: kindGenerator, col: -1, lines: []string{
-		fmt.Sprintf("%s users × %s req/min", result.FormatNumber(wl.AvgActiveUsers.Mean), result.FormatNumber(wl.AvgRequestPerMinutePerUser.Mean)),
-	}})
+	for _, wl := range sc.Generators() {
+		add(&topoNode{id: wl.ID, kind: kindGenerator, col: -1, lines: []string{generatorLine(wl)}})
+	}
 	add(&topoNode{id: sc.Topology.Nodes.Client.ID, kind: kindClient, col: -1})
 	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
 		add(&topoNode{id: lb.ID, kind: kindLB, col: -1, lines: []string{string(lb.Algorithm)}})
@@ -170,8 +169,13 @@ func ellipsis(s string, n int) string {
 // an earlier or the same column are back edges. Unreachable servers join
 // the servers' column, other unreachable nodes the next free column.
 func (t *topology) assignColumns() {
-	t.nodes[0].col = 0
-	queue := []*topoNode{t.nodes[0]}
+	var queue []*topoNode // every generator starts the first column
+	for _, n := range t.nodes {
+		if n.kind == kindGenerator {
+			n.col = 0
+			queue = append(queue, n)
+		}
+	}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]

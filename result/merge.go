@@ -19,8 +19,8 @@ import (
 //     maxima are the maximum over replications;
 //   - the throughput series, its mean and any full sampled series are
 //     averaged element-wise; the latency series as LatencySeries says;
-//   - event windows merge like the whole run: completions summed, latency
-//     moments and sketches merged, throughput averaged.
+//   - event windows and request classes merge like the whole run: counts
+//     summed, latency moments and sketches merged, throughput averaged.
 //
 // The merged result carries the first result's version and seed. Merge
 // returns an error if rs is empty, holds nil, or the results disagree on
@@ -76,6 +76,9 @@ func Merge(rs []*Result) (*Result, error) {
 	}
 	var err error
 	if out.EventWindows, err = mergeEventWindows(rs); err != nil {
+		return nil, err
+	}
+	if out.Classes, err = mergeClasses(rs); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -221,6 +224,9 @@ func compatible(a, b *Result) error {
 		}
 	}
 	if err := compatibleEventWindows(a.EventWindows, b.EventWindows); err != nil {
+		return err
+	}
+	if err := compatibleClasses(a.Classes, b.Classes); err != nil {
 		return err
 	}
 	return compatibleSeries(a.Series, b.Series)

@@ -21,6 +21,10 @@ type Result struct {
 	Servers map[string]ServerStats `json:"servers"`
 	// Edges holds per-edge figures by edge id.
 	Edges map[string]EdgeStats `json:"edges"`
+	// Classes holds each request class's own figures by generator id
+	// (spec §14); absent with a single generator, whose figures are the
+	// totals above.
+	Classes map[string]ClassStats `json:"classes,omitempty"`
 	// Calls holds the results per "<caller>-><target>" pair of service
 	// calls (spec §14); absent without calls.
 	Calls map[string]CallStats `json:"calls,omitempty"`

@@ -208,15 +208,6 @@ func (v *validator) callTargets(kinds map[string]nodeKind) []string {
 	return ids
 }
 
-func hasEndpoint(s Server, name string) bool {
-	for _, e := range s.Endpoints {
-		if strings.EqualFold(e.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // callCycles reports every cycle of the call graph (A → B when a call of
 // A can reach B) once, at the call that closes it, naming its path.
 func (v *validator) callCycles(calls map[string][]string, firstCall map[[2]string]string) {

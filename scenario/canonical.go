@@ -60,7 +60,14 @@ func (sc *Scenario) normalize() {
 			lb.ServerCovered = nil
 		}
 	}
-	sc.Workload.Type = ""
+	if !sc.Workload.Closed() {
+		sc.Workload.Type = ""
+	}
+	for i := range sc.MoreWorkloads {
+		if !sc.MoreWorkloads[i].Closed() {
+			sc.MoreWorkloads[i].Type = ""
+		}
+	}
 	sc.Topology.Nodes.Client.Type = ""
 	for i := range sc.Topology.Nodes.Servers {
 		sc.Topology.Nodes.Servers[i].Type = ""

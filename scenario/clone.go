@@ -7,8 +7,8 @@ func (sc *Scenario) Clone() *Scenario {
 		return nil
 	}
 	c := *sc
-	c.Workload.AvgActiveUsers = cloneRV(sc.Workload.AvgActiveUsers)
-	c.Workload.AvgRequestPerMinutePerUser = cloneRV(sc.Workload.AvgRequestPerMinutePerUser)
+	c.Workload = cloneWorkload(sc.Workload)
+	c.MoreWorkloads = cloneSlice(sc.MoreWorkloads, cloneWorkload)
 	c.Topology.Nodes.Servers = cloneSlice(sc.Topology.Nodes.Servers, cloneServer)
 	if lb := sc.Topology.Nodes.LoadBalancer; lb != nil {
 		l := cloneLB(*lb)
@@ -93,4 +93,15 @@ func cloneServer(s Server) Server {
 		return e
 	})
 	return s
+}
+
+func cloneWorkload(w Workload) Workload {
+	w.AvgActiveUsers = cloneRV(w.AvgActiveUsers)
+	w.AvgRequestPerMinutePerUser = cloneRV(w.AvgRequestPerMinutePerUser)
+	w.Profile = cloneSlice(w.Profile, func(p ProfilePoint) ProfilePoint { return p })
+	if w.ThinkTime != nil {
+		t := cloneRV(*w.ThinkTime)
+		w.ThinkTime = &t
+	}
+	return w
 }

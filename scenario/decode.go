@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -76,6 +77,9 @@ func Decode(data []byte, format Format) (*Scenario, error) {
 		if !touchesGraph(d.errs) {
 			rest = append(rest, graph...)
 		}
+		if singleItemList(root) {
+			listPaths(rest)
+		}
 		for _, fe := range rest {
 			if !underAny(fe.Path, d.errs) {
 				errs = append(errs, fe)
@@ -113,6 +117,9 @@ func touchesGraph(errs errorList) bool {
 	for _, e := range errs {
 		if strings.HasPrefix(e.Message, "unknown key") {
 			continue
+		}
+		if generatorIDPath(e.Path) {
+			return true
 		}
 		switch e.Path {
 		case "", "rqs_input", "rqs_input.id", "topology_graph", "topology_graph.nodes", "topology_graph.edges",
@@ -750,7 +757,7 @@ func (d *decoder) scenario(root *yaml.Node, sc *Scenario) {
 		EnabledEventMetrics:  []EventMetric{RqsClock},
 	}
 	d.object(root, "", []field{
-		{"rqs_input", true, func(n *yaml.Node, p string) { d.workload(n, p, &sc.Workload) }},
+		{"rqs_input", true, func(n *yaml.Node, p string) { d.rqsInput(n, p, sc) }},
 		{"topology_graph", true, func(n *yaml.Node, p string) { d.topology(n, p, &sc.Topology) }},
 		{"sim_settings", true, func(n *yaml.Node, p string) { d.settings(n, p, &sc.Settings) }},
 		{"events", false, func(n *yaml.Node, p string) {
@@ -774,13 +781,55 @@ func (d *decoder) rv(n *yaml.Node, path string, rv *RV) {
 
 func (d *decoder) workload(n *yaml.Node, path string, w *Workload) {
 	w.UserSamplingWindow = DefaultUserSamplingWindow
+	var open []string
 	d.object(n, path, []field{
 		{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &w.ID) }},
-		{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "generator") }},
-		{"avg_active_users", true, func(n *yaml.Node, p string) { d.rv(n, p, &w.AvgActiveUsers) }},
-		{"avg_request_per_minute_per_user", true, func(n *yaml.Node, p string) { d.rv(n, p, &w.AvgRequestPerMinutePerUser) }},
-		{"user_sampling_window", false, func(n *yaml.Node, p string) { d.int(n, p, &w.UserSamplingWindow) }},
+		{"type", false, func(n *yaml.Node, p string) {
+			enum(d, n, p, []string{"generator", WorkloadClosed}, &w.Type)
+			if w.Type == "generator" {
+				w.Type = ""
+			}
+		}},
+		{"avg_active_users", false, func(n *yaml.Node, p string) {
+			open = append(open, "avg_active_users")
+			d.rv(n, p, &w.AvgActiveUsers)
+		}},
+		{"avg_request_per_minute_per_user", false, func(n *yaml.Node, p string) {
+			open = append(open, "avg_request_per_minute_per_user")
+			d.rv(n, p, &w.AvgRequestPerMinutePerUser)
+		}},
+		{"user_sampling_window", false, func(n *yaml.Node, p string) {
+			open = append(open, "user_sampling_window")
+			d.int(n, p, &w.UserSamplingWindow)
+		}},
+		{"endpoint", false, func(n *yaml.Node, p string) { d.str(n, p, &w.Endpoint) }},
+		{"profile", false, func(n *yaml.Node, p string) {
+			open = append(open, "profile")
+			d.profile(n, p, &w.Profile)
+		}},
+		{"users", false, func(n *yaml.Node, p string) { d.int(n, p, &w.Users) }},
+		{"think_time", false, func(n *yaml.Node, p string) {
+			w.ThinkTime = &RV{}
+			d.rv(n, p, w.ThinkTime)
+		}},
 	})
+	r := resolveAlias(n)
+	if r == nil || r.Kind != yaml.MappingNode {
+		return
+	}
+	w.Endpoint = strings.ToLower(w.Endpoint)
+	if w.Closed() {
+		w.UserSamplingWindow = 0
+		for _, k := range open {
+			d.errorf(nil, join(path, k), "is not allowed with type: closed (a closed workload's load is users and think_time); remove it")
+		}
+		return
+	}
+	for _, k := range []string{"avg_active_users", "avg_request_per_minute_per_user"} {
+		if !slices.Contains(open, k) {
+			d.errorf(r, join(path, k), "is required (missing key %q)", k)
+		}
+	}
 }
 
 func (d *decoder) topology(n *yaml.Node, path string, t *Topology) {

@@ -40,11 +40,9 @@ const (
 // a user count; uniform: [0, 2·mean]).
 // A metric list that is empty but not nil is kept empty.
 func (sc *Scenario) ApplyDefaults() {
-	w := &sc.Workload
-	defaultRV(&w.AvgActiveUsers)
-	defaultRV(&w.AvgRequestPerMinutePerUser)
-	if w.UserSamplingWindow == 0 {
-		w.UserSamplingWindow = DefaultUserSamplingWindow
+	sc.Workload.applyDefaults()
+	for i := range sc.MoreWorkloads {
+		sc.MoreWorkloads[i].applyDefaults()
 	}
 	for i := range sc.Topology.Nodes.Servers {
 		s := &sc.Topology.Nodes.Servers[i]
@@ -109,5 +107,23 @@ func defaultQuantity(q *Quantity) {
 	if q != nil && q.RV != nil {
 		defaultRV(q.RV)
 		q.Value = q.RV.Mean
+	}
+}
+
+// applyDefaults sets the defaults of one generator: the RV distributions
+// and, for an open workload, the sampling window; the endpoint is
+// lower-cased like endpoint names.
+func (w *Workload) applyDefaults() {
+	w.Endpoint = strings.ToLower(w.Endpoint)
+	if w.Closed() {
+		if w.ThinkTime != nil {
+			defaultRV(w.ThinkTime)
+		}
+		return
+	}
+	defaultRV(&w.AvgActiveUsers)
+	defaultRV(&w.AvgRequestPerMinutePerUser)
+	if w.UserSamplingWindow == 0 {
+		w.UserSamplingWindow = DefaultUserSamplingWindow
 	}
 }

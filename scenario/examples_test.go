@@ -30,7 +30,8 @@ func TestExamples(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"single_server.yml", "lb_two_servers.yml", "outage_and_spike.yml", "db_pool.yml", "overload.yml", "three_tier.yml", "fan_out.yml"} {
+	for _, name := range []string{"single_server.yml", "lb_two_servers.yml", "outage_and_spike.yml", "db_pool.yml", "overload.yml",
+		"two_classes.yml", "diurnal.yml", "closed.yml", "three_tier.yml", "fan_out.yml"} {
 		if !seen[name] {
 			t.Errorf("examples/%s is missing", name)
 		}

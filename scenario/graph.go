@@ -50,8 +50,10 @@ func (v *validator) graph() {
 	}
 	calls := sc.hasCalls()
 	gen := sc.Workload.ID
-	if _, clash := kinds[gen]; !clash && gen != "" {
-		kinds[gen] = kindGenerator
+	for _, g := range sc.Generators() {
+		if _, clash := kinds[g.ID]; !clash && g.ID != "" {
+			kinds[g.ID] = kindGenerator
+		}
 	}
 
 	out := map[string][]int{} // node id -> its outgoing edges with a valid target
@@ -108,7 +110,7 @@ func (v *validator) graph() {
 			}
 		}
 	}
-	v.fanOut(gen, kinds, fan, serverIndex)
+	v.fanOut(kinds, fan, serverIndex)
 	for _, l := range v.loadBalancers() {
 		v.coverage(l, kinds, out)
 	}
@@ -125,10 +127,12 @@ func (v *validator) graph() {
 
 // fanOut checks that the generator, the client and every server have
 // their one outgoing edge.
-func (v *validator) fanOut(gen string, kinds map[string]nodeKind, out map[string][]int, serverIndex map[string]int) {
+func (v *validator) fanOut(kinds map[string]nodeKind, out map[string][]int, serverIndex map[string]int) {
 	ns := v.sc.Topology.Nodes
-	if gen != "" && kinds[gen] == kindGenerator && len(out[gen]) == 0 {
-		v.add("rqs_input.id", "generator %q is the source of no edge; add one edge from it to the client", gen)
+	for i, g := range v.sc.Generators() {
+		if g.ID != "" && kinds[g.ID] == kindGenerator && len(out[g.ID]) == 0 {
+			v.add(v.sc.generatorPath(i)+".id", "generator %q is the source of no edge; add one edge from it to the client", g.ID)
+		}
 	}
 	if ns.Client.ID != "" && kinds[ns.Client.ID] == kindClient && len(out[ns.Client.ID]) == 0 {
 		v.add(nodesPath+".client.id", "client %q has no outgoing edge; add one edge from it to a server or the load balancer", ns.Client.ID)

@@ -7,8 +7,13 @@ package scenario
 // applied and has passed Validate; code that builds one by hand must call
 // ApplyDefaults and Validate before handing it to the engine.
 type Scenario struct {
-	// Workload is the load generator (`rqs_input`).
+	// Workload is the load generator (`rqs_input`); when `rqs_input` is a
+	// list of request classes (spec §11), it is the list's first one.
 	Workload Workload `json:"rqs_input" yaml:"rqs_input"`
+	// MoreWorkloads are the generators after the first when `rqs_input` is
+	// a list (spec §11); nil for a single generator. Generators returns
+	// them all, and the JSON form writes them as one list.
+	MoreWorkloads []Workload `json:"-" yaml:"-"`
 	// Topology holds the nodes and edges (`topology_graph`).
 	Topology Topology `json:"topology_graph" yaml:"topology_graph"`
 	// Settings holds the horizon and the metrics (`sim_settings`).
@@ -17,22 +22,36 @@ type Scenario struct {
 	Events []Event `json:"events,omitempty" yaml:"events,omitempty"`
 }
 
-// Workload is the `rqs_input` section: a doubly stochastic Poisson
-// generator (spec §3).
+// Workload is one generator of `rqs_input`, a request class: an open
+// doubly stochastic Poisson generator (spec §3), optionally shaped by a
+// profile, or a closed population of users (spec §11).
 type Workload struct {
 	// ID is the generator's id; it must be the source of exactly one edge.
 	ID string `json:"id" yaml:"id"`
-	// Type is the optional `type` key; when present it must be "generator".
-	// Decode checks it and leaves Type empty, since it carries nothing.
+	// Type is the optional `type` key: "generator" (open, the default) or
+	// "closed" (WorkloadClosed). Decode keeps only "closed" and leaves
+	// Type empty otherwise, since "generator" carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
 	// AvgActiveUsers is the number of active users drawn at the start of
-	// every sampling window (poisson or normal).
-	AvgActiveUsers RV `json:"avg_active_users" yaml:"avg_active_users"`
-	// AvgRequestPerMinutePerUser is the request rate of one user (poisson).
-	AvgRequestPerMinutePerUser RV `json:"avg_request_per_minute_per_user" yaml:"avg_request_per_minute_per_user"`
+	// every sampling window (poisson or normal). Open workloads only.
+	AvgActiveUsers RV `json:"avg_active_users,omitzero" yaml:"avg_active_users,omitempty"`
+	// AvgRequestPerMinutePerUser is the request rate of one user
+	// (poisson). Open workloads only.
+	AvgRequestPerMinutePerUser RV `json:"avg_request_per_minute_per_user,omitzero" yaml:"avg_request_per_minute_per_user,omitempty"`
 	// UserSamplingWindow is the window length in whole seconds, 1..120.
-	// Defaults to 60.
-	UserSamplingWindow int `json:"user_sampling_window" yaml:"user_sampling_window"`
+	// Defaults to 60 for an open workload; 0 for a closed one.
+	UserSamplingWindow int `json:"user_sampling_window,omitzero" yaml:"user_sampling_window,omitempty"`
+	// Endpoint, when set, is the endpoint its requests run on the first
+	// server they reach (spec §11); otherwise that server chooses (§5).
+	Endpoint string `json:"endpoint,omitempty" yaml:"endpoint,omitempty"`
+	// Profile, when set, multiplies the open arrival rate by the
+	// piecewise-linear interpolation of its points (spec §11).
+	Profile []ProfilePoint `json:"profile,omitempty" yaml:"profile,omitempty"`
+	// Users is the population of a closed workload, >= 1.
+	Users int `json:"users,omitempty" yaml:"users,omitempty"`
+	// ThinkTime is a closed workload's think time between the outcome of a
+	// user's request and its next one (an RV, spec §2).
+	ThinkTime *RV `json:"think_time,omitempty" yaml:"think_time,omitempty"`
 }
 
 // Topology is the `topology_graph` section (spec §4).

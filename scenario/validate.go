@@ -52,13 +52,14 @@ func (sc *Scenario) validate() errorList {
 // topology itself failed to decode.
 func (sc *Scenario) validateParts() (errs, graph errorList) {
 	v := &validator{sc: sc}
-	v.workload()
+	v.workloads()
 	v.nodes()
 	v.edges()
 	v.settings()
 	v.events()
 	errs, v.errs = v.errs, nil
 	v.graph()
+	v.generatorEndpoints()
 	return errs, v.errs
 }
 
@@ -132,21 +133,24 @@ func contains[T comparable](list []T, x T) bool {
 	return false
 }
 
-func (v *validator) workload() {
-	w := v.sc.Workload
-	const p = "rqs_input"
+func (v *validator) workload(p string, w Workload) {
 	if w.ID == "" {
 		v.add(p+".id", "must not be empty")
 	}
-	if w.Type != "" && w.Type != "generator" {
-		v.add(p+".type", "unknown value %q; accepted values: generator", w.Type)
+	if w.Type != "" && w.Type != "generator" && w.Type != WorkloadClosed {
+		v.add(p+".type", "unknown value %q; accepted values: generator, closed", w.Type)
 	}
+	if w.Closed() {
+		v.closedWorkload(p, w)
+		return
+	}
+	v.openOnly(p, w)
 	v.rv(p+".avg_active_users", w.AvgActiveUsers, rvUse{what: "active users", accepted: []Distribution{Poisson, Normal}})
 	v.rv(p+".avg_request_per_minute_per_user", w.AvgRequestPerMinutePerUser, rvUse{what: "requests per minute per user", accepted: []Distribution{Poisson}})
 	users, rpm := w.AvgActiveUsers, w.AvgRequestPerMinutePerUser.Mean
-	peak := users.Mean
+	peak := users.Mean * profileMax(w.Profile)
 	if users.Distribution == Normal {
-		peak += 6 * math.Sqrt(math.Max(users.NormalVariance(RoleCount), 0))
+		peak += 6 * math.Sqrt(math.Max(users.NormalVariance(RoleCount), 0)) * profileMax(w.Profile)
 	}
 	if rate := peak * rpm / 60; rate > MaxRequestRate && !math.IsInf(rate, 0) || math.IsInf(rate, 1) {
 		v.add(p, "avg_active_users × avg_request_per_minute_per_user / 60 reaches %.6g requests/s, more than %g; lower them", rate, MaxRequestRate)
@@ -197,10 +201,18 @@ func (v *validator) nodes() {
 		}
 		v.weights(lp+".weights", lb)
 	}
-	if id := v.sc.Workload.ID; id != "" {
-		if first, dup := seen[id]; dup {
-			v.add("rqs_input.id", "generator id %q is also the id of %s; the generator needs its own id", id, first)
+	seenGen := map[string]bool{}
+	for i, w := range v.sc.Generators() {
+		if w.ID == "" {
+			continue
 		}
+		p := v.sc.generatorPath(i) + ".id"
+		if first, dup := seen[w.ID]; dup {
+			v.add(p, "generator id %q is also the id of %s; the generator needs its own id", w.ID, first)
+		} else if seenGen[w.ID] {
+			v.add(p, "generator id %q is used twice; ids are unique across generators and nodes", w.ID)
+		}
+		seenGen[w.ID] = true
 	}
 }
 

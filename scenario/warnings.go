@@ -26,7 +26,16 @@ func (sc *Scenario) Warnings() []FieldError {
 		poisson(path, rv, what)
 		truncation(&w, path, rv, RoleTime)
 	}
-	truncation(&w, "rqs_input.avg_active_users", sc.Workload.AvgActiveUsers, RoleCount)
+	for i, g := range sc.Generators() {
+		p := sc.generatorPath(i)
+		if g.Closed() {
+			if g.ThinkTime != nil {
+				timeRV(p+".think_time", *g.ThinkTime, "think time")
+			}
+			continue
+		}
+		truncation(&w, p+".avg_active_users", g.AvgActiveUsers, RoleCount)
+	}
 	for i, e := range sc.Topology.Edges {
 		timeRV(edgePath(i)+".latency", e.Latency, "latency")
 	}

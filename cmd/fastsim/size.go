@@ -240,7 +240,7 @@ func (f sizeFlags) multipliers(sc *scenario.Scenario) ([]float64, error) {
 		out = append(out, v)
 	}
 	if f.rates != "" {
-		base := sc.Workload.AvgActiveUsers.Mean * sc.Workload.AvgRequestPerMinutePerUser.Mean / 60
+		base := analysis.ArrivalRate(sc)
 		if !(base > 0) {
 			return nil, errors.New("--rates: the scenario's arrival rate is 0, so no rate is a multiple of it; use --loads")
 		}

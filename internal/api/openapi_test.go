@@ -122,7 +122,7 @@ func TestOpenAPIResultShape(t *testing.T) {
 	// Every field of analysis.Replicated, set so that none is omitted.
 	full := analysis.Replicated{
 		Result: result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}},
-			Calls: map[string]result.CallStats{"a->b": {}}},
+			Classes: map[string]result.ClassStats{"c": {}}, Calls: map[string]result.CallStats{"a->b": {}}},
 		Replications: []result.Result{{}},
 		Statistics:   &analysis.Summary{},
 	}
