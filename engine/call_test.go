@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -365,5 +366,53 @@ func TestServiceGraphMerge(t *testing.T) {
 	inst := m.Servers["catalog"].Instances
 	if len(inst) != 3 || inst["catalog#2"].Requests != a.Servers["catalog"].Instances["catalog#2"].Requests+b.Servers["catalog"].Instances["catalog#2"].Requests {
 		t.Errorf("merged catalog instances = %+v", inst)
+	}
+}
+
+// TestReplicaOutages: a server_down event on `<id>#k` takes out that
+// instance only (the load balancer routes around it); one on the server
+// takes out every instance, and calls to it fail.
+func TestReplicaOutages(t *testing.T) {
+	t.Parallel()
+	build := func(target string) *scenario.Scenario {
+		sc := graph(constantRate(100), 20, srv("front", 2, 1024, cpu(fixed(0.0005)), callOf(to("pool-lb"))))
+		pool := srv("pool", 1, 1024, cpu(random(expo(0.002))))
+		pool.Replicas = ptr(3)
+		sc.Topology.Nodes.Servers = append(sc.Topology.Nodes.Servers, pool)
+		sc.Topology.Nodes.LoadBalancers = []scenario.LoadBalancer{{ID: "pool-lb", Algorithm: scenario.RoundRobin}}
+		sc.Topology.Edges = append(sc.Topology.Edges, link("front-pool-lb", "front", "pool-lb", det(tiny)),
+			link("pool-lb-pool", "pool-lb", "pool", det(tiny)), link("pool-front", "pool", "front", det(tiny)))
+		sc.Events = []scenario.Event{{ID: "down", TargetID: target,
+			Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 0},
+			End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 20}}}
+		return sc
+	}
+	one := mustRun(t, build("pool#2"), Options{Seed: 4}, nil)
+	in := one.Servers["pool"].Instances
+	if in["pool#2"].Requests != 0 || in["pool#1"].Requests < 800 || in["pool#3"].Requests < 800 || one.Counts.Failed != 0 {
+		t.Errorf("pool#2 down: instances %+v, counts %+v", in, one.Counts)
+	}
+	all := mustRun(t, build("pool"), Options{Seed: 4}, nil)
+	c := all.Calls["front->pool-lb"]
+	if all.Servers["pool"].Requests != 0 || c.Failed != c.Attempts || all.Counts.Completed != 0 || all.Counts.Failed < 1900 {
+		t.Errorf("pool down: pool %+v, calls %+v, counts %+v", all.Servers["pool"], c, all.Counts)
+	}
+}
+
+// TestCallsKeepArrivals: adding a call elsewhere in the graph does not
+// change the arrivals (common random numbers: the generator draws from
+// its own streams).
+func TestCallsKeepArrivals(t *testing.T) {
+	t.Parallel()
+	arrivals := func(sc *scenario.Scenario) []float64 {
+		var ts []float64
+		mustRun(t, sc, Options{Seed: 8}, &hooks{arrival: func(t float64) { ts = append(ts, t) }})
+		return ts
+	}
+	plain := graph(constantRate(100), 20, srv("front", 1, 1024, cpu(random(expo(0.002)))))
+	called := graph(constantRate(100), 20, srv("front", 1, 1024, cpu(random(expo(0.002))), callOf(to("b"))), srv("b", 1, 1024, cpu(fixed(0.001))))
+	a, b := arrivals(plain), arrivals(called)
+	if len(a) < 1500 || !slices.Equal(a, b) {
+		t.Errorf("arrivals differ when front calls b (%d and %d arrivals)", len(a), len(b))
 	}
 }
