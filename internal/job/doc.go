@@ -48,7 +48,9 @@
 // LeaseTTL of starting, lost its worker (kill -9, out of memory, a lost
 // machine) and is made available again at once, for any worker. A job
 // whose worker died twice is discarded instead, and its run failed with
-// the reason: it would crash the next worker too. River's own rescuer,
+// the reason: it would crash the next worker too. A lease outlives its
+// attempt by one LeaseTTL, since River records an attempt's outcome only
+// after the worker returns; reapers then prune it. River's own rescuer,
 // which cannot tell a slow job from a dead one, only backs this up after
 // the job timeout. Jobs are idempotent: the same seed gives the same bytes,
 // and overwriting a replication or a result is harmless.

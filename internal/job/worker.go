@@ -79,9 +79,16 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 	err := work(lctx)
 	cancel(nil)
 	<-beat
-	if rerr := c.store.ReleaseLease(context.WithoutCancel(ctx), row.ID, row.Attempt); rerr != nil {
-		// The lease expires and the reaper finds the job no longer running.
-		c.cfg.Logger.WarnContext(ctx, "release lease", "run_id", runID, "job_id", row.ID, "error", rerr.Error())
+	// River records the attempt's outcome after Work returns, so the job
+	// stays running a little longer: the lease must cover that, or a
+	// reaper would take the job for one whose worker died before taking a
+	// lease (and count a death). It is renewed one last LeaseTTL instead
+	// of deleted; it then lapses, and reapers prune it LeaseTTL later. If
+	// this process dies before River records the outcome, the job is
+	// handed on when the lease lapses, as after any death.
+	rerr := c.store.RenewLease(context.WithoutCancel(ctx), row.ID, row.Attempt, time.Now().Add(c.cfg.LeaseTTL))
+	if rerr != nil && !errors.Is(rerr, store.ErrConflict) { // a conflict: a reaper already has the job
+		c.cfg.Logger.WarnContext(ctx, "extend the lease of an ended attempt", "run_id", runID, "job_id", row.ID, "error", rerr.Error())
 	}
 	switch {
 	case err == nil:
