@@ -145,6 +145,11 @@ func TestRunSucceedsWithTheDirectResult(t *testing.T) {
 			if !bytes.Equal(series, wantSeries) {
 				t.Errorf("stored series (%d bytes) differ from the direct run's (%d bytes)", len(series), len(wantSeries))
 			}
+			// The worker updates its metrics after the run is final and
+			// before its job is.
+			if jobs := settledJobsOf(t, b.st, run.ID); len(jobs) != 1 || jobs[0].Attempt != 1 || jobs[0].State != rivertype.JobStateCompleted {
+				t.Errorf("jobs: %s, want one completed at attempt 1", describeJobs(jobs))
+			}
 			if n := b.client.Metrics().Events(); n != want.Counts.Events {
 				t.Errorf("Metrics().Events() = %d, want the run's %d events", n, want.Counts.Events)
 			}
@@ -287,6 +292,9 @@ func TestCancelRunningRun(t *testing.T) {
 			if _, err := b.client.Cancel(context.Background(), store.System(), run.ID); err == nil {
 				t.Error("second Cancel of a cancelled run: no error, want ErrConflict")
 			}
+			// The worker may win the race to finish the run, and count it
+			// after the run is final: wait for its job to settle.
+			settledJobsOf(t, b.st, run.ID)
 			checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="cancelled"`, 1)
 		})
 	}
@@ -370,13 +378,14 @@ func TestRunFailures(t *testing.T) {
 				if done.Status != store.StatusFailed || !strings.Contains(done.Error, tc.wantError) {
 					t.Errorf("run ended %s with %q, want failed with %q", done.Status, done.Error, tc.wantError)
 				}
-				checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="failed"`, 1)
 				// Final at the first attempt: the same scenario and seed
 				// would fail the same way again.
 				jobs := settledJobsOf(t, b.st, run.ID)
 				if len(jobs) != 1 || jobs[0].Attempt != 1 || jobs[0].State != rivertype.JobStateCompleted {
 					t.Errorf("jobs of the failed run: %s, want one completed at attempt 1", describeJobs(jobs))
 				}
+				// Counted after the run is final, before its job is.
+				checkMetric(t, b.reg, "fastsim_runs_finished_total", `status="failed"`, 1)
 			})
 		}
 	}
