@@ -170,16 +170,12 @@ func runIDOf(row *rivertype.JobRow) string {
 // reapLoop calls Reap at once and then every Config.HeartbeatInterval
 // until ctx is done.
 func (c *Client) reapLoop(ctx context.Context) {
-	t := time.NewTicker(c.cfg.HeartbeatInterval)
-	defer t.Stop()
-	for {
+	reap := func() bool {
 		if _, err := c.Reap(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.WarnContext(ctx, "reap jobs of dead workers", "error", err.Error())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		return true
 	}
+	reap()
+	every(ctx, c.cfg.HeartbeatInterval, reap)
 }

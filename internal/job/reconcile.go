@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -134,18 +133,12 @@ func (c *Client) unfinishedRuns(ctx context.Context) ([]store.Run, error) {
 // reconcileLoop calls Reconcile every Config.ReconcileInterval until ctx
 // is done.
 func (c *Client) reconcileLoop(ctx context.Context) {
-	t := time.NewTicker(c.cfg.ReconcileInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, c.cfg.ReconcileInterval, func() bool {
 		if _, err := c.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.WarnContext(ctx, "reconcile abandoned runs", "error", err.Error())
 		}
-	}
+		return true
+	})
 }
 
 // listJobs returns every simulation job in one of states, in id order.

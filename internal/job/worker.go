@@ -109,7 +109,23 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 // errors are logged and retried at the next beat: the lease outlives
 // two missed beats.
 func (c *Client) heartbeat(ctx context.Context, l store.Lease, lost context.CancelCauseFunc) {
-	t := time.NewTicker(c.cfg.HeartbeatInterval)
+	every(ctx, c.cfg.HeartbeatInterval, func() bool {
+		err := c.store.RenewLease(ctx, l.JobID, l.Attempt, time.Now().Add(c.cfg.LeaseTTL))
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			c.cfg.Logger.WarnContext(ctx, "lost the lease of a running job; stopping it", "job_id", l.JobID, "attempt", l.Attempt)
+			lost(errLeaseLost)
+			return false
+		case err != nil && ctx.Err() == nil:
+			c.cfg.Logger.WarnContext(ctx, "renew lease", "job_id", l.JobID, "attempt", l.Attempt, "error", err.Error())
+		}
+		return true
+	})
+}
+
+// every calls f every interval until ctx is done or f returns false.
+func every(ctx context.Context, interval time.Duration, f func() bool) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
@@ -117,14 +133,8 @@ func (c *Client) heartbeat(ctx context.Context, l store.Lease, lost context.Canc
 			return
 		case <-t.C:
 		}
-		err := c.store.RenewLease(ctx, l.JobID, l.Attempt, time.Now().Add(c.cfg.LeaseTTL))
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			c.cfg.Logger.WarnContext(ctx, "lost the lease of a running job; stopping it", "job_id", l.JobID, "attempt", l.Attempt)
-			lost(errLeaseLost)
+		if !f() {
 			return
-		case err != nil && ctx.Err() == nil:
-			c.cfg.Logger.WarnContext(ctx, "renew lease", "job_id", l.JobID, "attempt", l.Attempt, "error", err.Error())
 		}
 	}
 }
@@ -370,23 +380,17 @@ func (c *Client) storedSeriesValues(ctx context.Context, run store.Run) int64 {
 // watchCancel polls the run's cancel flag until ctx is done and cancels
 // with errCancelled when it is set or the run was finished elsewhere.
 func (c *Client) watchCancel(ctx context.Context, runID string, cancel context.CancelCauseFunc) {
-	t := time.NewTicker(c.cfg.CancelPollInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, c.cfg.CancelPollInterval, func() bool {
 		run, err := c.store.GetRun(ctx, store.System(), runID)
 		if err != nil {
-			continue // transient; the next tick retries
+			return true // transient; the next tick retries
 		}
 		if run.CancelRequested || run.Status.Final() {
 			cancel(errCancelled)
-			return
+			return false
 		}
-	}
+		return true
+	})
 }
 
 // simulationFailed ends run according to err: cancelled on request, failed
