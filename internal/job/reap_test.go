@@ -81,22 +81,7 @@ func describeJobs(rows []*rivertype.JobRow) string {
 // withLease) a lease that expired a second ago.
 func dieRunning(t *testing.T, st store.Backend, jobID int64, withLease bool) int {
 	t.Helper()
-	var attempt int
-	err := st.Tx(context.Background(), func(ctx context.Context, tx store.Tx) error {
-		switch tx := tx.Unwrap().(type) {
-		case pgx.Tx:
-			return tx.QueryRow(ctx, `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = now() - interval '1 hour'
-				WHERE id = $1 RETURNING attempt`, jobID).Scan(&attempt)
-		case *sql.Tx:
-			return tx.QueryRowContext(ctx, `UPDATE river_job SET state = 'running', attempt = attempt + 1,
-				attempted_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 hour') WHERE id = ? RETURNING attempt`, jobID).Scan(&attempt)
-		default:
-			return fmt.Errorf("transaction %T", tx)
-		}
-	})
-	if err != nil {
-		t.Fatalf("job %d dies running: %v", jobID, err)
-	}
+	attempt := runningSinceAnHour(t, st, jobID, 1)
 	if withLease {
 		l := store.Lease{JobID: jobID, Attempt: attempt, Owner: "dead/1", ExpiresAt: time.Now().Add(-time.Second)}
 		if err := st.AcquireLease(context.Background(), l); err != nil {
@@ -104,6 +89,71 @@ func dieRunning(t *testing.T, st store.Backend, jobID int64, withLease bool) int
 		}
 	}
 	return attempt
+}
+
+// runningSinceAnHour sets River's row of job jobID running, its attempt
+// moved by bump, started an hour ago, and returns the attempt.
+func runningSinceAnHour(t *testing.T, st store.Backend, jobID int64, bump int) int {
+	t.Helper()
+	var attempt int
+	err := st.Tx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		switch tx := tx.Unwrap().(type) {
+		case pgx.Tx:
+			return tx.QueryRow(ctx, `UPDATE river_job SET state = 'running', attempt = attempt + $2, finalized_at = NULL,
+				attempted_at = now() - interval '1 hour' WHERE id = $1 RETURNING attempt`, jobID, bump).Scan(&attempt)
+		case *sql.Tx:
+			return tx.QueryRowContext(ctx, `UPDATE river_job SET state = 'running', attempt = attempt + ?, finalized_at = NULL,
+				attempted_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 hour') WHERE id = ? RETURNING attempt`, bump, jobID).Scan(&attempt)
+		default:
+			return fmt.Errorf("transaction %T", tx)
+		}
+	})
+	if err != nil {
+		t.Fatalf("job %d running since an hour: %v", jobID, err)
+	}
+	return attempt
+}
+
+// TestEndedAttemptKeepsItsLease: River records an attempt's outcome only
+// after Work returns, so the job stays running, without heartbeats, a
+// moment longer. The attempt's lease covers that moment: a reaper must
+// not take the job for one whose worker died before taking a lease (it
+// did when the lease was deleted at the end of Work: a job started over
+// LeaseTTL ago got a spurious "worker died" error, one of the two deaths
+// that discard a job, and was made available again).
+func TestEndedAttemptKeepsItsLease(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testenv.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, dialect, job.Config{Workers: 1})
+			ctx := context.Background()
+			_, body := testenv.Canonical(t, small)
+			run, err := b.client.Submit(ctx, testenv.Actor(t, b.st), store.Run{Scenario: body, Seed: 1, Replications: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done := waitFor(t, b.st, run.ID, "final", final); done.Status != store.StatusSucceeded {
+				t.Fatalf("run ended %s with %q, want succeeded", done.Status, done.Error)
+			}
+			if jobs := settledJobsOf(t, b.st, run.ID); len(jobs) != 1 || jobs[0].State != rivertype.JobStateCompleted || jobs[0].Attempt != 1 {
+				t.Fatalf("jobs: %s, want one completed at attempt 1", describeJobs(jobs))
+			}
+			// The moment between Work's return and River's record, for an
+			// attempt that started an hour ago.
+			runningSinceAnHour(t, b.st, run.JobID, 0)
+			reaper, err := job.NewClient(b.st, job.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := reaper.Reap(ctx); err != nil || n != 0 {
+				t.Errorf("Reap = %d, %v; want 0 (the ended attempt's lease is live)", n, err)
+			}
+			if jobs := jobsOf(t, b.st, run.ID); len(jobs) != 1 || jobs[0].State != rivertype.JobStateRunning || len(jobs[0].Errors) != 0 {
+				t.Errorf("jobs after Reap: %s, want the job still running, without errors", describeJobs(jobs))
+			}
+		})
+	}
 }
 
 // TestReapPoisonJob: the first death of a job's worker hands the job back
