@@ -41,7 +41,8 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("job: reap: list running jobs: %w", err)
 	}
 	if len(rows) == 0 {
-		return 0, nil
+		// Nothing to hand on, but the leases of ended attempts lapse.
+		return 0, c.pruneLeases(ctx, time.Now())
 	}
 	leases, err := c.store.ListLeases(ctx)
 	if err != nil {
@@ -95,13 +96,19 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 			c.cfg.Logger.WarnContext(ctx, "fail the run of a poison job", "run_id", poisonedRuns[i], "error", err.Error())
 		}
 	}
-	// Claimed leases are kept one LeaseTTL, so that no other reaper claims
-	// the attempt again; a claim whose reaper died before the rescue is
-	// then claimed anew, as a job without a lease.
+	return len(rescues), c.pruneLeases(ctx, now)
+}
+
+// pruneLeases deletes the leases that lapsed one LeaseTTL before now: the
+// leases of ended attempts (see Client.attempt), and claimed ones, kept
+// one LeaseTTL so that no other reaper claims the attempt again (a claim
+// whose reaper died before the rescue is then claimed anew, as a job
+// without a lease).
+func (c *Client) pruneLeases(ctx context.Context, now time.Time) error {
 	if _, err := c.store.PruneLeases(ctx, now.Add(-c.cfg.LeaseTTL)); err != nil {
-		return len(rescues), fmt.Errorf("job: reap: %w", err)
+		return fmt.Errorf("job: reap: %w", err)
 	}
-	return len(rescues), nil
+	return nil
 }
 
 // dead reports whether the running job row has lost its worker at now:
