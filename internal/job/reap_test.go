@@ -139,6 +139,14 @@ func TestEndedAttemptKeepsItsLease(t *testing.T) {
 			if jobs := settledJobsOf(t, b.st, run.ID); len(jobs) != 1 || jobs[0].State != rivertype.JobStateCompleted || jobs[0].Attempt != 1 {
 				t.Fatalf("jobs: %s, want one completed at attempt 1", describeJobs(jobs))
 			}
+			// Stopped, the client's reaper and River's rescuer (which
+			// would rightly rescue a job running for an hour) leave the
+			// job to the reaper below.
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if err := b.client.Stop(sctx); err != nil {
+				t.Fatal(err)
+			}
 			// The moment between Work's return and River's record, for an
 			// attempt that started an hour ago.
 			runningSinceAnHour(t, b.st, run.JobID, 0)
