@@ -322,20 +322,11 @@ func TestServiceGraphExamples(t *testing.T) {
 // and 100 s: sub-requests use the request slab, so allocations do not grow
 // with the number of requests.
 func TestServiceGraphAllocations(t *testing.T) {
-	allocs := func(horizon int) float64 {
+	checkAllocationsDoNotGrow(t, func(horizon int) *scenario.Scenario {
 		sc := loadScenario(t, filepath.Join(repoRoot(t), "examples", "three_tier.yml"))
 		sc.Settings.TotalSimulationTime = horizon
-		return testing.AllocsPerRun(1, func() {
-			if _, err := Run(context.Background(), sc, Options{Seed: 1}); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-	short, long := allocs(10), allocs(100)
-	t.Logf("allocations per run: %v at 10 s, %v at 100 s", short, long)
-	if long > short+10 {
-		t.Errorf("allocations grow with the run: %v at 10 s, %v at 100 s", short, long)
-	}
+		return sc
+	})
 }
 
 // TestServiceGraphMerge: merging replications keeps the calls (counts

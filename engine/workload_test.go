@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -299,25 +298,13 @@ func TestWorkloadExamplesDeterministic(t *testing.T) {
 // closed workload keep the kernel allocation-free per event: a run ten
 // times longer allocates (almost) nothing more.
 func TestWorkloadAllocationsDoNotGrow(t *testing.T) {
-	allocs := func(horizon int) float64 {
+	checkAllocationsDoNotGrow(t, func(horizon int) *scenario.Scenario {
 		w := constantRate(300)
 		w.ID, w.Endpoint = "a", "a"
 		w.Profile = []scenario.ProfilePoint{{T: 0, X: 0.5}, {T: 5, X: 1.5}}
 		closed := scenario.Workload{ID: "b", Type: scenario.WorkloadClosed, Users: 20, ThinkTime: ptr(expo(0.1)), Endpoint: "b"}
-		sc := withClasses(singleServer(constantRate(1), horizon, tinyEdges(), twoEndpointServer(0.001, 0.002)), w, closed)
-		return testing.AllocsPerRun(1, func() {
-			if _, err := Run(context.Background(), sc, Options{Seed: 1}); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-	short, long := allocs(10), allocs(100)
-	t.Logf("allocations per run: %v at 10 s, %v at 100 s", short, long)
-	// The per-class throughput series grow with the horizon, one slice
-	// each, allocated once; a slab, heap or sketch growth may add a few.
-	if long > short+10 {
-		t.Errorf("allocations grow with the run: %v at 10 s, %v at 100 s", short, long)
-	}
+		return withClasses(singleServer(constantRate(1), horizon, tinyEdges(), twoEndpointServer(0.001, 0.002)), w, closed)
+	})
 }
 
 // TestMergeClasses checks that merging replications merges each class
