@@ -35,24 +35,12 @@ func benchScenario(rate float64, horizon int) *scenario.Scenario {
 //	go test -run '^$' -bench SingleServer -benchtime 5x ./engine
 func BenchmarkSingleServer(b *testing.B) {
 	sc := benchScenario(800, 1000)
-	b.ReportAllocs()
-	var reqs, events int64
-	cpu0 := cpuSeconds()
-	for i := 0; b.Loop(); i++ {
-		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		reqs += r.Counts.Generated
-		events += r.Counts.Events
-	}
+	reqs, events, cpu := benchRuns(b, sc)
 	s := b.Elapsed().Seconds()
 	b.ReportMetric(float64(reqs)/s, "requests/s")
 	b.ReportMetric(float64(events)/s, "events/s")
 	b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
-	// On a shared machine wall time includes waiting for a core; the
-	// process's CPU time does not.
-	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+	if cpu > 0 {
 		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
 	}
 }
@@ -70,21 +58,11 @@ func BenchmarkLoadBalanced(b *testing.B) {
 		servers = append(servers, s)
 	}
 	sc := lbScenario(constantRate(4000), 200, scenario.LeastConnection, expo(0.002), servers...)
-	b.ReportAllocs()
-	var reqs, events int64
-	cpu0 := cpuSeconds()
-	for i := 0; b.Loop(); i++ {
-		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		reqs += r.Counts.Generated
-		events += r.Counts.Events
-	}
+	reqs, events, cpu := benchRuns(b, sc)
 	s := b.Elapsed().Seconds()
 	b.ReportMetric(float64(reqs)/s, "requests/s")
 	b.ReportMetric(float64(events)/s, "events/s")
-	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+	if cpu > 0 {
 		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
 	}
 }
@@ -130,8 +108,24 @@ func TestBigRun(t *testing.T) {
 func BenchmarkServiceGraph(b *testing.B) {
 	sc := loadScenario(b, filepath.Join(repoRoot(b), "examples", "three_tier.yml"))
 	sc.Settings.TotalSimulationTime = 1000
+	reqs, events, cpu := benchRuns(b, sc)
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(reqs)/s, "requests/s")
+	b.ReportMetric(float64(events)/s, "events/s")
+	b.ReportMetric(float64(events)/float64(reqs), "events/request")
+	if cpu > 0 {
+		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
+		b.ReportMetric(float64(events)/cpu, "events/cpu-s")
+	}
+}
+
+// benchRuns runs sc once per benchmark iteration, with seed i for
+// iteration i, and returns the requests generated, the events processed
+// and the CPU seconds the process spent (on a shared machine wall time
+// includes waiting for a core; the process's CPU time does not).
+func benchRuns(b *testing.B, sc *scenario.Scenario) (reqs, events int64, cpu float64) {
+	b.Helper()
 	b.ReportAllocs()
-	var reqs, events int64
 	cpu0 := cpuSeconds()
 	for i := 0; b.Loop(); i++ {
 		r, err := Run(context.Background(), sc, Options{Seed: int64(i)})
@@ -141,12 +135,5 @@ func BenchmarkServiceGraph(b *testing.B) {
 		reqs += r.Counts.Generated
 		events += r.Counts.Events
 	}
-	s := b.Elapsed().Seconds()
-	b.ReportMetric(float64(reqs)/s, "requests/s")
-	b.ReportMetric(float64(events)/s, "events/s")
-	b.ReportMetric(float64(events)/float64(reqs), "events/request")
-	if cpu := cpuSeconds() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
-		b.ReportMetric(float64(events)/cpu, "events/cpu-s")
-	}
+	return reqs, events, cpuSeconds() - cpu0
 }
