@@ -45,5 +45,5 @@ func ExampleNewReplicated() {
 	}
 	fmt.Println(slices.Sorted(maps.Keys(doc)))
 	// Output:
-	// [counts edges fastsim_version horizon_s latency latency_moments latency_sketch replications seed servers statistics throughput]
+	// [counts edges fastsim_version horizon_s latency latency_all latency_moments latency_sketch replications seed servers statistics throughput]
 }

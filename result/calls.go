@@ -16,13 +16,16 @@ type CallStats struct {
 	// Failed is the number of error responses: the target was down, no
 	// server of its load balancer was up, or a call of its own failed.
 	Failed int64 `json:"failed"`
-	// Rejected is always 0 until admission control (issue 11).
+	// Rejected is the number of attempts rejected: by the target's
+	// admission or rate limit, or by the call's open circuit breaker.
 	Rejected int64 `json:"rejected"`
-	// TimedOut is always 0 until call timeouts (issue 11).
+	// TimedOut is the number of attempts whose deadline passed first.
 	TimedOut int64 `json:"timed_out"`
 	// Latency summarises the time from sending a sub-request to receiving
 	// its successful response, with the keys of the end-to-end latency.
 	Latency Latency `json:"latency"`
+	// CircuitBreaker is the call's breaker; absent without one.
+	CircuitBreaker *BreakerStats `json:"circuit_breaker,omitempty"`
 }
 
 // SumInstances returns a replicated server's figures from its instances'

@@ -15,6 +15,19 @@ type Result struct {
 	Counts Counts `json:"counts"`
 	// Latency summarises end-to-end latency of completed requests.
 	Latency Latency `json:"latency"`
+	// LatencyAll summarises the latency of every request with an outcome
+	// (completed, failed, rejected, timed out), measured at its outcome
+	// (spec §14).
+	LatencyAll Latency `json:"latency_all"`
+	// Outcomes counts the requests' outcomes per 1 s window (spec §14);
+	// absent when the scenario uses none of spec §12.
+	Outcomes *OutcomeSeries `json:"outcomes,omitempty"`
+	// Client holds the client's own figures (its circuit breaker); absent
+	// when it has none.
+	Client *ClientStats `json:"client,omitempty"`
+	// Recovery holds, per event id, how latency recovered after the event
+	// (spec §14); absent without events.
+	Recovery map[string]Recovery `json:"recovery,omitempty"`
 	// Throughput is the completion rate per window.
 	Throughput Throughput `json:"throughput"`
 	// Servers holds per-server figures by server id.
@@ -59,6 +72,17 @@ type Counts struct {
 	InFlight int64 `json:"in_flight"`
 	// Events is the number of events the engine processed.
 	Events int64 `json:"events"`
+	// TimedOut is the number of requests whose last attempt timed out
+	// (spec §14).
+	TimedOut int64 `json:"timed_out"`
+	// Rejected is the number of requests whose last attempt was rejected:
+	// admission, rate limit or open circuit breaker (spec §14).
+	Rejected int64 `json:"rejected"`
+	// Attempts is the number of attempts the client made, first attempts
+	// included (spec §14); Generated without retries.
+	Attempts int64 `json:"attempts"`
+	// Retries is Attempts minus the first attempts.
+	Retries int64 `json:"retries"`
 }
 
 // Latency summarises end-to-end latency in seconds. Count, mean, standard
@@ -122,6 +146,18 @@ type ServerStats struct {
 	EventLoopIOSleep *Summary `json:"event_loop_io_sleep,omitempty"`
 	// RAMInUse summarises the RAM in use in MB.
 	RAMInUse *Summary `json:"ram_in_use,omitempty"`
+	// Rejected is the number of requests the server rejected (admission
+	// or rate limit, spec §12).
+	Rejected int64 `json:"rejected"`
+	// WastedS is the core-seconds spent, after its deadline passed, on
+	// attempts whose client or calling server stopped waiting (spec §14).
+	WastedS float64 `json:"wasted_s"`
+	// Replicas summarises the number of instances over time (starting and
+	// draining ones included); absent without replicas or autoscaling.
+	Replicas *ReplicaStats `json:"replicas,omitempty"`
+	// Cost is the price of the instance-hours used, with
+	// cost_per_replica_hour; absent otherwise.
+	Cost *float64 `json:"cost,omitempty"`
 	// Instances holds the figures of each instance `<id>#k` of a server
 	// with replicas (spec §13); absent otherwise. The server's own
 	// figures are then summed over its instances: see SumInstances.
@@ -162,10 +198,76 @@ type ServerSeries struct {
 	EventLoopIOSleep []float64 `json:"event_loop_io_sleep,omitempty"`
 	// RAMInUse is the RAM reserved, in MB.
 	RAMInUse []float64 `json:"ram_in_use,omitempty"`
+	// Replicas is the number of instances (starting and draining ones
+	// included) of a server with replicas or autoscaling.
+	Replicas []float64 `json:"replicas,omitempty"`
 }
 
 // EdgeSeries are one edge's sampled series; a metric not enabled is nil.
 type EdgeSeries struct {
 	// EdgeConcurrentConnection is the number of requests in transit.
 	EdgeConcurrentConnection []float64 `json:"edge_concurrent_connection,omitempty"`
+}
+
+// ReplicaStats summarise a server's instance count over time (spec §14).
+type ReplicaStats struct {
+	// Mean is the time average.
+	Mean float64 `json:"mean"`
+	// Min is the smallest count.
+	Min int `json:"min"`
+	// Max is the largest count.
+	Max int `json:"max"`
+}
+
+// OutcomeSeries counts the requests' outcomes per window, by the window
+// of their outcome (spec §14).
+type OutcomeSeries struct {
+	// WindowS is the window length in seconds.
+	WindowS float64 `json:"window_s"`
+	// Completed, Failed, Rejected and TimedOut count the requests whose
+	// outcome fell in each window.
+	Completed []float64 `json:"completed"`
+	Failed    []float64 `json:"failed"`
+	Rejected  []float64 `json:"rejected"`
+	TimedOut  []float64 `json:"timed_out"`
+}
+
+// ClientStats are the client's own figures.
+type ClientStats struct {
+	// CircuitBreaker is the client's breaker; absent without one.
+	CircuitBreaker *BreakerStats `json:"circuit_breaker,omitempty"`
+}
+
+// BreakerStats are a circuit breaker's figures (spec §14).
+type BreakerStats struct {
+	// Opened counts every transition into open.
+	Opened int64 `json:"opened"`
+	// OpenS is the time spent open, half-open excluded.
+	OpenS float64 `json:"open_s"`
+	// Timeline lists the breaker's transitions in time order, at most
+	// MaxBreakerTransitions of them (the first ones).
+	Timeline []BreakerTransition `json:"timeline,omitempty"`
+}
+
+// MaxBreakerTransitions bounds BreakerStats.Timeline.
+const MaxBreakerTransitions = 10_000
+
+// BreakerTransition is a circuit breaker entering a state.
+type BreakerTransition struct {
+	// T is the simulated time in seconds.
+	T float64 `json:"t"`
+	// State is "open", "half_open" or "closed".
+	State string `json:"state"`
+}
+
+// Recovery is how latency recovered after one event (spec §14).
+type Recovery struct {
+	// BaselineP95 is the p95 of end-to-end latency over the 60 s before
+	// the event started; null when no request completed then.
+	BaselineP95 *float64 `json:"baseline_p95"`
+	// RecoveredAfterS is the time after the event's end until the p95 over
+	// a sliding 10 s window first came back within 10 % of the baseline;
+	// null when it never did before the horizon (a possible metastable
+	// failure).
+	RecoveredAfterS *float64 `json:"recovered_after_s"`
 }

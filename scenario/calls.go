@@ -22,6 +22,12 @@ type Call struct {
 	// OnFailure is what a failed call does to the caller's request.
 	// Defaults to fail.
 	OnFailure OnFailure `json:"on_failure,omitempty" yaml:"on_failure,omitempty"`
+	// TimeoutS, when set (> 0), is each attempt's deadline (spec §12).
+	TimeoutS *float64 `json:"timeout_s,omitempty" yaml:"timeout_s,omitempty"`
+	// Retry, when set, retries failed attempts of the call (spec §12).
+	Retry *Retry `json:"retry,omitempty" yaml:"retry,omitempty"`
+	// CircuitBreaker, when set, guards the call's attempts (spec §12).
+	CircuitBreaker *CircuitBreaker `json:"circuit_breaker,omitempty" yaml:"circuit_breaker,omitempty"`
 }
 
 // OnFailure is what a failed call does to the calling request.

@@ -83,6 +83,13 @@ type Client struct {
 	// Type is the optional `type` key; when present it must be "client".
 	// Decode checks it and leaves Type empty, since it carries nothing.
 	Type string `json:"type,omitempty" yaml:"type,omitempty"`
+	// TimeoutS, when set (> 0), is each attempt's deadline in seconds,
+	// counted from when it leaves the client (spec §12).
+	TimeoutS *float64 `json:"timeout_s,omitempty" yaml:"timeout_s,omitempty"`
+	// Retry, when set, retries failed attempts (spec §12).
+	Retry *Retry `json:"retry,omitempty" yaml:"retry,omitempty"`
+	// CircuitBreaker, when set, guards every attempt (spec §12).
+	CircuitBreaker *CircuitBreaker `json:"circuit_breaker,omitempty" yaml:"circuit_breaker,omitempty"`
 }
 
 // Server is an application server with cores, RAM and an event loop
@@ -102,6 +109,14 @@ type Server struct {
 	// nil means 1. A replicated server is reached only through a load
 	// balancer. See ReplicaCount.
 	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
+	// RateLimit, when set, is a token bucket in front of the server
+	// (spec §12); with replicas, each instance has its own.
+	RateLimit *RateLimit `json:"rate_limit,omitempty" yaml:"rate_limit,omitempty"`
+	// Autoscaling, when set, varies the number of instances (spec §13).
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty" yaml:"autoscaling,omitempty"`
+	// CostPerReplicaHour, when set (>= 0), prices each instance-hour
+	// (spec §13).
+	CostPerReplicaHour *float64 `json:"cost_per_replica_hour,omitempty" yaml:"cost_per_replica_hour,omitempty"`
 }
 
 // ServerResources are a server's capacities.
@@ -112,6 +127,12 @@ type ServerResources struct {
 	RAMMB int `json:"ram_mb" yaml:"ram_mb"`
 	// DBConnectionPool, when set (>= 1), bounds concurrent io_db steps.
 	DBConnectionPool *int `json:"db_connection_pool,omitempty" yaml:"db_connection_pool,omitempty"`
+	// MaxConcurrency, when set (>= 1), bounds the requests inside the
+	// server; one arriving when it is reached is rejected (spec §12).
+	MaxConcurrency *int `json:"max_concurrency,omitempty" yaml:"max_concurrency,omitempty"`
+	// MaxQueue, when set (>= 0), bounds the ready queue; a request that
+	// needs a core when it is full is rejected (spec §12).
+	MaxQueue *int `json:"max_queue,omitempty" yaml:"max_queue,omitempty"`
 }
 
 // Endpoint is a named sequence of steps.
@@ -130,6 +151,9 @@ type Endpoint struct {
 	Weight *float64 `json:"weight,omitempty" yaml:"weight,omitempty"`
 	// Steps are executed in order.
 	Steps []Step `json:"steps" yaml:"steps"`
+	// ErrorRate is the probability, in [0, 1], that a request responds
+	// with an error after its last step (spec §12). Defaults to 0.
+	ErrorRate float64 `json:"error_rate,omitempty" yaml:"error_rate,omitempty"`
 }
 
 // Step is one step of an endpoint: a CPU burst, a RAM reservation or an
@@ -190,6 +214,9 @@ type LoadBalancer struct {
 	// used by weighted_round_robin only (allowed with no other algorithm).
 	// A covered server missing from the map has weight DefaultLBWeight.
 	Weights map[string]int `json:"weights,omitempty" yaml:"weights,omitempty"`
+	// RateLimit, when set, is a token bucket in front of the load
+	// balancer (spec §12); a rejection reaches the sender at once.
+	RateLimit *RateLimit `json:"rate_limit,omitempty" yaml:"rate_limit,omitempty"`
 }
 
 // Load-balancer weights (LoadBalancer.Weights).

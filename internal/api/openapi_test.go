@@ -122,7 +122,8 @@ func TestOpenAPIResultShape(t *testing.T) {
 	// Every field of analysis.Replicated, set so that none is omitted.
 	full := analysis.Replicated{
 		Result: result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}},
-			Classes: map[string]result.ClassStats{"c": {}}, Calls: map[string]result.CallStats{"a->b": {}}},
+			Classes: map[string]result.ClassStats{"c": {}}, Calls: map[string]result.CallStats{"a->b": {}},
+			Outcomes: &result.OutcomeSeries{}, Client: &result.ClientStats{}, Recovery: map[string]result.Recovery{"e": {}}},
 		Replications: []result.Result{{}},
 		Statistics:   &analysis.Summary{},
 	}
