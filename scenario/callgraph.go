@@ -26,9 +26,11 @@ func (v *validator) loadBalancers() []lbAt {
 	return lbs
 }
 
+// hasReplicas reports whether a server has replicas other than 1 or
+// autoscaling.
 func (v *validator) hasReplicas() bool {
 	for _, s := range v.sc.Topology.Nodes.Servers {
-		if s.ReplicaCount() != 1 {
+		if s.Scaled() {
 			return true
 		}
 	}
@@ -44,6 +46,7 @@ func (v *validator) callFields(p string, c Call) {
 	if !contains(OnFailures, c.OnFailure) {
 		v.add(p+".on_failure", "unknown value %q; accepted values: %s", c.OnFailure, enumList(OnFailures))
 	}
+	v.resilience(p, c.TimeoutS, c.Retry, c.CircuitBreaker)
 }
 
 // parallelFields checks the calls of a parallel step on their own.
@@ -120,11 +123,17 @@ func (v *validator) serviceGraph(kinds map[string]nodeKind, out map[string][]int
 		}
 		return nil
 	}
-	replicated := func(id string) int {
-		if i, ok := serverIndex[id]; ok && kinds[id] == kindServer {
-			return ns.Servers[i].ReplicaCount()
+	// scaled says why a server is reached only through a load balancer,
+	// or "" when it is not.
+	scaled := func(id string) string {
+		i, ok := serverIndex[id]
+		if !ok || kinds[id] != kindServer || !ns.Servers[i].Scaled() {
+			return ""
 		}
-		return 1
+		if ns.Servers[i].Autoscaling != nil {
+			return fmt.Sprintf("server %q has autoscaling", id)
+		}
+		return fmt.Sprintf("server %q has replicas: %d", id, ns.Servers[i].ReplicaCount())
 	}
 	senders := map[string][]string{} // server id -> the nodes that send it requests
 	addSender := func(server, sender string) {
@@ -135,8 +144,8 @@ func (v *validator) serviceGraph(kinds map[string]nodeKind, out map[string][]int
 	client := ns.Client.ID
 	for _, i := range out[client] {
 		t := edges[i].Target
-		if n := replicated(t); n > 1 {
-			v.add(edgePath(i)+".target", "server %q has replicas: %d and is reached only through a load balancer; send the client's edge to a load balancer that covers it", t, n)
+		if why := scaled(t); why != "" {
+			v.add(edgePath(i)+".target", "%s and is reached only through a load balancer; send the client's edge to a load balancer that covers it", why)
 		}
 		for _, s := range reach(t) {
 			addSender(s, client)
@@ -164,8 +173,8 @@ func (v *validator) serviceGraph(kinds map[string]nodeKind, out map[string][]int
 		if _, ok := edge(caller, t); !ok {
 			v.add(tp, "there is no edge from %q to %q; add one (the sub-request travels over it)", caller, t)
 		}
-		if n := replicated(t); n > 1 {
-			v.add(tp, "server %q has replicas: %d and is reached only through a load balancer; call a load balancer that covers it", t, n)
+		if why := scaled(t); why != "" {
+			v.add(tp, "%s and is reached only through a load balancer; call a load balancer that covers it", why)
 		}
 		for _, s := range reach(t) {
 			addSender(s, caller)
@@ -242,16 +251,19 @@ func (v *validator) callCycles(calls map[string][]string, firstCall map[[2]strin
 	}
 }
 
-// callDropouts warns about every call over an edge with dropout_rate > 0:
-// a lost sub-request is never answered, and without a timeout (spec §12,
-// not supported yet) its caller waits until the horizon.
+// callDropouts warns about every call without timeout_s over an edge with
+// dropout_rate > 0: a lost sub-request is never answered, and without a
+// timeout (spec §12) its caller waits until the horizon.
 func callDropouts(w *errorList, sc *Scenario) {
 	edges := sc.Topology.Edges
 	for _, site := range sc.callSites() {
+		if site.call.TimeoutS != nil {
+			continue
+		}
 		caller := sc.Topology.Nodes.Servers[site.server].ID
 		for i, e := range edges {
 			if e.Source == caller && e.Target == site.call.Target && e.DropoutRate > 0 {
-				w.add(site.path, "the call from %q to %q travels over edge %q with dropout_rate %v and has no timeout: a lost sub-request is never answered and its caller waits until the horizon; set dropout_rate: 0 on %s", caller, e.Target, e.ID, e.DropoutRate, edgePath(i))
+				w.add(site.path, "the call from %q to %q travels over edge %q with dropout_rate %v and has no timeout: a lost sub-request is never answered and its caller waits until the horizon; set timeout_s on the call or dropout_rate: 0 on %s", caller, e.Target, e.ID, e.DropoutRate, edgePath(i))
 				break
 			}
 		}
@@ -259,16 +271,40 @@ func callDropouts(w *errorList, sc *Scenario) {
 }
 
 // outageTargets lists what a server_down event may target: every server,
-// and every instance `<id>#k` of a replicated one (spec §13).
+// and every instance `<id>#k` of a replicated or autoscaled one, k in
+// 1..MaxInstances (spec §13).
 func (v *validator) outageTargets() []string {
 	var ids []string
 	for _, s := range v.sc.Topology.Nodes.Servers {
 		ids = append(ids, s.ID)
-		if n := s.ReplicaCount(); n > 1 && n <= MaxReplicas {
+		if n := s.MaxInstances(); s.Scaled() && n >= 1 && n <= MaxReplicas {
 			for k := 1; k <= n; k++ {
 				ids = append(ids, fmt.Sprintf("%s#%d", s.ID, k))
 			}
 		}
 	}
 	return ids
+}
+
+// badOutageTarget reports a server_down target that is neither a server
+// nor an instance `<id>#k` of a replicated or autoscaled server, listing
+// the servers and the instance ranges.
+func (v *validator) badOutageTarget(p, target string) {
+	var names []string
+	for _, s := range v.sc.Topology.Nodes.Servers {
+		if s.ID == "" {
+			continue
+		}
+		n := s.MaxInstances()
+		if !s.Scaled() || n < 1 || n > MaxReplicas {
+			names = append(names, s.ID)
+			continue
+		}
+		names = append(names, fmt.Sprintf("%s (or one instance %s#1..%s#%d)", s.ID, s.ID, s.ID, n))
+		if strings.HasPrefix(target, s.ID+"#") {
+			v.add(p, "%q is not an instance of server %q, whose instances are %s#1..%s#%d; use one of them, or %q for every instance", target, s.ID, s.ID, s.ID, n, s.ID)
+			return
+		}
+	}
+	v.add(p, "%q is not a server; a server_down event targets one of: %s", target, strings.Join(names, ", "))
 }

@@ -55,27 +55,46 @@ const MaxReplicas = 1000
 // MaxParallelCalls bounds the calls of one `parallel` step.
 const MaxParallelCalls = 64
 
-// issue11Keys are the call keys of spec §10 that belong to overload and
-// resilience (§12, issue 11): decoding rejects them with a clear message
-// until the engine implements them.
-var issue11Keys = []string{"timeout_s", "retry", "circuit_breaker"}
-
-// ReplicaCount returns the number of instances of the server: its
-// `replicas`, or 1 when unset.
+// ReplicaCount returns the number of instances the server starts with:
+// its `replicas`; when unset, its autoscaling's min_replicas (spec §13;
+// ApplyDefaults and Decode also write it into Replicas); otherwise 1.
 func (s Server) ReplicaCount() int {
-	if s.Replicas == nil {
-		return 1
+	switch {
+	case s.Replicas != nil:
+		return *s.Replicas
+	case s.Autoscaling != nil && s.Autoscaling.MinReplicas >= 1:
+		return s.Autoscaling.MinReplicas
 	}
-	return *s.Replicas
+	return 1
 }
 
-// InstanceCount returns the number of server instances the scenario
-// runs: the sum of its servers' replicas. Each instance has its own
-// queues and sampled series, so limits on servers count instances.
+// MaxInstances returns the most instances the server can have at once:
+// its autoscaling's max_replicas when it autoscales (the engine
+// preallocates them, named `<id>#1` … `<id>#max`), otherwise its
+// ReplicaCount. It is never less than ReplicaCount.
+func (s Server) MaxInstances() int {
+	if s.Autoscaling != nil {
+		return max(s.Autoscaling.MaxReplicas, s.ReplicaCount())
+	}
+	return s.ReplicaCount()
+}
+
+// Scaled reports whether the server has several instances or may have:
+// replicas other than 1, or autoscaling. Such a server is reached only
+// through a load balancer, and events may target one of its instances.
+func (s Server) Scaled() bool {
+	return s.ReplicaCount() != 1 || s.Autoscaling != nil
+}
+
+// InstanceCount returns the number of server instances the scenario may
+// run: the sum of its servers' MaxInstances (replicas, or max_replicas
+// for an autoscaled server, whose instances the engine preallocates).
+// Each instance has its own queues and sampled series, so limits on
+// servers count instances.
 func (sc *Scenario) InstanceCount() int {
 	n := 0
 	for _, s := range sc.Topology.Nodes.Servers {
-		n += s.ReplicaCount()
+		n += s.MaxInstances()
 	}
 	return n
 }
@@ -96,13 +115,13 @@ func (n *Nodes) AllLoadBalancers() []*LoadBalancer {
 
 // HasServiceGraph reports whether the scenario uses a construct of spec
 // §10 or §13: a call or parallel step, `load_balancers` or a server with
-// `replicas` other than 1.
+// `replicas` other than 1 or with autoscaling.
 func (sc *Scenario) HasServiceGraph() bool {
 	if len(sc.Topology.Nodes.LoadBalancers) > 0 {
 		return true
 	}
 	for _, s := range sc.Topology.Nodes.Servers {
-		if s.ReplicaCount() != 1 {
+		if s.Scaled() {
 			return true
 		}
 		for _, e := range s.Endpoints {

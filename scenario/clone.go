@@ -7,6 +7,7 @@ func (sc *Scenario) Clone() *Scenario {
 		return nil
 	}
 	c := *sc
+	c.Topology.Nodes.Client = cloneClient(sc.Topology.Nodes.Client)
 	c.Workload = cloneWorkload(sc.Workload)
 	c.MoreWorkloads = cloneSlice(sc.MoreWorkloads, cloneWorkload)
 	c.Topology.Nodes.Servers = cloneSlice(sc.Topology.Nodes.Servers, cloneServer)
@@ -29,6 +30,7 @@ func (sc *Scenario) Clone() *Scenario {
 }
 
 func cloneLB(lb LoadBalancer) LoadBalancer {
+	lb.RateLimit = clonePtr(lb.RateLimit)
 	lb.ServerCovered = cloneSlice(lb.ServerCovered, func(s string) string { return s })
 	if lb.Weights != nil {
 		w := make(map[string]int, len(lb.Weights))
@@ -78,7 +80,12 @@ func cloneQuantity(q *Quantity) *Quantity {
 
 func cloneServer(s Server) Server {
 	s.Resources.DBConnectionPool = clonePtr(s.Resources.DBConnectionPool)
+	s.Resources.MaxConcurrency = clonePtr(s.Resources.MaxConcurrency)
+	s.Resources.MaxQueue = clonePtr(s.Resources.MaxQueue)
 	s.Replicas = clonePtr(s.Replicas)
+	s.RateLimit = clonePtr(s.RateLimit)
+	s.Autoscaling = cloneAutoscaling(s.Autoscaling)
+	s.CostPerReplicaHour = clonePtr(s.CostPerReplicaHour)
 	s.Endpoints = cloneSlice(s.Endpoints, func(e Endpoint) Endpoint {
 		e.Probability = clonePtr(e.Probability)
 		e.Weight = clonePtr(e.Weight)
@@ -86,8 +93,11 @@ func cloneServer(s Server) Server {
 			st.Operation.CPUTime = cloneQuantity(st.Operation.CPUTime)
 			st.Operation.IOWaitingTime = cloneQuantity(st.Operation.IOWaitingTime)
 			st.Operation.NecessaryRAM = clonePtr(st.Operation.NecessaryRAM)
-			st.Operation.Call = clonePtr(st.Operation.Call)
-			st.Operation.Calls = cloneSlice(st.Operation.Calls, func(c Call) Call { return c })
+			if st.Operation.Call != nil {
+				c := cloneCall(*st.Operation.Call)
+				st.Operation.Call = &c
+			}
+			st.Operation.Calls = cloneSlice(st.Operation.Calls, cloneCall)
 			return st
 		})
 		return e
@@ -104,4 +114,39 @@ func cloneWorkload(w Workload) Workload {
 		w.ThinkTime = &t
 	}
 	return w
+}
+
+func cloneClient(c Client) Client {
+	c.TimeoutS = clonePtr(c.TimeoutS)
+	c.Retry = cloneRetry(c.Retry)
+	c.CircuitBreaker = clonePtr(c.CircuitBreaker)
+	return c
+}
+
+func cloneCall(c Call) Call {
+	c.TimeoutS = clonePtr(c.TimeoutS)
+	c.Retry = cloneRetry(c.Retry)
+	c.CircuitBreaker = clonePtr(c.CircuitBreaker)
+	return c
+}
+
+func cloneRetry(r *Retry) *Retry {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Backoff.InitialS = clonePtr(r.Backoff.InitialS)
+	c.Backoff.MaxS = clonePtr(r.Backoff.MaxS)
+	c.RetryOn = cloneSlice(r.RetryOn, func(o Outcome) Outcome { return o })
+	return &c
+}
+
+func cloneAutoscaling(a *Autoscaling) *Autoscaling {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	c.DownCooldownS = clonePtr(a.DownCooldownS)
+	c.StartupS = cloneQuantity(a.StartupS)
+	return &c
 }

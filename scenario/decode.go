@@ -716,6 +716,12 @@ func (d *decoder) int(n *yaml.Node, path string, dst *int) {
 	}
 }
 
+func (d *decoder) intPtr(n *yaml.Node, path string, dst **int) {
+	if v, ok := d.integer(n, path); ok {
+		*dst = &v
+	}
+}
+
 // enum decodes a string that must be one of accepted.
 func enum[T ~string](d *decoder, n *yaml.Node, path string, accepted []T, dst *T) {
 	r := d.resolve(n, path)
@@ -844,9 +850,13 @@ func (d *decoder) topology(n *yaml.Node, path string, t *Topology) {
 func (d *decoder) nodesSection(n *yaml.Node, path string, ns *Nodes) {
 	d.object(n, path, []field{
 		{"client", true, func(n *yaml.Node, p string) {
+			c := &ns.Client
 			d.object(n, p, []field{
-				{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &ns.Client.ID) }},
+				{"id", true, func(n *yaml.Node, p string) { d.str(n, p, &c.ID) }},
 				{"type", false, func(n *yaml.Node, p string) { d.constant(n, p, "client") }},
+				{"timeout_s", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &c.TimeoutS) }},
+				{"retry", false, func(n *yaml.Node, p string) { c.Retry = d.retry(n, p) }},
+				{"circuit_breaker", false, func(n *yaml.Node, p string) { c.CircuitBreaker = d.circuitBreaker(n, p) }},
 			})
 		}},
 		{"servers", true, func(n *yaml.Node, p string) {
@@ -878,6 +888,7 @@ func (d *decoder) loadBalancer(n *yaml.Node, path string, lb *LoadBalancer) {
 			})
 		}},
 		{"weights", false, func(n *yaml.Node, p string) { d.weights(n, p, lb) }},
+		{"rate_limit", false, func(n *yaml.Node, p string) { lb.RateLimit = d.rateLimit(n, p) }},
 	})
 }
 
@@ -916,22 +927,20 @@ func (d *decoder) server(n *yaml.Node, path string, s *Server) {
 			d.object(n, p, []field{
 				{"cpu_cores", false, func(n *yaml.Node, p string) { d.int(n, p, &r.CPUCores) }},
 				{"ram_mb", false, func(n *yaml.Node, p string) { d.int(n, p, &r.RAMMB) }},
-				{"db_connection_pool", false, func(n *yaml.Node, p string) {
-					if v, ok := d.integer(n, p); ok {
-						r.DBConnectionPool = &v
-					}
-				}},
+				{"db_connection_pool", false, func(n *yaml.Node, p string) { d.intPtr(n, p, &r.DBConnectionPool) }},
+				{"max_concurrency", false, func(n *yaml.Node, p string) { d.intPtr(n, p, &r.MaxConcurrency) }},
+				{"max_queue", false, func(n *yaml.Node, p string) { d.intPtr(n, p, &r.MaxQueue) }},
 			})
 		}},
 		{"endpoints", true, func(n *yaml.Node, p string) {
 			listOf(d, n, p, "endpoints", &s.Endpoints, d.endpoint)
 		}},
-		{"replicas", false, func(n *yaml.Node, p string) {
-			if v, ok := d.integer(n, p); ok {
-				s.Replicas = &v
-			}
-		}},
+		{"replicas", false, func(n *yaml.Node, p string) { d.intPtr(n, p, &s.Replicas) }},
+		{"rate_limit", false, func(n *yaml.Node, p string) { s.RateLimit = d.rateLimit(n, p) }},
+		{"autoscaling", false, func(n *yaml.Node, p string) { s.Autoscaling = d.autoscaling(n, p) }},
+		{"cost_per_replica_hour", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &s.CostPerReplicaHour) }},
 	})
+	s.defaultReplicas()
 }
 
 func (d *decoder) endpoint(n *yaml.Node, path string, e *Endpoint) {
@@ -945,6 +954,7 @@ func (d *decoder) endpoint(n *yaml.Node, path string, e *Endpoint) {
 		{"steps", true, func(n *yaml.Node, p string) {
 			listOf(d, n, p, "steps", &e.Steps, d.step)
 		}},
+		{"error_rate", false, func(n *yaml.Node, p string) { d.float(n, p, &e.ErrorRate) }},
 	})
 }
 
@@ -967,24 +977,21 @@ func (d *decoder) step(n *yaml.Node, path string, s *Step) {
 	})
 }
 
-// call decodes one call of a call or parallel step. The overload keys of
-// spec §12 are recognised and refused until they are implemented.
+// call decodes one call of a call or parallel step, with the overload
+// keys of spec §12 applied by the caller to that call.
 func (d *decoder) call(n *yaml.Node, path string, c *Call) {
 	c.OnFailure = DefaultOnFailure
-	fields := []field{
+	d.object(n, path, []field{
 		{"target", true, func(n *yaml.Node, p string) { d.str(n, p, &c.Target) }},
 		{"endpoint", false, func(n *yaml.Node, p string) {
 			d.str(n, p, &c.Endpoint)
 			c.Endpoint = strings.ToLower(c.Endpoint)
 		}},
 		{"on_failure", false, func(n *yaml.Node, p string) { enum(d, n, p, OnFailures, &c.OnFailure) }},
-	}
-	for _, k := range issue11Keys {
-		fields = append(fields, field{k, false, func(n *yaml.Node, p string) {
-			d.errorf(resolveAlias(n), p, "is not supported yet (timeouts, retries and circuit breakers come with issue 11, overload and resilience); remove it")
-		}})
-	}
-	d.object(n, path, fields)
+		{"timeout_s", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &c.TimeoutS) }},
+		{"retry", false, func(n *yaml.Node, p string) { c.Retry = d.retry(n, p) }},
+		{"circuit_breaker", false, func(n *yaml.Node, p string) { c.CircuitBreaker = d.circuitBreaker(n, p) }},
+	})
 }
 
 // quantity decodes a number or an RV object.

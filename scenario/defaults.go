@@ -28,8 +28,17 @@ const (
 // AsyncFlow's value: an RV's distribution (poisson), the sampling window
 // (60), cores (1), RAM (1024), the edge type, the load-balancing algorithm
 // (round_robin), the horizon (3600), the sample period (0.01) and the
-// metric lists (all four sampled metrics; rqs_clock). It also lower-cases
-// endpoint names. It is idempotent.
+// metric lists (all four sampled metrics; rqs_clock). It also fills the
+// defaults of the overload and resilience keys of spec §12 that are set:
+// a retry's backoff (initial_s 0.1, multiplier 2, max_s 10, jitter full)
+// and retry_on ([timed_out, rejected, failed]); a circuit breaker's
+// failure_rate 0.5, min_calls 20, window_s 10, open_s 5 and
+// half_open_calls 1; a rate limit's burst max(1, rps); and of §13: an
+// autoscaler's metric (utilization), every_s 15, up_cooldown_s 0,
+// down_cooldown_s 300 and startup_s 0, and the replicas of an autoscaled
+// server without them (its min_replicas, so the run starts with
+// min_replicas instances; ReplicaCount answers the same before
+// ApplyDefaults). It also lower-cases endpoint names. It is idempotent.
 //
 // A zero field counts as unset, except where zero is a meaningful value:
 // an edge's DropoutRate is left alone (0 means no loss), because a Go
@@ -70,6 +79,7 @@ func (sc *Scenario) ApplyDefaults() {
 			}
 		}
 	}
+	sc.applyResilienceDefaults()
 	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
 		if lb.Algorithm == "" {
 			lb.Algorithm = DefaultAlgorithm

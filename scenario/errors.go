@@ -100,9 +100,14 @@ var keyRank = func() map[string]int {
 		"mean", "distribution", "variance",
 		// topology
 		"nodes", "client", "servers", "load_balancer", "edges",
-		"server_resources", "cpu_cores", "ram_mb", "db_connection_pool",
+		"timeout_s", "retry", "max_attempts", "backoff", "initial_s", "multiplier", "max_s", "jitter", "retry_on",
+		"circuit_breaker", "failure_rate", "min_calls", "window_s", "open_s", "half_open_calls",
+		"server_resources", "cpu_cores", "ram_mb", "db_connection_pool", "max_concurrency", "max_queue",
 		"endpoints", "endpoint_name", "probability", "weight", "steps", "kind", "step_operation",
-		"cpu_time", "necessary_ram", "io_waiting_time",
+		"cpu_time", "necessary_ram", "io_waiting_time", "error_rate",
+		"rate_limit", "rps", "burst",
+		"autoscaling", "min_replicas", "max_replicas", "metric", "every_s", "up_cooldown_s", "down_cooldown_s", "startup_s",
+		"cost_per_replica_hour",
 		"algorithms", "server_covered",
 		"source", "target", "latency", "edge_type", "dropout_rate",
 		// settings

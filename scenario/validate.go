@@ -183,6 +183,8 @@ func (v *validator) nodes() {
 	if ns.Client.Type != "" && ns.Client.Type != "client" {
 		v.add(nodesPath+".client.type", "unknown value %q; accepted values: client", ns.Client.Type)
 	}
+	c := ns.Client
+	v.resilience(nodesPath+".client", c.TimeoutS, c.Retry, c.CircuitBreaker)
 	if len(ns.Servers) == 0 {
 		v.add(nodesPath+".servers", "must list at least one server")
 	}
@@ -200,6 +202,7 @@ func (v *validator) nodes() {
 			v.add(lp+".algorithms", "unknown value %q; accepted values: %s", lb.Algorithm, enumList(Algorithms))
 		}
 		v.weights(lp+".weights", lb)
+		v.rateLimit(lp+".rate_limit", lb.RateLimit)
 	}
 	seenGen := map[string]bool{}
 	for i, w := range v.sc.Generators() {
@@ -265,9 +268,12 @@ func (v *validator) server(i int, s Server) {
 	if r.DBConnectionPool != nil && *r.DBConnectionPool < 1 {
 		v.add(rp+".db_connection_pool", "must be a whole number >= 1 when set, got %d (remove the key for no pool)", *r.DBConnectionPool)
 	}
+	v.admission(rp, r)
 	if s.Replicas != nil && (*s.Replicas < 1 || *s.Replicas > MaxReplicas) {
 		v.add(p+".replicas", "must be a whole number in 1..%d, got %d", MaxReplicas, *s.Replicas)
 	}
+	v.rateLimit(p+".rate_limit", s.RateLimit)
+	v.scaling(p, s)
 	v.endpoints(p, s)
 }
 
@@ -310,6 +316,7 @@ func (v *validator) endpoints(p string, s Server) {
 				weightSum += w
 			}
 		}
+		v.errorRate(ep+".error_rate", e.ErrorRate)
 		ram := 0.0
 		for k, st := range e.Steps {
 			ram += v.step(fmt.Sprintf("%s.steps[%d]", ep, k), st)
@@ -540,7 +547,7 @@ func (v *validator) eventKinds(p string, ev Event, servers, edges idSet) {
 	switch sk {
 	case ServerDown:
 		if ev.TargetID != "" && !servers.has[ev.TargetID] {
-			v.add(p+".target_id", "%q is not a server; a server_down event targets one of: %s", ev.TargetID, servers.list())
+			v.badOutageTarget(p+".target_id", ev.TargetID)
 		}
 		if ev.Start.SpikeS != nil {
 			v.add(p+".start.spike_s", "is only allowed on network_spike_start; remove it")
