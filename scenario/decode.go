@@ -526,8 +526,20 @@ func suggest(name string, fields []field) string {
 			}
 		}
 	}
+	if best == "" && lower != "" {
+		// A key's last word: "on" for retry_on, "attempts" for max_attempts.
+		for _, f := range fields {
+			if strings.HasSuffix(f.name, "_"+lower) {
+				best = f.name
+				break
+			}
+		}
+	}
 	if best == "" {
 		return ""
+	}
+	if lower == "on" && best == "retry_on" {
+		return ` (did you mean "retry_on"? the key is not "on", which YAML 1.1 readers turn into true)`
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
@@ -994,8 +1006,14 @@ func (d *decoder) call(n *yaml.Node, path string, c *Call) {
 	})
 }
 
-// quantity decodes a number or an RV object.
+// quantity decodes a step time: a number or an RV object.
 func (d *decoder) quantity(n *yaml.Node, path string) *Quantity {
+	return d.quantityOf(n, path, "a positive number of seconds")
+}
+
+// quantityOf decodes a number or an RV object; number says which numbers
+// are accepted, for the message about a wrong type.
+func (d *decoder) quantityOf(n *yaml.Node, path, number string) *Quantity {
 	r := resolveAlias(n)
 	if r != nil && r.Kind == yaml.MappingNode {
 		var rv RV
@@ -1004,7 +1022,7 @@ func (d *decoder) quantity(n *yaml.Node, path string) *Quantity {
 	}
 	if r != nil && (r.Kind != yaml.ScalarNode || (r.ShortTag() != "!!int" && r.ShortTag() != "!!float")) {
 		d.resolve(n, path)
-		d.errorf(r, path, "must be a positive number of seconds or a random variable {mean, distribution, variance}, got %s", describe(r))
+		d.errorf(r, path, "must be %s or a random variable {mean, distribution, variance}, got %s", number, describe(r))
 		return nil
 	}
 	f, ok := d.number(n, path)

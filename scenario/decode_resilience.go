@@ -80,7 +80,7 @@ func (d *decoder) autoscaling(n *yaml.Node, path string) *Autoscaling {
 		{"up_cooldown_s", false, func(n *yaml.Node, p string) { d.float(n, p, &a.UpCooldownS) }},
 		{"down_cooldown_s", false, func(n *yaml.Node, p string) { d.floatPtr(n, p, &a.DownCooldownS) }},
 		{"startup_s", false, func(n *yaml.Node, p string) {
-			if q := d.quantity(n, p); q != nil {
+			if q := d.quantityOf(n, p, "a number of seconds >= 0"); q != nil {
 				a.StartupS = q
 			}
 		}},
