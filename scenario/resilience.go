@@ -1,8 +1,8 @@
 package scenario
 
 // Overload and resilience (spec §12) and autoscaling (§13): the types of
-// the keys. Decoding, defaults and validation live with the other keys
-// (decode.go, defaults.go, validate.go).
+// the keys. Their decoding, defaults and validation are in
+// decode_resilience.go, defaults_resilience.go and validate_resilience.go.
 
 // Outcome is the outcome of an attempt or a request (spec §12).
 type Outcome string

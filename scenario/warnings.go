@@ -11,10 +11,9 @@ import (
 // few milliseconds gives mostly 0); a normal RV whose truncation at 0
 // moves its mean by more than 1 % (the message gives the effective mean);
 // a db_connection_pool on a server that has no io_db step (the pool is then
-// never used); a call over an edge with dropout_rate > 0 (without a
-// timeout, which comes with issue 11, its caller would wait until the
-// horizon for a lost sub-request); and enabled_event_metrics values that
-// change nothing.
+// never used); a call without timeout_s over an edge with dropout_rate > 0
+// (its caller would wait until the horizon for a lost sub-request); and
+// enabled_event_metrics values that change nothing.
 func (sc *Scenario) Warnings() []FieldError {
 	var w errorList
 	poisson := func(path string, rv RV, what string) {
