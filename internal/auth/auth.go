@@ -191,16 +191,29 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (toke
 			u = up
 		}
 	}
+	token, expires, err = a.OpenSession(ctx, u)
+	if err != nil {
+		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
+	}
+	return token, u, expires, nil
+}
+
+// OpenSession opens a session of u without checking a password, and
+// returns its token and expiry. Login calls it after the password check;
+// the service's single-user mode calls it for its admin when a browser on
+// the same machine asks (POST /api/v1/auth/local-session), so that the
+// admin's API key never leaves the server.
+func (a *Authenticator) OpenSession(ctx context.Context, u store.User) (token string, expires time.Time, err error) {
 	token, hash, err := NewSessionToken()
 	if err != nil {
-		return "", store.User{}, time.Time{}, err
+		return "", time.Time{}, err
 	}
 	now := a.opts.Now().UTC().Truncate(time.Microsecond)
 	expires = now.Add(a.opts.SessionTTL)
 	if err := a.st.CreateSession(ctx, store.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: expires}); err != nil {
-		return "", store.User{}, time.Time{}, fmt.Errorf("login: %w", err)
+		return "", time.Time{}, fmt.Errorf("open session: %w", err)
 	}
-	return token, u, expires, nil
+	return token, expires, nil
 }
 
 // Logout revokes the session of p. It returns ErrUnauthenticated when p
@@ -241,18 +254,10 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (Princi
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
-	now := a.opts.Now()
 	if strings.HasPrefix(cred, SessionPrefix) {
-		hash := HashSecret(cred)
-		_, u, err := a.st.SessionUser(ctx, hash, now)
-		if errors.Is(err, store.ErrNotFound) {
-			return Principal{}, ErrUnauthenticated
-		}
-		if err != nil {
-			return Principal{}, fmt.Errorf("authenticate: %w", err)
-		}
-		return Principal{User: u, TokenHash: hash}, nil
+		return a.AuthenticateSession(ctx, cred)
 	}
+	now := a.opts.Now()
 	k, u, err := a.st.APIKeyUser(ctx, cred[:keyLookupLen])
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, ErrUnauthenticated
@@ -270,4 +275,23 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (Princi
 		}
 	}
 	return Principal{User: u, KeyID: k.ID}, nil
+}
+
+// AuthenticateSession returns the principal of a session token (the value
+// of the browser's session cookie). API keys are refused: a cookie carries
+// only sessions. Any failure is ErrUnauthenticated (wrapped), except
+// database errors.
+func (a *Authenticator) AuthenticateSession(ctx context.Context, token string) (Principal, error) {
+	if !wellFormed(token, SessionPrefix) {
+		return Principal{}, ErrUnauthenticated
+	}
+	hash := HashSecret(token)
+	_, u, err := a.st.SessionUser(ctx, hash, a.opts.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return Principal{User: u, TokenHash: hash}, nil
 }
