@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/store"
+	"github.com/fastsim/fastsim/version"
 )
 
 // errForbidden marks a request of an authenticated user who lacks the
@@ -67,10 +71,12 @@ type Session struct {
 	TokenType string    `json:"token_type" enum:"Bearer"`
 	ExpiresAt time.Time `json:"expires_at"`
 	User      User      `json:"user"`
+	CSRFToken string    `json:"csrf_token" doc:"The session's CSRF token, also in the fastsim_csrf cookie: a browser using the fastsim_session cookie sends it as X-CSRF-Token on every POST, PUT, PATCH and DELETE."`
 }
 
 type sessionOutput struct {
-	CacheControl string `header:"Cache-Control"`
+	CacheControl string        `header:"Cache-Control"`
+	SetCookie    []http.Cookie `header:"Set-Cookie" doc:"fastsim_session (HttpOnly, SameSite=Strict) and fastsim_csrf (SameSite=Strict), expiring with the session."`
 	Body         Session
 }
 
@@ -79,10 +85,18 @@ func (s *server) login(ctx context.Context, in *credentialsInput) (*sessionOutpu
 	if err != nil {
 		return nil, err
 	}
-	return &sessionOutput{CacheControl: "no-store", Body: Session{Token: token, TokenType: "Bearer", ExpiresAt: expires, User: toUser(u)}}, nil
+	return &sessionOutput{
+		CacheControl: "no-store",
+		SetCookie:    sessionCookies(token, expires, metaFrom(ctx).tls),
+		Body:         Session{Token: token, TokenType: "Bearer", ExpiresAt: expires, User: toUser(u), CSRFToken: auth.CSRFToken(token)},
+	}, nil
 }
 
-func (s *server) logout(ctx context.Context, _ *struct{}) (*struct{}, error) {
+type logoutOutput struct {
+	SetCookie []http.Cookie `header:"Set-Cookie" doc:"Deletes the fastsim_session and fastsim_csrf cookies."`
+}
+
+func (s *server) logout(ctx context.Context, _ *struct{}) (*logoutOutput, error) {
 	p, _ := auth.PrincipalFrom(ctx)
 	if err := s.Auth.Logout(ctx, p); err != nil {
 		if errors.Is(err, auth.ErrUnauthenticated) {
@@ -90,7 +104,120 @@ func (s *server) logout(ctx context.Context, _ *struct{}) (*struct{}, error) {
 		}
 		return nil, err
 	}
-	return nil, nil
+	return &logoutOutput{SetCookie: clearedCookies(metaFrom(ctx).tls)}, nil
+}
+
+// BrowserSession is a session opened for a browser: its secret is only in
+// the HttpOnly cookie, never in the body.
+type BrowserSession struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	User      User      `json:"user"`
+	CSRFToken string    `json:"csrf_token" doc:"The session's CSRF token, also in the fastsim_csrf cookie: send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE."`
+}
+
+type browserSessionOutput struct {
+	CacheControl string        `header:"Cache-Control"`
+	SetCookie    []http.Cookie `header:"Set-Cookie" doc:"fastsim_session (HttpOnly, SameSite=Strict) and fastsim_csrf (SameSite=Strict), expiring with the session."`
+	Body         BrowserSession
+}
+
+// localSession opens a browser session of the single-user admin for a
+// browser on this machine, without a password: the admin's API key never
+// leaves the server, and the session's secret stays in the HttpOnly
+// cookie. Refused (404) outside single-user mode, and (403) unless the
+// request comes straight from a loopback peer (no proxy header), to a
+// loopback Host, from a page of that same origin (DNS rebinding and pages
+// of other local servers are refused).
+func (s *server) localSession(ctx context.Context, _ *struct{}) (*browserSessionOutput, error) {
+	if s.LocalSessionEmail == "" {
+		return nil, fmt.Errorf("local sessions exist only in single-user mode (fastsim serve on its embedded SQLite database, without --database-url); "+
+			"log in with POST /api/v1/auth/login: %w", store.ErrNotFound)
+	}
+	if err := checkLocal(metaFrom(ctx)); err != nil {
+		return nil, err
+	}
+	u, err := s.Store.GetUserByEmail(ctx, s.LocalSessionEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("the single-user admin %s no longer exists; log in with POST /api/v1/auth/login: %w", s.LocalSessionEmail, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("local session: %w", err)
+	}
+	token, expires, err := s.Auth.OpenSession(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("local session: %w", err)
+	}
+	return &browserSessionOutput{
+		CacheControl: "no-store",
+		SetCookie:    sessionCookies(token, expires, metaFrom(ctx).tls),
+		Body:         BrowserSession{ExpiresAt: expires, User: toUser(u), CSRFToken: auth.CSRFToken(token)},
+	}, nil
+}
+
+// checkLocal returns errForbidden (wrapped, with the reason and the way
+// out) unless m is a request from a browser on this machine to this
+// loopback server: no proxy header, a loopback peer, a loopback Host, and
+// an Origin equal to the Host's origin.
+func checkLocal(m requestMeta) error {
+	const signIn = "; sign in with email and password instead (POST /api/v1/auth/login)"
+	switch {
+	case m.forwarded:
+		return fmt.Errorf("a local session is not opened through a proxy (the request has a Forwarded or X-Forwarded-* header)"+signIn+": %w", errForbidden)
+	case !m.peer.IsValid() || !m.peer.IsLoopback():
+		return fmt.Errorf("a local session is only for a browser on the server's machine, and this request came from %s"+signIn+": %w", peerText(m.peer), errForbidden)
+	case !loopbackHost(m.host):
+		return fmt.Errorf("a local session is only opened for a page of this server at a loopback address (localhost, 127.0.0.1 or [::1]), not at Host %q"+signIn+": %w", m.host, errForbidden)
+	}
+	scheme := "http://"
+	if m.tls {
+		scheme = "https://"
+	}
+	if !strings.EqualFold(m.origin, scheme+m.host) {
+		origin := m.origin
+		if origin == "" {
+			origin = "(none)"
+		}
+		return fmt.Errorf("a local session is only opened for a page of this server (Origin %s), and the request's Origin is %s"+signIn+": %w",
+			scheme+m.host, origin, errForbidden)
+	}
+	return nil
+}
+
+// loopbackHost reports whether a Host header names this machine:
+// localhost or a loopback address, with or without a port.
+func loopbackHost(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(strings.Trim(h, "[]"))
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+func peerText(a netip.Addr) string {
+	if !a.IsValid() {
+		return "an unknown address"
+	}
+	return a.String()
+}
+
+// UIConfig is what the web UI needs to know before anyone signs in.
+type UIConfig struct {
+	SingleUser   bool   `json:"single_user" doc:"Single-user mode: a browser on the server's machine opens a session with POST /api/v1/auth/local-session, without a password."`
+	Registration bool   `json:"registration" doc:"POST /api/v1/auth/register is open."`
+	Version      string `json:"version" doc:"The server's version."`
+}
+
+type uiConfigOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         UIConfig
+}
+
+func (s *server) uiConfig(context.Context, *struct{}) (*uiConfigOutput, error) {
+	return &uiConfigOutput{CacheControl: "no-cache", Body: UIConfig{SingleUser: s.LocalSessionEmail != "", Registration: s.AllowRegister, Version: version.Version}}, nil
 }
 
 func (s *server) me(ctx context.Context, _ *struct{}) (*userOutput, error) {
@@ -271,10 +398,14 @@ func (s *server) authRoutes(api huma.API) {
 		http.StatusConflict, http.StatusForbidden, http.StatusUnprocessableEntity))
 	register.MaxBodyBytes = credBody
 	handle(api, log, register, s.register)
-	login := op("login", http.MethodPost, "/api/v1/auth/login", "Log in: get a session token", "Accounts",
+	login := op("login", http.MethodPost, "/api/v1/auth/login", "Log in: get a session token (and the browser's session cookies)", "Accounts",
 		http.StatusUnauthorized, http.StatusUnprocessableEntity)
 	login.MaxBodyBytes = credBody
 	handle(api, log, login, s.login)
+	handle(api, log, op("local-session", http.MethodPost, "/api/v1/auth/local-session",
+		"Single-user mode: open a browser session of the admin from this machine (no password)", "Accounts",
+		http.StatusForbidden, http.StatusNotFound), s.localSession)
+	handle(api, log, op("get-ui-config", http.MethodGet, "/api/v1/ui-config", "What the web UI needs before sign-in", "Accounts"), s.uiConfig)
 	handle(api, log, noContent(op("logout", http.MethodPost, "/api/v1/auth/logout", "End the current session", "Accounts", http.StatusBadRequest)), s.logout)
 	handle(api, log, op("get-me", http.MethodGet, "/api/v1/me", "Get the authenticated user", "Accounts"), s.me)
 

@@ -72,6 +72,13 @@ type Options struct {
 	// AllowRegister turns on POST /api/v1/auth/register (anyone may create
 	// an account). Defaults to false.
 	AllowRegister bool
+	// LocalSessionEmail, when set, turns on single-user mode's browser
+	// session: POST /api/v1/auth/local-session opens a session of the user
+	// with this email for a browser on this machine (loopback peer, Host
+	// and Origin of this loopback server, no proxy), without a password.
+	// GET /api/v1/ui-config says single_user when it is set. Defaults to
+	// "" (off: the route answers 404).
+	LocalSessionEmail string
 	// Plans are the quotas of each plan (internal/quota), checked when a
 	// user submits a run; admins are exempt. Nil turns quotas off (only
 	// Limits apply). Defaults to nil.
@@ -151,10 +158,19 @@ func New(opts Options) http.Handler {
 	cfg.SchemasPath = "/schemas"
 	cfg.Servers = nil
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
-	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{bearerScheme: {
-		Type: "http", Scheme: "bearer",
-		Description: "A session token (fss_..., from POST /api/v1/auth/login) or an API key (fsk_..., from POST /api/v1/keys).",
-	}}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		bearerScheme: {
+			Type: "http", Scheme: "bearer",
+			Description: "A session token (fss_..., from POST /api/v1/auth/login) or an API key (fsk_..., from POST /api/v1/keys). " +
+				"Used when the Authorization header is present (the session cookie is then ignored); no CSRF header needed.",
+		},
+		cookieScheme: {
+			Type: "apiKey", In: "cookie", Name: sessionCookie,
+			Description: "The browser session: the HttpOnly cookie " + sessionCookie + " set by POST /api/v1/auth/login or, in single-user mode, " +
+				"POST /api/v1/auth/local-session (with the readable cookie " + csrfCookie + "). Every POST, PUT, PATCH and DELETE authenticated " +
+				"by it must send the header " + csrfHeader + " equal to the " + csrfCookie + " cookie, or it gets 403.",
+		},
+	}
 	// No "$schema" key in response bodies: results keep the shape of spec §8.
 	cfg.CreateHooks = nil
 	cfg.Transformers = nil
@@ -167,8 +183,8 @@ func New(opts Options) http.Handler {
 	// handler.
 	inner := answerPreflight(s.Security, authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals,
 		rejectBadText(s.Limits.MaxBodyBytes, yamlRuns(s.Limits.MaxBodyBytes, unmatchedAsProblem(mux))))))
-	return recoverPanics(s.Logger, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
-		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner))))
+	return recoverPanics(s.Logger, withRequestMeta(s.RateLimits.TrustedProxies, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
+		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner)))))
 }
 
 // schemaNamer names OpenAPI schemas like huma.DefaultSchemaNamer, but

@@ -64,6 +64,9 @@ type setupOpts struct {
 	// authStore, when set, is the authenticator's store instead of the
 	// bundle's (to break credential checks only).
 	authStore store.UserStore
+	// localSessionEmail turns single-user mode's local session on for
+	// this user (api.Options.LocalSessionEmail).
+	localSessionEmail string
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -110,6 +113,7 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
+		LocalSessionEmail: o.localSessionEmail,
 	})
 	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}
 	if !o.noAccount {

@@ -239,7 +239,7 @@ func protectedOps(t *testing.T, b testBundle) []string {
 			Security []map[string][]string `json:"security"`
 		} `json:"paths"`
 		Components struct {
-			SecuritySchemes map[string]struct{ Type, Scheme string } `json:"securitySchemes"`
+			SecuritySchemes map[string]struct{ Type, Scheme, In, Name string } `json:"securitySchemes"`
 		} `json:"components"`
 	}
 	if err := json.Unmarshal(r.body, &doc); err != nil {
@@ -248,12 +248,19 @@ func protectedOps(t *testing.T, b testBundle) []string {
 	if s := doc.Components.SecuritySchemes["bearer"]; s.Type != "http" || s.Scheme != "bearer" {
 		t.Errorf("security scheme bearer = %+v, want http bearer", s)
 	}
+	if s := doc.Components.SecuritySchemes["cookie"]; s.Type != "apiKey" || s.In != "cookie" || s.Name != "fastsim_session" {
+		t.Errorf("security scheme cookie = %+v, want apiKey in cookie fastsim_session", s)
+	}
 	var out []string
 	for p, ops := range doc.Paths {
 		for m, o := range ops {
-			public := !strings.HasPrefix(p, "/api/v1/") || p == "/api/v1/auth/login" || p == "/api/v1/auth/register"
+			public := !strings.HasPrefix(p, "/api/v1/") || p == "/api/v1/auth/login" || p == "/api/v1/auth/register" ||
+				p == "/api/v1/auth/local-session" || p == "/api/v1/ui-config"
 			if public != (len(o.Security) == 0) {
 				t.Errorf("%s %s: security %v, want it iff the route is protected", m, p, o.Security)
+			}
+			if want := []map[string][]string{{"bearer": {}}, {"cookie": {}}}; !public && !cmp.Equal(o.Security, want) {
+				t.Errorf("%s %s: security %v, want %v (bearer or the session cookie)", m, p, o.Security, want)
 			}
 			if !public {
 				out = append(out, strings.ToUpper(m)+" "+p)
