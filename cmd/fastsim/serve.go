@@ -154,6 +154,12 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	if msg := bindNote(cfg, ln.Addr().String()); msg != "" {
 		logger.Info(msg, "addr", ln.Addr().String())
 	}
+	// Single-user mode: a browser on this machine opens the admin's
+	// session without a password (POST /api/v1/auth/local-session).
+	localSession := ""
+	if cfg.SingleUser() {
+		localSession = singleUserEmail
+	}
 	stop := make(chan struct{})
 	handler := api.New(api.Options{
 		Store: svc.store, Jobs: svc.jobs, Cache: svc.cache, CheckCache: cfg.RedisURL != "",
@@ -161,6 +167,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications,
 			Render: renderLimits(cfg.Serving)},
 		Plans: cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
+		LocalSessionEmail: localSession,
 	})
 	srv := newHTTPServer(telemetry.Middleware(logger, svc.metrics, handler), cfg.Serving, logger)
 	srv.RegisterOnShutdown(func() { close(stop) })

@@ -266,6 +266,7 @@ func TestServeSingleUser(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || me.Email != singleUserEmail || me.Role != "admin" {
 			t.Errorf("GET /api/v1/me with admin.key: %d %+v, want 200 admin@localhost admin", resp.StatusCode, me)
 		}
+		checkLocalSession(t, base)
 		stop()
 		if code := <-done; code != exitOK {
 			t.Fatalf("serve exit %d; stderr:\n%s", code, logs.String())
@@ -289,6 +290,42 @@ func TestServeSingleUser(t *testing.T) {
 	second, key2 := start()
 	if key2 != key || strings.Contains(second, key) || strings.Contains(second, "single-user mode: created") {
 		t.Errorf("second start: key changed (%v) or printed again; stderr:\n%s", key2 != key, second)
+	}
+}
+
+// checkLocalSession opens single-user mode's browser session over real
+// loopback TCP, as the UI's page does (Origin of the server), and checks
+// that its cookie authenticates the admin and that no key is in the body.
+func checkLocalSession(t *testing.T, base string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/api/v1/auth/local-session", nil)
+	req.Header.Set("Origin", base)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "fastsim_session" {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusOK || session == nil || bytes.Contains(body, []byte("fsk_")) || bytes.Contains(body, []byte(session.Value)) {
+		t.Fatalf("POST /api/v1/auth/local-session: %d %s; want 200, the session cookie, and no secret in the body", resp.StatusCode, body)
+	}
+	req, _ = http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me struct{ Email string }
+	_ = json.NewDecoder(resp.Body).Decode(&me)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || me.Email != singleUserEmail {
+		t.Errorf("GET /api/v1/me with the local session's cookie: %d %+v", resp.StatusCode, me)
 	}
 }
 
