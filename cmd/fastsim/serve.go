@@ -154,11 +154,9 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 	if msg := bindNote(cfg, ln.Addr().String()); msg != "" {
 		logger.Info(msg, "addr", ln.Addr().String())
 	}
-	// Single-user mode: a browser on this machine opens the admin's
-	// session without a password (POST /api/v1/auth/local-session).
-	localSession := ""
-	if cfg.SingleUser() {
-		localSession = singleUserEmail
+	localSession, err := localSessionEmail(ctx, cfg, svc.store)
+	if err != nil {
+		return err
 	}
 	stop := make(chan struct{})
 	handler := api.New(api.Options{

@@ -67,6 +67,27 @@ func (a *app) bootstrapAccounts(ctx context.Context, cfg config.Config, st store
 	return nil
 }
 
+// localSessionEmail returns the user whose browser session single-user
+// mode opens without a password for a browser on this machine (POST
+// /api/v1/auth/local-session): admin@localhost, when the server runs in
+// single-user mode and that user exists (bootstrapAccounts creates it on
+// an empty database). A SQLite server whose accounts came from `fastsim
+// users create` instead, and every PostgreSQL server, get "": sign-in
+// with a password only.
+func localSessionEmail(ctx context.Context, cfg config.Config, st store.Store) (string, error) {
+	if !cfg.SingleUser() {
+		return "", nil
+	}
+	_, err := st.GetUserByEmail(ctx, singleUserEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("single-user mode: %w", err)
+	}
+	return singleUserEmail, nil
+}
+
 // writeSecretFile writes data to path readable by the owner only,
 // replacing an older file.
 func writeSecretFile(path, data string) error {
