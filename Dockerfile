@@ -7,10 +7,26 @@
 #   docker run --rm backend:v1.2.3 migrate up               # any subcommand: the entrypoint is fastsim
 #
 # The build stage needs no CGO (pgx, modernc.org/sqlite and go-redis are
-# pure Go), so the binary runs on distroless/static with no libc.
+# pure Go), so the binary runs on distroless/static with no libc. The web
+# UI is built in its own Node stage and embedded by the Go build (package
+# web): the image never contains Node or node_modules.
 
 # The newest patched release; keep in step with RELEASE_GO in .ci/vulncheck.
 ARG GO_VERSION=1.26.10
+
+# The web UI (web/: React + TypeScript + Vite). Its output is the same on
+# every platform, so it runs once, on the builder's. The committed
+# web/dist is not in the build context (.dockerignore): the image embeds a
+# build of the sources it was built from.
+FROM --platform=$BUILDPLATFORM node:20 AS web
+WORKDIR /src/web
+# Dependencies first: this layer is reused until the lock file changes.
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY web/ ./
+# The UI bundles the repository's examples (web/src/examples.ts).
+COPY examples/ /src/examples/
+RUN npm run build
 
 # The build stage runs on the builder's platform and cross-compiles.
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
@@ -19,6 +35,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+COPY --from=web /src/web/dist ./web/dist
 ARG VERSION=dev
 ARG TARGETOS=linux
 ARG TARGETARCH
