@@ -581,19 +581,29 @@ func TestNoSecretInLogs(t *testing.T) {
 	wantStatus(t, b.as(key+"x").do(t, "GET", "/api/v1/me", "", nil), http.StatusUnauthorized)
 	wantStatus(t, b.as(tok).do(t, "POST", "/api/v1/auth/logout", "", nil), http.StatusNoContent)
 	wantStatus(t, b.as(tok).do(t, "GET", "/api/v1/runs", "", nil), http.StatusUnauthorized)
+	// The browser's paths: cookie reads, writes without and with the CSRF
+	// header, logout, and the stale cookie.
+	sess, csrf := wantSessionCookies(t, login(t, b, "log@example.com", pw), false)
+	jar := []*http.Cookie{{Name: sess.Name, Value: sess.Value}}
+	wantStatus(t, b.browser(t, browserReq{method: "GET", path: "/api/v1/me", cookies: jar}), http.StatusOK)
+	wantStatus(t, b.browser(t, browserReq{method: "POST", path: "/api/v1/keys", body: map[string]any{"name": "c"}, cookies: jar}), http.StatusForbidden)
+	csrfHeader := map[string]string{"X-CSRF-Token": csrf.Value}
+	wantStatus(t, b.browser(t, browserReq{method: "POST", path: "/api/v1/auth/logout", cookies: jar, header: csrfHeader}), http.StatusNoContent)
+	wantStatus(t, b.browser(t, browserReq{method: "GET", path: "/api/v1/me", cookies: jar}), http.StatusUnauthorized)
 
 	out := logs.String()
 	if strings.Count(out, "\n") < 8 {
 		t.Fatalf("only %d log lines captured; the test would prove nothing:\n%s", strings.Count(out, "\n"), out)
 	}
 	for name, secret := range map[string]string{"password": pw, "short password": "log secret", "token": tok,
-		"token secret": tok[4:], "key": key, "key secret": key[12:], "test key": b.token[12:]} {
+		"token secret": tok[4:], "key": key, "key secret": key[12:], "test key": b.token[12:],
+		"session cookie": sess.Value[4:], "CSRF token": csrf.Value} {
 		if strings.Contains(out, secret) {
 			t.Errorf("the %s appears in the logs", name)
 		}
 	}
-	if strings.Contains(strings.ToLower(out), "authorization") {
-		t.Errorf("a log line mentions the Authorization header:\n%s", out)
+	if strings.Contains(strings.ToLower(out), "authorization") || strings.Contains(strings.ToLower(out), "cookie") {
+		t.Errorf("a log line mentions the Authorization or Cookie header:\n%s", out)
 	}
 }
 
