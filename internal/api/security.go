@@ -52,8 +52,9 @@ var (
 // Strict-Transport-Security is sent when HSTSMaxAge is set.
 //
 // CORS: a request whose Origin is in CORSOrigins gets
-// Access-Control-Allow-Origin (never "*", never credentials: the API uses
-// bearer tokens, not cookies); a preflight (OPTIONS with
+// Access-Control-Allow-Origin (never "*", never credentials: pages of
+// other origins use bearer tokens; the session cookie serves only the web
+// UI's own origin); a preflight (OPTIONS with
 // Access-Control-Request-Method) from such an origin is answered 204 by
 // answerPreflight, which runs after the per-address rate limit (a
 // preflight counts like any request). Other origins get no CORS header, so
