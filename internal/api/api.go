@@ -188,7 +188,7 @@ func New(opts Options) http.Handler {
 	// per-user limits after, then NUL and invalid UTF-8 refused before any
 	// handler.
 	inner := answerPreflight(s.Security, authenticate(s.Auth, s.Logger, s.RateLimits.limitByUser(s.refusals,
-		rejectBadText(s.Limits.MaxBodyBytes, yamlRuns(s.Limits.MaxBodyBytes, unmatchedAsProblem(mux))))))
+		rejectBadText(s.Limits.MaxBodyBytes, yamlRuns(s.Limits.MaxBodyBytes, withUI(s.UI, mux, unmatchedAsProblem(mux)))))))
 	return recoverPanics(s.Logger, withRequestMeta(s.RateLimits.TrustedProxies, secure(s.Security, boundBody(s.Limits.MaxBodyBytes,
 		s.RateLimits.limitByIP(s.refusals, s.Limits.MaxBodyBytes, inner)))))
 }
