@@ -67,6 +67,8 @@ type setupOpts struct {
 	// localSessionEmail turns single-user mode's local session on for
 	// this user (api.Options.LocalSessionEmail).
 	localSessionEmail string
+	// ui serves the web UI (api.Options.UI). Defaults to none.
+	ui http.Handler
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -113,7 +115,7 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
-		LocalSessionEmail: o.localSessionEmail,
+		LocalSessionEmail: o.localSessionEmail, UI: o.ui,
 	})
 	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}
 	if !o.noAccount {
