@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastsim/fastsim/internal/store"
 	"github.com/fastsim/fastsim/internal/testenv"
+	"github.com/fastsim/fastsim/web"
 )
 
 // chromiumPath is where Debian's chromium package (installed by .ci/run)
@@ -188,5 +190,96 @@ func TestBrowserRendersDocs(t *testing.T) {
 		if !strings.Contains(dom.String(), want) {
 			t.Errorf("the rendered /docs lacks %q; DOM (first 2000 bytes):\n%.2000s\nlog:\n%.2000s", want, dom.String(), logs.String())
 		}
+	}
+}
+
+// dumpDOM loads url in headless Chromium with no route to anywhere but
+// the test server at host, lets its scripts run for up to 10 s of virtual
+// time, and returns the final DOM and the browser's log (console messages
+// included, CSP violations among them).
+func dumpDOM(t *testing.T, browser, host, url string) (dom, logs string) {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--enable-logging=stderr", "--v=0",
+		"--proxy-server=127.0.0.1:9", "--proxy-bypass-list="+host,
+		"--virtual-time-budget=10000", "--dump-dom", url)
+	var out, log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &log
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %s: %v\n%s", url, err, log.String())
+	}
+	return out.String(), log.String()
+}
+
+// TestBrowserRunsUI loads the committed web UI (web.Files, as fastsim
+// serve embeds it) through the whole API handler in headless Chromium:
+// the application must run under its Content-Security-Policy with no
+// violation logged, and draw its first page from the API — the sign-in
+// form on a server with accounts, and, in single-user mode, the scenario
+// list after the password-less local session (a real browser's Origin and
+// Host on a loopback server, the session in its HttpOnly cookie). As a
+// control, the same build under a policy that refuses its script logs
+// the violation and draws nothing, so the checks can fail.
+func TestBrowserRunsUI(t *testing.T) {
+	t.Parallel()
+	testenv.RequireSlow(t) // three browser starts: ~10 s of CPU
+	browser := requireChromium(t)
+	const blocked = "default-src 'self'; script-src 'none'"
+	tests := []struct {
+		name       string
+		singleUser bool
+		policy     string // replaces the UI's policy when set (the control)
+		want       string
+		violation  bool
+	}{
+		{"SignIn", false, "", "Sign in to FastSim", false},
+		{"SingleUserLocalSession", true, "", "<h1>Scenarios</h1>", false},
+		{"ControlScriptRefused", false, blocked, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o := setupOpts{ui: web.Handler(web.Files())}
+			if tt.singleUser {
+				o.localSessionEmail = "admin@localhost"
+			}
+			b := setup(t, o)
+			if tt.singleUser {
+				if _, err := b.auth.CreateUser(t.Context(), "admin@localhost", testPassword, store.RoleAdmin, store.PlanEnterprise); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h := b.handler
+			if tt.policy != "" {
+				h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					rec := httptest.NewRecorder()
+					b.handler.ServeHTTP(rec, r)
+					for k, v := range rec.Header() {
+						w.Header()[k] = v
+					}
+					w.Header().Set("Content-Security-Policy", tt.policy)
+					w.WriteHeader(rec.Code)
+					_, _ = w.Write(rec.Body.Bytes())
+				})
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			host := strings.TrimPrefix(srv.URL, "http://")
+			dom, logs := dumpDOM(t, browser, host, srv.URL+"/")
+			violated := strings.Contains(logs, "violates the following Content Security Policy directive")
+			if violated != tt.violation {
+				t.Errorf("CSP violation logged: %v, want %v; browser log (first 3000 bytes):\n%.3000s", violated, tt.violation, logs)
+			}
+			if tt.want != "" && !strings.Contains(dom, tt.want) {
+				t.Errorf("the UI did not draw %q; DOM (first 3000 bytes):\n%.3000s\nlog:\n%.3000s", tt.want, dom, logs)
+			}
+			if tt.want == "" && !strings.Contains(dom, `<div id="root"></div>`) {
+				t.Errorf("control: the refused script drew the page anyway; DOM (first 3000 bytes):\n%.3000s", dom)
+			}
+		})
 	}
 }
