@@ -159,14 +159,8 @@ func (s *server) localSession(ctx context.Context, _ *struct{}) (*browserSession
 // loopback server: no proxy header, a loopback peer, a loopback Host, and
 // an Origin equal to the Host's origin.
 func checkLocal(m requestMeta) error {
-	const signIn = "; sign in with email and password instead (POST /api/v1/auth/login)"
-	switch {
-	case m.forwarded:
-		return fmt.Errorf("a local session is not opened through a proxy (the request has a Forwarded or X-Forwarded-* header)"+signIn+": %w", errForbidden)
-	case !m.peer.IsValid() || !m.peer.IsLoopback():
-		return fmt.Errorf("a local session is only for a browser on the server's machine, and this request came from %s"+signIn+": %w", peerText(m.peer), errForbidden)
-	case !loopbackHost(m.host):
-		return fmt.Errorf("a local session is only opened for a page of this server at a loopback address (localhost, 127.0.0.1 or [::1]), not at Host %q"+signIn+": %w", m.host, errForbidden)
+	if err := checkLocalPeer(m); err != nil {
+		return err
 	}
 	scheme := "http://"
 	if m.tls {
@@ -179,6 +173,23 @@ func checkLocal(m requestMeta) error {
 		}
 		return fmt.Errorf("a local session is only opened for a page of this server (Origin %s), and the request's Origin is %s"+signIn+": %w",
 			scheme+m.host, origin, errForbidden)
+	}
+	return nil
+}
+
+// signIn ends the refusals of local sessions: the way out.
+const signIn = "; sign in with email and password instead (POST /api/v1/auth/login)"
+
+// checkLocalPeer is checkLocal without the Origin check (a same-origin GET
+// carries no Origin): no proxy header, a loopback peer, a loopback Host.
+func checkLocalPeer(m requestMeta) error {
+	switch {
+	case m.forwarded:
+		return fmt.Errorf("a local session is not opened through a proxy (the request has a Forwarded or X-Forwarded-* header)"+signIn+": %w", errForbidden)
+	case !m.peer.IsValid() || !m.peer.IsLoopback():
+		return fmt.Errorf("a local session is only for a browser on the server's machine, and this request came from %s"+signIn+": %w", peerText(m.peer), errForbidden)
+	case !loopbackHost(m.host):
+		return fmt.Errorf("a local session is only opened for a page of this server at a loopback address (localhost, 127.0.0.1 or [::1]), not at Host %q"+signIn+": %w", m.host, errForbidden)
 	}
 	return nil
 }
@@ -206,7 +217,7 @@ func peerText(a netip.Addr) string {
 
 // UIConfig is what the web UI needs to know before anyone signs in.
 type UIConfig struct {
-	SingleUser   bool   `json:"single_user" doc:"Single-user mode: a browser on the server's machine opens a session with POST /api/v1/auth/local-session, without a password."`
+	SingleUser   bool   `json:"single_user" doc:"Single-user mode, and this request comes from the server's machine: open a session with POST /api/v1/auth/local-session, without a password. False from another machine (sign in with a password)."`
 	Registration bool   `json:"registration" doc:"POST /api/v1/auth/register is open."`
 	Version      string `json:"version" doc:"The server's version."`
 }
@@ -216,8 +227,13 @@ type uiConfigOutput struct {
 	Body         UIConfig
 }
 
-func (s *server) uiConfig(context.Context, *struct{}) (*uiConfigOutput, error) {
-	return &uiConfigOutput{CacheControl: "no-cache", Body: UIConfig{SingleUser: s.LocalSessionEmail != "", Registration: s.AllowRegister, Version: version.Version}}, nil
+// uiConfig answers single_user only when a local session is possible for
+// this browser (single-user mode, and the request passes checkLocalPeer),
+// so that a browser on another machine of a single-user server (--addr
+// :8000) shows the sign-in form instead of a refused local session.
+func (s *server) uiConfig(ctx context.Context, _ *struct{}) (*uiConfigOutput, error) {
+	local := s.LocalSessionEmail != "" && checkLocalPeer(metaFrom(ctx)) == nil
+	return &uiConfigOutput{CacheControl: "no-cache", Body: UIConfig{SingleUser: local, Registration: s.AllowRegister, Version: version.Version}}, nil
 }
 
 func (s *server) me(ctx context.Context, _ *struct{}) (*userOutput, error) {

@@ -301,20 +301,30 @@ func TestLocalSessionWithoutAdmin(t *testing.T) {
 // TestUIConfig: the public settings the UI reads before sign-in.
 func TestUIConfig(t *testing.T) {
 	t.Parallel()
+	local := browserReq{remoteAddr: "127.0.0.1:50000", host: "127.0.0.1:8000"}
 	tests := []struct {
 		name string
 		o    setupOpts
+		req  browserReq
 		want string
 	}{
-		{"multi-user", setupOpts{}, `"single_user":false,"registration":false`},
-		{"single-user", setupOpts{localSessionEmail: "admin@localhost"}, `"single_user":true,"registration":false`},
-		{"registration", setupOpts{allowRegister: true}, `"single_user":false,"registration":true`},
+		{"multi-user", setupOpts{}, local, `"single_user":false,"registration":false`},
+		{"single-user, this machine", setupOpts{localSessionEmail: "admin@localhost"}, local, `"single_user":true,"registration":false`},
+		{"single-user, localhost", setupOpts{localSessionEmail: "admin@localhost"},
+			browserReq{remoteAddr: "[::1]:50000", host: "localhost:8000"}, `"single_user":true,"registration":false`},
+		{"single-user, another machine", setupOpts{localSessionEmail: "admin@localhost"},
+			browserReq{remoteAddr: "192.0.2.7:50000", host: "10.0.0.2:8000"}, `"single_user":false,"registration":false`},
+		{"single-user, through a proxy", setupOpts{localSessionEmail: "admin@localhost"},
+			browserReq{remoteAddr: "127.0.0.1:50000", host: "127.0.0.1:8000", header: map[string]string{"X-Forwarded-For": "203.0.113.5"}},
+			`"single_user":false,"registration":false`},
+		{"registration", setupOpts{allowRegister: true}, local, `"single_user":false,"registration":true`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, tt.o)
-			r := b.as("").do(t, "GET", "/api/v1/ui-config", "", nil)
+			tt.req.method, tt.req.path = "GET", "/api/v1/ui-config"
+			r := b.browser(t, tt.req)
 			wantStatus(t, r, http.StatusOK)
 			if !strings.Contains(string(r.body), tt.want) || !strings.Contains(string(r.body), `"version":`) {
 				t.Errorf("body %s, want %s and a version", r.body, tt.want)

@@ -1012,7 +1012,7 @@ export interface components {
         UIConfig: {
             /** @description POST /api/v1/auth/register is open. */
             registration: boolean;
-            /** @description Single-user mode: a browser on the server's machine opens a session with POST /api/v1/auth/local-session, without a password. */
+            /** @description Single-user mode, and this request comes from the server's machine: open a session with POST /api/v1/auth/local-session, without a password. False from another machine (sign in with a password). */
             single_user: boolean;
             /** @description The server's version. */
             version: string;
