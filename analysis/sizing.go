@@ -43,6 +43,13 @@ type SLA struct {
 	// or still in flight at the horizon all count against it. Defaults to 0
 	// (not checked).
 	MinCompletedRatio float64 `json:"min_completed_ratio,omitempty"`
+	// MaxErrorRatio, when set, is the largest acceptable share of the
+	// generated requests that end failed, rejected or timed out (result
+	// Counts.Failed + Rejected + TimedOut over Generated), in [0, 1]:
+	// an SLA on outcomes (spec §12). It is judged like the percentile: the
+	// mean across replications, or its 95 % upper bound when conservative.
+	// nil: not checked.
+	MaxErrorRatio *float64 `json:"max_error_ratio,omitempty"`
 }
 
 // Validate reports whether the SLA is usable, naming the field at fault.
