@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "8e7642971ba3919c"
+const engineDigest = "a690dae17ca15d1f"
