@@ -1,6 +1,10 @@
 package analysis
 
 import (
+	"maps"
+	"slices"
+	"strings"
+
 	"github.com/fastsim/fastsim/result"
 )
 
@@ -54,11 +58,96 @@ var FigureNames = []string{
 // scenario. Servers are those of the first result; an empty rs gives zero
 // Figures.
 func FiguresOf(rs []*result.Result) Figures {
-	return Figures{}
+	f := Figures{Utilization: map[string]Estimate{}}
+	if len(rs) == 0 {
+		return f
+	}
+	for _, d := range figureDefs {
+		*d.field(&f) = estimateOf(rs, d.of)
+	}
+	for _, id := range slices.Sorted(maps.Keys(rs[0].Servers)) {
+		f.Utilization[id] = estimateOf(rs, utilizationOf(id))
+	}
+	return f
+}
+
+// estimateOf is Estimate95 of one figure of every result.
+func estimateOf(rs []*result.Result, of func(*result.Result) float64) Estimate {
+	xs := make([]float64, len(rs))
+	for k, r := range rs {
+		xs[k] = of(r)
+	}
+	return Estimate95(xs)
+}
+
+// utilizationOf returns the figure "utilisation of server id".
+func utilizationOf(id string) func(*result.Result) float64 {
+	return func(r *result.Result) float64 { return r.Servers[id].Utilization }
+}
+
+// figureDef is one named figure: how to read it from a result, and where
+// it goes in Figures.
+type figureDef struct {
+	name  string
+	of    func(*result.Result) float64
+	field func(*Figures) *Estimate
+}
+
+// share returns n / generated, 0 when nothing was generated.
+func share(n int64, r *result.Result) float64 {
+	if r.Counts.Generated == 0 {
+		return 0
+	}
+	return float64(n) / float64(r.Counts.Generated)
+}
+
+// ErrorCount is the number of requests of r that ended failed, rejected
+// or timed out: the numerator of an outcome SLA (SLA.MaxErrorRatio).
+func ErrorCount(r *result.Result) int64 {
+	return r.Counts.Failed + r.Counts.Rejected + r.Counts.TimedOut
+}
+
+// figureDefs are the figures of FigureNames, in that order.
+var figureDefs = []figureDef{
+	{"latency_mean", func(r *result.Result) float64 { return r.Latency.Mean }, func(f *Figures) *Estimate { return &f.LatencyMean }},
+	{"latency_p50", func(r *result.Result) float64 { return r.Latency.P50 }, func(f *Figures) *Estimate { return &f.LatencyP50 }},
+	{"latency_p95", func(r *result.Result) float64 { return r.Latency.P95 }, func(f *Figures) *Estimate { return &f.LatencyP95 }},
+	{"latency_p99", func(r *result.Result) float64 { return r.Latency.P99 }, func(f *Figures) *Estimate { return &f.LatencyP99 }},
+	{"throughput_rps", func(r *result.Result) float64 { return r.Throughput.MeanRPS }, func(f *Figures) *Estimate { return &f.ThroughputRPS }},
+	{"completed_ratio", func(r *result.Result) float64 { return share(r.Counts.Completed, r) }, func(f *Figures) *Estimate { return &f.CompletedRatio }},
+	{"error_ratio", func(r *result.Result) float64 { return share(ErrorCount(r), r) }, func(f *Figures) *Estimate { return &f.ErrorRatio }},
+	{"failed_ratio", func(r *result.Result) float64 { return share(r.Counts.Failed, r) }, func(f *Figures) *Estimate { return &f.FailedRatio }},
+	{"rejected_ratio", func(r *result.Result) float64 { return share(r.Counts.Rejected, r) }, func(f *Figures) *Estimate { return &f.RejectedRatio }},
+	{"timed_out_ratio", func(r *result.Result) float64 { return share(r.Counts.TimedOut, r) }, func(f *Figures) *Estimate { return &f.TimedOutRatio }},
+	{"dropped_ratio", func(r *result.Result) float64 { return share(r.Counts.Dropped, r) }, func(f *Figures) *Estimate { return &f.DroppedRatio }},
+	{"in_flight", func(r *result.Result) float64 { return float64(r.Counts.InFlight) }, func(f *Figures) *Estimate { return &f.InFlight }},
+}
+
+// figureOf returns the extractor of the figure named name, with
+// "utilization.<id>" for a server's utilisation.
+func figureOf(name string) (func(*result.Result) float64, bool) {
+	if id, ok := strings.CutPrefix(name, "utilization."); ok {
+		return utilizationOf(id), true
+	}
+	for _, d := range figureDefs {
+		if d.name == name {
+			return d.of, true
+		}
+	}
+	return nil, false
 }
 
 // Get returns the figure named name (one of FigureNames, or
 // "utilization.<server id>"), and whether there is one.
 func (f Figures) Get(name string) (Estimate, bool) {
+	if id, ok := strings.CutPrefix(name, "utilization."); ok {
+		e, ok := f.Utilization[id]
+		return e, ok
+	}
+	for _, d := range figureDefs {
+		if d.name == name {
+			return *d.field(&f), true
+		}
+	}
 	return Estimate{}, false
 }

@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/fastsim/fastsim/scenario"
 )
@@ -47,5 +47,24 @@ type SizingResult struct {
 // is not met it returns the result with every candidate together with an
 // *UnreachableError.
 func (s SizingSpec) Run(ctx context.Context, base *scenario.Scenario, o Options) (*SizingResult, error) {
-	return nil, errors.New("analysis: SizingSpec.Run: not implemented yet")
+	opts := Options{Run: o.Run, Parallelism: o.Parallelism, Seeds: s.Seeds, Conservative: s.Conservative, Max: s.Max}
+	switch s.What {
+	case "cores", "replicas":
+		size := SizeCores
+		if s.What == "replicas" {
+			size = SizeReplicas
+		}
+		res, err := size(ctx, base, s.Server, s.SLA, opts)
+		if res == nil {
+			return nil, err
+		}
+		return &SizingResult{Size: res}, err
+	case "load":
+		res, err := Sweep(ctx, base, s.Loads, s.SLA, opts)
+		if res == nil {
+			return nil, err
+		}
+		return &SizingResult{Load: res}, err
+	}
+	return nil, fmt.Errorf("analysis: sizing: what must be cores, replicas or load, got %q", s.What)
 }

@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "0b96fb7a2908d18c"
+const engineDigest = "2d70149bac493e41"
