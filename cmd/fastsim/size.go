@@ -26,6 +26,7 @@ type sizeFlags struct {
 	percentile   float64
 	latency      time.Duration
 	minCompleted float64
+	maxErrorRate string
 	max          int
 	replications int
 	seed         int64
@@ -54,7 +55,8 @@ func newSizeCmd(a *app) *cobra.Command {
 			"                   (or at --rates req/s), and the knee: the highest load meeting the SLA\n\n" +
 			"The SLA is a latency percentile at most a duration (--p99 250ms, or --percentile 0.999\n" +
 			"--latency 1s), optionally with --min-completed, the share of generated requests that\n" +
-			"must complete. Every candidate runs --replications replications with the same seeds\n" +
+			"must complete, and --max-error-rate, the largest share of generated requests that may end\n" +
+			"failed, rejected or timed out (0.1%). Every candidate runs --replications replications with the same seeds\n" +
 			"(common random numbers) and passes when the mean of the percentile across them meets\n" +
 			"the SLA (with --conservative, the upper end of its 95 % confidence interval). Cores and\n" +
 			"replicas are searched by doubling from 1 then bisection, assuming more never hurts;\n" +
@@ -77,6 +79,7 @@ func newSizeCmd(a *app) *cobra.Command {
 	fl.Float64Var(&f.percentile, "percentile", 0, "SLA percentile as a fraction in (0, 1), with --latency")
 	fl.DurationVar(&f.latency, "latency", 0, "SLA: the --percentile of latency at most `DURATION`")
 	fl.Float64Var(&f.minCompleted, "min-completed", 0, "SLA: completed / generated requests at least `RATIO` in [0, 1] (0: not checked)")
+	fl.StringVar(&f.maxErrorRate, "max-error-rate", "", "SLA: failed + rejected + timed-out requests at most `SHARE` of those generated (0.1% or 0.001)")
 	fl.IntVar(&f.max, "max", analysis.DefaultMax, "largest number of cores or replicas to try")
 	fl.IntVar(&f.replications, "replications", 3, "replications per candidate, seeds derived from --seed as in fastsim run")
 	fl.Int64Var(&f.seed, "seed", fastsim.DefaultSeed, "seed of the first replication")
@@ -141,34 +144,26 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
 		return fastsim.Run(ctx, sc, append(f.limits.options(), fastsim.WithSeed(seed))...)
 	}
-	opts := analysis.Options{Run: run, Seeds: seeds, Conservative: f.conservative, Max: f.max}
+	spec := analysis.SizingSpec{What: f.what, Server: f.server, SLA: sla, Seeds: seeds, Max: f.max, Conservative: f.conservative}
+	if f.what == "load" {
+		if spec.Loads, err = f.multipliers(sc); err != nil {
+			return err
+		}
+	}
 	horizon := sc.Settings.TotalSimulationTime
 	var (
 		out   any
 		write func() error
 	)
-	if f.what == "load" {
-		loads, lerr := f.multipliers(sc)
-		if lerr != nil {
-			return lerr
-		}
-		var res *analysis.SweepResult
-		res, err = analysis.Sweep(ctx, sc, loads, sla, opts)
-		if res != nil {
-			out = sweepJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SweepResult: res}
-			write = func() error { return report.WriteSweep(a.stdout, res) }
-		}
-	} else {
-		var res *analysis.SizeResult
-		if f.what == "cores" {
-			res, err = analysis.SizeCores(ctx, sc, f.server, sla, opts)
-		} else {
-			res, err = analysis.SizeReplicas(ctx, sc, f.server, sla, opts)
-		}
-		if res != nil {
-			out = sizeJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SizeResult: res}
-			write = func() error { return report.WriteSizing(a.stdout, res) }
-		}
+	// The service answers the same spec with the same function.
+	res, err := spec.Run(ctx, sc, analysis.Options{Run: run})
+	switch {
+	case res != nil && res.Load != nil:
+		out = sweepJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SweepResult: res.Load}
+		write = func() error { return report.WriteSweep(a.stdout, res.Load) }
+	case res != nil && res.Size != nil:
+		out = sizeJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SizeResult: res.Size}
+		write = func() error { return report.WriteSizing(a.stdout, res.Size) }
 	}
 	if out == nil {
 		if errors.Is(err, context.Canceled) {
@@ -218,10 +213,35 @@ func (f sizeFlags) sla(latencySet bool) (analysis.SLA, error) {
 	default:
 		return sla, fmt.Errorf("give one SLA, got %s", strings.Join(set, " and "))
 	}
+	if f.maxErrorRate != "" {
+		r, err := parseShare(f.maxErrorRate)
+		if err != nil {
+			return sla, fmt.Errorf("--max-error-rate: %w", err)
+		}
+		sla.MaxErrorRatio = &r
+	}
 	if err := sla.Validate(); err != nil {
 		return sla, fmt.Errorf("invalid SLA flags: %w", err)
 	}
 	return sla, nil
+}
+
+// parseShare parses a share given as a percentage ("0.1%") or a fraction
+// ("0.001") into a fraction in [0, 1].
+func parseShare(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a share; give a percentage such as 0.1%% or a fraction such as 0.001", s)
+	}
+	if pct {
+		v /= 100
+	}
+	if !(v >= 0 && v <= 1) {
+		return 0, fmt.Errorf("%q is not a share in [0, 100 %%]", s)
+	}
+	return v, nil
 }
 
 // multipliers returns the load multipliers of --loads, or of --rates
