@@ -9,6 +9,13 @@ package analysis
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
@@ -43,7 +50,120 @@ type Param struct {
 // it. It checks the syntax and the values, not the path (Candidates does,
 // against a scenario).
 func ParseParam(s string) (Param, error) {
-	return Param{}, errors.New("analysis: ParseParam: not implemented yet")
+	eq := assignment(s)
+	if eq < 0 {
+		return Param{}, fmt.Errorf("analysis: sweep parameter %q has no =; write PATH=v1,v2,… or PATH=from..to:step", s)
+	}
+	p := Param{Path: strings.TrimSpace(s[:eq])}
+	spec := strings.TrimSpace(s[eq+1:])
+	if p.Path == "" {
+		return Param{}, fmt.Errorf("analysis: sweep parameter %q has no path before =", s)
+	}
+	if spec == "" {
+		return Param{}, fmt.Errorf("analysis: sweep parameter %s has no values after =; write %s=v1,v2,…", p.Path, p.Path)
+	}
+	if from, rest, ok := strings.Cut(spec, ".."); ok {
+		var step float64
+		var count int
+		to, stepText, byStep := strings.Cut(rest, ":")
+		if !byStep {
+			var countText string
+			var byCount bool
+			to, countText, byCount = strings.Cut(rest, "/")
+			if !byCount {
+				return Param{}, fmt.Errorf("analysis: sweep parameter %s: range %q needs a step or a count: %s..%s:STEP or %s..%s/COUNT", p.Path, spec, from, rest, from, rest)
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(countText))
+			if err != nil {
+				return Param{}, fmt.Errorf("analysis: sweep parameter %s: count %q is not a whole number", p.Path, countText)
+			}
+			count = n
+		} else {
+			v, err := parseNumber(stepText)
+			if err != nil {
+				return Param{}, fmt.Errorf("analysis: sweep parameter %s: step %w", p.Path, err)
+			}
+			step = v
+		}
+		a, err := parseNumber(from)
+		if err != nil {
+			return Param{}, fmt.Errorf("analysis: sweep parameter %s: range start %w", p.Path, err)
+		}
+		b, err := parseNumber(to)
+		if err != nil {
+			return Param{}, fmt.Errorf("analysis: sweep parameter %s: range end %w", p.Path, err)
+		}
+		vs, err := RangeValues(a, b, step, count)
+		if err != nil {
+			return Param{}, fmt.Errorf("analysis: sweep parameter %s: %w", p.Path, err)
+		}
+		p.Values = vs
+	} else {
+		for _, f := range strings.Split(spec, ",") {
+			v, err := parseNumber(f)
+			if err != nil {
+				return Param{}, fmt.Errorf("analysis: sweep parameter %s: value %w", p.Path, err)
+			}
+			p.Values = append(p.Values, v)
+		}
+	}
+	if err := p.validate(); err != nil {
+		return Param{}, err
+	}
+	return p, nil
+}
+
+// assignment returns the index of the = that ends a parameter's path: the
+// first outside brackets (a selector [id=api] has its own), or -1.
+func assignment(s string) int {
+	depth := 0
+	for i, c := range s {
+		switch c {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '=':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// parseNumber parses a finite number.
+func parseNumber(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a finite number", strings.TrimSpace(s))
+	}
+	return v, nil
+}
+
+// validate checks a parameter on its own.
+func (p Param) validate() error {
+	if strings.TrimSpace(p.Path) == "" {
+		return errors.New("analysis: a sweep parameter has an empty path")
+	}
+	if len(p.Values) == 0 {
+		return fmt.Errorf("analysis: sweep parameter %s has no values", p.Path)
+	}
+	if len(p.Values) > MaxSweepValues {
+		return fmt.Errorf("analysis: sweep parameter %s has %d values, more than %d; use a coarser step", p.Path, len(p.Values), MaxSweepValues)
+	}
+	for i, v := range p.Values {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return fmt.Errorf("analysis: sweep parameter %s: value %v is not a finite number", p.Path, v)
+		}
+		if p.Path == LoadParam && !(v > 0) {
+			return fmt.Errorf("analysis: sweep parameter load: multiplier %v must be > 0", v)
+		}
+		if slices.Contains(p.Values[:i], v) {
+			return fmt.Errorf("analysis: sweep parameter %s: value %v is given twice", p.Path, v)
+		}
+	}
+	return nil
 }
 
 // RangeValues returns the values of a range from..to: with step > 0,
@@ -52,7 +172,45 @@ func ParseParam(s string) (Param, error) {
 // evenly spaced with both ends included. Exactly one of step and count
 // must be given.
 func RangeValues(from, to, step float64, count int) ([]float64, error) {
-	return nil, errors.New("analysis: RangeValues: not implemented yet")
+	for _, x := range []float64{from, to, step} {
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, fmt.Errorf("range %v..%v: %v is not a finite number", from, to, x)
+		}
+	}
+	if !(to > from) {
+		return nil, fmt.Errorf("range %v..%v: the end must be above the start", from, to)
+	}
+	var n int
+	switch {
+	case step > 0 && count == 0:
+		k := (to - from) / step
+		if k+1 > MaxSweepValues {
+			return nil, fmt.Errorf("range %v..%v:%v has more than %d values; use a larger step", from, to, step, MaxSweepValues)
+		}
+		n = int(math.Floor(k+1e-9)) + 1
+	case step == 0 && count >= 2:
+		if count > MaxSweepValues {
+			return nil, fmt.Errorf("range %v..%v/%d: at most %d values", from, to, count, MaxSweepValues)
+		}
+		n, step = count, (to-from)/float64(count-1)
+	default:
+		return nil, fmt.Errorf("range %v..%v needs either a step > 0 (from..to:step) or a count >= 2 (from..to/count), got step %v and count %d", from, to, step, count)
+	}
+	out := make([]float64, n)
+	for k := range out {
+		out[k] = roundDecimal(from + float64(k)*step)
+	}
+	if count >= 2 {
+		out[n-1] = to
+	}
+	return out, nil
+}
+
+// roundDecimal rounds x to 12 significant digits, so that 0.1 + 2·0.1 is
+// 0.3 and not 0.30000000000000004.
+func roundDecimal(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return v
 }
 
 // SweepSpec is a sweep: its parameters and how every candidate is run and
@@ -76,7 +234,54 @@ type SweepSpec struct {
 // number of parameters and values, distinct paths and values, seeds, the
 // SLA.
 func (s SweepSpec) Validate() error {
-	return errors.New("analysis: SweepSpec.Validate: not implemented yet")
+	switch n := len(s.Params); {
+	case n == 0:
+		return errors.New("analysis: a sweep needs at least one parameter")
+	case n > MaxSweepParams:
+		return fmt.Errorf("analysis: a sweep has at most %d parameters, got %d", MaxSweepParams, n)
+	}
+	total := 1
+	for i, p := range s.Params {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		for _, q := range s.Params[:i] {
+			if q.Path == p.Path {
+				return fmt.Errorf("analysis: sweep parameter %s is given twice; give all its values in one parameter", p.Path)
+			}
+		}
+		total *= len(p.Values)
+	}
+	if total > MaxSweepCandidates {
+		return fmt.Errorf("analysis: the sweep has %d combinations, more than %d; use fewer values", total, MaxSweepCandidates)
+	}
+	if len(s.Seeds) == 0 {
+		return errors.New("analysis: a sweep needs at least one seed (one per replication)")
+	}
+	if s.SLA != nil {
+		if err := s.SLA.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// size returns the number of combinations.
+func (s SweepSpec) size() int {
+	n := 1
+	for _, p := range s.Params {
+		n *= len(p.Values)
+	}
+	return n
+}
+
+// describe formats the values of a candidate, "path=v, path=v".
+func (s SweepSpec) describe(values []float64) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = s.Params[i].Path + "=" + trimFloat(v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Candidate is one combination of a sweep: the values of the parameters,
@@ -98,7 +303,51 @@ type Candidate struct {
 // invalid spec, an unknown path or wrong type (scenario.SetPath's
 // errors), or a value the validator rejects. base is not modified.
 func (s SweepSpec) Candidates(base *scenario.Scenario) ([]Candidate, error) {
-	return nil, errors.New("analysis: SweepSpec.Candidates: not implemented yet")
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	n := s.size()
+	out := make([]Candidate, n)
+	for i := range out {
+		values := make([]float64, len(s.Params))
+		rest := i
+		for k := len(s.Params) - 1; k >= 0; k-- {
+			m := len(s.Params[k].Values)
+			values[k] = s.Params[k].Values[rest%m]
+			rest /= m
+		}
+		sc, err := s.apply(base, values)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Candidate{Index: i, Values: values, Scenario: sc}
+	}
+	return out, nil
+}
+
+// apply returns a clone of base with the parameters set to values: the
+// paths first, then the load multiplier (which scales whatever they set).
+func (s SweepSpec) apply(base *scenario.Scenario, values []float64) (*scenario.Scenario, error) {
+	sc := base.Clone()
+	var settings []scenario.Setting
+	load := 1.0
+	for i, p := range s.Params {
+		if p.Path == LoadParam {
+			load = values[i]
+			continue
+		}
+		settings = append(settings, scenario.Setting{Path: p.Path, Value: values[i]})
+	}
+	if err := scenario.SetPaths(sc, settings...); err != nil {
+		return nil, fmt.Errorf("analysis: sweep candidate %s: %w", s.describe(values), err)
+	}
+	if load != 1 {
+		sc = ScaleLoad(sc, load)
+		if err := sc.Validate(); err != nil {
+			return nil, fmt.Errorf("analysis: sweep candidate %s: %w", s.describe(values), err)
+		}
+	}
+	return sc, nil
 }
 
 // SweepPoint is the outcome of one candidate of a sweep.
@@ -137,7 +386,68 @@ type SweepStudy struct {
 // returned naming the candidate. A failing SLA is not an error: it shows
 // in each point's Pass.
 func RunSweep(ctx context.Context, base *scenario.Scenario, spec SweepSpec, o Options) (*SweepStudy, error) {
-	return nil, errors.New("analysis: RunSweep: not implemented yet")
+	if o.Run == nil {
+		return nil, errors.New("analysis: Options.Run is nil; pass a function that runs fastsim.Run")
+	}
+	cands, err := spec.Candidates(base)
+	if err != nil {
+		return nil, err
+	}
+	par := o.Parallelism
+	if par <= 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	results, err := runGrid(ctx, o.Run, par, cands, spec)
+	if err != nil {
+		return nil, err
+	}
+	return SummarizeSweep(spec, cands, results)
+}
+
+// runGrid runs every candidate once per seed, up to par runs at a time,
+// and returns results[i][k] for candidate i and seed k. The first error
+// cancels the other runs.
+func runGrid(ctx context.Context, run RunFunc, par int, cands []Candidate, spec SweepSpec) ([][]*result.Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([][]*result.Result, len(cands))
+	errs := make([]error, len(cands)*len(spec.Seeds))
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, c := range cands {
+		results[i] = make([]*result.Result, len(spec.Seeds))
+		for k, seed := range spec.Seeds {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				e := &errs[i*len(spec.Seeds)+k]
+				if ctx.Err() != nil {
+					*e = ctx.Err()
+					return
+				}
+				r, err := run(ctx, c.Scenario, seed)
+				if err == nil && r == nil {
+					err = errors.New("the run function returned no result and no error")
+				}
+				if err != nil {
+					*e = fmt.Errorf("analysis: sweep candidate %s, seed %d: %w", spec.describe(c.Values), seed, err)
+					cancel()
+					return
+				}
+				results[i][k] = r
+			})
+		}
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("analysis: sweep cancelled: %w", err)
+	}
+	return results, nil
 }
 
 // SummarizeSweep is the pure aggregation step of RunSweep: given the
@@ -147,5 +457,36 @@ func RunSweep(ctx context.Context, base *scenario.Scenario, spec SweepSpec, o Op
 // result is missing. The service runs the candidates as jobs and calls it
 // once all are done.
 func SummarizeSweep(spec SweepSpec, cands []Candidate, results [][]*result.Result) (*SweepStudy, error) {
-	return nil, errors.New("analysis: SummarizeSweep: not implemented yet")
+	if len(results) != len(cands) {
+		return nil, fmt.Errorf("analysis: summarizing a sweep: %d candidates but results for %d", len(cands), len(results))
+	}
+	study := &SweepStudy{Spec: spec, Points: make([]SweepPoint, len(cands))}
+	for i, c := range cands {
+		rs := results[i]
+		if len(rs) != len(spec.Seeds) {
+			return nil, fmt.Errorf("analysis: summarizing a sweep: candidate %d has %d results for %d seeds", i, len(rs), len(spec.Seeds))
+		}
+		if k := slices.Index(rs, nil); k >= 0 {
+			return nil, fmt.Errorf("analysis: summarizing a sweep: candidate %d (%s) has no result for seed %d", i, spec.describe(c.Values), spec.Seeds[k])
+		}
+		pt := SweepPoint{Index: c.Index, Values: slices.Clone(c.Values), Figures: FiguresOf(rs)}
+		if c.Scenario != nil {
+			pt.RateRPS = ArrivalRate(c.Scenario)
+		}
+		if spec.SLA != nil {
+			xs := make([]float64, len(rs))
+			for k, r := range rs {
+				q, ok := quantile(r, spec.SLA.Percentile)
+				if !ok {
+					return nil, fmt.Errorf("analysis: the result of candidate %d, seed %d has no latency sketch, needed for the percentile %v; use 0.5, 0.9, 0.95, 0.99 or 0.999", i, spec.Seeds[k], spec.SLA.Percentile)
+				}
+				xs[k] = q
+			}
+			lat := Estimate95(xs)
+			pass, reason := judgeSLA(*spec.SLA, spec.Conservative, lat, pt.Figures.CompletedRatio, pt.Figures.ErrorRatio, rs)
+			pt.SLALatency, pt.Pass, pt.Reason = &lat, &pass, reason
+		}
+		study.Points[i] = pt
+	}
+	return study, nil
 }

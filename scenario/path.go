@@ -572,7 +572,7 @@ func idHint(t reflect.Type) string {
 }
 
 // suggestName returns ` (did you mean "x"?)` for the closest name within
-// an edit distance of 2, or a name that name is a prefix of.
+// an edit distance of 2, or else a name that contains name.
 func suggestName(name string, names []string) string {
 	best, bestD := "", 3
 	lower := strings.ToLower(name)
@@ -583,7 +583,7 @@ func suggestName(name string, names []string) string {
 	}
 	if best == "" && len(lower) >= 3 {
 		for _, n := range names {
-			if strings.HasPrefix(strings.ToLower(n), lower) {
+			if strings.Contains(strings.ToLower(n), lower) {
 				best = n
 				break
 			}
