@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
@@ -18,15 +19,35 @@ import (
 	"github.com/fastsim/fastsim/version"
 )
 
-// sizeFlags are the flags of `fastsim size`.
-type sizeFlags struct {
-	what         string
-	server       string
+// slaFlags are the SLA flags of `fastsim size` and `fastsim sweep`.
+type slaFlags struct {
 	p99, p95     time.Duration
 	percentile   float64
 	latency      time.Duration
 	minCompleted float64
 	maxErrorRate string
+}
+
+// register adds the SLA flags to fl.
+func (f *slaFlags) register(fl *pflag.FlagSet) {
+	fl.DurationVar(&f.p99, "p99", 0, "SLA: p99 latency at most `DURATION` (e.g. 250ms)")
+	fl.DurationVar(&f.p95, "p95", 0, "SLA: p95 latency at most `DURATION`")
+	fl.Float64Var(&f.percentile, "percentile", 0, "SLA percentile as a fraction in (0, 1), with --latency")
+	fl.DurationVar(&f.latency, "latency", 0, "SLA: the --percentile of latency at most `DURATION`")
+	fl.Float64Var(&f.minCompleted, "min-completed", 0, "SLA: completed / generated requests at least `RATIO` in [0, 1] (0: not checked)")
+	fl.StringVar(&f.maxErrorRate, "max-error-rate", "", "SLA: failed + rejected + timed-out requests at most `SHARE` of those generated (0.1% or 0.001)")
+}
+
+// given reports whether any SLA flag was set.
+func (f slaFlags) given(latencySet bool) bool {
+	return f.p99 != 0 || f.p95 != 0 || f.percentile != 0 || latencySet || f.minCompleted != 0 || f.maxErrorRate != ""
+}
+
+// sizeFlags are the flags of `fastsim size`.
+type sizeFlags struct {
+	slaFlags
+	what         string
+	server       string
 	max          int
 	replications int
 	seed         int64
@@ -74,12 +95,7 @@ func newSizeCmd(a *app) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.what, "what", "cores", "what to size: cores, replicas or load")
 	fl.StringVar(&f.server, "server", "", "`ID` of the server to size (cores: every server when empty; replicas: required unless there is one server)")
-	fl.DurationVar(&f.p99, "p99", 0, "SLA: p99 latency at most `DURATION` (e.g. 250ms)")
-	fl.DurationVar(&f.p95, "p95", 0, "SLA: p95 latency at most `DURATION`")
-	fl.Float64Var(&f.percentile, "percentile", 0, "SLA percentile as a fraction in (0, 1), with --latency")
-	fl.DurationVar(&f.latency, "latency", 0, "SLA: the --percentile of latency at most `DURATION`")
-	fl.Float64Var(&f.minCompleted, "min-completed", 0, "SLA: completed / generated requests at least `RATIO` in [0, 1] (0: not checked)")
-	fl.StringVar(&f.maxErrorRate, "max-error-rate", "", "SLA: failed + rejected + timed-out requests at most `SHARE` of those generated (0.1% or 0.001)")
+	f.slaFlags.register(fl)
 	fl.IntVar(&f.max, "max", analysis.DefaultMax, "largest number of cores or replicas to try")
 	fl.IntVar(&f.replications, "replications", 3, "replications per candidate, seeds derived from --seed as in fastsim run")
 	fl.Int64Var(&f.seed, "seed", fastsim.DefaultSeed, "seed of the first replication")
@@ -188,7 +204,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 
 // sla builds the SLA from exactly one of --p99, --p95 or --percentile
 // with --latency.
-func (f sizeFlags) sla(latencySet bool) (analysis.SLA, error) {
+func (f slaFlags) sla(latencySet bool) (analysis.SLA, error) {
 	var set []string
 	sla := analysis.SLA{MinCompletedRatio: f.minCompleted}
 	if f.p99 != 0 {
