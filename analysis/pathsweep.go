@@ -339,6 +339,12 @@ func (s SweepSpec) apply(base *scenario.Scenario, values []float64) (*scenario.S
 		settings = append(settings, scenario.Setting{Path: p.Path, Value: values[i]})
 	}
 	if err := scenario.SetPaths(sc, settings...); err != nil {
+		// A path's own error names the path and the value; the
+		// validator's names the field at fault, so say which candidate.
+		var ve *scenario.ValidationError
+		if errors.As(err, &ve) && slices.ContainsFunc(settings, func(st scenario.Setting) bool { return st.Path == ve.Errors[0].Path }) {
+			return nil, fmt.Errorf("analysis: sweep parameter %w", err)
+		}
 		return nil, fmt.Errorf("analysis: sweep candidate %s: %w", s.describe(values), err)
 	}
 	if load != 1 {

@@ -182,7 +182,7 @@ func TestSweepCandidatesErrors(t *testing.T) {
 		{"UnknownServer", one("topology_graph.nodes.servers[id=web].server_resources.cpu_cores", 2),
 			`no element of topology_graph.nodes.servers with id "web"`, "topology_graph.nodes.servers[id=web].server_resources.cpu_cores"},
 		{"WrongType", one("topology_graph.nodes.servers[id=api].server_resources.cpu_cores", 1.5),
-			"sweep candidate topology_graph.nodes.servers[id=api].server_resources.cpu_cores=1.5: ", "topology_graph.nodes.servers[id=api].server_resources.cpu_cores"},
+			"sweep parameter topology_graph.nodes.servers[id=api].server_resources.cpu_cores: must be a whole number, got 1.5", "topology_graph.nodes.servers[id=api].server_resources.cpu_cores"},
 		{"OutOfRange", one("topology_graph.nodes.servers[id=api].server_resources.cpu_cores", 2, 0),
 			"=0: topology_graph.nodes.servers[0].server_resources.cpu_cores", "topology_graph.nodes.servers[0].server_resources.cpu_cores"},
 		{"NoParams", analysis.SweepSpec{Seeds: []int64{1}}, "needs at least one parameter", ""},
