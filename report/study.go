@@ -222,7 +222,7 @@ func comparisonMethod(c *analysis.Comparison) string {
 		return fmt.Sprintf("Differences b - a: paired on the %s both runs share (common random numbers), Student t on the per-seed differences; +/- unpaired is Welch's half-width on the same data",
 			nounCount(len(c.SeedsA), "seed"))
 	case analysis.MethodWelch:
-		return fmt.Sprintf("Differences b - a: the runs used different seeds (%s and %s), so Welch's unpaired interval; the same seeds would give a paired, usually much narrower one",
+		return fmt.Sprintf("Differences b - a: the runs used different seeds (%s and %s), so Welch's unpaired interval; the same seeds would give a paired one, often much narrower",
 			nounCount(len(c.SeedsA), "replication"), nounCount(len(c.SeedsB), "replication"))
 	}
 	return "Differences b - a: a run has a single replication, so no confidence interval; run both with --replications 2 or more and the same --seed for a paired one"
