@@ -247,3 +247,25 @@ func TestDiff(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+// TestSetPathMap sets a weighted round robin's weight by the server id.
+func TestSetPathMap(t *testing.T) {
+	t.Parallel()
+	sc := outageScenario(t)
+	lb := sc.Topology.Nodes.LoadBalancer
+	lb.Algorithm, lb.Weights = scenario.WeightedRoundRobin, map[string]int{"srv-1": 1, "srv-2": 1}
+	const p = "topology_graph.nodes.load_balancer.weights.srv-2"
+	if err := scenario.SetPath(sc, p, 3.0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := scenario.GetPath(sc, p); err != nil || got != 3 {
+		t.Errorf("GetPath(%s) = %v, %v; want 3", p, got, err)
+	}
+	if _, err := scenario.GetPath(sc, "topology_graph.nodes.load_balancer.weights.srv-3"); err == nil ||
+		!strings.Contains(err.Error(), `has no key "srv-3" (did you mean "srv-1"?); its keys are: srv-1, srv-2`) {
+		t.Errorf("an absent key: %v", err)
+	}
+	if err := scenario.SetPath(sc, p, 0); err == nil {
+		t.Error("a weight of 0 passed validation")
+	}
+}
