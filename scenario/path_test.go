@@ -82,6 +82,9 @@ func TestSetPath(t *testing.T) {
 		{"topology_graph.nodes.load_balancer.algorithms", "least_connection", nil},
 		{"topology_graph.nodes.servers[id=srv-1].server_resources.db_connection_pool", 5.0, 5},
 		{"events[id=srv1-outage].end.t_end", 120.0, nil},
+		// Absent optional numbers of spec §12 are set.
+		{"topology_graph.nodes.servers[id=srv-1].server_resources.max_concurrency", 50.0, 50},
+		{"topology_graph.nodes.client.timeout_s", 0.5, nil},
 	}
 	for _, tt := range tests {
 		sc := outageScenario(t)
