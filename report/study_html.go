@@ -81,9 +81,10 @@ func WriteSweepHTML(ctx context.Context, w io.Writer, sc *scenario.Scenario, st 
 }
 
 // WriteComparisonHTML writes a self-contained HTML report of a comparison:
-// the runs (named nameA and nameB), the scenario changes by path, and the
+// the runs (named nameA and nameB), the scenario changes by path, the
 // table of figure differences with their confidence intervals (as
-// WriteComparison). It fetches nothing and loads no script.
+// WriteComparison) and the chart of RenderComparisonChart. It fetches
+// nothing and loads no script.
 func WriteComparisonHTML(ctx context.Context, w io.Writer, c *analysis.Comparison, nameA, nameB string) error {
 	if c == nil {
 		return errors.New("report: the comparison report needs a comparison")
@@ -106,6 +107,14 @@ func WriteComparisonHTML(ctx context.Context, w io.Writer, c *analysis.Compariso
 		}
 	}
 	d.Header, d.Rows = comparisonRows(c)
+	if fig, err := comparisonFigure(c); err == nil {
+		svg, err := inlineSVG(ctx, fig)
+		if err != nil {
+			return err
+		}
+		d.Charts = append(d.Charts, htmlChart{ID: "chart-" + ComparisonChart, Title: "Differences b − a relative to a"})
+		d.Charts[0].SVG = svg
+	}
 	if c.Method != analysis.MethodNone {
 		d.Footnote = "* the 95 % confidence interval of b − a excludes 0"
 	}

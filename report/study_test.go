@@ -222,3 +222,28 @@ func TestWriteStudyHTML(t *testing.T) {
 		t.Error("a sweep report without points was written")
 	}
 }
+
+func TestRenderComparisonChart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, method := range []string{analysis.MethodPaired, analysis.MethodWelch, analysis.MethodNone} {
+		for _, f := range []Format{SVG, PNG} {
+			var b bytes.Buffer
+			if err := RenderComparisonChart(ctx, &b, f, comparison(method), ChartOptions{}); err != nil || b.Len() < 1000 {
+				t.Errorf("%s as %v: %v, %d bytes", method, f, err, b.Len())
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := RenderComparisonChart(ctx, &b, SVG, comparison(analysis.MethodPaired), ChartOptions{}); err != nil ||
+		!strings.Contains(b.String(), "dark: paired; light: unpaired") || !strings.Contains(b.String(), "util % api") {
+		t.Errorf("paired chart: %v", err)
+	}
+	if err := RenderComparisonChart(ctx, &b, SVG, &analysis.Comparison{}, ChartOptions{}); err == nil {
+		t.Error("a comparison without figures was drawn")
+	}
+	b.Reset()
+	if err := WriteComparisonHTML(ctx, &b, comparison(analysis.MethodPaired), "a", "b"); err != nil || !strings.Contains(b.String(), `id="chart-differences"`) {
+		t.Errorf("the comparison report has no chart: %v", err)
+	}
+}
