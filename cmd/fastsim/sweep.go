@@ -38,10 +38,11 @@ func newSweepCmd(a *app) *cobra.Command {
 		Use:   "sweep FILE",
 		Short: "Run the scenario over the values of one or two parameters, with confidence intervals",
 		Long: "sweep runs the scenario in FILE at every combination of the values of one or two\n" +
-			"parameters, each addressed by its path in the scenario:\n\n" +
-			"  --set topology_graph.nodes.servers[id=api].server_resources.cpu_cores=1,2,4,8\n" +
+			"parameters, each addressed by its path in the scenario (quote it in a shell: brackets\n" +
+			"are patterns there):\n\n" +
+			"  --set 'topology_graph.nodes.servers[id=api].server_resources.cpu_cores=1,2,4,8'\n" +
 			"  --set rqs_input.avg_active_users.mean=100..400:100      (from..to:step)\n" +
-			"  --set topology_graph.edges[id=gen-client].latency.mean=0.001..0.01/4   (from..to/count)\n" +
+			"  --set 'topology_graph.edges[id=gen-client].latency.mean=0.001..0.01/4'   (from..to/count)\n" +
 			"  --set load=0.5,1,2     (multipliers of the arrival rate, as fastsim size --what load)\n\n" +
 			"Every combination runs --replications replications with the same seeds (common random\n" +
 			"numbers) and is reported with the mean and the 95 % confidence half-width of its main\n" +
