@@ -27,11 +27,14 @@ const coresPath = "topology_graph.nodes.servers[id=srv-1].server_resources.cpu_c
 //
 // Tolerances: over replications 0..11 of seed 42 one 60 s run's mean
 // latency had an SD of 4.0 % of its value at 6 cores (ρ = 0.83) and 1.5 %
-// at 7, its p95 3.5 % and 1.9 %; the means over the 12 runs were within
+// at 7, its p95 5.2 % and 1.9 %; the means over the 12 runs were within
 // 1.2 % (mean) and 0.7 % (p95) of the formulas at every point. A mean of
-// three runs has SD/√3, so 3 SD is 7 % (mean) and 6 % (p95) at 6 cores,
+// three runs has SD/√3, so 3 SD is 7 % (mean) and 9 % (p95) at 6 cores,
 // 3 % and 4 % (with the sketch's 0.5 %) from 7 up. Utilisation is within
-// 0.3 % in every run; 2 % is loose.
+// 0.3 % in every run; 2 % is loose. Measured with these three seeds:
+// 16.64 / 11.99 / 10.86 / 10.34 ms mean against 16.18 / 11.92 / 10.86 /
+// 10.37, p95 44.97 / 33.10 / 30.96 / 30.25 ms against 42.77 / 32.97 /
+// 31.06 / 30.35.
 func TestSweepCoresErlangC(t *testing.T) {
 	t.Parallel()
 	const lambda, mu = 500.0, 100.0
@@ -56,13 +59,16 @@ func TestSweepCoresErlangC(t *testing.T) {
 		}
 		tolMean, tolP95 := 0.03, 0.04
 		if c == 6 {
-			tolMean, tolP95 = 0.07, 0.06
+			tolMean, tolP95 = 0.07, 0.09
 		}
 		mean := erlangC(c, lambda/mu)/(float64(c)*mu-lambda) + 1/mu + 3*hop
 		if got := p.Figures.LatencyMean.Mean; math.Abs(got-mean) > tolMean*mean {
 			t.Errorf("%d cores: mean latency %.6f s, Erlang C %.6f s (tolerance %v)", c, got, mean, tolMean)
 		}
 		p95 := mmcSojournQuantile(0.95, c, lambda, mu) + 3*hop
+		t.Logf("%d cores: mean %.3f ± %.3f ms (Erlang C %.3f), p95 %.3f ± %.3f ms (Erlang C %.3f), utilisation %.4f", c,
+			1000*p.Figures.LatencyMean.Mean, 1000*p.Figures.LatencyMean.HalfWidth, 1000*mean,
+			1000*p.Figures.LatencyP95.Mean, 1000*p.Figures.LatencyP95.HalfWidth, 1000*p95, p.Figures.Utilization["srv-1"].Mean)
 		if got := p.Figures.LatencyP95.Mean; math.Abs(got-p95) > tolP95*p95 {
 			t.Errorf("%d cores: p95 %.6f s, Erlang C %.6f s (tolerance %v)", c, got, p95, tolP95)
 		}
