@@ -27,6 +27,22 @@
 //	res, err := analysis.SizeCores(ctx, sc, "srv-1", analysis.SLA{Percentile: 0.99, LatencyS: 0.25},
 //		analysis.Options{Run: run, Seeds: seeds})
 //
+// SizingSpec holds one such question whole (what, server, SLA, seeds,
+// max); its Run method is what `fastsim size` and the service call, so both
+// give the same answer for the same seeds. The SLA may bound outcomes too
+// (SLA.MaxErrorRatio: failed, rejected and timed-out requests).
+//
+// RunSweep runs a SweepSpec: one or two parameters, each a path into the
+// scenario (scenario.SetPath) or LoadParam, over lists of values; every
+// combination with the same seeds, summarised as Figures (each an Estimate
+// with its 95 % half-width). Candidates and SummarizeSweep are its two
+// halves, for schedulers that run the candidates elsewhere. Sweep, the
+// older load-only sweep, stays for `fastsim size --what load`.
+//
+// Compare compares two runs (RunRecord: scenario and Replicated result):
+// the scenario diff by path and the differences of the main figures,
+// paired on common seeds (common random numbers) or Welch's otherwise.
+//
 // The package takes the simulator as a RunFunc rather than importing it, so
 // it knows nothing of the engine, HTTP, SQL or the command line.
 package analysis

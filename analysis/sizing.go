@@ -43,6 +43,13 @@ type SLA struct {
 	// or still in flight at the horizon all count against it. Defaults to 0
 	// (not checked).
 	MinCompletedRatio float64 `json:"min_completed_ratio,omitempty"`
+	// MaxErrorRatio, when set, is the largest acceptable share of the
+	// generated requests that end failed, rejected or timed out (result
+	// Counts.Failed + Rejected + TimedOut over Generated), in [0, 1]:
+	// an SLA on outcomes (spec §12). It is judged like the percentile: the
+	// mean across replications, or its 95 % upper bound when conservative.
+	// nil: not checked.
+	MaxErrorRatio *float64 `json:"max_error_ratio,omitempty"`
 }
 
 // Validate reports whether the SLA is usable, naming the field at fault.
@@ -57,6 +64,9 @@ func (s SLA) Validate() error {
 	if !(s.MinCompletedRatio >= 0 && s.MinCompletedRatio <= 1) {
 		errs = append(errs, fmt.Errorf("analysis: SLA minimum completed ratio must be in [0, 1], got %v", s.MinCompletedRatio))
 	}
+	if s.MaxErrorRatio != nil && !(*s.MaxErrorRatio >= 0 && *s.MaxErrorRatio <= 1) {
+		errs = append(errs, fmt.Errorf("analysis: SLA maximum error ratio must be in [0, 1] (0.001 for 0.1 %%), got %v", *s.MaxErrorRatio))
+	}
 	return errors.Join(errs...)
 }
 
@@ -65,6 +75,9 @@ func (s SLA) String() string {
 	out := fmt.Sprintf("%s <= %s ms", PercentileName(s.Percentile), trimFloat(1000*s.LatencyS))
 	if s.MinCompletedRatio > 0 {
 		out += fmt.Sprintf(", completed >= %s %%", trimFloat(100*s.MinCompletedRatio))
+	}
+	if s.MaxErrorRatio != nil {
+		out += fmt.Sprintf(", errors <= %s %%", trimFloat(100**s.MaxErrorRatio))
 	}
 	return out
 }
@@ -156,6 +169,15 @@ type Evaluation struct {
 	Dropped Estimate `json:"dropped"`
 	// Failed is the number of requests failed on a down server per run.
 	Failed Estimate `json:"failed"`
+	// ErrorRatio is (failed + rejected + timed out) / generated, the share
+	// SLA.MaxErrorRatio bounds; absent when no request ended so.
+	ErrorRatio Estimate `json:"error_ratio,omitzero"`
+	// Rejected is the number of requests rejected per run (admission, rate
+	// limit, open breaker); absent when none was.
+	Rejected Estimate `json:"rejected,omitzero"`
+	// TimedOut is the number of requests timed out per run; absent when
+	// none was.
+	TimedOut Estimate `json:"timed_out,omitzero"`
 	// InFlight is the number of requests still in flight at the horizon
 	// per run: a number that grows with the horizon marks an unstable
 	// (overloaded) system.
@@ -208,6 +230,9 @@ func (e evaluator) evaluate(ctx context.Context, sc *scenario.Scenario, value fl
 		}),
 		Dropped:     of(func(r *result.Result) float64 { return float64(r.Counts.Dropped) }),
 		Failed:      of(func(r *result.Result) float64 { return float64(r.Counts.Failed) }),
+		ErrorRatio:  of(func(r *result.Result) float64 { return share(ErrorCount(r), r) }),
+		Rejected:    of(func(r *result.Result) float64 { return float64(r.Counts.Rejected) }),
+		TimedOut:    of(func(r *result.Result) float64 { return float64(r.Counts.TimedOut) }),
 		InFlight:    of(func(r *result.Result) float64 { return float64(r.Counts.InFlight) }),
 		Utilization: map[string]Estimate{},
 	}
@@ -220,21 +245,36 @@ func (e evaluator) evaluate(ctx context.Context, sc *scenario.Scenario, value fl
 
 // judge decides whether an evaluation meets the SLA and, if not, why.
 func (e evaluator) judge(ev Evaluation, rs []*result.Result) (bool, string) {
+	return judgeSLA(e.sla, e.o.Conservative, ev.Latency, ev.CompletedRatio, ev.ErrorRatio, rs)
+}
+
+// judgeSLA decides whether a candidate whose replications rs have the
+// given estimates of the SLA percentile, completed share and error share
+// meets sla, and if not, why: every replication must complete a request,
+// the percentile (its 95 % upper bound when conservative) be at most the
+// latency, the mean completed share at least the minimum, and the error
+// share (its upper bound when conservative) at most the maximum.
+func judgeSLA(sla SLA, conservative bool, latency, completed, errRatio Estimate, rs []*result.Result) (bool, string) {
 	for i, r := range rs {
 		if r.Counts.Completed == 0 {
 			return false, fmt.Sprintf("no request completed in replication %d", i)
 		}
 	}
-	name := PercentileName(e.sla.Percentile)
-	lat, what := ev.Latency.Mean, "mean"
-	if e.o.Conservative {
-		lat, what = ev.Latency.High(), "95 % upper bound"
+	name := PercentileName(sla.Percentile)
+	lat, what := latency.Mean, "mean"
+	errs := errRatio.Mean
+	if conservative {
+		lat, what = latency.High(), "95 % upper bound"
+		errs = errRatio.High()
 	}
-	if lat > e.sla.LatencyS {
-		return false, fmt.Sprintf("%s %s %s ms > %s ms", name, what, fmtMS(lat), fmtMS(e.sla.LatencyS))
+	if lat > sla.LatencyS {
+		return false, fmt.Sprintf("%s %s %s ms > %s ms", name, what, fmtMS(lat), fmtMS(sla.LatencyS))
 	}
-	if ev.CompletedRatio.Mean < e.sla.MinCompletedRatio {
-		return false, fmt.Sprintf("completed %.2f %% < %s %%", 100*ev.CompletedRatio.Mean, trimFloat(100*e.sla.MinCompletedRatio))
+	if completed.Mean < sla.MinCompletedRatio {
+		return false, fmt.Sprintf("completed %.2f %% < %s %%", 100*completed.Mean, trimFloat(100*sla.MinCompletedRatio))
+	}
+	if sla.MaxErrorRatio != nil && errs > *sla.MaxErrorRatio {
+		return false, fmt.Sprintf("errors %s %s %% > %s %%", what, trimFloat(100*errs), trimFloat(100**sla.MaxErrorRatio))
 	}
 	return true, ""
 }

@@ -376,16 +376,9 @@ func inlineSVG(ctx context.Context, fig figure) (template.HTML, error) {
 	return template.HTML(s), nil
 }
 
-// htmlTemplate lays the report out; the CSS is inline and nothing is
-// fetched.
-var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<title>{{.Title}}</title>
-<style>
-:root { --ink: #1d1d1f; --muted: #5f6368; --line: #dde1e6; --bg: #f7f8fa; --accent: #0072b2; }
+// reportCSS is the inline style sheet of every HTML report (runs, sweeps,
+// comparisons): inline, so that nothing is fetched.
+const reportCSS = `:root { --ink: #1d1d1f; --muted: #5f6368; --line: #dde1e6; --bg: #f7f8fa; --accent: #0072b2; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 "Liberation Sans", Arial, Helvetica, sans-serif; color: var(--ink); background: var(--bg); }
 header, main, footer { max-width: 1240px; margin: 0 auto; padding: 0 24px; }
@@ -413,7 +406,18 @@ figure { margin: 0 0 20px; }
 figcaption { color: var(--muted); margin: 6px 2px 0; }
 footer { color: var(--muted); padding: 28px 24px 40px; }
 .outage { color: #b84a00; } .spike { color: #a4537f; }
-</style>
+`
+
+// htmlTemplate lays the report out; the CSS is inline and nothing is
+// fetched.
+var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>{{.Title}}</title>
+<style>
+` + reportCSS + `</style>
 </head>
 <body>
 <header>

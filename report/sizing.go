@@ -28,10 +28,11 @@ func WriteSizing(w io.Writer, r *analysis.SizeResult) error {
 	if r.Server == "" {
 		utilLabel = "util % max"
 	}
-	t := candidateTable(r.What, r.SLA, utilLabel)
+	errCol := showErrors(r.SLA, r.Evaluations)
+	t := candidateTable(r.What, r.SLA, utilLabel, errCol)
 	verdicts := []string{"verdict"}
 	for _, ev := range r.Evaluations {
-		t.add(candidateRow(num(ev.Value), ev, sizedUtilization(ev, r.Server), len(r.Seeds))...)
+		t.add(candidateRow(num(ev.Value), ev, sizedUtilization(ev, r.Server), len(r.Seeds), errCol)...)
 		verdicts = append(verdicts, verdict(ev))
 	}
 	writeWithVerdicts(sw, t, verdicts)
@@ -68,15 +69,23 @@ func WriteSweep(w io.Writer, r *analysis.SweepResult) error {
 	if extra {
 		header = append(header, p+" ms")
 	}
-	t.add(append(header, p+" +/-", "throughput req/s", "completed %", "dropped", "in flight", "util % max")...)
+	header = append(header, p+" +/-", "throughput req/s", "completed %")
+	errCol := showErrors(r.SLA, r.Levels)
+	if errCol {
+		header = append(header, "errors %")
+	}
+	t.add(append(header, "dropped", "in flight", "util % max")...)
 	verdicts := []string{"verdict"}
 	for _, ev := range r.Levels {
 		row := []string{"x" + num(ev.Value), fixed(ev.RateRPS, 2), ms(ev.P50.Mean), ms(ev.P95.Mean), ms(ev.P99.Mean)}
 		if extra {
 			row = append(row, ms(ev.Latency.Mean))
 		}
-		t.add(append(row, halfWidth(ev, len(r.Seeds)), fixed(ev.ThroughputRPS.Mean, 2), fixed(100*ev.CompletedRatio.Mean, 2),
-			fixed(ev.Dropped.Mean, 1), fixed(ev.InFlight.Mean, 1), fixed(100*maxUtilization(ev), 2))...)
+		row = append(row, halfWidth(ev, len(r.Seeds)), fixed(ev.ThroughputRPS.Mean, 2), fixed(100*ev.CompletedRatio.Mean, 2))
+		if errCol {
+			row = append(row, errorsCell(ev))
+		}
+		t.add(append(row, fixed(ev.Dropped.Mean, 1), fixed(ev.InFlight.Mean, 1), fixed(100*maxUtilization(ev), 2))...)
 		verdicts = append(verdicts, verdict(ev))
 	}
 	writeWithVerdicts(sw, t, verdicts)
@@ -123,18 +132,47 @@ func halfWidth(ev analysis.Evaluation, replications int) string {
 	return ms(ev.Latency.HalfWidth)
 }
 
-// candidateTable returns a sizing table with its header row.
-func candidateTable(what string, sla analysis.SLA, utilLabel string) *textTable {
+// candidateTable returns a sizing table with its header row, with an
+// "errors %" column when errCol.
+func candidateTable(what string, sla analysis.SLA, utilLabel string, errCol bool) *textTable {
 	t := &textTable{numeric: true}
 	p := analysis.PercentileName(sla.Percentile)
-	t.add(what, p+" ms", "+/-", "p50 ms", "throughput req/s", "completed %", utilLabel, "in flight")
+	header := []string{what, p + " ms", "+/-", "p50 ms", "throughput req/s", "completed %"}
+	if errCol {
+		header = append(header, "errors %")
+	}
+	t.add(append(header, utilLabel, "in flight")...)
 	return t
 }
 
 // candidateRow formats one sizing candidate.
-func candidateRow(value string, ev analysis.Evaluation, util float64, replications int) []string {
-	return []string{value, ms(ev.Latency.Mean), halfWidth(ev, replications), ms(ev.P50.Mean), fixed(ev.ThroughputRPS.Mean, 2),
-		fixed(100*ev.CompletedRatio.Mean, 2), fixed(100*util, 2), fixed(ev.InFlight.Mean, 1)}
+func candidateRow(value string, ev analysis.Evaluation, util float64, replications int, errCol bool) []string {
+	row := []string{value, ms(ev.Latency.Mean), halfWidth(ev, replications), ms(ev.P50.Mean), fixed(ev.ThroughputRPS.Mean, 2),
+		fixed(100*ev.CompletedRatio.Mean, 2)}
+	if errCol {
+		row = append(row, errorsCell(ev))
+	}
+	return append(row, fixed(100*util, 2), fixed(ev.InFlight.Mean, 1))
+}
+
+// showErrors reports whether a sizing table shows the error share: when
+// the SLA bounds it or any candidate has errors.
+func showErrors(sla analysis.SLA, evs []analysis.Evaluation) bool {
+	if sla.MaxErrorRatio != nil {
+		return true
+	}
+	for _, ev := range evs {
+		if ev.ErrorRatio.Mean > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// errorsCell formats the error share of a candidate in percent, to three
+// decimals (an SLA of 0.1 % needs them).
+func errorsCell(ev analysis.Evaluation) string {
+	return fixed(100*ev.ErrorRatio.Mean, 3)
 }
 
 // verdict is "pass", or "FAIL: " and the reason.

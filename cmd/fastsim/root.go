@@ -87,6 +87,8 @@ func newRootCmd(a *app) *cobra.Command {
 	root.AddCommand(
 		newRunCmd(a),
 		newSizeCmd(a),
+		newSweepCmd(a),
+		newCompareCmd(a),
 		newValidateCmd(a),
 		newVersionCmd(a),
 		newServeCmd(a), newHealthcheckCmd(a),

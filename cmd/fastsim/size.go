@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
@@ -18,14 +19,35 @@ import (
 	"github.com/fastsim/fastsim/version"
 )
 
-// sizeFlags are the flags of `fastsim size`.
-type sizeFlags struct {
-	what         string
-	server       string
+// slaFlags are the SLA flags of `fastsim size` and `fastsim sweep`.
+type slaFlags struct {
 	p99, p95     time.Duration
 	percentile   float64
 	latency      time.Duration
 	minCompleted float64
+	maxErrorRate string
+}
+
+// register adds the SLA flags to fl.
+func (f *slaFlags) register(fl *pflag.FlagSet) {
+	fl.DurationVar(&f.p99, "p99", 0, "SLA: p99 latency at most `DURATION` (e.g. 250ms)")
+	fl.DurationVar(&f.p95, "p95", 0, "SLA: p95 latency at most `DURATION`")
+	fl.Float64Var(&f.percentile, "percentile", 0, "SLA percentile as a fraction in (0, 1), with --latency")
+	fl.DurationVar(&f.latency, "latency", 0, "SLA: the --percentile of latency at most `DURATION`")
+	fl.Float64Var(&f.minCompleted, "min-completed", 0, "SLA: completed / generated requests at least `RATIO` in [0, 1] (0: not checked)")
+	fl.StringVar(&f.maxErrorRate, "max-error-rate", "", "SLA: failed + rejected + timed-out requests at most `SHARE` of those generated (0.1% or 0.001)")
+}
+
+// given reports whether any SLA flag was set.
+func (f slaFlags) given(latencySet bool) bool {
+	return f.p99 != 0 || f.p95 != 0 || f.percentile != 0 || latencySet || f.minCompleted != 0 || f.maxErrorRate != ""
+}
+
+// sizeFlags are the flags of `fastsim size`.
+type sizeFlags struct {
+	slaFlags
+	what         string
+	server       string
 	max          int
 	replications int
 	seed         int64
@@ -54,7 +76,8 @@ func newSizeCmd(a *app) *cobra.Command {
 			"                   (or at --rates req/s), and the knee: the highest load meeting the SLA\n\n" +
 			"The SLA is a latency percentile at most a duration (--p99 250ms, or --percentile 0.999\n" +
 			"--latency 1s), optionally with --min-completed, the share of generated requests that\n" +
-			"must complete. Every candidate runs --replications replications with the same seeds\n" +
+			"must complete, and --max-error-rate, the largest share of generated requests that may end\n" +
+			"failed, rejected or timed out (0.1%). Every candidate runs --replications replications with the same seeds\n" +
 			"(common random numbers) and passes when the mean of the percentile across them meets\n" +
 			"the SLA (with --conservative, the upper end of its 95 % confidence interval). Cores and\n" +
 			"replicas are searched by doubling from 1 then bisection, assuming more never hurts;\n" +
@@ -72,11 +95,7 @@ func newSizeCmd(a *app) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.what, "what", "cores", "what to size: cores, replicas or load")
 	fl.StringVar(&f.server, "server", "", "`ID` of the server to size (cores: every server when empty; replicas: required unless there is one server)")
-	fl.DurationVar(&f.p99, "p99", 0, "SLA: p99 latency at most `DURATION` (e.g. 250ms)")
-	fl.DurationVar(&f.p95, "p95", 0, "SLA: p95 latency at most `DURATION`")
-	fl.Float64Var(&f.percentile, "percentile", 0, "SLA percentile as a fraction in (0, 1), with --latency")
-	fl.DurationVar(&f.latency, "latency", 0, "SLA: the --percentile of latency at most `DURATION`")
-	fl.Float64Var(&f.minCompleted, "min-completed", 0, "SLA: completed / generated requests at least `RATIO` in [0, 1] (0: not checked)")
+	f.slaFlags.register(fl)
 	fl.IntVar(&f.max, "max", analysis.DefaultMax, "largest number of cores or replicas to try")
 	fl.IntVar(&f.replications, "replications", 3, "replications per candidate, seeds derived from --seed as in fastsim run")
 	fl.Int64Var(&f.seed, "seed", fastsim.DefaultSeed, "seed of the first replication")
@@ -141,34 +160,26 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
 		return fastsim.Run(ctx, sc, append(f.limits.options(), fastsim.WithSeed(seed))...)
 	}
-	opts := analysis.Options{Run: run, Seeds: seeds, Conservative: f.conservative, Max: f.max}
+	spec := analysis.SizingSpec{What: f.what, Server: f.server, SLA: sla, Seeds: seeds, Max: f.max, Conservative: f.conservative}
+	if f.what == "load" {
+		if spec.Loads, err = f.multipliers(sc); err != nil {
+			return err
+		}
+	}
 	horizon := sc.Settings.TotalSimulationTime
 	var (
 		out   any
 		write func() error
 	)
-	if f.what == "load" {
-		loads, lerr := f.multipliers(sc)
-		if lerr != nil {
-			return lerr
-		}
-		var res *analysis.SweepResult
-		res, err = analysis.Sweep(ctx, sc, loads, sla, opts)
-		if res != nil {
-			out = sweepJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SweepResult: res}
-			write = func() error { return report.WriteSweep(a.stdout, res) }
-		}
-	} else {
-		var res *analysis.SizeResult
-		if f.what == "cores" {
-			res, err = analysis.SizeCores(ctx, sc, f.server, sla, opts)
-		} else {
-			res, err = analysis.SizeReplicas(ctx, sc, f.server, sla, opts)
-		}
-		if res != nil {
-			out = sizeJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SizeResult: res}
-			write = func() error { return report.WriteSizing(a.stdout, res) }
-		}
+	// The service answers the same spec with the same function.
+	res, err := spec.Run(ctx, sc, analysis.Options{Run: run})
+	switch {
+	case res != nil && res.Load != nil:
+		out = sweepJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SweepResult: res.Load}
+		write = func() error { return report.WriteSweep(a.stdout, res.Load) }
+	case res != nil && res.Size != nil:
+		out = sizeJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SizeResult: res.Size}
+		write = func() error { return report.WriteSizing(a.stdout, res.Size) }
 	}
 	if out == nil {
 		if errors.Is(err, context.Canceled) {
@@ -193,7 +204,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 
 // sla builds the SLA from exactly one of --p99, --p95 or --percentile
 // with --latency.
-func (f sizeFlags) sla(latencySet bool) (analysis.SLA, error) {
+func (f slaFlags) sla(latencySet bool) (analysis.SLA, error) {
 	var set []string
 	sla := analysis.SLA{MinCompletedRatio: f.minCompleted}
 	if f.p99 != 0 {
@@ -218,10 +229,35 @@ func (f sizeFlags) sla(latencySet bool) (analysis.SLA, error) {
 	default:
 		return sla, fmt.Errorf("give one SLA, got %s", strings.Join(set, " and "))
 	}
+	if f.maxErrorRate != "" {
+		r, err := parseShare(f.maxErrorRate)
+		if err != nil {
+			return sla, fmt.Errorf("--max-error-rate: %w", err)
+		}
+		sla.MaxErrorRatio = &r
+	}
 	if err := sla.Validate(); err != nil {
 		return sla, fmt.Errorf("invalid SLA flags: %w", err)
 	}
 	return sla, nil
+}
+
+// parseShare parses a share given as a percentage ("0.1%") or a fraction
+// ("0.001") into a fraction in [0, 1].
+func parseShare(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a share; give a percentage such as 0.1%% or a fraction such as 0.001", s)
+	}
+	if pct {
+		v /= 100
+	}
+	if !(v >= 0 && v <= 1) {
+		return 0, fmt.Errorf("%q is not a share in [0, 100 %%]", s)
+	}
+	return v, nil
 }
 
 // multipliers returns the load multipliers of --loads, or of --rates

@@ -40,6 +40,14 @@ func TestSize(t *testing.T) {
 		{"LoadRates", []string{"--what", "load", "--p99", "100ms", "--rates", "75,300"}, 0,
 			[]string{"\n  x0.25       75.00  ", "\n  x1         300.00  ", "Knee  x0.25 (75.00 req/s)"}, nil},
 		{"Quiet", []string{"--p99", "100ms", "--quiet"}, 0, nil, nil},
+		// The example has no failures, rejections or timeouts: the
+		// outcome SLA holds everywhere and the errors column shows 0.
+		{"MaxErrorRate", []string{"--server", "checkout", "--p99", "100ms", "--max-error-rate", "0.1%"}, 0,
+			[]string{"Sizing cores of server checkout for p99 <= 100 ms, errors <= 0.1 %", "errors %", "   0.000  ", "Answer  2 cores"}, nil},
+		{"ErrMaxErrorRate", []string{"--p99", "1s", "--max-error-rate", "5x"}, 1, nil,
+			[]string{`--max-error-rate: "5x" is not a share; give a percentage such as 0.1% or a fraction such as 0.001`}},
+		{"ErrMaxErrorRateRange", []string{"--p99", "1s", "--max-error-rate", "150%"}, 1, nil,
+			[]string{`--max-error-rate: "150%" is not a share in [0, 100 %]`}},
 		{"ErrUnreachable", []string{"--server", "checkout", "--p99", "20ms", "--max", "2"}, 1,
 			[]string{"Answer  none: the SLA is not met with up to 2 cores"},
 			[]string{"fastsim: SLA not met (p99 <= 20 ms) with up to 2 cores; best found: p99 = "}},
