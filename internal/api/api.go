@@ -76,8 +76,9 @@ type Options struct {
 	// session: POST /api/v1/auth/local-session opens a session of the user
 	// with this email for a browser on this machine (loopback peer, Host
 	// and Origin of this loopback server, no proxy), without a password.
-	// GET /api/v1/ui-config says single_user when it is set. Defaults to
-	// "" (off: the route answers 404).
+	// GET /api/v1/ui-config says single_user when it is set and the
+	// request comes from this machine. Defaults to "" (off: the route
+	// answers 404).
 	LocalSessionEmail string
 	// Plans are the quotas of each plan (internal/quota), checked when a
 	// user submits a run; admins are exempt. Nil turns quotas off (only
@@ -99,8 +100,9 @@ type Options struct {
 	// UI, when set, serves the web UI (package web): every GET or HEAD
 	// that no route of the API matches and whose path is not reserved
 	// (/api, /docs, /openapi, /schemas, /health, /ready, /metrics; those
-	// keep their problem+json 404) goes to it. Defaults to nil (no UI:
-	// unmatched paths answer 404).
+	// keep their problem+json 404 and 405 for every method) goes to it;
+	// other methods on its paths get a 405 problem. Defaults to nil (no
+	// UI: unmatched paths answer 404).
 	UI http.Handler
 }
 
