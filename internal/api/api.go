@@ -89,6 +89,12 @@ type Options struct {
 	// Now is the clock of the quotas (the UTC day of runs per day).
 	// Defaults to time.Now.
 	Now func() time.Time
+	// UI, when set, serves the web UI (package web): every GET or HEAD
+	// that no route of the API matches and whose path is not reserved
+	// (/api, /docs, /openapi, /schemas, /health, /ready, /metrics; those
+	// keep their problem+json 404) goes to it. Defaults to nil (no UI:
+	// unmatched paths answer 404).
+	UI http.Handler
 }
 
 func (o Options) withDefaults() Options {

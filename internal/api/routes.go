@@ -58,6 +58,12 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, fileOp("get-run-chart", "/api/v1/runs/{id}/charts/{file}", "Get one chart as SVG or PNG", "image/svg+xml", "image/png"), s.getChart)
 	handle(api, log, fileOp("get-run-report", "/api/v1/runs/{id}/report.html", "Get the self-contained HTML report", "text/html"), s.getReport)
 	handle(api, log, op("cancel-run", http.MethodPost, "/api/v1/runs/{id}/cancel", "Cancel a run", "Runs", http.StatusNotFound, http.StatusConflict), s.cancelRun)
+
+	// The web UI: every other GET (client-side routes fall back to its
+	// index.html), never a reserved path.
+	if s.UI != nil {
+		mux.Handle("GET /", uiFallback(s.UI))
+	}
 }
 
 // op describes an operation; errs lists the error statuses it documents
