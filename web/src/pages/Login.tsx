@@ -1,0 +1,50 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import { useAuth } from '../auth';
+import { Problem } from '../components/Problem';
+import { useTitle } from '../hooks';
+
+export function Login() {
+  useTitle('Sign in');
+  const { signIn } = useAuth();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email, password);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, { detail: String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="narrow">
+      <h1>Sign in to FastSim</h1>
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <label>
+          Email
+          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Password
+          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <Problem error={error} title="Sign-in failed" />
+      <p className="muted">
+        Scripts use API keys (Account page) or <code>fastsim serve</code>&apos;s admin key; see <a href="/docs">the API reference</a>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../api/client';
+import type { RunPage, Run } from '../api/types';
+import { Loading, Problem } from '../components/Problem';
+import { pct, shortId, sig, when } from '../format';
+import { useLoad, useTitle } from '../hooks';
+
+const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+export function Runs() {
+  useTitle('Runs');
+  const [q, setQ] = useSearchParams();
+  const status = (q.get('status') ?? '').split(',').filter(Boolean);
+  const scenario = q.get('scenario_id') ?? '';
+  const [extra, setExtra] = useState<Run[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const list = useLoad(
+    async (signal) => {
+      const p = await api<RunPage>('/api/v1/runs', { query: { status: status.join(','), scenario_id: scenario, limit: 50 }, signal });
+      setExtra([]);
+      setCursor(p.next_cursor);
+      return p;
+    },
+    [status.join(','), scenario],
+  );
+  const runs = [...(list.data?.items ?? []), ...extra];
+
+  function set(k: string, v: string) {
+    const n = new URLSearchParams(q);
+    if (v) n.set(k, v);
+    else n.delete(k);
+    setQ(n, { replace: true });
+  }
+  function toggle(s: string) {
+    set('status', (status.includes(s) ? status.filter((x) => x !== s) : [...status, s]).join(','));
+  }
+  async function more() {
+    const p = await api<RunPage>('/api/v1/runs', { query: { status: status.join(','), scenario_id: scenario, limit: 50, cursor } });
+    setExtra((x) => [...x, ...(p.items ?? [])]);
+    setCursor(p.next_cursor);
+  }
+
+  return (
+    <section>
+      <h1>Runs</h1>
+      <fieldset className="filters">
+        <legend>Filter</legend>
+        {statuses.map((s) => (
+          <label key={s} className="check">
+            <input type="checkbox" checked={status.includes(s)} onChange={() => toggle(s)} /> {s}
+          </label>
+        ))}
+        <label className="inline">
+          Scenario id
+          <input value={scenario} onChange={(e) => set('scenario_id', e.target.value.trim())} placeholder="any" size={38} />
+        </label>
+        <button type="button" className="secondary" onClick={list.reload}>
+          Refresh
+        </button>
+      </fieldset>
+      <Problem error={list.error} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : runs.length === 0 ? (
+        <p className="muted">No run matches.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Scenario</th>
+              <th scope="col">Seed × replications</th>
+              <th scope="col">Created</th>
+              <th scope="col">Ran for</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link to={`/runs/${r.id}`}>{shortId(r.id)}</Link>
+                </td>
+                <td>
+                  <span className={`badge ${r.status}`}>{r.status}</span>
+                  {r.cache_hit && <span className="muted"> (cached)</span>}
+                </td>
+                <td>{pct(r.progress)}</td>
+                <td>
+                  {r.scenario_id ? (
+                    <Link to={`/scenarios/${r.scenario_id}`}>
+                      {shortId(r.scenario_id)} v{r.scenario_version}
+                    </Link>
+                  ) : (
+                    'inline'
+                  )}
+                </td>
+                <td>
+                  {r.seed} × {r.replications}
+                </td>
+                <td>{when(r.created_at)}</td>
+                <td>{r.running_s !== undefined ? `${sig(r.running_s)} s` : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cursor && (
+        <button type="button" onClick={() => void more()}>
+          More
+        </button>
+      )}
+    </section>
+  );
+}
