@@ -22,6 +22,7 @@ import (
 	"github.com/fastsim/fastsim/internal/store/dial"
 	"github.com/fastsim/fastsim/internal/telemetry"
 	"github.com/fastsim/fastsim/version"
+	"github.com/fastsim/fastsim/web"
 )
 
 // newServeCmd builds `fastsim serve`.
@@ -161,6 +162,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications,
 			Render: renderLimits(cfg.Serving)},
 		Plans: cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
+		UI: web.Handler(web.Files()),
 	})
 	srv := newHTTPServer(telemetry.Middleware(logger, svc.metrics, handler), cfg.Serving, logger)
 	srv.RegisterOnShutdown(func() { close(stop) })
