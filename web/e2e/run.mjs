@@ -1,0 +1,306 @@
+// End-to-end test of the web UI in a real browser: builds fastsim, starts
+// `fastsim serve` on SQLite in a temporary directory, creates an admin with
+// a password, and drives Debian's chromium (playwright-core, no browser
+// download) through the UI. Runs axe-core on every page, fails on any
+// Content-Security-Policy violation, writes screenshots of the main pages
+// to docs/images/ and prints the UI's figures (first page load, time to an
+// interactive result page of a 1-hour run sampled every 10 ms).
+//
+//   npm run e2e                       # CHROMIUM=/path/to/chromium to override
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const web = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = join(web, '..');
+const images = join(repo, 'docs', 'images');
+const axeSource = readFileSync(join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const EMAIL = 'e2e@example.com';
+const PASSWORD = 'correct horse battery staple 42';
+const T = 60_000;
+
+const step = (s) => console.log(`e2e: ${s}`);
+function assert(ok, msg) {
+  if (!ok) throw new Error(`assertion failed: ${msg}`);
+}
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+
+const tmp = mkdtempSync(join(tmpdir(), 'fastsim-e2e-'));
+const bin = join(tmp, 'fastsim');
+let server;
+let browser;
+let page;
+const failures = [];
+
+async function main() {
+  step('building fastsim');
+  execFileSync('go', ['build', '-o', bin, './cmd/fastsim'], { cwd: repo, stdio: 'inherit' });
+  const data = join(tmp, 'data');
+  mkdirSync(data);
+  execFileSync(bin, ['users', 'create', '--email', EMAIL, '--admin', '--plan', 'enterprise', '--password-stdin', '--data-dir', data], {
+    input: PASSWORD + '\n',
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  step(`starting fastsim serve on ${base}`);
+  server = spawn(
+    bin,
+    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
+  );
+  let serverLog = '';
+  server.stderr.on('data', (d) => (serverLog += d));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/ready`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  context.setDefaultTimeout(T);
+  page = await context.newPage();
+  const cspViolations = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
+  page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => void d.accept());
+
+  const axe = async (name) => {
+    const r = await page.evaluate(`${axeSource};\naxe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))`);
+    if (r.length) failures.push(`axe on ${name}: ${JSON.stringify(r, null, 1)}`);
+    step(`axe on ${name}: ${r.length} violation(s)`);
+  };
+  const shot = (name) => page.screenshot({ path: join(images, `ui-${name}.png`) });
+
+  // 1. First page: the sign-in form.
+  const t0 = Date.now();
+  await page.goto(base + '/');
+  await page.getByRole('heading', { name: 'Sign in to FastSim' }).waitFor();
+  const firstLoad = Date.now() - t0;
+  const nav = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return { dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
+  });
+  await axe('sign in');
+  await shot('sign-in');
+
+  // A wrong password is refused with the server's problem.
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill('wrong password 123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Sign-in failed' }).waitFor();
+
+  // 2. Sign in.
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
+  step('signed in');
+
+  // 3. Create a scenario from an example.
+  await page.getByLabel('From the example').selectOption('single_server');
+  await page.getByLabel('Name', { exact: true }).fill('checkout');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { name: 'checkout' }).waitFor();
+  const validity = page.getByTestId('validity');
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  await page.locator('.topo-node').first().waitFor();
+  const nodes = await page.locator('.topo-id').allTextContents();
+  assert(['rqs-1', 'client-1', 'srv-1'].every((n) => nodes.includes(n)), `topology shows rqs-1, client-1, srv-1: ${nodes}`);
+  step(`scenario created; topology nodes ${nodes.join(', ')}`);
+
+  // Hovering a node highlights its lines in the editor.
+  const highlighted = () => page.evaluate(() => [...document.querySelector('.editor').shadowRoot.querySelectorAll('.cm-topo-hover')].map((e) => e.textContent).join('\n'));
+  let lit = '';
+  for (let i = 0; i < 5 && !lit.includes('srv-1'); i++) {
+    await page.locator('.topo-node', { hasText: 'srv-1' }).hover();
+    await page.waitForTimeout(300);
+    lit = await highlighted();
+  }
+  assert(lit.includes('id: srv-1') && lit.includes('cpu_cores'), `the hovered server's lines are highlighted in the editor: ${lit}`);
+  await page.mouse.move(0, 0);
+  await axe('scenario');
+  await shot('scenario');
+
+  // 4. A typo shows its error at its line; fixing it clears it.
+  const editor = page.locator('.cm-content');
+  const replace = async (from, to) => {
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+f');
+    const search = page.getByRole('textbox', { name: 'Find' });
+    await search.fill('');
+    await search.pressSequentially(from); // the panel reads its query on key events
+    await search.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type(to);
+  };
+  await replace('cpu_cores', 'cpu_cors');
+  const marker = page.getByRole('list', { name: 'Validation problems' }).getByRole('button', { name: /cpu_cors/ });
+  await marker.waitFor();
+  const markerLabel = await marker.textContent();
+  const text = await editor.evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent));
+  const typoLine = text.findIndex((l) => l.includes('cpu_cors')) + 1;
+  assert(markerLabel.includes(`(line ${typoLine})`), `the error "${markerLabel}" is at line ${typoLine}`);
+  assert((await page.locator('.cm-lint-marker-error').count()) === 1, 'one error marker in the gutter');
+  await validity.filter({ hasText: /^\d+ error\(s\)/ }).waitFor();
+  step(`typo marked: ${markerLabel}`);
+  await shot('scenario-error');
+  await replace('cpu_cors', 'cpu_cores');
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  assert((await page.locator('.cm-lint-marker-error').count()) === 0, 'no error marker after the fix');
+
+  // 5. Run with 4 replications; progress reaches 100 %.
+  const run = async (reps) => {
+    await page.getByLabel('Replications').fill(String(reps));
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('heading', { name: /^Run / }).waitFor();
+    return page.url();
+  };
+  const run1 = await run(4);
+  await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor();
+  await page.getByTestId('progress-text').filter({ hasText: '100 %' }).waitFor({ state: 'attached' });
+  const p99 = (await page.locator('.fig', { hasText: 'p99' }).locator('dd').textContent()).trim();
+  assert(/ms ± [\d.]+ ms$/.test(p99), `p99 has its interval: ${p99}`);
+  assert((await page.getByText('Merged from 4 replications').count()) === 1, 'merged from 4 replications');
+  await page.locator('[data-testid=charts] canvas').first().waitFor();
+  step(`run 1 (1 core, 4 replications): p99 ${p99}`);
+  await axe('run result');
+  await shot('run');
+
+  // The HTML report opens.
+  const [report] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'HTML report' }).click()]);
+  await report.waitForLoadState();
+  const reportText = await report.locator('body').textContent({ timeout: T });
+  assert(/Merged from 4 replications/.test(reportText), 'the report says it is merged from 4 replications');
+  await report.close();
+  step('report opened');
+
+  // 6. One more core: a new version, a second run.
+  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click(); // the scenario link of the run
+  await page.getByRole('heading', { name: 'checkout' }).waitFor();
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  await replace('cpu_cores: 1', 'cpu_cores: 2');
+  await validity.filter({ hasText: 'unsaved changes' }).waitFor();
+  await page.getByRole('button', { name: 'Save as new version' }).click();
+  await page.getByText('version 2 of 2').waitFor();
+  await run(4);
+  await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor();
+  const p99b = (await page.locator('.fig', { hasText: 'p99' }).locator('dd').textContent()).trim();
+  step(`run 2 (2 cores, 4 replications): p99 ${p99b} (run 1: ${p99})`);
+
+  // The diff of versions 1 and 2.
+  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
+  await page.getByRole('heading', { name: 'checkout' }).waitFor();
+  await page.getByLabel('Compare').selectOption('1');
+  await page.getByLabel('with').selectOption('2');
+  await page.getByRole('link', { name: 'Show the diff' }).click();
+  await page.getByRole('heading', { name: 'Version 1 → version 2' }).waitFor();
+  await page.locator('.cm-changedLine').first().waitFor();
+  await axe('diff');
+  await shot('diff');
+
+  // 7. A 1-hour run sampled every 10 ms: time to an interactive result page.
+  await page.getByRole('link', { name: 'Back to the scenario' }).click();
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  await replace('total_simulation_time: 300', 'total_simulation_time: 3600');
+  await replace('sample_period_s: 0.05', 'sample_period_s: 0.01');
+  await validity.filter({ hasText: 'unsaved changes' }).waitFor();
+  await page.getByRole('button', { name: 'Save as new version' }).click();
+  await page.getByText('version 3 of 3').waitFor();
+  const longRun = await run(1);
+  await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 300_000 });
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.getByRole('heading', { name: 'Runs' }).waitFor();
+  await axe('runs');
+  await shot('runs');
+  const t1 = Date.now();
+  await page.locator(`a[href="${new URL(longRun).pathname}"]`).click();
+  await page.locator('[data-testid=charts] figure', { hasText: 'RAM in use per server' }).locator('canvas').waitFor();
+  const toResult = Date.now() - t1;
+  const samples = await page.locator('.chart', { hasText: 'RAM in use' }).locator('figcaption').textContent();
+  step(`1-hour run, 10 ms samples: ${samples}`);
+  await shot('run-long');
+
+  // 8. Cancel a long run.
+  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  await replace('total_simulation_time: 3600', 'total_simulation_time: 86400');
+  await replace('sample_period_s: 0.01', 'sample_period_s: 0.1');
+  await page.getByRole('button', { name: 'Save as new version' }).click();
+  await page.getByText('version 4 of 4').waitFor();
+  await run(2);
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
+  step('long run cancelled');
+
+  // 9. Account: create a key (shown once), use it, revoke it.
+  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByLabel('New key name').fill('laptop');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key').textContent()).trim();
+  assert(key.startsWith('fsk_'), `a new key is shown: ${key.slice(0, 8)}…`);
+  const withKey = () => fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+  assert((await withKey()).status === 200, 'the new key works');
+  await axe('account');
+  await shot('account');
+  await page.getByRole('button', { name: 'Revoke laptop' }).click();
+  await page.getByRole('button', { name: 'Revoke laptop' }).waitFor({ state: 'detached' });
+  assert((await withKey()).status === 401, 'the revoked key is refused');
+  step('key created and revoked');
+
+  // 10. Tablet width: the scenario list still fits, no violation.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.getByRole('link', { name: 'Scenarios' }).click();
+  await page.getByRole('link', { name: 'checkout', exact: true }).waitFor();
+  await axe('scenarios (tablet)');
+  await shot('scenarios-tablet');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await shot('scenarios');
+
+  // 11. Sign out.
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.getByRole('heading', { name: 'Sign in to FastSim' }).waitFor();
+
+  if (cspViolations.length) failures.push(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
+  console.log(`e2e: first page load ${firstLoad} ms (DOMContentLoaded ${nav.dcl} ms, load ${nav.load} ms)`);
+  console.log(`e2e: time to an interactive result page (1-hour run, 10 ms samples): ${toResult} ms`);
+  void run1;
+}
+
+try {
+  await main();
+} catch (e) {
+  failures.push(e.stack ?? String(e));
+  const shot = join(tmpdir(), 'fastsim-e2e-failure.png');
+  if (page) await page.screenshot({ path: shot, fullPage: true }).then(() => failures.push(`screenshot of the failure: ${shot}`), () => {});
+} finally {
+  await browser?.close().catch(() => {});
+  server?.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error(`e2e: FAILED\n${failures.join('\n\n')}`);
+  process.exit(1);
+}
+console.log('e2e: passed');
