@@ -6,7 +6,7 @@
 // to docs/images/ and prints the UI's figures (first page load, time to an
 // interactive result page of a 1-hour run sampled every 10 ms).
 //
-//   npm run e2e                       # CHROMIUM=/path/to/chromium to override
+//   npm run e2e    # CHROMIUM=/path/to/chromium to override; FASTSIM_E2E_SCREENSHOTS=dir for the screenshots
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(web, '..');
-const images = join(repo, 'docs', 'images');
+const images = process.env.FASTSIM_E2E_SCREENSHOTS || join(repo, 'docs', 'images');
 const axeSource = readFileSync(join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const EMAIL = 'e2e@example.com';
 const PASSWORD = 'correct horse battery staple 42';
@@ -88,7 +88,7 @@ async function main() {
     if (r.length) failures.push(`axe on ${name}: ${JSON.stringify(r, null, 1)}`);
     step(`axe on ${name}: ${r.length} violation(s)`);
   };
-  const shot = (name) => page.screenshot({ path: join(images, `ui-${name}.png`) });
+  const shot = (name, fullPage = false) => page.screenshot({ path: join(images, `ui-${name}.png`), fullPage });
 
   // 1. First page: the sign-in form.
   const t0 = Date.now();
@@ -183,7 +183,7 @@ async function main() {
   await page.locator('[data-testid=charts] canvas').first().waitFor();
   step(`run 1 (1 core, 4 replications): p99 ${p99}`);
   await axe('run result');
-  await shot('run');
+  await shot('run', true);
 
   // The HTML report opens.
   const [report] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'HTML report' }).click()]);
@@ -237,7 +237,7 @@ async function main() {
   const toResult = Date.now() - t1;
   const samples = await page.locator('.chart', { hasText: 'RAM in use' }).locator('figcaption').textContent();
   step(`1-hour run, 10 ms samples: ${samples}`);
-  await shot('run-long');
+  await shot('run-long', true);
 
   // 8. Cancel a long run.
   await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();

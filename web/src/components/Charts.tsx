@@ -162,7 +162,7 @@ export default function Charts({ result: r, series: s }: { result: Result; serie
           opts: {
             series: [{ label: 'latency (ms)' }, { label: 'fraction ≤ x', stroke: palette[1], width: 1.5 }],
             axes: [{ label: 'latency (ms)' }, { label: 'fraction', size: 50 }],
-            scales: { x: { time: false, distr: 3 }, y: { range: [0, 1] } },
+            scales: { x: { time: false, range: [0, hi * 1000] }, y: { range: [0, 1] } },
             plugins: [overlays([], marks)],
           },
           data: [c.x, c.y],

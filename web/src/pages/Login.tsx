@@ -6,7 +6,7 @@ import { useTitle } from '../hooks';
 
 export function Login() {
   useTitle('Sign in');
-  const { signIn } = useAuth();
+  const { signIn, notice } = useAuth();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -28,6 +28,7 @@ export function Login() {
   return (
     <section className="narrow">
       <h1>Sign in to FastSim</h1>
+      <Problem error={notice} title="No automatic sign-in from here" />
       <form onSubmit={(e) => void submit(e)} className="stack">
         <label>
           Email
