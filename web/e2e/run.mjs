@@ -38,10 +38,35 @@ const freePort = () =>
 
 const tmp = mkdtempSync(join(tmpdir(), 'fastsim-e2e-'));
 const bin = join(tmp, 'fastsim');
-let server;
 let browser;
 let page;
 const failures = [];
+
+const servers = [];
+
+/** Starts fastsim serve on data and a free port; returns its base URL once ready. */
+async function startServer(data) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  step(`starting fastsim serve on ${base}`);
+  const server = spawn(
+    bin,
+    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
+  );
+  servers.push(server);
+  let serverLog = '';
+  server.stderr.on('data', (d) => (serverLog += d));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return base;
+    } catch {
+      // not up yet
+    }
+    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 async function main() {
   step('building fastsim');
@@ -52,26 +77,7 @@ async function main() {
     input: PASSWORD + '\n',
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  step(`starting fastsim serve on ${base}`);
-  server = spawn(
-    bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
-  );
-  let serverLog = '';
-  server.stderr.on('data', (d) => (serverLog += d));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/ready`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-
+  const base = await startServer(data);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(T);
@@ -112,7 +118,17 @@ async function main() {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
-  step('signed in');
+  const session = (await context.cookies()).find((c) => c.name === 'fastsim_session');
+  if (session) {
+    // A server with cookie sessions: HttpOnly, and a reload keeps the session.
+    assert(session.httpOnly && session.sameSite === 'Strict', `fastsim_session is HttpOnly and SameSite=Strict: ${JSON.stringify(session)}`);
+    assert(!(await page.evaluate(() => document.cookie)).includes('fastsim_session'), 'the session cookie is not readable by scripts');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
+    step('signed in (cookie session, kept across a reload)');
+  } else {
+    step('signed in (no cookie session on this server: token kept in memory)');
+  }
 
   // 3. Create a scenario from an example.
   await page.getByLabel('From the example').selectOption('single_server');
@@ -282,6 +298,21 @@ async function main() {
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.getByRole('heading', { name: 'Sign in to FastSim' }).waitFor();
 
+  // 12. Single-user mode: a fresh data directory, opened from this machine, needs no sign-in.
+  const solo = join(tmp, 'solo');
+  mkdirSync(solo);
+  const soloBase = await startServer(solo);
+  if ((await fetch(`${soloBase}/api/v1/ui-config`)).ok) {
+    const p2 = await context.newPage();
+    await p2.goto(soloBase + '/');
+    await p2.getByRole('heading', { name: 'Scenarios' }).waitFor();
+    assert((await p2.getByText('admin@localhost').count()) === 1, 'signed in as admin@localhost without a password');
+    step('single-user mode: signed in without a password');
+    await p2.close();
+  } else {
+    step('single-user mode: this server has no ui-config yet, skipped');
+  }
+
   if (cspViolations.length) failures.push(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
   console.log(`e2e: first page load ${firstLoad} ms (DOMContentLoaded ${nav.dcl} ms, load ${nav.load} ms)`);
   console.log(`e2e: time to an interactive result page (1-hour run, 10 ms samples): ${toResult} ms`);
@@ -296,7 +327,7 @@ try {
   if (page) await page.screenshot({ path: shot, fullPage: true }).then(() => failures.push(`screenshot of the failure: ${shot}`), () => {});
 } finally {
   await browser?.close().catch(() => {});
-  server?.kill('SIGTERM');
+  for (const s of servers) s.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
 }
 if (failures.length) {
