@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
@@ -95,6 +96,10 @@ type Options struct {
 	// keep their problem+json 404) goes to it. Defaults to nil (no UI:
 	// unmatched paths answer 404).
 	UI http.Handler
+	// Examples holds the example scenarios (*.yml) listed by GET
+	// /api/v1/examples, which the UI creates scenarios from (serve passes
+	// package examples). Defaults to nil (an empty list).
+	Examples fs.FS
 }
 
 func (o Options) withDefaults() Options {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +65,8 @@ type setupOpts struct {
 	// authStore, when set, is the authenticator's store instead of the
 	// bundle's (to break credential checks only).
 	authStore store.UserStore
+	// examples are the example scenarios of GET /api/v1/examples.
+	examples fs.FS
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -110,6 +113,7 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
+		Examples: o.examples,
 	})
 	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}
 	if !o.noAccount {
