@@ -187,7 +187,8 @@ async function main() {
   const run = async (reps) => {
     await page.getByLabel('Replications').fill(String(reps));
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.getByRole('heading', { name: /^Run / }).waitFor();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await page.getByTestId('run-status').waitFor();
     return page.url();
   };
   const run1 = await run(4);
