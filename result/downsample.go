@@ -37,6 +37,9 @@ func (s *Series) Downsample(maxPoints int) *Series {
 	out := &Series{
 		PeriodS:         s.PeriodS * float64(n) / float64(2*buckets),
 		DownsampledFrom: n,
+		// The latency windows are few already (at most MaxLatencyWindows)
+		// and never modified: shared as they are.
+		Latency: s.Latency,
 		Servers:         make(map[string]ServerSeries, len(s.Servers)),
 		Edges:           make(map[string]EdgeSeries, len(s.Edges)),
 	}
@@ -48,6 +51,7 @@ func (s *Series) Downsample(maxPoints int) *Series {
 			ReadyQueueLen:    minMax(ss.ReadyQueueLen, buckets),
 			EventLoopIOSleep: minMax(ss.EventLoopIOSleep, buckets),
 			RAMInUse:         minMax(ss.RAMInUse, buckets),
+			Replicas:         minMax(ss.Replicas, buckets),
 		}
 	}
 	for id, es := range s.Edges {
