@@ -152,6 +152,10 @@ async function main() {
   }
   assert(lit.includes('id: srv-1') && lit.includes('cpu_cores'), `the hovered server's lines are highlighted in the editor: ${lit}`);
   await page.mouse.move(0, 0);
+  // The same from the keyboard: focus the edge client-to-server.
+  await page.locator('[data-testid="rf__edge-client-to-server"]').focus();
+  await page.waitForFunction(() => [...document.querySelector('.editor').shadowRoot.querySelectorAll('.cm-topo-hover')].some((e) => e.textContent.includes('id: client-to-server')));
+  await page.locator('[data-testid="rf__edge-client-to-server"]').blur();
   await axe('scenario');
   await shot('scenario');
 
@@ -198,6 +202,9 @@ async function main() {
   assert(/ms ± [\d.]+ ms$/.test(p99), `p99 has its interval: ${p99}`);
   assert((await page.getByText('Merged from 4 replications').count()) === 1, 'merged from 4 replications');
   await page.locator('[data-testid=charts] canvas').first().waitFor();
+  for (const title of ['Latency histogram', 'Latency CDF', 'Latency over time', 'Throughput', 'Ready queue per server', 'In transit per edge']) {
+    assert((await page.locator('.chart', { hasText: title }).locator('canvas').count()) === 1, `the chart "${title}" is drawn`);
+  }
   step(`run 1 (1 core, 4 replications): p99 ${p99}`);
   await axe('run result');
   await shot('run', true);
@@ -294,6 +301,21 @@ async function main() {
   assert(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
   await page.setViewportSize({ width: 1366, height: 900 });
   await shot('scenarios');
+
+  // Event windows: a scenario with outages and a network spike.
+  await page.getByLabel('From the example').selectOption('outage_and_spike');
+  await page.getByLabel('Name', { exact: true }).fill('outages');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { name: 'outages' }).waitFor();
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  assert((await page.locator('.topo-event').count()) >= 2, 'the outages are drawn on their servers');
+  await run(1);
+  await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor();
+  await page.getByText('Shaded: srv1-outage (100–160 s)').waitFor();
+  await page.locator('.chart', { hasText: 'Latency over time' }).locator('canvas').waitFor();
+  await shot('run-events', true);
+  step('event windows shaded');
+  await page.getByRole('link', { name: 'Scenarios' }).click();
 
   // 11. Sign out.
   await page.getByRole('button', { name: 'Sign out' }).first().click();
