@@ -40,8 +40,8 @@ func (s *Series) Downsample(maxPoints int) *Series {
 		// The latency windows are few already (at most MaxLatencyWindows)
 		// and never modified: shared as they are.
 		Latency: s.Latency,
-		Servers:         make(map[string]ServerSeries, len(s.Servers)),
-		Edges:           make(map[string]EdgeSeries, len(s.Edges)),
+		Servers: make(map[string]ServerSeries, len(s.Servers)),
+		Edges:   make(map[string]EdgeSeries, len(s.Edges)),
 	}
 	if s.DownsampledFrom > 0 {
 		out.DownsampledFrom = s.DownsampledFrom
