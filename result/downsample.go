@@ -37,11 +37,11 @@ func (s *Series) Downsample(maxPoints int) *Series {
 	out := &Series{
 		PeriodS:         s.PeriodS * float64(n) / float64(2*buckets),
 		DownsampledFrom: n,
-		// The latency windows are few already (at most MaxLatencyWindows)
-		// and never modified: shared as they are.
+		Servers:         make(map[string]ServerSeries, len(s.Servers)),
+		Edges:           make(map[string]EdgeSeries, len(s.Edges)),
+		// The latency windows are few already (at most
+		// MaxLatencyWindows) and never modified: shared as they are.
 		Latency: s.Latency,
-		Servers: make(map[string]ServerSeries, len(s.Servers)),
-		Edges:   make(map[string]EdgeSeries, len(s.Edges)),
 	}
 	if s.DownsampledFrom > 0 {
 		out.DownsampledFrom = s.DownsampledFrom
