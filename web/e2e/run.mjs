@@ -315,7 +315,13 @@ async function main() {
   await page.locator('.chart', { hasText: 'Latency over time' }).locator('canvas').waitFor();
   await shot('run-events', true);
   step('event windows shaded');
-  await page.getByRole('link', { name: 'Scenarios' }).click();
+  // Delete that scenario.
+  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
+  await page.getByRole('heading', { name: 'outages' }).waitFor();
+  await page.getByRole('button', { name: 'Delete scenario' }).click();
+  await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
+  await page.getByRole('link', { name: 'checkout', exact: true }).waitFor();
+  assert((await page.getByRole('link', { name: 'outages', exact: true }).count()) === 0, 'the deleted scenario is gone from the list');
 
   // 11. Sign out.
   await page.getByRole('button', { name: 'Sign out' }).first().click();
