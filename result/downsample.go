@@ -39,6 +39,9 @@ func (s *Series) Downsample(maxPoints int) *Series {
 		DownsampledFrom: n,
 		Servers:         make(map[string]ServerSeries, len(s.Servers)),
 		Edges:           make(map[string]EdgeSeries, len(s.Edges)),
+		// The latency windows are few already (at most
+		// MaxLatencyWindows) and never modified: shared as they are.
+		Latency: s.Latency,
 	}
 	if s.DownsampledFrom > 0 {
 		out.DownsampledFrom = s.DownsampledFrom
@@ -48,6 +51,7 @@ func (s *Series) Downsample(maxPoints int) *Series {
 			ReadyQueueLen:    minMax(ss.ReadyQueueLen, buckets),
 			EventLoopIOSleep: minMax(ss.EventLoopIOSleep, buckets),
 			RAMInUse:         minMax(ss.RAMInUse, buckets),
+			Replicas:         minMax(ss.Replicas, buckets),
 		}
 	}
 	for id, es := range s.Edges {

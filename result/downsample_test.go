@@ -33,9 +33,11 @@ func TestDownsample(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			lat := &LatencySeries{WindowS: 1, Count: []float64{3}, P50: []float64{0.1}, P95: []float64{0.2}, P99: []float64{0.3}}
 			in := &Series{PeriodS: 0.5,
-				Servers: map[string]ServerSeries{"s": {ReadyQueueLen: tt.ys}},
-				Edges:   map[string]EdgeSeries{"e": {EdgeConcurrentConnection: tt.ys}}}
+				Servers: map[string]ServerSeries{"s": {ReadyQueueLen: tt.ys, Replicas: tt.ys}},
+				Edges:   map[string]EdgeSeries{"e": {EdgeConcurrentConnection: tt.ys}},
+				Latency: lat}
 			orig := slices.Clone(tt.ys)
 			got := in.Downsample(tt.maxPoints)
 			if diff := cmp.Diff(tt.want, got.Servers["s"].ReadyQueueLen); diff != "" {
@@ -43,6 +45,12 @@ func TestDownsample(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got.Edges["e"].EdgeConcurrentConnection); diff != "" {
 				t.Errorf("edge series (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.want, got.Servers["s"].Replicas); diff != "" {
+				t.Errorf("replicas series (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(lat, got.Latency); diff != "" {
+				t.Errorf("the latency series is kept (-want +got):\n%s", diff)
 			}
 			if got.Servers["s"].RAMInUse != nil {
 				t.Error("a metric not enabled became non-nil")

@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "29b236eeefb0e444"
+const engineDigest = "3e444b48fb9ea087"

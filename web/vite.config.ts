@@ -22,7 +22,6 @@ export default defineConfig({
       '/openapi.json': api,
       '/docs': api,
     },
-    fs: { allow: ['..'] },
   },
   test: {
     environment: 'jsdom',

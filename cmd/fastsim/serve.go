@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/fastsim/fastsim/examples"
 	"github.com/fastsim/fastsim/internal/api"
 	"github.com/fastsim/fastsim/internal/auth"
 	"github.com/fastsim/fastsim/internal/cache"
@@ -166,7 +167,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config) error {
 		Limits: api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, MaxEventBudget: cfg.MaxEventBudget, MaxReplications: cfg.MaxReplications,
 			Render: renderLimits(cfg.Serving)},
 		Plans: cfg.Plans(), RateLimits: rateLimits, Security: security, Registerer: svc.metrics.Registry,
-		LocalSessionEmail: localSession, UI: web.Handler(web.Files()),
+		LocalSessionEmail: localSession, UI: web.Handler(web.Files()), Examples: examples.Files(),
 	})
 	srv := newHTTPServer(telemetry.Middleware(logger, svc.metrics, handler), cfg.Serving, logger)
 	srv.RegisterOnShutdown(func() { close(stop) })

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
@@ -104,6 +105,10 @@ type Options struct {
 	// other methods on its paths get a 405 problem. Defaults to nil (no
 	// UI: unmatched paths answer 404).
 	UI http.Handler
+	// Examples holds the example scenarios (*.yml) listed by GET
+	// /api/v1/examples, which the UI creates scenarios from (serve passes
+	// package examples). Defaults to nil (an empty list).
+	Examples fs.FS
 }
 
 func (o Options) withDefaults() Options {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -69,6 +70,8 @@ type setupOpts struct {
 	localSessionEmail string
 	// ui serves the web UI (api.Options.UI). Defaults to none.
 	ui http.Handler
+	// examples are the example scenarios of GET /api/v1/examples.
+	examples fs.FS
 }
 
 func setup(t *testing.T, o setupOpts) testBundle {
@@ -115,7 +118,7 @@ func setup(t *testing.T, o setupOpts) testBundle {
 	h := api.New(api.Options{
 		Store: st, Jobs: jobs, Cache: c, Engine: o.engine, CheckCache: o.check, Limits: o.limits,
 		Logger: logger, PollInterval: 20 * time.Millisecond, Auth: authn, AllowRegister: o.allowRegister,
-		LocalSessionEmail: o.localSessionEmail, UI: o.ui,
+		LocalSessionEmail: o.localSessionEmail, UI: o.ui, Examples: o.examples,
 	})
 	b := testBundle{handler: h, store: st, jobs: jobs, cache: c, auth: authn}
 	if !o.noAccount {

@@ -203,6 +203,8 @@ func TestCrossTenant(t *testing.T) {
 				switch op {
 				case "GET /api/v1/me", "POST /api/v1/auth/logout":
 					continue
+				case "GET /api/v1/examples":
+					continue // the same files for every user
 				}
 				if !covered[op] {
 					t.Errorf("route %s is not in the cross-tenant table", op)

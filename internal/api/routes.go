@@ -29,6 +29,9 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, scenarioBodyOp("validate-scenario", http.MethodPost, "/api/v1/validate", "Validate a scenario", body,
 		http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType), s.validate)
 
+	// The example scenarios a user can start from.
+	handle(api, log, op("list-examples", http.MethodGet, "/api/v1/examples", "List the example scenarios", "Scenarios"), s.listExamples)
+
 	// Scenarios: immutable versions.
 	handle(api, log, created(scenarioBodyOp("create-scenario", http.MethodPost, "/api/v1/scenarios", "Create a scenario", body,
 		http.StatusUnprocessableEntity, http.StatusUnsupportedMediaType)), s.createScenario)

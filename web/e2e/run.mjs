@@ -6,7 +6,7 @@
 // to docs/images/ and prints the UI's figures (first page load, time to an
 // interactive result page of a 1-hour run sampled every 10 ms).
 //
-//   npm run e2e                       # CHROMIUM=/path/to/chromium to override
+//   npm run e2e    # CHROMIUM=/path/to/chromium to override; FASTSIM_E2E_SCREENSHOTS=dir for the screenshots
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(web, '..');
-const images = join(repo, 'docs', 'images');
+const images = process.env.FASTSIM_E2E_SCREENSHOTS || join(repo, 'docs', 'images');
 const axeSource = readFileSync(join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const EMAIL = 'e2e@example.com';
 const PASSWORD = 'correct horse battery staple 42';
@@ -38,10 +38,35 @@ const freePort = () =>
 
 const tmp = mkdtempSync(join(tmpdir(), 'fastsim-e2e-'));
 const bin = join(tmp, 'fastsim');
-let server;
 let browser;
 let page;
 const failures = [];
+
+const servers = [];
+
+/** Starts fastsim serve on data and a free port; returns its base URL once ready. */
+async function startServer(data) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  step(`starting fastsim serve on ${base}`);
+  const server = spawn(
+    bin,
+    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
+  );
+  servers.push(server);
+  let serverLog = '';
+  server.stderr.on('data', (d) => (serverLog += d));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return base;
+    } catch {
+      // not up yet
+    }
+    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 async function main() {
   step('building fastsim');
@@ -52,26 +77,7 @@ async function main() {
     input: PASSWORD + '\n',
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  step(`starting fastsim serve on ${base}`);
-  server = spawn(
-    bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
-  );
-  let serverLog = '';
-  server.stderr.on('data', (d) => (serverLog += d));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/ready`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-
+  const base = await startServer(data);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(T);
@@ -88,7 +94,7 @@ async function main() {
     if (r.length) failures.push(`axe on ${name}: ${JSON.stringify(r, null, 1)}`);
     step(`axe on ${name}: ${r.length} violation(s)`);
   };
-  const shot = (name) => page.screenshot({ path: join(images, `ui-${name}.png`) });
+  const shot = (name, fullPage = false) => page.screenshot({ path: join(images, `ui-${name}.png`), fullPage });
 
   // 1. First page: the sign-in form.
   const t0 = Date.now();
@@ -112,7 +118,17 @@ async function main() {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
-  step('signed in');
+  const session = (await context.cookies()).find((c) => c.name === 'fastsim_session');
+  if (session) {
+    // A server with cookie sessions: HttpOnly, and a reload keeps the session.
+    assert(session.httpOnly && session.sameSite === 'Strict', `fastsim_session is HttpOnly and SameSite=Strict: ${JSON.stringify(session)}`);
+    assert(!(await page.evaluate(() => document.cookie)).includes('fastsim_session'), 'the session cookie is not readable by scripts');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
+    step('signed in (cookie session, kept across a reload)');
+  } else {
+    step('signed in (no cookie session on this server: token kept in memory)');
+  }
 
   // 3. Create a scenario from an example.
   await page.getByLabel('From the example').selectOption('single_server');
@@ -136,6 +152,10 @@ async function main() {
   }
   assert(lit.includes('id: srv-1') && lit.includes('cpu_cores'), `the hovered server's lines are highlighted in the editor: ${lit}`);
   await page.mouse.move(0, 0);
+  // The same from the keyboard: focus the edge client-to-server.
+  await page.locator('[data-testid="rf__edge-client-to-server"]').focus();
+  await page.waitForFunction(() => [...document.querySelector('.editor').shadowRoot.querySelectorAll('.cm-topo-hover')].some((e) => e.textContent.includes('id: client-to-server')));
+  await page.locator('[data-testid="rf__edge-client-to-server"]').blur();
   await axe('scenario');
   await shot('scenario');
 
@@ -171,7 +191,8 @@ async function main() {
   const run = async (reps) => {
     await page.getByLabel('Replications').fill(String(reps));
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.getByRole('heading', { name: /^Run / }).waitFor();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await page.getByTestId('run-status').waitFor();
     return page.url();
   };
   const run1 = await run(4);
@@ -181,9 +202,12 @@ async function main() {
   assert(/ms ± [\d.]+ ms$/.test(p99), `p99 has its interval: ${p99}`);
   assert((await page.getByText('Merged from 4 replications').count()) === 1, 'merged from 4 replications');
   await page.locator('[data-testid=charts] canvas').first().waitFor();
+  for (const title of ['Latency histogram', 'Latency CDF', 'Latency over time', 'Throughput', 'Ready queue per server', 'In transit per edge']) {
+    assert((await page.locator('.chart', { hasText: title }).locator('canvas').count()) === 1, `the chart "${title}" is drawn`);
+  }
   step(`run 1 (1 core, 4 replications): p99 ${p99}`);
   await axe('run result');
-  await shot('run');
+  await shot('run', true);
 
   // The HTML report opens.
   const [report] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'HTML report' }).click()]);
@@ -237,7 +261,7 @@ async function main() {
   const toResult = Date.now() - t1;
   const samples = await page.locator('.chart', { hasText: 'RAM in use' }).locator('figcaption').textContent();
   step(`1-hour run, 10 ms samples: ${samples}`);
-  await shot('run-long');
+  await shot('run-long', true);
 
   // 8. Cancel a long run.
   await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
@@ -278,9 +302,45 @@ async function main() {
   await page.setViewportSize({ width: 1366, height: 900 });
   await shot('scenarios');
 
+  // Event windows: a scenario with outages and a network spike.
+  await page.getByLabel('From the example').selectOption('outage_and_spike');
+  await page.getByLabel('Name', { exact: true }).fill('outages');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { name: 'outages' }).waitFor();
+  await validity.filter({ hasText: /^Valid/ }).waitFor();
+  assert((await page.locator('.topo-event').count()) >= 2, 'the outages are drawn on their servers');
+  await run(1);
+  await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor();
+  await page.getByText('Shaded: srv1-outage (100–160 s)').waitFor();
+  await page.locator('.chart', { hasText: 'Latency over time' }).locator('canvas').waitFor();
+  await shot('run-events', true);
+  step('event windows shaded');
+  // Delete that scenario.
+  await page.getByRole('link', { name: /^[0-9a-f]{8}$/ }).first().click();
+  await page.getByRole('heading', { name: 'outages' }).waitFor();
+  await page.getByRole('button', { name: 'Delete scenario' }).click();
+  await page.getByRole('heading', { name: 'Scenarios' }).waitFor();
+  await page.getByRole('link', { name: 'checkout', exact: true }).waitFor();
+  assert((await page.getByRole('link', { name: 'outages', exact: true }).count()) === 0, 'the deleted scenario is gone from the list');
+
   // 11. Sign out.
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.getByRole('heading', { name: 'Sign in to FastSim' }).waitFor();
+
+  // 12. Single-user mode: a fresh data directory, opened from this machine, needs no sign-in.
+  const solo = join(tmp, 'solo');
+  mkdirSync(solo);
+  const soloBase = await startServer(solo);
+  if ((await fetch(`${soloBase}/api/v1/ui-config`)).ok) {
+    const p2 = await context.newPage();
+    await p2.goto(soloBase + '/');
+    await p2.getByRole('heading', { name: 'Scenarios' }).waitFor();
+    assert((await p2.getByText('admin@localhost').count()) === 1, 'signed in as admin@localhost without a password');
+    step('single-user mode: signed in without a password');
+    await p2.close();
+  } else {
+    step('single-user mode: this server has no ui-config yet, skipped');
+  }
 
   if (cspViolations.length) failures.push(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
   console.log(`e2e: first page load ${firstLoad} ms (DOMContentLoaded ${nav.dcl} ms, load ${nav.load} ms)`);
@@ -296,7 +356,7 @@ try {
   if (page) await page.screenshot({ path: shot, fullPage: true }).then(() => failures.push(`screenshot of the failure: ${shot}`), () => {});
 } finally {
   await browser?.close().catch(() => {});
-  server?.kill('SIGTERM');
+  for (const s of servers) s.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
 }
 if (failures.length) {

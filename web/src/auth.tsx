@@ -2,7 +2,7 @@
 // never sees; in single-user mode the UI asks the server for one
 // (POST /api/v1/auth/local-session), so the admin's key never leaves it.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, api, readCookie, setMemoryToken } from './api/client';
+import { ApiError, api, readCookie, setMemoryToken, setOnUnauthorized } from './api/client';
 import type { Session, UIConfig, User } from './api/types';
 
 interface AuthValue {
@@ -12,6 +12,8 @@ interface AuthValue {
   loading: boolean;
   /** The error of that check (not a 401). */
   error: ApiError | null;
+  /** Why the UI asks to sign in although the server is in single-user mode (local-session refused). */
+  notice: ApiError | null;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -47,6 +49,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [config, setConfig] = useState<UIConfig>(defaultConfig);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    setOnUnauthorized(() => {
+      setMemoryToken(null);
+      setUser(null);
+    });
+    return () => setOnUnauthorized(null);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -56,8 +67,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setConfig(cfg);
       let u = await me();
       if (!u && cfg.single_user) {
-        await api('/api/v1/auth/local-session', { method: 'POST' });
-        u = await me();
+        try {
+          await api('/api/v1/auth/local-session', { method: 'POST' });
+          u = await me();
+        } catch (e) {
+          // Refused (another machine, a proxy, no local admin): sign in instead.
+          if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) throw e;
+          if (live) setNotice(e);
+        }
       }
       if (live) setUser(u);
     })()
@@ -85,6 +102,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ user, config, loading, error, signIn, signOut }), [user, config, loading, error, signIn, signOut]);
+  const value = useMemo(() => ({ user, config, loading, error, notice, signIn, signOut }), [user, config, loading, error, notice, signIn, signOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

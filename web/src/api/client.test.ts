@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, api, authHeaders, readCookie, setFetch, setMemoryToken } from './client';
+import { ApiError, api, authHeaders, readCookie, setFetch, setMemoryToken, setOnUnauthorized } from './client';
 import { SSEParser } from './sse';
 
 function answer(status: number, body: string, type = 'application/problem+json') {
@@ -60,6 +60,20 @@ describe('api errors', () => {
     await expect(api('/api/v1/me')).resolves.toEqual({ id: 'u1' });
     setFetch(async () => new Response(null, { status: 204 }));
     await expect(api('/api/v1/keys/k', { method: 'DELETE' })).resolves.toBeUndefined();
+  });
+});
+
+describe('401', () => {
+  it('sends the UI back to sign-in when a session ends, but not for the sign-in calls themselves', async () => {
+    let calls = 0;
+    setOnUnauthorized(() => calls++);
+    setFetch(answer(401, JSON.stringify({ title: 'Unauthorized', status: 401, detail: 'authentication required' })));
+    await expect(api('/api/v1/runs')).rejects.toThrow('authentication required');
+    expect(calls).toBe(1);
+    await expect(api('/api/v1/auth/login', { method: 'POST', json: {} })).rejects.toBeInstanceOf(ApiError);
+    await expect(api('/api/v1/me')).rejects.toBeInstanceOf(ApiError);
+    expect(calls).toBe(1);
+    setOnUnauthorized(null);
   });
 });
 

@@ -83,6 +83,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when the API answers 401 (the session ended): the UI shows sign-in. */
+export function setOnUnauthorized(f: (() => void) | null) {
+  onUnauthorized = f;
+}
+
 type Fetch = typeof fetch;
 let fetcher: Fetch = (...a) => fetch(...a);
 
@@ -119,7 +126,11 @@ export async function raw(path: string, o: RequestOptions = {}): Promise<Respons
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, { title: 'Network error', detail: `the server could not be reached (${String(e)})` });
   }
-  if (!res.ok) throw new ApiError(res.status, await readProblem(res));
+  if (!res.ok) {
+    const err = new ApiError(res.status, await readProblem(res));
+    if (res.status === 401 && !path.startsWith('/api/v1/auth/') && path !== '/api/v1/me') onUnauthorized?.();
+    throw err;
+  }
   return res;
 }
 

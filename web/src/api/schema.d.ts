@@ -36,23 +36,6 @@ export interface paths {
         patch: operations["update-user"];
         trace?: never;
     };
-    "/api/v1/auth/local-session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Single-user mode: open a browser session of the admin from this machine (no password) */
-        post: operations["local-session"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -62,7 +45,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in: get a session token (and the browser's session cookies) */
+        /** Log in: get a session token */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -98,6 +81,23 @@ export interface paths {
         put?: never;
         /** Create an account (when registration is on) */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/examples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the example scenarios */
+        get: operations["list-examples"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -384,23 +384,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ui-config": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What the web UI needs before sign-in */
-        get: operations["get-ui-config"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/validate": {
         parameters: {
             query?: never;
@@ -498,13 +481,6 @@ export interface components {
             };
             throughput_mean_rps: components["schemas"]["AnalysisEstimate"];
         };
-        BrowserSession: {
-            /** @description The session's CSRF token, also in the fastsim_csrf cookie: send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE. */
-            csrf_token: string;
-            /** Format: date-time */
-            expires_at: string;
-            user: components["schemas"]["User"];
-        };
         ChartLink: {
             /** @description Chart name, e.g. dashboard, latency, server-<id>. */
             name: string;
@@ -593,6 +569,17 @@ export interface components {
              * @example https://example.com/errors/example
              */
             type: string;
+        };
+        Example: {
+            /** @description The comment at the top of the file, without its # marks. */
+            description: string;
+            /** @description File name without .yml, e.g. single_server. */
+            name: string;
+            /** @description The scenario document, as in the file. */
+            yaml: string;
+        };
+        ExamplesOutputBody: {
+            items: components["schemas"]["Example"][];
         };
         FieldMessage: {
             message: string;
@@ -999,8 +986,6 @@ export interface components {
             version: components["schemas"]["ScenarioVersion"];
         };
         Session: {
-            /** @description The session's CSRF token, also in the fastsim_csrf cookie: a browser using the fastsim_session cookie sends it as X-CSRF-Token on every POST, PUT, PATCH and DELETE. */
-            csrf_token: string;
             /** Format: date-time */
             expires_at: string;
             /** @description The session token; send it as Authorization: Bearer <token>. Shown once. */
@@ -1008,14 +993,6 @@ export interface components {
             /** @enum {string} */
             token_type: "Bearer";
             user: components["schemas"]["User"];
-        };
-        UIConfig: {
-            /** @description POST /api/v1/auth/register is open. */
-            registration: boolean;
-            /** @description Single-user mode, and this request comes from the server's machine: open a session with POST /api/v1/auth/local-session, without a password. False from another machine (sign in with a password). */
-            single_user: boolean;
-            /** @description The server's version. */
-            version: string;
         };
         UpdateUserInputBody: {
             /**
@@ -1300,55 +1277,6 @@ export interface operations {
             };
         };
     };
-    "local-session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "Cache-Control"?: string;
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BrowserSession"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-        };
-    };
     login: {
         parameters: {
             query?: never;
@@ -1366,7 +1294,6 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control"?: string;
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1414,7 +1341,6 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1430,15 +1356,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1499,6 +1416,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "list-examples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamplesOutputBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1588,15 +1543,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ErrorModel"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -1638,15 +1584,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1837,15 +1774,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ErrorModel"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -1984,15 +1912,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2564,15 +2483,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ErrorModel"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
             /** @description Request Entity Too Large */
             413: {
                 headers: {
@@ -2724,15 +2634,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ErrorModel"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -2801,15 +2702,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2975,36 +2867,6 @@ export interface operations {
             };
         };
     };
-    "get-ui-config": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "Cache-Control"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UIConfig"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-        };
-    };
     "validate-scenario": {
         parameters: {
             query?: never;
@@ -3045,15 +2907,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ErrorModel"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,7 @@ export type EventWindow = S['ResultEventWindow'];
 export type OutcomeSeries = S['ResultOutcomeSeries'];
 export type LatencySeries = S['ResultLatencySeries'];
 export type ServerStats = S['ResultServerStats'];
+export type Example = S['Example'];
 
 /** The run's result (GET /runs/{id}/result) with its sketch typed. */
 export type Result = S['ResultBody'] & { latency_sketch?: Sketch };

@@ -10,7 +10,7 @@ import type { EventWindow, Result, Series } from '../api/types';
 import { cdf, histogram, shapeSeries } from '../lib/chartdata';
 
 const palette = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
-const windowColour: Record<string, string> = { server_down: 'rgba(213,94,0,0.14)', network_spike_start: 'rgba(204,121,167,0.18)' };
+const windowColour: Record<string, string> = { server_down: 'rgba(213,94,0,0.14)', network_spike: 'rgba(204,121,167,0.22)' };
 
 /** Shades event windows and draws vertical markers (percentiles) under the series. */
 function overlays(windows: EventWindow[], marks: { x: number; label: string }[]): uPlot.Plugin {
@@ -127,7 +127,8 @@ function timeChart(named: [string, number[]][], period: number, unit: string, wi
 }
 
 export default function Charts({ result: r, series: s }: { result: Result; series: Series | null }) {
-  const windows = r.event_windows ?? [];
+  // The "outside" window (the time outside every event) is not shaded.
+  const windows = (r.event_windows ?? []).filter((w) => w.kind !== 'outside' && w.end_s > w.start_s);
   const charts: ChartProps[] = [];
   const lat = r.latency;
   const marks = [
@@ -162,7 +163,7 @@ export default function Charts({ result: r, series: s }: { result: Result; serie
           opts: {
             series: [{ label: 'latency (ms)' }, { label: 'fraction ≤ x', stroke: palette[1], width: 1.5 }],
             axes: [{ label: 'latency (ms)' }, { label: 'fraction', size: 50 }],
-            scales: { x: { time: false, distr: 3 }, y: { range: [0, 1] } },
+            scales: { x: { time: false, range: [0, hi * 1000] }, y: { range: [0, 1] } },
             plugins: [overlays([], marks)],
           },
           data: [c.x, c.y],

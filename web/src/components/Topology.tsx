@@ -69,7 +69,19 @@ export default function Topology({ topology, onHover }: { topology: Topo; onHove
   const spanOf = (id: string, isEdge: boolean) => (isEdge ? topology.edges.find((e) => e.id === id)?.span : topology.nodes.find((n) => n.id === id)?.span) ?? null;
 
   return (
-    <div className="topology" role="figure" aria-label="Topology of the scenario">
+    <div
+      className="topology"
+      role="figure"
+      aria-label="Topology of the scenario"
+      // Keyboard users get the same highlight as the pointer: Tab to a node or an edge.
+      onFocus={(e) => {
+        const el = (e.target as HTMLElement).closest('[data-testid^="rf__node-"], [data-testid^="rf__edge-"]');
+        const tid = el?.getAttribute('data-testid') ?? '';
+        if (tid.startsWith('rf__node-')) onHover(spanOf(tid.slice('rf__node-'.length), false));
+        else if (tid.startsWith('rf__edge-')) onHover(spanOf(tid.slice('rf__edge-'.length), true));
+      }}
+      onBlur={() => onHover(null)}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, api } from '../api/client';
 import { useAuth } from '../auth';
 import { Problem } from '../components/Problem';
 import { useTitle } from '../hooks';
 
 export function Login() {
   useTitle('Sign in');
-  const { signIn } = useAuth();
+  const { signIn, notice, config } = useAuth();
+  const [register, setRegister] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -17,6 +18,8 @@ export function Login() {
     setBusy(true);
     setError(null);
     try {
+      // Registration is offered only when the server has it on (ui-config).
+      if (register) await api('/api/v1/auth/register', { method: 'POST', json: { email, password } });
       await signIn(email, password);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, { detail: String(err) }));
@@ -27,7 +30,8 @@ export function Login() {
 
   return (
     <section className="narrow">
-      <h1>Sign in to FastSim</h1>
+      <h1>{register ? 'Create a FastSim account' : 'Sign in to FastSim'}</h1>
+      <Problem error={notice} title="No automatic sign-in from here" />
       <form onSubmit={(e) => void submit(e)} className="stack">
         <label>
           Email
@@ -35,13 +39,20 @@ export function Login() {
         </label>
         <label>
           Password
-          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input type="password" autoComplete={register ? 'new-password' : 'current-password'} required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? 'Signing in…' : register ? 'Create account' : 'Sign in'}
         </button>
       </form>
-      <Problem error={error} title="Sign-in failed" />
+      {config.registration && (
+        <p>
+          <button type="button" className="link" onClick={() => setRegister((r) => !r)}>
+            {register ? 'I have an account: sign in' : 'No account? Create one'}
+          </button>
+        </p>
+      )}
+      <Problem error={error} title={register ? 'Could not create the account' : 'Sign-in failed'} />
       <p className="muted">
         Scripts use API keys (Account page) or <code>fastsim serve</code>&apos;s admin key; see <a href="/docs">the API reference</a>.
       </p>

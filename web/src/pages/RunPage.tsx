@@ -203,6 +203,58 @@ function ResultView({ run }: { run: Run }) {
           })}
         </tbody>
       </table>
+      {r.classes && Object.keys(r.classes).length > 0 && (
+        <table>
+          <caption>Request classes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Class</th>
+              <th scope="col">Completed</th>
+              <th scope="col">Throughput</th>
+              <th scope="col">Mean</th>
+              <th scope="col">p95</th>
+              <th scope="col">p99</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(r.classes).map(([cid, c]) => (
+              <tr key={cid}>
+                <th scope="row">{cid}</th>
+                <td>{sig(c.counts.completed)}</td>
+                <td>{sig(c.throughput.mean_rps)} req/s</td>
+                <td>{msText(c.latency.mean)}</td>
+                <td>{msText(c.latency.p95)}</td>
+                <td>{msText(c.latency.p99)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {r.calls && Object.keys(r.calls).length > 0 && (
+        <table>
+          <caption>Service calls</caption>
+          <thead>
+            <tr>
+              <th scope="col">Call</th>
+              <th scope="col">Completed</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Mean</th>
+              <th scope="col">p99</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(r.calls).map(([cid, c]) => (
+              <tr key={cid}>
+                <th scope="row">{cid}</th>
+                <td>{sig(c.completed)}</td>
+                <td>{sig(c.failed)}</td>
+                <td>{msText(c.latency.mean)}</td>
+                <td>{msText(c.latency.p99)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <p className="links">
         <ApiLink href={`/api/v1/runs/${run.id}/report.html`}>HTML report</ApiLink>
         <ApiLink href={`/api/v1/runs/${run.id}/result`}>Result JSON</ApiLink>

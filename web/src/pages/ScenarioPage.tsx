@@ -110,6 +110,17 @@ export default function ScenarioPage() {
     }
   }
 
+  async function remove() {
+    if (!current || !window.confirm(`Delete the scenario "${current.name}" and all its versions?`)) return;
+    setSaveError(null);
+    try {
+      await api(`/api/v1/scenarios/${id}`, { method: 'DELETE' });
+      nav('/scenarios');
+    } catch (e) {
+      setSaveError(e as ApiError);
+    }
+  }
+
   const [seed, setSeed] = useState(42);
   const [reps, setReps] = useState(1);
   const [runError, setRunError] = useState<ApiError | null>(null);
@@ -151,6 +162,9 @@ export default function ScenarioPage() {
         <button type="button" className="secondary" onClick={() => download(`${current.name}.yml`, text)}>
           Download YAML
         </button>
+        <button type="button" className="danger" onClick={() => void remove()}>
+          Delete scenario
+        </button>
         <span className="spacer" />
         <span role="status" aria-live="polite" className={check.valid === false ? 'bad' : check.valid ? 'good' : 'muted'} data-testid="validity">
           {check.valid === null
@@ -160,7 +174,7 @@ export default function ScenarioPage() {
               : `${errors.length} error(s)`}
         </span>
       </div>
-      <Problem error={saveError} title="Could not save" />
+      <Problem error={saveError} title="Could not save or delete" />
       <Problem error={checkError} title="Could not validate" />
       <div className="editor-grid">
         <div>

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, api } from '../api/client';
-import type { Scenario, ScenarioPage, ScenarioWithVersion } from '../api/types';
+import type { Example, Scenario, ScenarioPage, ScenarioWithVersion } from '../api/types';
 import { Loading, Problem } from '../components/Problem';
-import { exampleNames, loadExample } from '../examples';
 import { when } from '../format';
 import { useLoad, useTitle } from '../hooks';
 
@@ -87,18 +86,22 @@ export function Scenarios() {
 
 function NewScenario() {
   const nav = useNavigate();
-  const [example, setExample] = useState(exampleNames.includes('single_server') ? 'single_server' : (exampleNames[0] ?? ''));
+  const examples = useLoad((signal) => api<{ items: Example[] }>('/api/v1/examples', { signal }), []);
+  const items = examples.data?.items ?? [];
+  const [chosen, setChosen] = useState('');
+  const example = chosen || (items.some((e) => e.name === 'single_server') ? 'single_server' : (items[0]?.name ?? ''));
+  const picked = items.find((e) => e.name === example);
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function create(e: FormEvent) {
     e.preventDefault();
+    if (!picked) return;
     setBusy(true);
     setError(null);
     try {
-      const text = await loadExample(example);
-      const s = await api<ScenarioWithVersion>('/api/v1/scenarios', { method: 'POST', text, query: { name: name || example } });
+      const s = await api<ScenarioWithVersion>('/api/v1/scenarios', { method: 'POST', text: picked.yaml, query: { name: name || example } });
       nav(`/scenarios/${s.id}`);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, { detail: String(err) }));
@@ -112,19 +115,21 @@ function NewScenario() {
       <h2 id="new-h">New scenario</h2>
       <label>
         From the example
-        <select value={example} onChange={(e) => setExample(e.target.value)}>
-          {exampleNames.map((n) => (
-            <option key={n} value={n}>
-              {n}
+        <select value={example} onChange={(e) => setChosen(e.target.value)}>
+          {items.map((x) => (
+            <option key={x.name} value={x.name}>
+              {x.name}
             </option>
           ))}
         </select>
       </label>
+      {picked?.description && <p className="muted example-desc">{picked.description}</p>}
+      <Problem error={examples.error} title="Could not list the examples" />
       <label>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder={example} />
       </label>
-      <button type="submit" disabled={busy || !example}>
+      <button type="submit" disabled={busy || !picked}>
         Create
       </button>
       <Problem error={error} title="Could not create the scenario" />
