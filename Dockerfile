@@ -24,8 +24,6 @@ WORKDIR /src/web
 COPY web/package.json web/package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY web/ ./
-# The UI bundles the repository's examples (web/src/examples.ts).
-COPY examples/ /src/examples/
 RUN npm run build
 
 # The build stage runs on the builder's platform and cross-compiles.
