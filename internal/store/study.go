@@ -149,6 +149,11 @@ type StudyRunState struct {
 	Error string
 }
 
+// StudyEnqueueFunc inserts the coordinator job of study st inside tx, the
+// transaction that inserts the study row (ID assigned); an error rolls the
+// row back. job.Client.SubmitStudy passes one.
+type StudyEnqueueFunc func(ctx context.Context, tx Tx, st Study) error
+
 // StudyStore persists studies and their candidate runs. Tenancy is a
 // run's: methods with an Actor see only the actor's studies (admins see
 // all); the methods without one are the job workers'.
@@ -160,7 +165,7 @@ type StudyStore interface {
 	// kind, empty scenario or settings, RunsTotal < 1, actor without
 	// UserID), ErrNotFound (a ScenarioID the actor cannot see), a
 	// *QuotaError, or enqueue's error (then nothing is stored).
-	CreateStudy(ctx context.Context, actor Actor, st Study, enqueue TxFunc) (Study, error)
+	CreateStudy(ctx context.Context, actor Actor, st Study, enqueue StudyEnqueueFunc) (Study, error)
 	// GetStudy returns one study, or ErrNotFound.
 	GetStudy(ctx context.Context, actor Actor, id string) (Study, error)
 	// ListStudies returns a page of studies, newest first. It returns

@@ -23,7 +23,7 @@ func testStudyLifecycle(t *testing.T, st store.Store) {
 	c := ctx(t)
 	a := owner(t, st)
 	enqueued := 0
-	s := must(st.CreateStudy(c, a, newStudy(store.KindSweep, 4), func(context.Context, store.Tx) error { enqueued++; return nil }))(t)
+	s := must(st.CreateStudy(c, a, newStudy(store.KindSweep, 4), func(context.Context, store.Tx, store.Study) error { enqueued++; return nil }))(t)
 	if enqueued != 1 || s.Status != store.StatusQueued || s.OwnerID != a.UserID || s.RunsTotal != 4 || s.RunsDone != 0 || s.ID == "" {
 		t.Fatalf("created %+v (enqueued %d), want queued, owned, 4 runs in total, enqueued once", s, enqueued)
 	}
@@ -130,7 +130,7 @@ func testStudyErrors(t *testing.T, st store.Store) {
 	}
 	_, err := st.CreateStudy(c, store.System(), newStudy(store.KindSizing, 1), nil)
 	wantErr(t, "ErrNoUser", err, store.ErrInvalid)
-	_, err = st.CreateStudy(c, a, newStudy(store.KindSizing, 1), func(context.Context, store.Tx) error { return errEnqueueStudy })
+	_, err = st.CreateStudy(c, a, newStudy(store.KindSizing, 1), func(context.Context, store.Tx, store.Study) error { return errEnqueueStudy })
 	if !errors.Is(err, errEnqueueStudy) {
 		t.Fatalf("CreateStudy with failing enqueue: error = %v, want it to wrap %v", err, errEnqueueStudy)
 	}

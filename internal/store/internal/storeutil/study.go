@@ -125,7 +125,7 @@ func studyStateError(ctx context.Context, c Conn, actor store.Actor, id, op stri
 }
 
 // CreateStudy implements store.Store.CreateStudy.
-func (s Store) CreateStudy(ctx context.Context, actor store.Actor, st store.Study, enqueue store.TxFunc) (store.Study, error) {
+func (s Store) CreateStudy(ctx context.Context, actor store.Actor, st store.Study, enqueue store.StudyEnqueueFunc) (store.Study, error) {
 	st, err := NewStudy(actor, st, s.Now)
 	if err != nil {
 		return store.Study{}, err
@@ -152,7 +152,7 @@ func (s Store) CreateStudy(ctx context.Context, actor store.Actor, st store.Stud
 		if enqueue == nil {
 			return nil
 		}
-		if err := enqueue(ctx, tx); err != nil {
+		if err := enqueue(ctx, tx, st); err != nil {
 			return fmt.Errorf("enqueue: %w", err)
 		}
 		return nil
