@@ -62,6 +62,24 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, fileOp("get-run-report", "/api/v1/runs/{id}/report.html", "Get the self-contained HTML report", "text/html"), s.getReport)
 	handle(api, log, op("cancel-run", http.MethodPost, "/api/v1/runs/{id}/cancel", "Cancel a run", "Runs", http.StatusNotFound, http.StatusConflict), s.cancelRun)
 
+	// Studies: sizing searches and sweeps, every candidate run a job.
+	createStudy := op("create-study", http.MethodPost, "/api/v1/studies", "Submit a study (sizing or sweep)", "Studies",
+		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests)
+	createStudy.DefaultStatus = http.StatusAccepted
+	createStudy.MaxBodyBytes = body
+	handle(api, log, createStudy, s.createStudy)
+	handle(api, log, op("list-studies", http.MethodGet, "/api/v1/studies", "List studies, newest first", "Studies", http.StatusBadRequest), s.listStudies)
+	handle(api, log, op("get-study", http.MethodGet, "/api/v1/studies/{id}", "Get a study's status and progress", "Studies", http.StatusNotFound), s.getStudy)
+	handle(api, log, op("get-study-result", http.MethodGet, "/api/v1/studies/{id}/result", "Get a study's result", "Studies", http.StatusNotFound, http.StatusConflict), s.getStudyResult)
+	handle(api, log, studyEventsOp(), s.studyEvents)
+	handle(api, log, op("cancel-study", http.MethodPost, "/api/v1/studies/{id}/cancel", "Cancel a study", "Studies", http.StatusNotFound, http.StatusConflict), s.cancelStudy)
+	handle(api, log, noContent(op("delete-study", http.MethodDelete, "/api/v1/studies/{id}", "Delete a finished study", "Studies",
+		http.StatusNotFound, http.StatusConflict)), s.deleteStudy)
+
+	// Comparisons of two runs.
+	handle(api, log, op("compare-runs", http.MethodGet, "/api/v1/compare", "Compare two runs", "Runs",
+		http.StatusBadRequest, http.StatusNotFound, http.StatusConflict), s.compare)
+
 	// The web UI: every other GET (client-side routes fall back to its
 	// index.html), never a reserved path.
 	if s.UI != nil {
