@@ -75,6 +75,11 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, op("cancel-study", http.MethodPost, "/api/v1/studies/{id}/cancel", "Cancel a study", "Studies", http.StatusNotFound, http.StatusConflict), s.cancelStudy)
 	handle(api, log, noContent(op("delete-study", http.MethodDelete, "/api/v1/studies/{id}", "Delete a finished study", "Studies",
 		http.StatusNotFound, http.StatusConflict)), s.deleteStudy)
+	// Charts (curves with CI bars and the SLA line; heat maps for two
+	// parameters) and the HTML report of a succeeded study.
+	handle(api, log, op("list-study-charts", http.MethodGet, "/api/v1/studies/{id}/charts", "List a study's charts", "Charts", http.StatusNotFound, http.StatusConflict), s.listStudyCharts)
+	handle(api, log, fileOp("get-study-chart", "/api/v1/studies/{id}/charts/{file}", "Get one chart of a study as SVG or PNG", "image/svg+xml", "image/png"), s.getStudyChart)
+	handle(api, log, fileOp("get-study-report", "/api/v1/studies/{id}/report.html", "Get the self-contained HTML report of a study", "text/html"), s.getStudyReport)
 
 	// Comparisons of two runs.
 	handle(api, log, op("compare-runs", http.MethodGet, "/api/v1/compare", "Compare two runs", "Runs",

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,18 @@ func TestSizingStudyLifecycle(t *testing.T) {
 				t.Errorf("the study differs from the library on the same seeds:\nstudy %s\nlocal %s", got, want)
 			}
 
+			// Charts of a sizing study: its evaluations against the cores,
+			// with the SLA line.
+			names := studyChartNames(t, b, id)
+			if !slices.Contains(names, "latency_p95") || slices.Contains(names, "latency_mean") {
+				t.Errorf("charts %v, want latency_p95 and no latency_mean (an evaluation has none)", names)
+			}
+			r = b.do(t, "GET", studyPath(id, "/charts/latency_p95.svg"), "", nil)
+			wantStatus(t, r, http.StatusOK)
+			if !strings.Contains(string(r.body), "<svg") {
+				t.Errorf("latency_p95.svg is not an SVG: %.100s", r.body)
+			}
+
 			// Lists: filters by kind and status.
 			for q, n := range map[string]int{"": 1, "?kind=sizing": 1, "?kind=sweep": 0, "?status=succeeded": 1, "?status=queued,running": 0} {
 				r = b.do(t, "GET", "/api/v1/studies"+q, "", nil)
@@ -182,7 +195,8 @@ func TestSizingStudyLifecycle(t *testing.T) {
 			other := b.as(otherKey)
 			for _, req := range []struct{ method, path string }{
 				{"GET", studyPath(id)}, {"GET", studyPath(id, "/result")}, {"GET", studyPath(id, "/events")},
-				{"POST", studyPath(id, "/cancel")}, {"DELETE", studyPath(id)},
+				{"POST", studyPath(id, "/cancel")}, {"DELETE", studyPath(id)}, {"GET", studyPath(id, "/charts")},
+				{"GET", studyPath(id, "/charts/latency_p95.svg")}, {"GET", studyPath(id, "/report.html")},
 			} {
 				wantStatus(t, other.do(t, req.method, req.path, "", nil), http.StatusNotFound)
 			}
@@ -241,6 +255,41 @@ func TestSweepStudy(t *testing.T) {
 	if got := res.Sweep.Points[5].Values; got[0] != 2 || got[1] != 15 {
 		t.Errorf("last point's values %v, want [2 15] (row-major, last parameter fastest)", got)
 	}
+
+	// Charts: a curve per figure and, for two parameters, its heat map.
+	names := studyChartNames(t, b, id)
+	for _, want := range []string{"latency_p99", "heatmap-latency_p99", "throughput_rps", "utilization.srv", "heatmap-utilization.srv"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("charts %v lack %s", names, want)
+		}
+	}
+	for file, ct := range map[string]string{"/charts/latency_p99.svg": "image/svg+xml", "/charts/heatmap-latency_p99.png": "image/png",
+		"/report.html": "text/html; charset=utf-8"} {
+		r := b.do(t, "GET", studyPath(id, file), "", nil)
+		wantStatus(t, r, http.StatusOK)
+		if got := r.header.Get("Content-Type"); got != ct || len(r.body) == 0 {
+			t.Errorf("%s: Content-Type %q and %d bytes, want %s", file, got, len(r.body), ct)
+		}
+	}
+	wantStatus(t, b.do(t, "GET", studyPath(id, "/charts/nope.svg"), "", nil), http.StatusNotFound)
+}
+
+// studyChartNames lists the names of a study's charts.
+func studyChartNames(t *testing.T, b testBundle, id string) []string {
+	t.Helper()
+	r := b.do(t, "GET", studyPath(id, "/charts"), "", nil)
+	wantStatus(t, r, http.StatusOK)
+	var list struct {
+		Charts []api.ChartLink `json:"charts"`
+	}
+	if err := json.Unmarshal(r.body, &list); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range list.Charts {
+		names = append(names, c.Name)
+	}
+	return names
 }
 
 // TestStudyErrors: every mistake is a problem naming where it is — a bad
