@@ -257,7 +257,13 @@ func (c *Client) workStudy(ctx context.Context, id string) error {
 	}
 	f := store.StudyFinish{Status: store.StatusSucceeded, Result: body}
 	if settings.Sizing != nil {
-		f.RunsTotal = w.finished()
+		// The search ends having needed fewer runs than its bound: every
+		// candidate run it stored, no more.
+		states, err := c.store.ListStudyRunStates(ctx, id)
+		if err != nil {
+			return err
+		}
+		f.RunsTotal = len(states)
 	}
 	return c.finishStudy(ctx, id, f)
 }
@@ -334,13 +340,6 @@ func (w *waiter) watch(key string) <-chan struct{} {
 		}
 	}
 	return ch
-}
-
-// finished returns how many candidate runs have ended, as last polled.
-func (w *waiter) finished() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.ended)
 }
 
 // loop polls until ctx is done.
