@@ -199,6 +199,7 @@ func TestSizingStudyAnswersAsTheLibrary(t *testing.T) {
 				t.Errorf("candidate runs by worker %v, want some on each of worker-a and worker-b", by)
 			}
 			t.Logf("candidate runs by worker: %v", by)
+			checkMetric(t, b.reg, "fastsim_studies", `status="succeeded"`, 1)
 		})
 	}
 }
