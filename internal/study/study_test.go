@@ -32,8 +32,8 @@ func TestCheck(t *testing.T) {
 		return study.Settings{Sizing: &analysis.SizingSpec{What: what, Server: "srv-1", SLA: sla, Seeds: seeds, Max: maxN, Loads: loads}}
 	}
 	for name, tc := range map[string]struct {
-		kind                   store.StudyKind
-		s                      study.Settings
+		kind                  store.StudyKind
+		s                     study.Settings
 		candidates, scenarios int
 	}{
 		"Sweep":       {store.KindSweep, sweep(analysis.Param{Path: cores, Values: []float64{1, 2, 4}}, analysis.Param{Path: "load", Values: []float64{1, 2}}), 6, 6},
