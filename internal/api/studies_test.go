@@ -379,3 +379,40 @@ func TestCompareRuns(t *testing.T) {
 	wantStatus(t, b.as(otherKey).do(t, "GET", "/api/v1/compare?a="+ids[0]+"&b="+ids[1], "", nil), http.StatusNotFound)
 	wantStatus(t, b.do(t, "GET", "/api/v1/compare?a="+ids[0], "", nil), http.StatusUnprocessableEntity)
 }
+
+// TestStudyCancelAndDelete: an active study cannot be deleted (409) and
+// counts as a concurrent run against the plan (a second study of a
+// one-run plan gets 429); cancelled, it is cancelled at once, frees the
+// slot, and can be deleted.
+func TestStudyCancelAndDelete(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{workers: 1})
+	plans := quota.DefaultPlans()
+	free := plans[store.PlanFree]
+	free.MaxConcurrentRuns = 1
+	plans[store.PlanFree] = free
+	b = withOptions(b, func(o *api.Options) { o.Plans = plans })
+	// Each candidate run takes seconds.
+	long := testenv.OneServerYAML(6000, 500)
+	body := map[string]any{"kind": "sweep", "scenario": long, "replications": 2,
+		"sweep": map[string]any{"params": []map[string]any{{"path": "load", "values": []float64{1, 2}}}}}
+	r := b.doJSON(t, "POST", "/api/v1/studies", body)
+	wantStatus(t, r, http.StatusAccepted)
+	id := mustID(t, r)
+	r = b.doJSON(t, "POST", "/api/v1/studies", body)
+	wantLimit(t, r, limitBody{Status: 429, Limit: "concurrent_runs", Max: 1, Current: 1, Plan: "free", RetryAfterS: -1})
+	wantStatus(t, b.do(t, "DELETE", studyPath(id), "", nil), http.StatusConflict)
+	r = b.do(t, "POST", studyPath(id, "/cancel"), "", nil)
+	wantStatus(t, r, http.StatusOK)
+	var st api.Study
+	if err := json.Unmarshal(r.body, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "cancelled" || !st.CancelRequested {
+		t.Errorf("after cancel: %+v, want cancelled at once", st)
+	}
+	wantStatus(t, b.do(t, "GET", studyPath(id, "/result"), "", nil), http.StatusConflict)
+	r = b.doJSON(t, "POST", "/api/v1/runs", map[string]any{"scenario": string(readFile(t, "small.yml"))})
+	wantStatus(t, r, http.StatusAccepted) // the slot is free again
+	wantStatus(t, b.do(t, "DELETE", studyPath(id), "", nil), http.StatusNoContent)
+}

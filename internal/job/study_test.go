@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,5 +251,19 @@ func TestStudyCancel(t *testing.T) {
 				t.Error("a candidate-run job was discarded; a cancelled study's jobs end without error")
 			}
 		})
+	}
+}
+
+// TestStudyFailsWithACandidateRunsError: a candidate run that crosses a
+// run-time limit fails its study with the engine's message.
+func TestStudyFailsWithACandidateRunsError(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite", job.Config{Workers: 2, MaxEvents: 1000, CancelPollInterval: 20 * time.Millisecond})
+	sc, _ := testenv.Canonical(t, small)
+	s := study.Settings{Sweep: &analysis.SweepSpec{Params: []analysis.Param{{Path: analysis.LoadParam, Values: []float64{1, 2}}}, Seeds: []int64{1}}}
+	created := submitStudy(t, b, testenv.Actor(t, b.st), store.KindSweep, sc, s, 2)
+	done := waitStudy(t, b.st, created.ID, "final", func(s store.Study) bool { return s.Status.Final() })
+	if done.Status != store.StatusFailed || !strings.Contains(done.Error, "limit") || !strings.Contains(done.Error, "--max-events") {
+		t.Errorf("study ended %s with %q, want failed naming the event limit", done.Status, done.Error)
 	}
 }
