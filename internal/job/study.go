@@ -519,8 +519,8 @@ func (c *Client) ReconcileStudies(ctx context.Context) (int, error) {
 		if j.live {
 			continue
 		}
-		f := abandoned(store.Run{CancelRequested: st.CancelRequested}, *j)
-		_, err := c.store.FinishStudy(ctx, st.ID, store.StudyFinish{Status: f.Status, Error: "study: " + f.Error})
+		f := studyAbandoned(st, *j)
+		_, err := c.store.FinishStudy(ctx, st.ID, f)
 		switch {
 		case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
 			continue
@@ -531,4 +531,20 @@ func (c *Client) ReconcileStudies(ctx context.Context) (int, error) {
 		c.cfg.Logger.WarnContext(ctx, "finished an abandoned study", "study_id", st.ID, "status", string(f.Status), "error", f.Error)
 	}
 	return n, nil
+}
+
+// studyAbandoned returns how to finish a study whose coordinator job can
+// no longer run.
+func studyAbandoned(st store.Study, j runJobs) store.StudyFinish {
+	switch {
+	case st.CancelRequested:
+		return store.StudyFinish{Status: store.StatusCancelled, Error: errStudyCancelled.Error()}
+	case j.discarded > 0:
+		return store.StudyFinish{Status: store.StatusFailed, Error: fmt.Sprintf(
+			"the study's coordinator was abandoned after %d attempts (worker crashes?); check the workers' logs and memory, then submit the study again", j.discarded)}
+	case j.cancelled:
+		return store.StudyFinish{Status: store.StatusFailed, Error: "the study's coordinator job was cancelled in the queue; submit the study again"}
+	default:
+		return store.StudyFinish{Status: store.StatusFailed, Error: "the study's coordinator job is no longer in the queue; submit the study again"}
+	}
 }

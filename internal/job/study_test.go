@@ -267,3 +267,43 @@ func TestStudyFailsWithACandidateRunsError(t *testing.T) {
 		t.Errorf("study ended %s with %q, want failed naming the event limit", done.Status, done.Error)
 	}
 }
+
+// TestReconcileStudies fails a study that no coordinator job will run
+// (here: none was ever queued) and cancels one whose cancel was asked.
+func TestReconcileStudies(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite", job.Config{Workers: 1, ReconcileInterval: time.Hour})
+	actor := testenv.Actor(t, b.st)
+	_, body := testenv.Canonical(t, small)
+	orphan := func() store.Study {
+		st, err := b.st.CreateStudy(context.Background(), actor, store.Study{Kind: store.KindSweep, Scenario: body, Settings: []byte(`{}`), RunsTotal: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	lost, cancelled := orphan(), orphan()
+	if _, err := b.st.MarkStudyRunning(context.Background(), cancelled.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.RequestStudyCancel(context.Background(), actor, cancelled.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.client.ReconcileStudies(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("ReconcileStudies = %d, %v; want 2 studies finished", n, err)
+	}
+	for _, tc := range []struct {
+		id     string
+		status store.RunStatus
+		msg    string
+	}{{lost.ID, store.StatusFailed, "no longer in the queue"}, {cancelled.ID, store.StatusCancelled, "cancelled"}} {
+		st, err := b.st.GetStudy(context.Background(), store.System(), tc.id)
+		if err != nil || st.Status != tc.status || !strings.Contains(st.Error, tc.msg) {
+			t.Errorf("study %s: %s %q (%v), want %s with %q", tc.id, st.Status, st.Error, err, tc.status, tc.msg)
+		}
+	}
+	if n, err := b.client.ReconcileStudies(context.Background()); err != nil || n != 0 {
+		t.Errorf("second ReconcileStudies = %d, %v; want 0", n, err)
+	}
+}
