@@ -154,10 +154,11 @@ func (c *Client) rescue(row *rivertype.JobRow, l store.Lease, hasLease bool, now
 	var msg string
 	switch {
 	case len(deaths) >= 2:
-		msg = fmt.Sprintf("the worker running this run died twice (attempts at %s); not retried: "+
-			"the run probably exhausts a worker's memory or time, so it would kill the next one too; "+
+		what := targetOf(row).noun()
+		msg = fmt.Sprintf("the worker running this %s died twice (attempts at %s); not retried: "+
+			"the %s probably exhausts a worker's memory or time, so it would kill the next one too; "+
 			"shorten the scenario or lower its load, or give the workers more memory, then submit it again",
-			strings.Join(deaths, ", "))
+			what, strings.Join(deaths, ", "), what)
 	case row.Attempt >= row.MaxAttempts:
 		msg = fmt.Sprintf("gave up after %d attempts: the worker of the last one died (%s)", row.Attempt, last)
 	default:

@@ -48,6 +48,18 @@ func (t target) String() string {
 	return "unknown target"
 }
 
+// noun names the target's kind in messages: "run", "candidate run" or
+// "study's coordinator".
+func (t target) noun() string {
+	switch {
+	case t.key != "":
+		return "candidate run"
+	case t.studyID != "":
+		return "study's coordinator"
+	}
+	return "run"
+}
+
 // failTarget ends the target of a job that will not run again with msg: a
 // run or a study fails; a candidate run stores msg as its error, and its
 // coordinator then fails the study with it.
