@@ -104,6 +104,8 @@ func (f tenancyFixture) routes(t *testing.T) []route {
 		{"POST", "/api/v1/runs/" + rid + "/cancel", nil, 409, 404},
 		{"DELETE", "/api/v1/keys/" + f.keyID, nil, 204, 404},
 		{"GET", "/api/v1/compare?a=" + rid + "&b=" + rid, nil, 200, 404},
+		{"GET", "/api/v1/compare/charts/differences.svg?a=" + rid + "&b=" + rid, nil, 200, 404},
+		{"GET", "/api/v1/compare/report.html?a=" + rid + "&b=" + rid, nil, 200, 404},
 		{"GET", studyPath(f.studyID), nil, 200, 404},
 		{"GET", studyPath(f.studyID, "/result"), nil, 200, 404},
 		{"GET", studyPath(f.studyID, "/events"), nil, 200, 404},

@@ -84,6 +84,8 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	// Comparisons of two runs.
 	handle(api, log, op("compare-runs", http.MethodGet, "/api/v1/compare", "Compare two runs", "Runs",
 		http.StatusBadRequest, http.StatusNotFound, http.StatusConflict), s.compare)
+	handle(api, log, fileOp("get-compare-chart", "/api/v1/compare/charts/{file}", "Get the chart of a comparison as SVG or PNG", "image/svg+xml", "image/png"), s.getCompareChart)
+	handle(api, log, fileOp("get-compare-report", "/api/v1/compare/report.html", "Get the self-contained HTML report of a comparison", "text/html"), s.getCompareReport)
 
 	// The web UI: every other GET (client-side routes fall back to its
 	// index.html), never a reserved path.

@@ -375,8 +375,20 @@ func TestCompareRuns(t *testing.T) {
 	if len(cmp.Figures) == 0 {
 		t.Error("no figure differences")
 	}
+	q := "?a=" + ids[0] + "&b=" + ids[1]
+	for file, ct := range map[string]string{"/charts/differences.svg": "image/svg+xml", "/charts/differences.png": "image/png",
+		"/report.html": "text/html; charset=utf-8"} {
+		r := b.do(t, "GET", "/api/v1/compare"+file+q, "", nil)
+		wantStatus(t, r, http.StatusOK)
+		if got := r.header.Get("Content-Type"); got != ct || len(r.body) == 0 {
+			t.Errorf("%s: Content-Type %q and %d bytes, want %s", file, got, len(r.body), ct)
+		}
+	}
+	wantStatus(t, b.do(t, "GET", "/api/v1/compare/charts/nope.svg"+q, "", nil), http.StatusNotFound)
 	_, otherKey := newAccount(t, b, store.RoleUser)
-	wantStatus(t, b.as(otherKey).do(t, "GET", "/api/v1/compare?a="+ids[0]+"&b="+ids[1], "", nil), http.StatusNotFound)
+	for _, p := range []string{"/api/v1/compare", "/api/v1/compare/charts/differences.svg", "/api/v1/compare/report.html"} {
+		wantStatus(t, b.as(otherKey).do(t, "GET", p+q, "", nil), http.StatusNotFound)
+	}
 	wantStatus(t, b.do(t, "GET", "/api/v1/compare?a="+ids[0], "", nil), http.StatusUnprocessableEntity)
 }
 
