@@ -307,3 +307,24 @@ func TestReconcileStudies(t *testing.T) {
 		t.Errorf("second ReconcileStudies = %d, %v; want 0", n, err)
 	}
 }
+
+// TestStudyTimeout: a study over Config.StudyTimeout fails saying so, and
+// its candidate runs stop.
+func TestStudyTimeout(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite", job.Config{Workers: 1, StudyTimeout: time.Second, CancelPollInterval: 20 * time.Millisecond})
+	sc, _ := testenv.Canonical(t, long) // tens of seconds per candidate run
+	s := study.Settings{Sweep: &analysis.SweepSpec{Params: []analysis.Param{{Path: analysis.LoadParam, Values: []float64{1}}}, Seeds: []int64{1}}}
+	created := submitStudy(t, b, testenv.Actor(t, b.st), store.KindSweep, sc, s, 1)
+	done := waitStudy(t, b.st, created.ID, "final", func(s store.Study) bool { return s.Status.Final() })
+	if done.Status != store.StatusFailed || !strings.Contains(done.Error, "--study-timeout") {
+		t.Errorf("study ended %s with %q, want failed naming --study-timeout", done.Status, done.Error)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(studyRunJobs(t, b, rivertype.JobStateRunning)) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the candidate run still runs a minute after its study timed out")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
