@@ -243,6 +243,11 @@ func (s *server) checkStudySize(ctx context.Context, plan study.Plan, reps int) 
 		}
 	}
 	u, p, ok := s.planLimits(ctx)
+	if ok && p.MaxServers > 0 && plan.Servers > p.MaxServers {
+		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitServers, int64(p.MaxServers), int64(plan.Servers), string(u.Plan), 0,
+			"the study's largest candidate has %d servers (each replica counted), over the %s plan's limit of %d; lower the sizing's max or use a larger plan",
+			plan.Servers, u.Plan, p.MaxServers))
+	}
 	if ok && p.MaxRunsPerDay > 0 && plan.Runs > p.MaxRunsPerDay {
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusUnprocessableEntity, limitRunsPerDay, int64(p.MaxRunsPerDay), int64(plan.Runs), string(u.Plan), 0,
 			"the study needs %d candidate runs (%d candidates × %d replications), over the %s plan's limit of %d runs per day; sweep fewer values, use fewer replications or a lower max, or a larger plan",

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -339,6 +341,18 @@ func TestStudyErrors(t *testing.T) {
 	if p := problemOf(t, r); !strings.Contains(p.Detail, "2 candidates × 3 replications") || !strings.Contains(p.Detail, "larger plan") {
 		t.Errorf("detail %q does not explain the count and the fix", p.Detail)
 	}
+	// A replicas search whose largest candidate has more servers than the
+	// plan allows: examples/lb_two_servers.yml's 2 servers plus up to 19
+	// copies of srv-fast, over the free plan's 20.
+	lb, err := os.ReadFile(filepath.Join("..", "..", "examples", "lb_two_servers.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = limited.doJSON(t, "POST", "/api/v1/studies", map[string]any{
+		"kind": "sizing", "scenario": string(lb), "replications": 1,
+		"sizing": map[string]any{"what": "replicas", "server": "srv-fast", "max": 20, "sla": map[string]any{"percentile": 0.99, "latency_s": 0.5}},
+	})
+	wantLimit(t, r, limitBody{Status: 422, Limit: "servers", Max: 20, Current: 21, Plan: "free"})
 }
 
 // TestCompareRuns compares two runs of scenarios that differ in one

@@ -69,8 +69,12 @@ type Plan struct {
 	Runs int
 	// Scenarios are the candidate scenarios whose size (servers, edges,
 	// events) bounds the study's: every candidate of a sweep; for sizing,
-	// the base, or its largest candidate (most load or replicas).
+	// the base, or its largest load.
 	Scenarios []*scenario.Scenario
+	// Servers is the most server instances a candidate can have
+	// (scenario.InstanceCount): a replicas search adds up to max − 1
+	// copies of the sized server to the base.
+	Servers int
 }
 
 // errDryRun stops the library at its first run: Check uses it to have
@@ -96,6 +100,7 @@ func Check(ctx context.Context, kind store.StudyKind, base *scenario.Scenario, s
 		p := Plan{Candidates: len(cands), Runs: len(cands) * len(s.Sweep.Seeds)}
 		for _, c := range cands {
 			p.Scenarios = append(p.Scenarios, c.Scenario)
+			p.Servers = max(p.Servers, c.Scenario.InstanceCount())
 		}
 		return p, nil
 	}
@@ -120,6 +125,10 @@ func Check(ctx context.Context, kind store.StudyKind, base *scenario.Scenario, s
 		}
 	default:
 		p.Candidates = searchBound(maxN)
+	}
+	p.Servers = p.Scenarios[0].InstanceCount()
+	if sp.What == "replicas" {
+		p.Servers += maxN - 1
 	}
 	p.Runs = p.Candidates * len(sp.Seeds)
 	return p, nil

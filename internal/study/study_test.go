@@ -35,16 +35,20 @@ func TestCheck(t *testing.T) {
 		kind                  store.StudyKind
 		s                     study.Settings
 		candidates, scenarios int
+		servers               int
 	}{
-		"Sweep":       {store.KindSweep, sweep(analysis.Param{Path: cores, Values: []float64{1, 2, 4}}, analysis.Param{Path: "load", Values: []float64{1, 2}}), 6, 6},
-		"SizingCores": {store.KindSizing, sizing("cores", 16), 10, 1}, // 1, 2, 4, 8, 16, then at most 4 bisections and answer + 1
-		"SizingSmall": {store.KindSizing, sizing("cores", 2), 2, 1},
-		"SizingLoad":  {store.KindSizing, sizing("load", 0, 0.5, 1, 2), 3, 1},
+		"Sweep":       {store.KindSweep, sweep(analysis.Param{Path: cores, Values: []float64{1, 2, 4}}, analysis.Param{Path: "load", Values: []float64{1, 2}}), 6, 6, 1},
+		"SizingCores": {store.KindSizing, sizing("cores", 16), 10, 1, 1}, // 1, 2, 4, 8, 16, then at most 4 bisections and answer + 1
+		"SizingSmall": {store.KindSizing, sizing("cores", 2), 2, 1, 1},
+		"SizingLoad":  {store.KindSizing, sizing("load", 0, 0.5, 1, 2), 3, 1, 1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := study.Check(context.Background(), tc.kind, base, tc.s)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if p.Servers != tc.servers {
+				t.Errorf("plan: %d servers at most, want %d", p.Servers, tc.servers)
 			}
 			if p.Candidates != tc.candidates || p.Runs != tc.candidates*len(seeds) || len(p.Scenarios) != tc.scenarios {
 				t.Errorf("plan: %d candidates, %d runs, %d scenarios; want %d, %d, %d", p.Candidates, p.Runs, len(p.Scenarios),
