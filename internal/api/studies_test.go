@@ -442,3 +442,39 @@ func TestStudyCancelAndDelete(t *testing.T) {
 	wantStatus(t, r, http.StatusAccepted) // the slot is free again
 	wantStatus(t, b.do(t, "DELETE", studyPath(id), "", nil), http.StatusNoContent)
 }
+
+// TestLoadSizingStudy runs a load sizing study (fastsim size --what load):
+// one level per load multiplier, and charts against the load.
+func TestLoadSizingStudy(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{workers: 2})
+	r := b.doJSON(t, "POST", "/api/v1/studies", map[string]any{
+		"kind": "sizing", "scenario": string(readFile(t, "small.yml")), "replications": 2,
+		"sizing": map[string]any{"what": "load", "loads": []float64{0.5, 1, 2}, "sla": map[string]any{"percentile": 0.99, "latency_s": 0.5}},
+	})
+	wantStatus(t, r, http.StatusAccepted)
+	id := mustID(t, r)
+	if st := getStudy(t, b, id); st.RunsTotal != 6 {
+		t.Errorf("runs total %d, want 6 (3 loads × 2 replications)", st.RunsTotal)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for st := getStudy(t, b, id); st.Status != "succeeded"; st = getStudy(t, b, id) {
+		if st.Status == "failed" || st.Status == "cancelled" || time.Now().After(deadline) {
+			t.Fatalf("study %s (%s)", st.Status, st.Error)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r = b.do(t, "GET", studyPath(id, "/result"), "", nil)
+	wantStatus(t, r, http.StatusOK)
+	var res api.StudyResultBody
+	if err := json.Unmarshal(r.body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Sizing == nil || res.Sizing.Load == nil || len(res.Sizing.Load.Levels) != 3 || res.Sizing.Load.Levels[2].Value != 2 {
+		t.Fatalf("result %s, want the load sweep's three levels", r.body)
+	}
+	if names := studyChartNames(t, b, id); !slices.Contains(names, "latency_p99") {
+		t.Errorf("charts %v lack latency_p99", names)
+	}
+	wantStatus(t, b.do(t, "GET", studyPath(id, "/charts/throughput_rps.png"), "", nil), http.StatusOK)
+}
