@@ -22,7 +22,7 @@ import (
 
 // workerFlags are the flags that matter to `fastsim worker`.
 var workerFlags = map[string]bool{
-	"database-url": true, "data-dir": true, "workers": true, "run-timeout": true, "no-migrate": true,
+	"database-url": true, "data-dir": true, "workers": true, "run-timeout": true, "study-timeout": true, "no-migrate": true,
 	"shutdown-timeout": true, "log-level": true, "log-format": true, "metrics-addr": true,
 	"heartbeat-interval": true, "lease-ttl": true,
 }
@@ -121,6 +121,7 @@ func jobConfig(cfg config.Config, logger *slog.Logger, reg prometheus.Registerer
 	return job.Config{
 		Workers:           cfg.Workers,
 		RunTimeout:        cfg.RunTimeout,
+		StudyTimeout:      cfg.StudyTimeout,
 		MaxEvents:         cfg.MaxEvents,
 		MaxInFlight:       cfg.MaxInFlight,
 		Plans:             cfg.Plans(),

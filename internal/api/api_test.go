@@ -313,6 +313,8 @@ func TestOpenAPIAndDocs(t *testing.T) {
 		"/api/v1/scenarios/{id}/versions": {"get"}, "/api/v1/scenarios/{id}/versions/{version}": {"get"},
 		"/api/v1/runs": {"get", "post"}, "/api/v1/runs/{id}": {"get"}, "/api/v1/runs/{id}/result": {"get"},
 		"/api/v1/runs/{id}/series": {"get"}, "/api/v1/runs/{id}/events": {"get"}, "/api/v1/runs/{id}/cancel": {"post"},
+		"/api/v1/studies": {"get", "post"}, "/api/v1/studies/{id}": {"get", "delete"}, "/api/v1/studies/{id}/result": {"get"},
+		"/api/v1/studies/{id}/events": {"get"}, "/api/v1/studies/{id}/cancel": {"post"}, "/api/v1/compare": {"get"},
 	} {
 		for _, m := range methods {
 			if _, ok := doc.Paths[path][m]; !ok {

@@ -30,6 +30,7 @@ type tenancyFixture struct {
 	runID      string
 	chartPath  string
 	keyID      string
+	studyID    string
 }
 
 func newTenancyFixture(t *testing.T, dialect string) tenancyFixture {
@@ -59,6 +60,19 @@ func newTenancyFixture(t *testing.T, dialect string) tenancyFixture {
 	r = b.doJSON(t, "POST", "/api/v1/keys", map[string]any{"name": "second"})
 	wantStatus(t, r, http.StatusCreated)
 	f.keyID = mustID(t, r)
+	r = b.doJSON(t, "POST", "/api/v1/studies", map[string]any{"kind": "sweep", "scenario_id": f.scenarioID, "replications": 1,
+		"sweep": map[string]any{"params": []map[string]any{{"path": "load", "values": []float64{1}}}}})
+	wantStatus(t, r, http.StatusAccepted)
+	f.studyID = mustID(t, r)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		st := getStudy(t, b, f.studyID)
+		if st.Status == "succeeded" {
+			break
+		}
+		if st.Status == "failed" || st.Status == "cancelled" || time.Now().After(deadline) {
+			t.Fatalf("A's study: %s (%s)", st.Status, st.Error)
+		}
+	}
 	return f
 }
 
@@ -89,6 +103,17 @@ func (f tenancyFixture) routes(t *testing.T) []route {
 		{"GET", "/api/v1/runs/" + rid + "/report.html", nil, 200, 404},
 		{"POST", "/api/v1/runs/" + rid + "/cancel", nil, 409, 404},
 		{"DELETE", "/api/v1/keys/" + f.keyID, nil, 204, 404},
+		{"GET", "/api/v1/compare?a=" + rid + "&b=" + rid, nil, 200, 404},
+		{"GET", "/api/v1/compare/charts/differences.svg?a=" + rid + "&b=" + rid, nil, 200, 404},
+		{"GET", "/api/v1/compare/report.html?a=" + rid + "&b=" + rid, nil, 200, 404},
+		{"GET", studyPath(f.studyID), nil, 200, 404},
+		{"GET", studyPath(f.studyID, "/result"), nil, 200, 404},
+		{"GET", studyPath(f.studyID, "/events"), nil, 200, 404},
+		{"GET", studyPath(f.studyID, "/charts"), nil, 200, 404},
+		{"GET", studyPath(f.studyID, "/charts/latency_p99.svg"), nil, 200, 404},
+		{"GET", studyPath(f.studyID, "/report.html"), nil, 200, 404},
+		{"POST", studyPath(f.studyID, "/cancel"), nil, 409, 404},
+		{"DELETE", studyPath(f.studyID), nil, 204, 404},
 		{"GET", "/api/v1/admin/users", nil, 403, 403},
 		{"PATCH", "/api/v1/admin/users/" + f.b.user.ID, map[string]any{"plan": "pro"}, 403, 403},
 		{"DELETE", "/api/v1/admin/users/" + f.b.user.ID, nil, 403, 403},
@@ -132,7 +157,7 @@ func TestCrossTenant(t *testing.T) {
 				covered[rt.method+" "+templatePath(rt.path)] = true
 			}
 			// B's lists are empty.
-			for _, p := range []string{"/api/v1/scenarios", "/api/v1/runs", "/api/v1/runs?scenario_id=" + f.scenarioID, "/api/v1/keys"} {
+			for _, p := range []string{"/api/v1/scenarios", "/api/v1/runs", "/api/v1/runs?scenario_id=" + f.scenarioID, "/api/v1/keys", "/api/v1/studies"} {
 				r := bUser.do(t, "GET", p, "", nil)
 				wantStatus(t, r, http.StatusOK)
 				var page struct{ Items []map[string]any }

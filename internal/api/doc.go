@@ -4,7 +4,8 @@
 // /docs), and requests are validated against the same types.
 //
 // routes.go lists the whole surface; each resource has its file
-// (health.go, validate.go, scenarios.go, runs.go, events.go); errors.go is
+// (health.go, validate.go, scenarios.go, runs.go, events.go, studies.go and
+// study_charts.go for studies, compare.go for comparisons); errors.go is
 // the one table that turns store, scenario and limit errors into RFC 9457
 // problem+json responses.
 //

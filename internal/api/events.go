@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/fastsim/fastsim/internal/store"
 )
 
 // heartbeat is the interval of SSE comments that keep idle connections
@@ -43,6 +45,35 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 	if err != nil {
 		return nil, fmt.Errorf("get run %s: %w", in.ID, err)
 	}
+	snap := func(r store.Run) snapshot {
+		body := toRun(r)
+		return snapshot{body: body, final: r.Status.Final(), key: fmt.Sprint(body.Status, body.Progress)}
+	}
+	return s.stream(snap(first), func(ctx context.Context) (snapshot, error) {
+		r, err := s.Store.GetRun(ctx, actor(ctx), in.ID)
+		if err != nil {
+			return snapshot{}, fmt.Errorf("event stream: read run %s: %w", in.ID, err)
+		}
+		return snap(r), nil
+	}), nil
+}
+
+// snapshot is one state of a streamed resource: its body (the data of an
+// event), whether it is final, and a key that changes when a client
+// should hear of it.
+type snapshot struct {
+	body  any
+	final bool
+	key   string
+}
+
+// stream answers a text/event-stream that sends a progress event with
+// first, then, polling next every PollInterval, a progress event whenever
+// the key changes and one status event with the final state, after which
+// it ends (at once when first is final). Heartbeat comments keep idle
+// connections open; the stream also ends with its client, on a read
+// error (logged), or at shutdown (Options.Stop).
+func (s *server) stream(first snapshot, next func(context.Context) (snapshot, error)) *huma.StreamResponse {
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		hctx.SetHeader("Content-Type", "text/event-stream")
 		hctx.SetHeader("Cache-Control", "no-cache")
@@ -50,8 +81,8 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 		w := hctx.BodyWriter()
 		rc := flusher{w}
 		ctx := hctx.Context()
-		send := func(event string, r Run) bool {
-			data, err := json.Marshal(r)
+		send := func(event string, body any) bool {
+			data, err := json.Marshal(body)
 			if err != nil {
 				return false
 			}
@@ -61,15 +92,14 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 			}
 			return rc.Flush() == nil
 		}
-		run := first
-		last := toRun(run)
-		if run.Status.Final() {
-			send("status", last)
+		if first.final {
+			send("status", first.body)
 			return
 		}
-		if !send("progress", last) {
+		if !send("progress", first.body) {
 			return
 		}
+		last := first
 		poll := time.NewTicker(s.PollInterval)
 		defer poll.Stop()
 		beat := time.NewTicker(heartbeat)
@@ -86,25 +116,24 @@ func (s *server) events(ctx context.Context, in *idInput) (*huma.StreamResponse,
 					return
 				}
 			case <-poll.C:
-				run, err = s.Store.GetRun(ctx, actor(ctx), in.ID)
+				cur, err := next(ctx)
 				if err != nil {
-					s.Logger.WarnContext(ctx, "event stream: read run", "run_id", in.ID, "error", err.Error())
+					s.Logger.WarnContext(ctx, err.Error())
 					return
 				}
-				cur := toRun(run)
-				if run.Status.Final() {
-					send("status", cur)
+				if cur.final {
+					send("status", cur.body)
 					return
 				}
-				if cur.Status != last.Status || cur.Progress != last.Progress {
-					if !send("progress", cur) {
+				if cur.key != last.key {
+					if !send("progress", cur.body) {
 						return
 					}
 					last = cur
 				}
 			}
 		}
-	}}, nil
+	}}
 }
 
 // flusher flushes a body writer that is an http.ResponseWriter (through

@@ -135,10 +135,15 @@ func (s *server) quotaProblem(ctx context.Context, err error) error {
 	switch qe.Limit {
 	case limitRunsPerDay:
 		now := s.Now()
+		if qe.Requested > 1 {
+			return s.refusals.quotaRefused(newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), quota.NextDay(now).Sub(now),
+				"the study needs %d candidate runs and %d of the %s plan's %d runs per day are used today (UTC); try again tomorrow, study fewer candidates or replications, or use a larger plan",
+				qe.Requested, qe.Current, u.Plan, qe.Max))
+		}
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), quota.NextDay(now).Sub(now),
 			"%d runs submitted today (UTC), the %s plan's limit per day; try again tomorrow or use a larger plan", qe.Current, u.Plan))
 	default:
 		return s.refusals.quotaRefused(newLimitProblem(http.StatusTooManyRequests, qe.Limit, int64(qe.Max), int64(qe.Current), string(u.Plan), concurrencyRetryAfter,
-			"%d runs queued or running, the %s plan's limit of concurrent runs; wait for one to finish, cancel one, or use a larger plan", qe.Current, u.Plan))
+			"%d runs or studies queued or running, the %s plan's limit of concurrent runs; wait for one to finish, cancel one, or use a larger plan", qe.Current, u.Plan))
 	}
 }

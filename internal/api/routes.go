@@ -61,6 +61,31 @@ func (s *server) routes(api huma.API, mux *http.ServeMux) {
 	handle(api, log, fileOp("get-run-chart", "/api/v1/runs/{id}/charts/{file}", "Get one chart as SVG or PNG", "image/svg+xml", "image/png"), s.getChart)
 	handle(api, log, fileOp("get-run-report", "/api/v1/runs/{id}/report.html", "Get the self-contained HTML report", "text/html"), s.getReport)
 	handle(api, log, op("cancel-run", http.MethodPost, "/api/v1/runs/{id}/cancel", "Cancel a run", "Runs", http.StatusNotFound, http.StatusConflict), s.cancelRun)
+
+	// Studies: sizing searches and sweeps, every candidate run a job.
+	createStudy := op("create-study", http.MethodPost, "/api/v1/studies", "Submit a study (sizing or sweep)", "Studies",
+		http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests)
+	createStudy.DefaultStatus = http.StatusAccepted
+	createStudy.MaxBodyBytes = body
+	handle(api, log, createStudy, s.createStudy)
+	handle(api, log, op("list-studies", http.MethodGet, "/api/v1/studies", "List studies, newest first", "Studies", http.StatusBadRequest), s.listStudies)
+	handle(api, log, op("get-study", http.MethodGet, "/api/v1/studies/{id}", "Get a study's status and progress", "Studies", http.StatusNotFound), s.getStudy)
+	handle(api, log, op("get-study-result", http.MethodGet, "/api/v1/studies/{id}/result", "Get a study's result", "Studies", http.StatusNotFound, http.StatusConflict), s.getStudyResult)
+	handle(api, log, studyEventsOp(), s.studyEvents)
+	handle(api, log, op("cancel-study", http.MethodPost, "/api/v1/studies/{id}/cancel", "Cancel a study", "Studies", http.StatusNotFound, http.StatusConflict), s.cancelStudy)
+	handle(api, log, noContent(op("delete-study", http.MethodDelete, "/api/v1/studies/{id}", "Delete a finished study", "Studies",
+		http.StatusNotFound, http.StatusConflict)), s.deleteStudy)
+	// Charts (curves with CI bars and the SLA line; heat maps for two
+	// parameters) and the HTML report of a succeeded study.
+	handle(api, log, op("list-study-charts", http.MethodGet, "/api/v1/studies/{id}/charts", "List a study's charts", "Charts", http.StatusNotFound, http.StatusConflict), s.listStudyCharts)
+	handle(api, log, fileOp("get-study-chart", "/api/v1/studies/{id}/charts/{file}", "Get one chart of a study as SVG or PNG", "image/svg+xml", "image/png"), s.getStudyChart)
+	handle(api, log, fileOp("get-study-report", "/api/v1/studies/{id}/report.html", "Get the self-contained HTML report of a study", "text/html"), s.getStudyReport)
+
+	// Comparisons of two runs.
+	handle(api, log, op("compare-runs", http.MethodGet, "/api/v1/compare", "Compare two runs", "Runs",
+		http.StatusBadRequest, http.StatusNotFound, http.StatusConflict), s.compare)
+	handle(api, log, fileOp("get-compare-chart", "/api/v1/compare/charts/{file}", "Get the chart of a comparison as SVG or PNG", "image/svg+xml", "image/png"), s.getCompareChart)
+	handle(api, log, fileOp("get-compare-report", "/api/v1/compare/report.html", "Get the self-contained HTML report of a comparison", "text/html"), s.getCompareReport)
 }
 
 // op describes an operation; errs lists the error statuses it documents

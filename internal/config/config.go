@@ -85,6 +85,11 @@ type Config struct {
 	// RunTimeout is the wall-clock limit of one run; a run still going
 	// after it fails (--run-timeout, FASTSIM_RUN_TIMEOUT). Defaults to 10m.
 	RunTimeout time.Duration
+	// StudyTimeout is the wall-clock limit of one study (all its
+	// candidate runs, each limited by RunTimeout); a study still going
+	// after it fails (--study-timeout, FASTSIM_STUDY_TIMEOUT). Defaults to
+	// 1h.
+	StudyTimeout time.Duration
 	// ShutdownTimeout is how long a shutdown waits for in-flight HTTP
 	// requests and running jobs before handing the jobs back
 	// (--shutdown-timeout, FASTSIM_SHUTDOWN_TIMEOUT). Defaults to 30s.
@@ -214,6 +219,7 @@ func Default(numCPU int) Config {
 		MaxInFlight:     engine.DefaultMaxInFlight,
 		MaxReplications: 100,
 		RunTimeout:      10 * time.Minute,
+		StudyTimeout:    time.Hour,
 		ShutdownTimeout: 30 * time.Second,
 		// Recovery from a dead worker within 12 s (docs/deployment.md).
 		HeartbeatInterval: 2 * time.Second,
@@ -313,6 +319,9 @@ func (c Config) Validate() error {
 	}
 	if c.RunTimeout <= 0 {
 		bad("run-timeout", "%s must be positive, e.g. 10m", c.RunTimeout)
+	}
+	if c.StudyTimeout < time.Second {
+		bad("study-timeout", "%s must be at least 1s, e.g. 1h", c.StudyTimeout)
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown-timeout", "%s must be positive, e.g. 30s", c.ShutdownTimeout)

@@ -138,6 +138,7 @@ var options = append([]option{
 	int64Opt("max-in-flight", "FASTSIM_MAX_IN_FLIGHT", "largest number of requests alive at once in one replication, whatever its plan", func(c *Config) *int64 { return &c.MaxInFlight }),
 	intOpt("max-replications", "FASTSIM_MAX_REPLICATIONS", "largest number of replications of one run", func(c *Config) *int { return &c.MaxReplications }),
 	durationOpt("run-timeout", "FASTSIM_RUN_TIMEOUT", "wall-clock limit of one run", func(c *Config) *time.Duration { return &c.RunTimeout }),
+	durationOpt("study-timeout", "FASTSIM_STUDY_TIMEOUT", "wall-clock limit of one study (all its candidate runs)", func(c *Config) *time.Duration { return &c.StudyTimeout }),
 	durationOpt("shutdown-timeout", "FASTSIM_SHUTDOWN_TIMEOUT", "how long shutdown waits for requests and jobs", func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
 	durationOpt("heartbeat-interval", "FASTSIM_HEARTBEAT_INTERVAL", "how often a worker renews its lease on a run and looks for runs of dead workers", func(c *Config) *time.Duration { return &c.HeartbeatInterval }),
 	durationOpt("lease-ttl", "FASTSIM_LEASE_TTL", "how long a lease lasts without heartbeat; a dead worker's run is handed on after it", func(c *Config) *time.Duration { return &c.LeaseTTL }),

@@ -28,3 +28,38 @@ type ReplicationArgs struct {
 
 // Kind returns KindSimulateReplication.
 func (ReplicationArgs) Kind() string { return KindSimulateReplication }
+
+// KindStudy is the River job kind of a study's coordinator: it runs the
+// library's search or sweep and schedules its candidate runs.
+const KindStudy = "study"
+
+// KindStudyRun is the River job kind of one candidate run of a study: a
+// candidate scenario simulated with one seed.
+const KindStudyRun = "study_run"
+
+// QueueStudies is the River queue of study coordinators. They spend their
+// time waiting for candidate runs, so they have slots of their own
+// (Config.StudyWorkers) and never take a simulation slot from the
+// candidate runs they wait for.
+const QueueStudies = "studies"
+
+// StudyArgs are the arguments of a "study" job: the study to execute.
+type StudyArgs struct {
+	// StudyID is the study.
+	StudyID string `json:"study_id"`
+}
+
+// Kind returns KindStudy.
+func (StudyArgs) Kind() string { return KindStudy }
+
+// StudyRunArgs are the arguments of a "study_run" job: one candidate run,
+// stored by the coordinator before the job (store.StudyRun).
+type StudyRunArgs struct {
+	// StudyID is the study.
+	StudyID string `json:"study_id"`
+	// Key identifies the candidate run within the study.
+	Key string `json:"key"`
+}
+
+// Kind returns KindStudyRun.
+func (StudyRunArgs) Kind() string { return KindStudyRun }

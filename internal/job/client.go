@@ -53,8 +53,9 @@ func NewClient(st store.Backend, cfg Config) (*Client, error) {
 // after a further margin, so it never rescues a live job.
 func (c *Client) riverConfig() *river.Config {
 	rc := &river.Config{
+		ID:                   riverID(c.cfg.Owner),
 		JobTimeout:           c.jobTimeout(),
-		RescueStuckJobsAfter: c.jobTimeout() + 10*time.Second,
+		RescueStuckJobsAfter: max(c.jobTimeout(), c.studyJobTimeout()) + 10*time.Second,
 		MaxAttempts:          c.cfg.MaxAttempts,
 		Logger:               c.cfg.Logger,
 		FetchPollInterval:    c.cfg.FetchPollInterval,
@@ -64,13 +65,32 @@ func (c *Client) riverConfig() *river.Config {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &simulateWorker{c: c})
 		river.AddWorker(workers, &replicationWorker{c: c})
+		river.AddWorker(workers, &studyWorker{c: c})
+		river.AddWorker(workers, &studyRunWorker{c: c})
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.cfg.Workers}}
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: c.cfg.Workers},
+			QueueStudies:       {MaxWorkers: c.cfg.StudyWorkers},
+		}
 	}
 	return rc
 }
 
 func (c *Client) jobTimeout() time.Duration { return c.cfg.RunTimeout + 5*time.Second }
+
+// studyJobTimeout is the job timeout of a study's coordinator: the study
+// timeout plus a margin.
+func (c *Client) studyJobTimeout() time.Duration { return c.cfg.StudyTimeout + 5*time.Second }
+
+// riverID is River's client id for a process named owner: the owner, so
+// that River's job rows (attempted_by) name the worker that ran each job
+// as leases and logs do; River's default when it is too long for River.
+func riverID(owner string) string {
+	if len(owner) > 100 {
+		return ""
+	}
+	return owner
+}
 
 // Metrics returns the client's metrics (also registered with
 // Config.Registerer when set).

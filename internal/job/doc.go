@@ -26,6 +26,28 @@
 // replication; with one worker process the River queue's MaxWorkers slots
 // still run replications on all cores.
 //
+// Studies (Client.SubmitStudy): a study is one "study" job, its
+// coordinator, in its own queue (QueueStudies, Config.StudyWorkers slots
+// per process, so that a coordinator waiting for its candidate runs never
+// takes a simulation slot), and one "study_run" job per candidate run (a
+// candidate scenario with one seed) on the default queue. The coordinator
+// runs the library's search or sweep (internal/study, over
+// analysis.SizingSpec.Run and analysis.RunSweep) with an analysis.RunFunc
+// that stores the candidate run (store.Store.AddStudyRun, keyed by a
+// digest of the candidate's canonical scenario and the seed) with its job
+// in one transaction, then waits for its outcome: one poll per
+// Config.CancelPollInterval reads the states of all of the study's
+// candidate runs (and its cancel flag). Candidate runs spread over every
+// worker like replications. Their outcomes are stored as they end, so a
+// coordinator handed on after its worker died replays the study (the
+// library is deterministic for the same seeds), finds them at once and
+// continues. Coordinator and candidate runs take leases, the reaper hands
+// them on and ends poison jobs (a candidate run's error fails its study),
+// and Client.ReconcileStudies fails studies left without a coordinator.
+// A candidate run has Config.RunTimeout and its owner's plan limits; a
+// study has Config.StudyTimeout. Client.CancelStudy ends a study at once;
+// its jobs notice within Config.CancelPollInterval.
+//
 // Cancellation: Client.Cancel makes the run cancelled at once, queued or
 // running, even when its worker died (a queued run's River job is
 // cancelled too); running jobs poll the run every Config.CancelPollInterval

@@ -69,6 +69,15 @@ type Config struct {
 	// no job will finish (see Client.Reconcile) and fails them. Every
 	// worker process does it; it is idempotent. Defaults to 30 s.
 	ReconcileInterval time.Duration
+	// StudyWorkers is the number of study coordinators this process runs
+	// at once, in their own queue (QueueStudies): a coordinator mostly
+	// waits for its candidate runs, which take the Workers slots. Only a
+	// process with Workers > 0 runs them. Defaults to 4.
+	StudyWorkers int
+	// StudyTimeout is the wall-clock limit of one study (all its
+	// candidate runs; each candidate run has RunTimeout); a study that
+	// exceeds it fails with a message saying so. Defaults to 1 hour.
+	StudyTimeout time.Duration
 	// MaxEvents and MaxInFlight are the run-time limits of every
 	// replication (engine.Options.MaxEvents and MaxInFlight), whatever
 	// its owner's plan; a replication that crosses one fails its run with
@@ -114,6 +123,12 @@ func (c Config) WithDefaults() Config {
 	if c.Owner == "" {
 		c.Owner = "worker-" + rand.Text()[:8]
 	}
+	if c.StudyWorkers == 0 {
+		c.StudyWorkers = 4
+	}
+	if c.StudyTimeout == 0 {
+		c.StudyTimeout = time.Hour
+	}
 	if c.ReconcileInterval == 0 {
 		c.ReconcileInterval = 30 * time.Second
 	}
@@ -132,6 +147,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("job config: ProgressInterval %s: must not be negative", c.ProgressInterval)
 	case c.CancelPollInterval <= 0 || c.CancelPollInterval > time.Second:
 		return fmt.Errorf("job config: CancelPollInterval %s: must be in (0, 1s]", c.CancelPollInterval)
+	case c.StudyWorkers < 1:
+		return fmt.Errorf("job config: StudyWorkers %d: must be at least 1", c.StudyWorkers)
+	case c.StudyTimeout < time.Second:
+		return fmt.Errorf("job config: StudyTimeout %s: must be at least 1s", c.StudyTimeout)
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("job config: MaxAttempts %d: must be at least 1", c.MaxAttempts)
 	case c.ReconcileInterval < 10*time.Millisecond:
@@ -157,6 +176,13 @@ type Runner interface {
 	// Cancel cancels a run at once (see store.Store.RequestCancel for the
 	// errors); the worker of a running one stops within about a second.
 	Cancel(ctx context.Context, actor store.Actor, runID string) (store.Run, error)
+	// SubmitStudy stores st as queued, owned by actor, and enqueues its
+	// coordinator in one transaction (see store.Store.CreateStudy).
+	SubmitStudy(ctx context.Context, actor store.Actor, st store.Study) (store.Study, error)
+	// CancelStudy cancels a study at once (see
+	// store.Store.RequestStudyCancel for the errors); its coordinator and
+	// candidate runs stop within about a second.
+	CancelStudy(ctx context.Context, actor store.Actor, id string) (store.Study, error)
 }
 
 var _ Runner = (*Client)(nil)

@@ -22,6 +22,8 @@ import (
 //     process (rate() gives simulated events per second);
 //   - fastsim_runs{status}: runs in the database by status (queued, running,
 //     …), counted when scraped;
+//   - fastsim_studies{status}: studies in the database by status, counted
+//     when scraped;
 //   - fastsim_jobs_reaped_total{outcome}: jobs whose worker died that this
 //     process's reaper handed on: "retried", or "failed" (a second death
 //     or the last attempt).
@@ -31,6 +33,7 @@ type Metrics struct {
 	running   prometheus.Gauge
 	events    prometheus.Counter
 	byStatus  *statusCollector
+	studies   *statusCollector
 	reaped    *prometheus.CounterVec
 	nRunning  atomic.Int64
 	nEvents   atomic.Int64
@@ -53,8 +56,10 @@ func newMetrics(reg prometheus.Registerer, st store.Store) (*Metrics, error) {
 		reaped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "fastsim_jobs_reaped_total", Help: "Jobs whose worker died, handed on by this process: retried or failed.",
 		}, []string{"outcome"}),
-		byStatus: &statusCollector{store: st, desc: prometheus.NewDesc(
+		byStatus: &statusCollector{count: st.CountRuns, desc: prometheus.NewDesc(
 			"fastsim_runs", "Runs in the database by status.", []string{"status"}, nil)},
+		studies: &statusCollector{count: st.CountStudies, desc: prometheus.NewDesc(
+			"fastsim_studies", "Studies in the database by status.", []string{"status"}, nil)},
 	}
 	for _, outcome := range []string{"retried", "failed"} {
 		m.reaped.WithLabelValues(outcome) // exported at 0 from the start
@@ -62,7 +67,7 @@ func newMetrics(reg prometheus.Registerer, st store.Store) (*Metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.submitted, m.finished, m.running, m.events, m.reaped, m.byStatus} {
+	for _, c := range []prometheus.Collector{m.submitted, m.finished, m.running, m.events, m.reaped, m.byStatus, m.studies} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("job: register metrics: %w", err)
 		}
@@ -97,9 +102,10 @@ func (m *Metrics) jobReaped(retried bool) {
 	m.reaped.WithLabelValues(outcome).Inc()
 }
 
-// statusCollector counts runs by status in the store at scrape time.
+// statusCollector counts runs (or studies) by status in the store at
+// scrape time.
 type statusCollector struct {
-	store store.Store
+	count func(context.Context) (map[store.RunStatus]int, error)
 	desc  *prometheus.Desc
 }
 
@@ -108,7 +114,7 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	counts, err := c.store.CountRuns(ctx)
+	counts, err := c.count(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return

@@ -54,8 +54,8 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 	}
 	now := time.Now()
 	var rescues []store.JobRescue
-	var poisoned []store.Finish
-	var poisonedRuns []string
+	var poisoned []string
+	var poisonedTargets []target
 	for _, row := range rows {
 		l, ok := byJob[row.ID]
 		if !c.dead(row, l, ok, now) {
@@ -78,11 +78,11 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 		r, fail := c.rescue(row, l, ok, now)
 		rescues = append(rescues, r)
 		if fail != nil {
-			poisoned = append(poisoned, *fail)
-			poisonedRuns = append(poisonedRuns, runIDOf(row))
+			poisoned = append(poisoned, fail.Error)
+			poisonedTargets = append(poisonedTargets, targetOf(row))
 		}
 		c.cfg.Logger.WarnContext(ctx, "the worker of a job died; handing the job on", "job_id", row.ID, "attempt", row.Attempt,
-			"owner", l.Owner, "run_id", runIDOf(row), "state", string(r.State))
+			"owner", l.Owner, "target", targetOf(row).String(), "state", string(r.State))
 	}
 	if err := c.queue.RescueJobs(ctx, rescues); err != nil {
 		return 0, fmt.Errorf("job: reap: %w", err)
@@ -90,10 +90,10 @@ func (c *Client) Reap(ctx context.Context) (int, error) {
 	for _, r := range rescues {
 		c.metrics.jobReaped(r.State == rivertype.JobStateAvailable)
 	}
-	for i, f := range poisoned {
-		if err := c.finish(ctx, poisonedRuns[i], f); err != nil {
+	for i, msg := range poisoned {
+		if err := c.failTarget(ctx, poisonedTargets[i], msg); err != nil {
 			// Its job is discarded: Reconcile fails the run later.
-			c.cfg.Logger.WarnContext(ctx, "fail the run of a poison job", "run_id", poisonedRuns[i], "error", err.Error())
+			c.cfg.Logger.WarnContext(ctx, "fail the target of a poison job", "target", poisonedTargets[i].String(), "error", err.Error())
 		}
 	}
 	return len(rescues), c.pruneLeases(ctx, now)
@@ -154,10 +154,11 @@ func (c *Client) rescue(row *rivertype.JobRow, l store.Lease, hasLease bool, now
 	var msg string
 	switch {
 	case len(deaths) >= 2:
-		msg = fmt.Sprintf("the worker running this run died twice (attempts at %s); not retried: "+
-			"the run probably exhausts a worker's memory or time, so it would kill the next one too; "+
+		what := targetOf(row).noun()
+		msg = fmt.Sprintf("the worker running this %s died twice (attempts at %s); not retried: "+
+			"the %s probably exhausts a worker's memory or time, so it would kill the next one too; "+
 			"shorten the scenario or lower its load, or give the workers more memory, then submit it again",
-			strings.Join(deaths, ", "))
+			what, strings.Join(deaths, ", "), what)
 	case row.Attempt >= row.MaxAttempts:
 		msg = fmt.Sprintf("gave up after %d attempts: the worker of the last one died (%s)", row.Attempt, last)
 	default:
@@ -167,11 +168,15 @@ func (c *Client) rescue(row *rivertype.JobRow, l store.Lease, hasLease bool, now
 	return r, &store.Finish{Status: store.StatusFailed, Error: msg}
 }
 
-// runIDOf returns the run of a simulation job row ("" when undecodable).
-func runIDOf(row *rivertype.JobRow) string {
-	var args SimulateArgs // ReplicationArgs has the same run_id field
+// targetOf returns what a job row works for (zero when undecodable).
+func targetOf(row *rivertype.JobRow) target {
+	var args struct {
+		RunID   string `json:"run_id"`
+		StudyID string `json:"study_id"`
+		Key     string `json:"key"`
+	}
 	_ = json.Unmarshal(row.EncodedArgs, &args)
-	return args.RunID
+	return target{runID: args.RunID, studyID: args.StudyID, key: args.Key}
 }
 
 // reapLoop calls Reap at once and then every Config.HeartbeatInterval

@@ -137,15 +137,19 @@ func (c *Client) reconcileLoop(ctx context.Context) {
 		if _, err := c.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.WarnContext(ctx, "reconcile abandoned runs", "error", err.Error())
 		}
+		if _, err := c.ReconcileStudies(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.WarnContext(ctx, "reconcile abandoned studies", "error", err.Error())
+		}
 		return true
 	})
 }
 
-// listJobs returns every simulation job in one of states, in id order.
+// listJobs returns every job of this package (runs and studies) in one of
+// states, in id order.
 func (c *Client) listJobs(ctx context.Context, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
 	const page = 1000
 	params := river.NewJobListParams().
-		Kinds(KindSimulate, KindSimulateReplication).
+		Kinds(KindSimulate, KindSimulateReplication, KindStudy, KindStudyRun).
 		States(states...).
 		OrderBy(river.JobListOrderByID, river.SortOrderAsc).
 		First(page)

@@ -37,7 +37,7 @@ func (w *simulateWorker) Timeout(*river.Job[SimulateArgs]) time.Duration { retur
 
 // Work executes the run or, for several replications, fans it out.
 func (w *simulateWorker) Work(ctx context.Context, j *river.Job[SimulateArgs]) error {
-	return w.c.attempt(ctx, j.JobRow, j.Args.RunID, func(ctx context.Context) error {
+	return w.c.attempt(ctx, j.JobRow, target{runID: j.Args.RunID}, func(ctx context.Context) error {
 		return w.c.workSimulate(ctx, j.Args.RunID)
 	})
 }
@@ -55,7 +55,7 @@ func (w *replicationWorker) Timeout(*river.Job[ReplicationArgs]) time.Duration {
 
 // Work executes one replication and merges when it is the last one.
 func (w *replicationWorker) Work(ctx context.Context, j *river.Job[ReplicationArgs]) error {
-	return w.c.attempt(ctx, j.JobRow, j.Args.RunID, func(ctx context.Context) error {
+	return w.c.attempt(ctx, j.JobRow, target{runID: j.Args.RunID}, func(ctx context.Context) error {
 		return w.c.workReplication(ctx, j.Args.RunID, j.Args.Index)
 	})
 }
@@ -65,10 +65,11 @@ func (w *replicationWorker) Work(ctx context.Context, j *river.Job[ReplicationAr
 // the job on when this process dies (see Client.Reap). If a reaper takes
 // the lease anyway (heartbeats failed for Config.LeaseTTL), work's context
 // is cancelled: the job now belongs to another worker.
-func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID string, work func(context.Context) error) error {
+func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, t target, work func(context.Context) error) error {
+	runID := t.String()
 	l := store.Lease{JobID: row.ID, Attempt: row.Attempt, Owner: c.cfg.Owner, ExpiresAt: time.Now().Add(c.cfg.LeaseTTL)}
 	if err := c.store.AcquireLease(ctx, l); err != nil {
-		return c.giveUp(ctx, runID, row, fmt.Errorf("job: take the lease of job %d: %w", row.ID, err))
+		return c.giveUp(ctx, t, row, fmt.Errorf("job: take the lease of job %d: %w", row.ID, err))
 	}
 	lctx, cancel := context.WithCancelCause(ctx)
 	beat := make(chan struct{})
@@ -93,7 +94,7 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 	switch {
 	case err == nil:
 	case errors.Is(context.Cause(lctx), errLeaseLost):
-		err = fmt.Errorf("job: run %s: %w", runID, errLeaseLost)
+		err = fmt.Errorf("job: %s: %w", runID, errLeaseLost)
 	case errors.Is(ctx.Err(), context.Canceled):
 		// A shutdown interrupted the attempt (River cancels running jobs
 		// on StopAndCancel; its job timeout would be a deadline): hand the
@@ -101,7 +102,7 @@ func (c *Client) attempt(ctx context.Context, row *rivertype.JobRow, runID strin
 		// fail a run.
 		return river.JobSnooze(0)
 	}
-	return c.giveUp(ctx, runID, row, err)
+	return c.giveUp(ctx, t, row, err)
 }
 
 // heartbeat renews lease l every Config.HeartbeatInterval until ctx is
@@ -139,16 +140,17 @@ func every(ctx context.Context, interval time.Duration, f func() bool) {
 	}
 }
 
-// giveUp fails the run when the job's last attempt ends in an error
-// (River will not retry it), so that no run stays running forever.
-func (c *Client) giveUp(ctx context.Context, runID string, row *rivertype.JobRow, err error) error {
+// giveUp fails the job's target (its run, study or candidate run) when
+// the job's last attempt ends in an error (River will not retry it), so
+// that nothing stays running forever.
+func (c *Client) giveUp(ctx context.Context, t target, row *rivertype.JobRow, err error) error {
 	var cancel *river.JobCancelError
 	if err == nil || row.Attempt < row.MaxAttempts || errors.As(err, &cancel) {
 		return err
 	}
 	msg := fmt.Sprintf("gave up after %d attempts: %v", row.Attempt, err)
-	if ferr := c.finish(context.WithoutCancel(ctx), runID, store.Finish{Status: store.StatusFailed, Error: msg}); ferr != nil {
-		c.cfg.Logger.ErrorContext(ctx, "fail run after the last attempt", "run_id", runID, "error", ferr)
+	if ferr := c.failTarget(context.WithoutCancel(ctx), t, msg); ferr != nil {
+		c.cfg.Logger.ErrorContext(ctx, "fail the job's target after the last attempt", "target", t.String(), "error", ferr)
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 // Package store holds the persistent records of the FastSim service
 // (scenarios and their immutable versions, runs, run results and
-// per-replication results), the Store interface that both database
+// per-replication results, studies and their candidate runs), the Store
+// interface that both database
 // implementations satisfy, and the errors callers branch on.
 //
 // The implementations live in sub-packages: store/postgres (pgx v5) and
@@ -24,7 +25,7 @@
 //	if err != nil { ... }
 //	sc, v, err := st.CreateScenario(ctx, store.ActorOf(u), "checkout", canonicalJSON)
 //
-// Owned rows (scenarios, versions, runs, results) are read and changed on
+// Owned rows (scenarios, versions, runs, results, studies) are read and changed on
 // behalf of a store.Actor: a user sees only their own rows (others are
 // ErrNotFound), an admin sees all, and store.System() is the job workers'
 // read-everything actor.

@@ -12,9 +12,11 @@ var ErrQuota = errors.New("quota exceeded")
 
 // The quota limits a store checks.
 const (
-	// LimitConcurrentRuns counts the owner's queued and running runs.
+	// LimitConcurrentRuns counts the owner's queued and running runs (an
+	// active study counts as one).
 	LimitConcurrentRuns = "concurrent_runs"
-	// LimitRunsPerDay counts the owner's runs created since RunQuota.Since.
+	// LimitRunsPerDay counts the owner's runs created since RunQuota.Since
+	// (a study counts its candidate runs).
 	LimitRunsPerDay = "runs_per_day"
 )
 
@@ -44,6 +46,9 @@ type QuotaError struct {
 	Max int
 	// Current is the owner's usage, without the refused run.
 	Current int
+	// Requested is how many runs the refused request needed: 1 for a
+	// run, a study's candidate runs for a study.
+	Requested int
 }
 
 // Error describes the limit and the usage.
@@ -57,14 +62,20 @@ func (e *QuotaError) Unwrap() error { return ErrQuota }
 // Check returns a *QuotaError when a new run (active tells whether it
 // will be queued) would cross q, given the owner's current counts.
 func (q *RunQuota) Check(active bool, activeRuns, runsToday int) error {
+	return q.CheckN(active, 1, activeRuns, runsToday)
+}
+
+// CheckN is Check for a request that counts as one active run (a study)
+// but as n runs of the day (its candidate runs).
+func (q *RunQuota) CheckN(active bool, n, activeRuns, runsToday int) error {
 	if q == nil {
 		return nil
 	}
 	if active && q.MaxActive > 0 && activeRuns >= q.MaxActive {
-		return &QuotaError{Limit: LimitConcurrentRuns, Max: q.MaxActive, Current: activeRuns}
+		return &QuotaError{Limit: LimitConcurrentRuns, Max: q.MaxActive, Current: activeRuns, Requested: 1}
 	}
-	if q.MaxPerDay > 0 && runsToday >= q.MaxPerDay {
-		return &QuotaError{Limit: LimitRunsPerDay, Max: q.MaxPerDay, Current: runsToday}
+	if q.MaxPerDay > 0 && runsToday+n > q.MaxPerDay {
+		return &QuotaError{Limit: LimitRunsPerDay, Max: q.MaxPerDay, Current: runsToday, Requested: n}
 	}
 	return nil
 }

@@ -117,6 +117,7 @@ type Tx interface {
 type Store interface {
 	UserStore
 	LeaseStore
+	StudyStore
 
 	// CreateScenario stores a new scenario owned by actor.UserID with
 	// version 1 holding body. It returns ErrInvalid when name is empty,

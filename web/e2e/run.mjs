@@ -250,7 +250,19 @@ async function main() {
   await page.getByRole('button', { name: 'Save as new version' }).click();
   await page.getByText('version 3 of 3').waitFor();
   const longRun = await run(1);
+  // Watch the live progress until the run ends.
+  const seen = [];
+  for (let i = 0; i < 6000; i++) {
+    const p = await page.getByTestId('progress-text').textContent().catch(() => null);
+    if (p && seen.at(-1) !== p) seen.push(p);
+    if ((await page.getByTestId('run-status').textContent()) === 'succeeded') break;
+    await page.waitForTimeout(50);
+  }
   await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 300_000 });
+  const final = await page.getByTestId('progress-text').textContent();
+  if (seen.at(-1) !== final) seen.push(final);
+  assert(final === '100 %', `the progress ends at 100 %: ${final}`);
+  step(`1-hour run: progress seen ${seen.join(' → ')}`);
   await page.getByRole('link', { name: 'Runs', exact: true }).click();
   await page.getByRole('heading', { name: 'Runs' }).waitFor();
   await axe('runs');
@@ -271,6 +283,15 @@ async function main() {
   await page.getByRole('button', { name: 'Save as new version' }).click();
   await page.getByText('version 4 of 4').waitFor();
   await run(2);
+  // Live progress over SSE: wait until it moves, then cancel.
+  const moving = [];
+  for (let i = 0; i < 1200 && moving.length < 3; i++) {
+    const p = await page.getByTestId('progress-text').textContent();
+    if (p !== '0 %' && moving.at(-1) !== p) moving.push(p);
+    await page.waitForTimeout(50);
+  }
+  assert(moving.length > 0, 'the progress of the long run moves before it is cancelled');
+  step(`long run: progress seen ${moving.join(' → ')}, cancelling`);
   await page.getByRole('button', { name: 'Cancel run' }).click();
   await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
   step('long run cancelled');

@@ -37,7 +37,7 @@ func testQuota(t *testing.T, st store.Store) {
 	r1 := must(create(a, `{"n":1}`))(t)
 	must(create(a, `{"n":2}`))(t)
 	_, err := create(a, `{"n":3}`)
-	wantQuota("third active run", err, store.QuotaError{Limit: store.LimitConcurrentRuns, Max: 2, Current: 2})
+	wantQuota("third active run", err, store.QuotaError{Limit: store.LimitConcurrentRuns, Max: 2, Current: 2, Requested: 1})
 	// Another owner has its own count.
 	must(create(b, `{"n":1}`))(t)
 	// A finished run frees its slot; the refused run was not counted.
@@ -49,10 +49,10 @@ func testQuota(t *testing.T, st store.Store) {
 	cached.Quota = q
 	must(st.CreateCachedRun(c, a, cached, store.RunResult{Result: []byte(`{"ok":true}`)}))(t)
 	_, err = create(a, `{"n":5}`)
-	wantQuota("fifth run of the day", err, store.QuotaError{Limit: store.LimitRunsPerDay, Max: 4, Current: 4})
+	wantQuota("fifth run of the day", err, store.QuotaError{Limit: store.LimitRunsPerDay, Max: 4, Current: 4, Requested: 1})
 	cached.Quota = q
 	_, err = st.CreateCachedRun(c, a, cached, store.RunResult{Result: []byte(`{"ok":true}`)})
-	wantQuota("fifth run of the day, cached", err, store.QuotaError{Limit: store.LimitRunsPerDay, Max: 4, Current: 4})
+	wantQuota("fifth run of the day, cached", err, store.QuotaError{Limit: store.LimitRunsPerDay, Max: 4, Current: 4, Requested: 1})
 	// A new day starts the count again.
 	tomorrow := *q
 	tomorrow.Since = time.Now().Add(time.Minute)

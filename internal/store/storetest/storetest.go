@@ -50,6 +50,12 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Injection", testInjection},
 		{"Quota", testQuota},
 		{"QuotaRace", testQuotaRace},
+		{"StudyLifecycle", testStudyLifecycle},
+		{"StudyErrors", testStudyErrors},
+		{"StudyCancel", testStudyCancel},
+		{"ListStudies", testListStudies},
+		{"StudyTenancy", testStudyTenancy},
+		{"StudyQuota", testStudyQuota},
 	}
 	t.Run("MigrateFromEmpty", func(t *testing.T) {
 		t.Parallel()

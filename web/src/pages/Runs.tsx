@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { RunPage, Run } from '../api/types';
@@ -25,6 +25,14 @@ export function Runs() {
     [status.join(','), scenario],
   );
   const runs = [...(list.data?.items ?? []), ...extra];
+  // While a listed run is queued or running, the list refreshes itself every 2 s.
+  const active = runs.some((r) => r.status === 'queued' || r.status === 'running');
+  const { reload } = list;
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(reload, 2000);
+    return () => clearInterval(t);
+  }, [active, reload]);
 
   function set(k: string, v: string) {
     const n = new URLSearchParams(q);

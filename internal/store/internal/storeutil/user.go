@@ -172,10 +172,11 @@ var (
 		`SELECT 1 FROM users WHERE id = ?1`)
 	lockAdminsSQL = SQLPer(`SELECT id::text FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE`,
 		`SELECT id FROM users WHERE role = 'admin' ORDER BY id`)
-	countActiveRunsOfUserSQL = SQL(`SELECT count(*) FROM runs WHERE owner_id = $1 AND status IN ('queued', 'running')`)
-	deleteRunsOfUserSQL      = SQL(`DELETE FROM runs WHERE owner_id = $1`)
-	deleteUserSQL            = SQL(`DELETE FROM users WHERE id = $1`)
-	insertSessionSQL         = SQL(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+	countActiveRunsOfUserSQL = SQL(`SELECT (SELECT count(*) FROM runs WHERE owner_id = $1 AND status IN ('queued', 'running'))
+		+ (SELECT count(*) FROM studies WHERE owner_id = $1 AND status IN ('queued', 'running'))`)
+	deleteRunsOfUserSQL = SQL(`DELETE FROM runs WHERE owner_id = $1`)
+	deleteUserSQL       = SQL(`DELETE FROM users WHERE id = $1`)
+	insertSessionSQL    = SQL(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
 		SELECT $1, id, $3, $4 FROM users WHERE id = $2`)
 	sessionUserSQL = SQL(`SELECT u.id, u.email, u.password_hash, u.role, u.plan, u.created_at, u.updated_at,
 		s.created_at, s.expires_at
@@ -323,7 +324,7 @@ func (s Store) DeleteUser(ctx context.Context, id string) error {
 			return fmt.Errorf("%s: delete user: %w", tx.Name(), err)
 		}
 		if active > 0 {
-			return fmt.Errorf("delete user %q: %d of their runs are queued or running; cancel them or wait: %w", id, active, store.ErrConflict)
+			return fmt.Errorf("delete user %q: %d of their runs or studies are queued or running; cancel them or wait: %w", id, active, store.ErrConflict)
 		}
 		// Runs first: deleting the scenarios would only unlink them.
 		if _, err := tx.Exec(ctx, deleteRunsOfUserSQL, id); err != nil {
