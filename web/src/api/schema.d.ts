@@ -104,6 +104,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare two runs */
+        get: operations["compare-runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compare/charts/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the chart of a comparison as SVG or PNG */
+        get: operations["get-compare-chart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compare/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the self-contained HTML report of a comparison */
+        get: operations["get-compare-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/examples": {
         parameters: {
             query?: never;
@@ -401,6 +452,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List studies, newest first */
+        get: operations["list-studies"];
+        put?: never;
+        /** Submit a study (sizing or sweep) */
+        post: operations["create-study"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a study's status and progress */
+        get: operations["get-study"];
+        put?: never;
+        post?: never;
+        /** Delete a finished study */
+        delete: operations["delete-study"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a study */
+        post: operations["cancel-study"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/charts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a study's charts */
+        get: operations["list-study-charts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/charts/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one chart of a study as SVG or PNG */
+        get: operations["get-study-chart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a study (Server-Sent Events)
+         * @description A text/event-stream of `progress` events (data: the study, as GET /api/v1/studies/{id}) each time the status or runs_done changes, then one `status` event with the final study, after which the stream ends.
+         */
+        get: operations["get-study-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the self-contained HTML report of a study */
+        get: operations["get-study-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/studies/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a study's result */
+        get: operations["get-study-result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ui-config": {
         parameters: {
             query?: never;
@@ -496,8 +688,88 @@ export interface components {
             /** Format: double */
             mean: number;
         };
+        AnalysisEvaluation: {
+            completed_ratio: components["schemas"]["AnalysisEstimate"];
+            dropped: components["schemas"]["AnalysisEstimate"];
+            error_ratio?: components["schemas"]["AnalysisEstimate"];
+            failed: components["schemas"]["AnalysisEstimate"];
+            in_flight: components["schemas"]["AnalysisEstimate"];
+            latency: components["schemas"]["AnalysisEstimate"];
+            p50: components["schemas"]["AnalysisEstimate"];
+            p95: components["schemas"]["AnalysisEstimate"];
+            p99: components["schemas"]["AnalysisEstimate"];
+            pass: boolean;
+            /** Format: double */
+            rate_rps: number;
+            reason?: string;
+            rejected?: components["schemas"]["AnalysisEstimate"];
+            throughput_rps: components["schemas"]["AnalysisEstimate"];
+            timed_out?: components["schemas"]["AnalysisEstimate"];
+            utilization: {
+                [key: string]: components["schemas"]["AnalysisEstimate"];
+            };
+            /** Format: double */
+            value: number;
+        };
+        AnalysisFigureDiff: {
+            a: components["schemas"]["AnalysisEstimate"];
+            b: components["schemas"]["AnalysisEstimate"];
+            diff: components["schemas"]["AnalysisEstimate"];
+            name: string;
+            significant: boolean;
+            /** Format: double */
+            unpaired_half_width?: number;
+        };
+        AnalysisFigures: {
+            completed_ratio: components["schemas"]["AnalysisEstimate"];
+            dropped_ratio?: components["schemas"]["AnalysisEstimate"];
+            error_ratio?: components["schemas"]["AnalysisEstimate"];
+            failed_ratio?: components["schemas"]["AnalysisEstimate"];
+            in_flight: components["schemas"]["AnalysisEstimate"];
+            latency_mean: components["schemas"]["AnalysisEstimate"];
+            latency_p50: components["schemas"]["AnalysisEstimate"];
+            latency_p95: components["schemas"]["AnalysisEstimate"];
+            latency_p99: components["schemas"]["AnalysisEstimate"];
+            rejected_ratio?: components["schemas"]["AnalysisEstimate"];
+            throughput_rps: components["schemas"]["AnalysisEstimate"];
+            timed_out_ratio?: components["schemas"]["AnalysisEstimate"];
+            utilization: {
+                [key: string]: components["schemas"]["AnalysisEstimate"];
+            };
+        };
+        AnalysisParam: {
+            path: string;
+            values: number[] | null;
+        };
+        AnalysisSLA: {
+            /** Format: double */
+            latency_s: number;
+            /** Format: double */
+            max_error_ratio?: number;
+            /** Format: double */
+            min_completed_ratio?: number;
+            /** Format: double */
+            percentile: number;
+        };
         AnalysisServerSummary: {
             utilization: components["schemas"]["AnalysisEstimate"];
+        };
+        AnalysisSizeResult: {
+            /** Format: int64 */
+            answer: number;
+            conservative: boolean;
+            evaluations: components["schemas"]["AnalysisEvaluation"][] | null;
+            /** Format: int64 */
+            max: number;
+            seeds: number[] | null;
+            server?: string;
+            sla: components["schemas"]["AnalysisSLA"];
+            warnings?: string[] | null;
+            what: string;
+        };
+        AnalysisSizingResult: {
+            load?: components["schemas"]["AnalysisSweepResult"];
+            size?: components["schemas"]["AnalysisSizeResult"];
         };
         AnalysisSummary: {
             completed: components["schemas"]["AnalysisEstimate"];
@@ -514,6 +786,40 @@ export interface components {
                 [key: string]: components["schemas"]["AnalysisServerSummary"];
             };
             throughput_mean_rps: components["schemas"]["AnalysisEstimate"];
+        };
+        AnalysisSweepPoint: {
+            figures: components["schemas"]["AnalysisFigures"];
+            /** Format: int64 */
+            index: number;
+            pass?: boolean;
+            /** Format: double */
+            rate_rps: number;
+            reason?: string;
+            sla_latency?: components["schemas"]["AnalysisEstimate"];
+            values: number[] | null;
+        };
+        AnalysisSweepResult: {
+            /** Format: double */
+            base_rate_rps: number;
+            conservative: boolean;
+            /** Format: double */
+            knee: number;
+            /** Format: double */
+            knee_rate_rps: number;
+            levels: components["schemas"]["AnalysisEvaluation"][] | null;
+            seeds: number[] | null;
+            sla: components["schemas"]["AnalysisSLA"];
+            warnings?: string[] | null;
+        };
+        AnalysisSweepSpec: {
+            conservative?: boolean;
+            params: components["schemas"]["AnalysisParam"][] | null;
+            seeds: number[] | null;
+            sla?: components["schemas"]["AnalysisSLA"];
+        };
+        AnalysisSweepStudy: {
+            points: components["schemas"]["AnalysisSweepPoint"][] | null;
+            spec: components["schemas"]["AnalysisSweepSpec"];
         };
         BrowserSession: {
             /** @description The session's CSRF token, also in the fastsim_csrf cookie: send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE. */
@@ -539,6 +845,24 @@ export interface components {
             /** Format: uuid */
             run_id: string;
         };
+        CompareBody: {
+            /**
+             * Format: uuid
+             * @description The first run.
+             */
+            a: string;
+            /**
+             * Format: uuid
+             * @description The second run.
+             */
+            b: string;
+            changes: components["schemas"]["ScenarioChange"][] | null;
+            figures: components["schemas"]["AnalysisFigureDiff"][] | null;
+            method: string;
+            scenarios_compared: boolean;
+            seeds_a: number[] | null;
+            seeds_b: number[] | null;
+        };
         CreateKeyInputBody: {
             /** @description A label, e.g. ci or laptop. */
             name: string;
@@ -558,6 +882,33 @@ export interface components {
              * @description Seed of replication 0. Defaults to 42.
              */
             seed?: number;
+            /**
+             * Format: int64
+             * @description Version of the stored scenario; 0 or absent means the latest.
+             */
+            version?: number;
+        };
+        CreateStudyBody: {
+            /** @enum {string} */
+            kind: "sizing" | "sweep";
+            /**
+             * Format: int64
+             * @description Replications of every candidate. Defaults to 3.
+             */
+            replications?: number;
+            /** @description An inline base scenario: a JSON object, or a string holding YAML; exclusive with scenario_id. */
+            scenario?: unknown;
+            /** @description Id of a stored scenario (the base); exclusive with scenario. */
+            scenario_id?: string;
+            /**
+             * Format: int64
+             * @description Seed of replication 0 of every candidate (common random numbers). Defaults to 42.
+             */
+            seed?: number;
+            /** @description Settings of kind sizing. */
+            sizing?: components["schemas"]["SizingSettings"];
+            /** @description Settings of kind sweep. */
+            sweep?: components["schemas"]["SweepSettings"];
             /**
              * Format: int64
              * @description Version of the stored scenario; 0 or absent means the latest.
@@ -998,6 +1349,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        ScenarioChange: {
+            new: unknown;
+            old: unknown;
+            path: string;
+        };
         ScenarioPage: {
             items: components["schemas"]["Scenario"][] | null;
             /** @description Pass as cursor to get the next page; absent on the last page. */
@@ -1036,6 +1392,121 @@ export interface components {
             /** @enum {string} */
             token_type: "Bearer";
             user: components["schemas"]["User"];
+        };
+        SizingSettings: {
+            /** @description Judge on the upper ends of the 95% confidence intervals instead of the means. */
+            conservative?: boolean;
+            /** @description Load multipliers of what=load. */
+            loads?: number[] | null;
+            /**
+             * Format: int64
+             * @description Largest number of cores or replicas tried. Defaults to 64.
+             */
+            max?: number;
+            /** @description Id of the server to size. */
+            server?: string;
+            /** @description The objective, e.g. {"percentile": 0.99, "latency_s": 0.25}. */
+            sla: components["schemas"]["AnalysisSLA"];
+            /**
+             * @description cores: the fewest cpu_cores of server (of every server when absent); replicas: the fewest copies of server behind the load balancer; load: the degradation curve over loads and its knee.
+             * @enum {string}
+             */
+            what: "cores" | "replicas" | "load";
+        };
+        Study: {
+            cancel_requested: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Why the study failed or was cancelled. */
+            error?: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "sizing" | "sweep";
+            links: components["schemas"]["StudyLinks"];
+            /**
+             * Format: double
+             * @description runs_done / runs_total, rounded to 0.0001.
+             */
+            progress: number;
+            /**
+             * Format: double
+             * @description Seconds between start and end.
+             */
+            running_s?: number;
+            /**
+             * Format: int64
+             * @description Candidate runs (one candidate scenario with one seed, one job each) finished.
+             */
+            runs_done: number;
+            /**
+             * Format: int64
+             * @description Candidate runs the study needs: exact for a sweep; for a cores or replicas search the most it can need, replaced by the number it needed when it ends.
+             */
+            runs_total: number;
+            /**
+             * Format: uuid
+             * @description Stored scenario the base came from; absent for an inline scenario.
+             */
+            scenario_id?: string;
+            /** Format: int64 */
+            scenario_version?: number;
+            /** @description The study's spec as the library runs it: {"sizing": analysis.SizingSpec} or {"sweep": analysis.SweepSpec}, seeds included. */
+            settings: unknown;
+            /** Format: date-time */
+            started_at?: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        };
+        StudyChartListOutputBody: {
+            charts: components["schemas"]["ChartLink"][] | null;
+            /** @description URL of the self-contained HTML report. */
+            report: string;
+            /** Format: uuid */
+            study_id: string;
+        };
+        StudyLinks: {
+            cancel: string;
+            charts: string;
+            events: string;
+            result: string;
+            self: string;
+        };
+        StudyPage: {
+            items: components["schemas"]["Study"][] | null;
+            /** @description Pass as cursor to get the next page; absent on the last page. */
+            next_cursor?: string;
+        };
+        StudyResultBody: {
+            kind: string;
+            sizing?: components["schemas"]["AnalysisSizingResult"];
+            /** Format: uuid */
+            study_id: string;
+            sweep?: components["schemas"]["AnalysisSweepStudy"];
+            unreachable?: string;
+        };
+        SweepParam: {
+            /** Format: int64 */
+            count?: number;
+            /** Format: double */
+            from?: number;
+            /** @description A path into the scenario, e.g. topology_graph.nodes.servers[id=api].server_resources.cpu_cores, or load (a load multiplier). */
+            path: string;
+            /** Format: double */
+            step?: number;
+            /** Format: double */
+            to?: number;
+            /** @description The values; or give from and to with step or count. */
+            values?: number[] | null;
+        };
+        SweepSettings: {
+            conservative?: boolean;
+            /** @description One or two parameters; every combination is a candidate. */
+            params: components["schemas"]["SweepParam"][] | null;
+            /** @description Judges every candidate and is drawn on the charts. */
+            sla?: components["schemas"]["AnalysisSLA"];
         };
         UIConfig: {
             /** @description POST /api/v1/auth/register is open. */
@@ -1509,6 +1980,235 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "compare-runs": {
+        parameters: {
+            query: {
+                /** @description Id of the first run (the baseline). */
+                a: string;
+                /** @description Id of the second run; differences are b − a. */
+                b: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompareBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-compare-chart": {
+        parameters: {
+            query: {
+                /** @description Id of the first run (the baseline). */
+                a: string;
+                /** @description Id of the second run. */
+                b: string;
+            };
+            header?: never;
+            path: {
+                /** @description differences.svg or differences.png: the relative differences with their paired and unpaired intervals. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get the chart of a comparison as SVG or PNG */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Security-Policy"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-compare-report": {
+        parameters: {
+            query: {
+                /** @description Id of the first run (the baseline). */
+                a: string;
+                /** @description Id of the second run. */
+                b: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get the self-contained HTML report of a comparison */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Security-Policy"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3014,6 +3714,720 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "list-studies": {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses to keep: queued, running, succeeded, failed, cancelled. */
+                status?: string;
+                /** @description Keep studies of this kind: sizing or sweep. */
+                kind?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "create-study": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStudyBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Study"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-study": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Study"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "delete-study": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "cancel-study": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Study"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "list-study-charts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyChartListOutputBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-study-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Run id. */
+                id: string;
+                /** @description Chart file: <name>.svg or <name>.png, with a name from GET /api/v1/runs/{id}/charts. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get one chart of a study as SVG or PNG */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Security-Policy"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-study-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-study-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get the self-contained HTML report of a study */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Security-Policy"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "get-study-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyResultBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
