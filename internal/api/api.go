@@ -186,7 +186,7 @@ func New(opts Options) http.Handler {
 	}
 	// No "$schema" key in response bodies: results keep the shape of spec §8.
 	cfg.CreateHooks = nil
-	cfg.Transformers = nil
+	cfg.Transformers = []huma.Transformer{withoutEchoedValues}
 	hapi := humago.New(mux, cfg)
 	s.routes(hapi, mux)
 	// Outermost first: headers and CORS on every answer (401 and 429

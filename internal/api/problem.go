@@ -71,3 +71,18 @@ func (u *unmatchedWriter) Write(b []byte) (int, error) {
 	}
 	return u.ResponseWriter.Write(b)
 }
+
+// withoutEchoedValues is the API's one response transformer: it removes
+// the `value` huma copies into an error's details (for a 415, the whole
+// request body), so that no problem echoes what was sent, a password
+// included. The location and message say what to fix.
+func withoutEchoedValues(_ huma.Context, _ string, v any) (any, error) {
+	if p, ok := v.(*huma.ErrorModel); ok {
+		for _, d := range p.Errors {
+			if d != nil {
+				d.Value = nil
+			}
+		}
+	}
+	return v, nil
+}

@@ -95,3 +95,19 @@ func TestUnmatchedAreProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemsEchoNoValue: a login sent with a wrong Content-Type gets a
+// 415 that says what to send without echoing the body (the password).
+func TestProblemsEchoNoValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	const secret = "secret-password-xyz"
+	r := b.do(t, http.MethodPost, "/api/v1/auth/login", "text/plain", []byte(`{"email":"a@example.com","password":"`+secret+`"}`))
+	wantStatus(t, r, http.StatusUnsupportedMediaType)
+	if strings.Contains(string(r.body), secret) {
+		t.Errorf("the 415 echoes the request body: %s", r.body)
+	}
+	if !strings.Contains(string(r.body), "unknown content type: text/plain") {
+		t.Errorf("the 415 no longer says what was wrong: %s", r.body)
+	}
+}
