@@ -54,6 +54,11 @@ type Result struct {
 	LatencySketch *Sketch `json:"latency_sketch,omitempty"`
 	// LatencyMoments are the exact moments of latency, kept for merging.
 	LatencyMoments Moments `json:"latency_moments"`
+	// LatencyOtherSketch and LatencyOtherMoments hold the latencies of
+	// the failed, rejected and timed-out requests, kept so that LatencyAll
+	// can be merged; absent when there are none.
+	LatencyOtherSketch  *Sketch  `json:"latency_other_sketch,omitempty"`
+	LatencyOtherMoments *Moments `json:"latency_other_moments,omitempty"`
 }
 
 // Counts are the run's counters.
