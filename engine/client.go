@@ -1,8 +1,12 @@
 package engine
 
-// client is the compiled client node (spec §4).
+// client is the compiled client node (spec §4) with its resilience keys
+// (spec §12).
 type client struct {
-	out int32 // outgoing edge
+	out     int32   // outgoing edge
+	timeout float64 // each attempt's deadline in seconds; 0: none
+	retry   int32   // its retry policy in m.retries, or -1
+	bk      int32   // its circuit breaker in m.breakers, or -1
 }
 
 // clientArrive forwards a new request on the client's outgoing edge, or
@@ -10,18 +14,33 @@ type client struct {
 func (m *sim) clientArrive(r int32) {
 	req := &m.reqs[r]
 	if !req.visited {
+		if m.res {
+			m.firstAttempt(r)
+			return
+		}
 		m.send(r, m.client.out)
 		return
 	}
-	if req.cs >= 0 && m.cstates[req.cs].errResp {
+	if m.res {
+		m.attemptBack(r)
+		return
+	}
+	if req.cs >= 0 && m.cstates[req.cs].resp == respFailed {
 		m.failed++ // an error response (spec §10, on_failure: fail)
+		m.other(req.born)
 		if m.perClass {
-			m.classOutcome(r, outFailed)
+			m.classOutcome(req.class, req.born, outFailed)
 		}
 		m.freeRequest(r)
 		return
 	}
-	lat := m.now - req.born
+	m.complete(req.born, req.class)
+	m.freeRequest(r)
+}
+
+// complete records a completed request of class class created at born.
+func (m *sim) complete(born float64, class uint8) {
+	lat := m.now - born
 	m.completed++
 	m.moments.Add(lat)
 	m.sketch.Add(lat)
@@ -33,10 +52,9 @@ func (m *sim) clientArrive(r int32) {
 		m.evWin.add(lat)
 	}
 	if m.hooks != nil && m.hooks.complete != nil {
-		m.hooks.complete(req.born, m.now)
+		m.hooks.complete(born, m.now)
 	}
 	if m.perClass {
-		m.classOutcome(r, outCompleted)
+		m.classOutcome(class, born, outCompleted)
 	}
-	m.freeRequest(r)
 }

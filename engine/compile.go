@@ -24,7 +24,7 @@ type nodeRef struct {
 // checks none of them, and panics ("engine: ...") only on a broken
 // invariant, that is on a scenario that did not pass Validate.
 func compile(sc *scenario.Scenario, opts Options) *sim {
-	m := &sim{}
+	m := &sim{seed: opts.Seed}
 	st := sc.Settings
 	m.horizon = float64(st.TotalSimulationTime)
 	nodes := m.compileNodes(sc)
@@ -32,6 +32,7 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 	m.compileResponseEdges()
 	m.compileServers(sc, nodes, opts.Seed)
 	m.compileLoadBalancers(sc, nodes, opts.Seed)
+	m.compileResilience(sc)
 	m.compileSampler(sc, opts.Series)
 	m.compileWorkload(sc, opts.Seed)
 	m.compileEvents(sc, nodes)
@@ -43,6 +44,11 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 // its first arrival. Estimate compiles without starting.
 func (m *sim) start(opts Options) {
 	m.sketch = result.NewSketch()
+	m.otherSketch = result.NewSketch()
+	if m.res {
+		n := int(m.horizon)
+		m.outc = &outcomeSeries{failed: make([]float64, n), rejected: make([]float64, n), timedOut: make([]float64, n)}
+	}
 	if opts.Series {
 		m.latWin = newLatencyWindows(m.horizon)
 	}
