@@ -83,6 +83,9 @@ type hooks struct {
 	classArrival  func(c int32, t float64)
 	classComplete func(c int32, born, t float64)
 	noLanes       bool // schedule everything in the heap
+	// end sees the run's state after its last event (tests count what
+	// is still in flight).
+	end func(m *sim)
 }
 
 // run is Run with test hooks.
@@ -113,6 +116,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	}
 	if err := m.loop(ctx, opts.Progress); err != nil {
 		return nil, err
+	}
+	if hk != nil && hk.end != nil {
+		hk.end(m)
 	}
 	r := m.result(opts)
 	if m.evWin != nil {

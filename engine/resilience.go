@@ -504,3 +504,33 @@ func (m *sim) outcomeResults(r *result.Result) {
 		r.Client = &result.ClientStats{CircuitBreaker: b}
 	}
 }
+
+// countInFlight counts the requests in flight, independently of the
+// counters: the client's requests in the slab whose outcome is not known
+// (in transit, on a server, or waiting for a retry), and the lost
+// attempts whose deadline has not passed yet. Tests compare it with
+// counts.in_flight.
+func (m *sim) countInFlight() int64 {
+	freeReq := make([]bool, len(m.reqs))
+	for _, r := range m.free {
+		freeReq[r] = true
+	}
+	freeCS := make([]bool, len(m.cstates))
+	for _, c := range m.cfree {
+		freeCS[c] = true
+	}
+	n := int64(0)
+	for r := range m.reqs {
+		c := m.reqs[r].cs
+		if freeReq[r] || m.isSub(int32(r)) || c >= 0 && m.cstates[c].done {
+			continue
+		}
+		n++
+	}
+	for c := range m.cstates {
+		if st := &m.cstates[c]; !freeCS[c] && !st.live && st.timer && !st.done && st.parent < 0 {
+			n++
+		}
+	}
+	return n
+}
