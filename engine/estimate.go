@@ -42,7 +42,15 @@ type Cost struct {
 //     probabilities otherwise: consecutive CPU steps make one segment, and
 //     so do consecutive I/O steps that need no database connection; RAM
 //     steps make none;
-//   - the start and end of each injected event inside the horizon.
+//   - the start and end of each injected event inside the horizon;
+//   - with resilience keys (spec §12), per attempt rather than per
+//     request: a request makes E[attempts] = (1−pⁿ)/(1−p) attempts, where
+//     n is max_attempts and p the chance that an attempt ends with an
+//     outcome retry_on retries, as far as the scenario states it (the
+//     endpoints' error rates and, with a deadline, the edges' dropout;
+//     congestion, rate limits and breakers are not foreseen); each retry
+//     costs its own event and each attempt with a deadline one more. Calls
+//     with retries and timeouts are counted the same way.
 //
 // Periodic samples and user-sampling windows cost no event: the loop takes
 // them between events.
@@ -71,6 +79,20 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 			return Cost{}, fmt.Errorf("engine: estimate: %w", err)
 		}
 		perRequest++ // the arrival
+		if m.res {
+			// The first attempt is counted; add the others, their retry
+			// events and every attempt's deadline.
+			attempt, err := m.edgeEvents(m.client.out, false, 1)
+			if err != nil {
+				return Cost{}, fmt.Errorf("engine: estimate: %w", err)
+			}
+			a := m.expectedAttempts(m.client.retry, m.routeFailure(m.client.out, false, 1))
+			deadline := 0.0
+			if m.client.timeout > 0 {
+				deadline = 1
+			}
+			perRequest += (1 - m.edges[g.out].dropout) * ((a-1)*(attempt+1) + a*deadline)
+		}
 		n := m.expectedRequests(g)
 		requests += n
 		events += n * perRequest
@@ -193,16 +215,85 @@ func (m *sim) callEvents(c int32, depth int) float64 {
 		return n + 1 // the response's arrival
 	}
 	n := 1.0
+	fail := 0.0 // the chance that an attempt fails by an error response
 	switch ed.targetKind {
 	case nodeServer:
 		n += at(ed.target)
+		fail = m.serverFailure(&m.servers[ed.target])
 	case nodeLB:
 		lb := &m.lbs[ed.target]
 		sum := 0.0
 		for _, s := range lb.servers {
 			sum += 1 + at(s)
+			fail += m.serverFailure(&m.servers[s]) / float64(len(lb.servers))
 		}
 		n += sum / float64(len(lb.servers))
 	}
-	return (1 - ed.dropout) * n
+	n *= 1 - ed.dropout
+	if spec.retry < 0 && spec.timeout == 0 {
+		return n
+	}
+	if spec.timeout > 0 {
+		fail = 1 - (1-fail)*(1-ed.dropout)
+	}
+	a := m.expectedAttempts(spec.retry, fail)
+	deadline := 0.0
+	if spec.timeout > 0 {
+		deadline = 1
+	}
+	return a*n + (a-1) + a*deadline
+}
+
+// expectedAttempts returns the expected attempts of a request or call
+// with retry policy retry (-1: none) whose attempts fail with probability
+// p: (1−pⁿ)/(1−p) when its retry_on retries failures, 1 otherwise.
+func (m *sim) expectedAttempts(retry int32, p float64) float64 {
+	if retry < 0 {
+		return 1
+	}
+	pol := &m.retries[retry]
+	if pol.on&retryBit(outFailed) == 0 {
+		p = 0
+	}
+	n := float64(pol.max)
+	if p >= 1 {
+		return n
+	}
+	return (1 - math.Pow(p, n)) / (1 - p)
+}
+
+// routeFailure returns the chance that an attempt sent on edge e fails
+// with an error response, or is lost (counted only when the client has a
+// deadline), as far as the scenario states it: the endpoints' error rates
+// and the edges' dropout, the mean over a load balancer's choices.
+func (m *sim) routeFailure(e int32, visited bool, depth int) float64 {
+	if depth > len(m.edges) {
+		return 0
+	}
+	ed := &m.edges[e]
+	ok := 1.0
+	if m.client.timeout > 0 {
+		ok = 1 - ed.dropout
+	}
+	switch ed.targetKind {
+	case nodeServer:
+		sv := &m.servers[ed.target]
+		ok *= (1 - m.serverFailure(sv)) * (1 - m.routeFailure(sv.out, true, depth+1))
+	case nodeLB:
+		sum := 0.0
+		for _, le := range m.lbs[ed.target].edges {
+			sum += 1 - m.routeFailure(le, visited, depth+1)
+		}
+		ok *= sum / float64(len(m.lbs[ed.target].edges))
+	}
+	return 1 - ok
+}
+
+// serverFailure returns the mean error rate of the endpoints of sv.
+func (m *sim) serverFailure(sv *server) float64 {
+	sum := 0.0
+	for ep := sv.epLo; ep < sv.epHi; ep++ {
+		sum += m.eps[ep].errRate
+	}
+	return sum / float64(sv.epHi-sv.epLo)
 }

@@ -380,3 +380,34 @@ func TestResilienceMerge(t *testing.T) {
 		t.Errorf("merged outcomes %+v", m.Outcomes)
 	}
 }
+
+// Estimate counts attempts, their retry and deadline events: within
+// [0.75, 1.1] of the mean events of 5 runs, as on the examples.
+func TestEstimateWithRetries(t *testing.T) {
+	t.Parallel()
+	s := srv("srv", 4, 1024, cpu(random(expo(0.01))))
+	s.Endpoints[0].ErrorRate = 0.5
+	retried := singleServer(constantRate(50), 60, tinyEdges(), s)
+	retried.Topology.Nodes.Client.TimeoutS = ptr(1.0)
+	retried.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 4,
+		Backoff: scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterFull}}
+	call := scenario.Call{Target: "db", OnFailure: scenario.ContinueOnFailure, TimeoutS: ptr(1.0), Retry: &scenario.Retry{MaxAttempts: 3,
+		Backoff: scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterNone}}}
+	calls := callScenario(constantRate(50), 60, call, io(scenario.IOWait, random(expo(0.005))))
+	calls.Topology.Nodes.Servers[1].Endpoints[0].ErrorRate = 0.3
+	for name, sc := range map[string]*scenario.Scenario{"client retries": retried, "call retries": calls, "every mechanism": everyMechanism(60)} {
+		est, err := Estimate(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events int64
+		for seed := int64(1); seed <= 5; seed++ {
+			events += mustRun(t, sc, Options{Seed: seed}, nil).Counts.Events
+		}
+		ratio := float64(events) / 5 / float64(est.Events)
+		t.Logf("%s: estimate %d events, mean of 5 runs %d: ratio %.3f", name, est.Events, events/5, ratio)
+		if name != "every mechanism" && (ratio > 1.1 || ratio < 0.75) {
+			t.Errorf("%s: ratio %.3f outside [0.75, 1.1]", name, ratio)
+		}
+	}
+}
