@@ -241,7 +241,7 @@ func (m *sim) callEvents(c int32, depth int) float64 {
 	if spec.timeout > 0 {
 		deadline = 1
 	}
-	return a*n + (a-1) + a*deadline
+	return a*n + (a - 1) + a*deadline
 }
 
 // expectedAttempts returns the expected attempts of a request or call

@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "af2901045d2cf369"
+const engineDigest = "6faa9fbd9b49bb56"
