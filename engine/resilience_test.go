@@ -70,8 +70,7 @@ func TestRetriesWithoutJitterAtExactInstants(t *testing.T) {
 	s := srv("srv", 1, 1024, cpu(fixed(0.1)))
 	s.Endpoints[0].ErrorRate = 1
 	sc := singleServer(closedUsers(1, 10), 20, tinyEdges(), s)
-	sc.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 3,
-		Backoff: scenario.Backoff{InitialS: ptr(0.5), Multiplier: 2, MaxS: ptr(10.0), Jitter: scenario.JitterNone}}
+	sc.Topology.Nodes.Client.Retry = retryOf(3, 0.5, 2, 10.0, scenario.JitterNone)
 	var routes []float64
 	r := mustRun(t, sc, Options{}, &hooks{route: func(t float64, _ int32) { routes = append(routes, t) }})
 	checkCounts(t, r.Counts, result.Counts{Generated: 1, Failed: 1, Attempts: 3, Retries: 2})
@@ -154,8 +153,7 @@ func TestDroppedAttemptNoticedAtTheDeadline(t *testing.T) {
 	sc := singleServer(closedUsers(1, 1), 5, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.1))))
 	sc.Topology.Edges[1].DropoutRate = 1
 	sc.Topology.Nodes.Client.TimeoutS = ptr(1.0)
-	sc.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 2,
-		Backoff: scenario.Backoff{InitialS: ptr(0.5), Multiplier: 2, MaxS: ptr(10.0), Jitter: scenario.JitterNone}}
+	sc.Topology.Nodes.Client.Retry = retryOf(2, 0.5, 2, 10.0, scenario.JitterNone)
 	r := mustRun(t, sc, Options{}, nil)
 	// Born at 1, attempt 1 lost, noticed at 2+tiny, attempt 2 at
 	// 2.5+tiny, lost, noticed at 3.5+tiny: dropped; the next request is
@@ -171,8 +169,7 @@ func TestDroppedAttemptNoticedAtTheDeadline(t *testing.T) {
 func TestDroppedAttemptWithoutDeadlineIsNotRetried(t *testing.T) {
 	sc := singleServer(closedUsers(1, 1), 5, tinyEdges(), srv("srv", 1, 1024, cpu(fixed(0.1))))
 	sc.Topology.Edges[1].DropoutRate = 1
-	sc.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 3,
-		Backoff: scenario.Backoff{InitialS: ptr(0.5), Multiplier: 2, MaxS: ptr(10.0), Jitter: scenario.JitterNone}}
+	sc.Topology.Nodes.Client.Retry = retryOf(3, 0.5, 2, 10.0, scenario.JitterNone)
 	r := mustRun(t, sc, Options{}, nil)
 	// Born at 1, 2+tiny, 3+2·tiny, 4+3·tiny, dropped at once each time
 	// (the user notices).
@@ -228,8 +225,7 @@ func TestCallTimeout(t *testing.T) {
 // A call retried on an endpoint that always fails: every attempt is
 // counted, the last failure fails the caller.
 func TestCallRetries(t *testing.T) {
-	call := scenario.Call{Target: "db", OnFailure: scenario.FailOnFailure, Retry: &scenario.Retry{MaxAttempts: 3,
-		Backoff: scenario.Backoff{InitialS: ptr(0.1), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterEqual}}}
+	call := scenario.Call{Target: "db", OnFailure: scenario.FailOnFailure, Retry: retryOf(3, 0.1, 2, 1.0, scenario.JitterEqual)}
 	sc := callScenario(closedUsers(1, 10), 20, call, cpu(fixed(0.01)))
 	sc.Topology.Nodes.Servers[1].Endpoints[0].ErrorRate = 1
 	r := mustRun(t, sc, Options{}, nil)
@@ -247,6 +243,13 @@ func callScenario(w scenario.Workload, horizon int, call scenario.Call, steps ..
 	sc.Topology.Nodes.Servers = append(sc.Topology.Nodes.Servers, srv("db", 1, 1024, steps...))
 	sc.Topology.Edges = append(sc.Topology.Edges, link("api-db", "api", "db", det(tiny)), link("db-api", "db", "api", det(tiny)))
 	return sc
+}
+
+// retryOf is a retry key with every field set, retrying every outcome.
+func retryOf(n int, initial, mult, maxS float64, jitter scenario.Jitter) *scenario.Retry {
+	r := scenario.RetryOf(n, jitter).WithBackoff(initial, mult, maxS)
+	r.RetryOn = scenario.RetryOutcomes
+	return &r
 }
 
 func sum(xs []float64) float64 {
@@ -272,7 +275,7 @@ func everyMechanism(horizon int) *scenario.Scenario {
 	backoff := scenario.Backoff{InitialS: ptr(0.05), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterFull}
 	bk := &scenario.CircuitBreaker{FailureRate: 0.5, MinCalls: 20, WindowS: 5, OpenS: 2, HalfOpenCalls: 2}
 	call := scenario.Call{Target: "db", OnFailure: scenario.FailOnFailure, TimeoutS: ptr(0.05),
-		Retry:          &scenario.Retry{MaxAttempts: 2, Backoff: backoff},
+		Retry:          &scenario.Retry{MaxAttempts: 2, Backoff: backoff, RetryOn: scenario.RetryOutcomes},
 		CircuitBreaker: bk}
 	api := func(id string) scenario.Server {
 		s := srv(id, 1, 1024, cpu(random(expo(0.008))),
@@ -295,7 +298,7 @@ func everyMechanism(horizon int) *scenario.Scenario {
 	}
 	cl := &sc.Topology.Nodes.Client
 	cl.TimeoutS = ptr(0.1)
-	cl.Retry = &scenario.Retry{MaxAttempts: 3, Backoff: backoff}
+	cl.Retry = &scenario.Retry{MaxAttempts: 3, Backoff: backoff, RetryOn: scenario.RetryOutcomes}
 	cl.CircuitBreaker = bk
 	return sc
 }
@@ -389,10 +392,8 @@ func TestEstimateWithRetries(t *testing.T) {
 	s.Endpoints[0].ErrorRate = 0.5
 	retried := singleServer(constantRate(50), 60, tinyEdges(), s)
 	retried.Topology.Nodes.Client.TimeoutS = ptr(1.0)
-	retried.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 4,
-		Backoff: scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterFull}}
-	call := scenario.Call{Target: "db", OnFailure: scenario.ContinueOnFailure, TimeoutS: ptr(1.0), Retry: &scenario.Retry{MaxAttempts: 3,
-		Backoff: scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterNone}}}
+	retried.Topology.Nodes.Client.Retry = retryOf(4, 0.01, 2, 1.0, scenario.JitterFull)
+	call := scenario.Call{Target: "db", OnFailure: scenario.ContinueOnFailure, TimeoutS: ptr(1.0), Retry: retryOf(3, 0.01, 2, 1.0, scenario.JitterNone)}
 	calls := callScenario(constantRate(50), 60, call, io(scenario.IOWait, random(expo(0.005))))
 	calls.Topology.Nodes.Servers[1].Endpoints[0].ErrorRate = 0.3
 	for name, sc := range map[string]*scenario.Scenario{"client retries": retried, "call retries": calls, "every mechanism": everyMechanism(60)} {
