@@ -143,6 +143,7 @@ type callState struct {
 	attempt  int32   // its number, from 1
 	class    uint8   // a client request's class
 	sent     bool    // its breaker let it through (it was sent)
+	bkGen    uint32  // the breaker's generation when it let it through
 	timer    bool    // its deadline event is pending: the entry outlives its request
 	live     bool    // its request is in the slab
 	done     bool    // its waiter has its outcome: a late response is discarded
@@ -223,12 +224,16 @@ func (m *sim) sendSub(sub int32) {
 	c := m.reqs[sub].cs
 	spec := &m.calls[m.cstates[c].call]
 	m.callStats[spec.stat].attempts++
-	if spec.bk >= 0 && !m.breakers[spec.bk].allow(m.now) {
-		m.cstates[c].done = true
-		s := m.cstates[c]
-		m.freeRequest(sub)
-		m.callAttemptOutcome(s, outRejected)
-		return
+	if spec.bk >= 0 {
+		g, ok := m.breakers[spec.bk].allow(m.now)
+		if !ok {
+			m.cstates[c].done = true
+			s := m.cstates[c]
+			m.freeRequest(sub)
+			m.callAttemptOutcome(s, outRejected)
+			return
+		}
+		m.cstates[c].bkGen = g
 	}
 	m.cstates[c].sent = true
 	if spec.timeout > 0 {
@@ -285,7 +290,7 @@ func (m *sim) callAttemptOutcome(s callState, o int) {
 		st.timedOut++
 	}
 	if s.sent && spec.bk >= 0 {
-		m.breakers[spec.bk].record(m.now, o != outCompleted)
+		m.breakers[spec.bk].record(m.now, s.bkGen, o != outCompleted)
 	}
 	pc := m.reqs[s.parent].cs
 	if pc < 0 || m.cstates[pc].token != s.ptoken {

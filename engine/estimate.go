@@ -137,11 +137,11 @@ func (m *sim) breakerSent(bk int32, fail, rate float64) float64 {
 	if bk < 0 || rate <= 0 {
 		return 1
 	}
-	c := &m.breakers[bk].cfg
-	if fail < c.FailureRate {
+	b := &m.breakers[bk]
+	if fail < b.failureRate {
 		return 1
 	}
-	return min(1, float64(c.HalfOpenCalls)/(c.OpenS*rate))
+	return min(1, float64(b.halfOpenCalls)/(b.openS*rate))
 }
 
 // passing returns the share of requests arriving at rate per second that

@@ -110,23 +110,7 @@ func (m *sim) compileBreaker(cb *scenario.CircuitBreaker, stat int32) int32 {
 	if cb == nil {
 		return -1
 	}
-	c := *cb
-	if c.FailureRate == 0 {
-		c.FailureRate = 0.5
-	}
-	if c.MinCalls == 0 {
-		c.MinCalls = 20
-	}
-	if c.WindowS == 0 {
-		c.WindowS = 10
-	}
-	if c.OpenS == 0 {
-		c.OpenS = 5
-	}
-	if c.HalfOpenCalls == 0 {
-		c.HalfOpenCalls = 1
-	}
-	m.breakers = append(m.breakers, newBreaker(c))
+	m.breakers = append(m.breakers, newBreaker(*cb)) // zero fields take the defaults
 	m.bkStat = append(m.bkStat, stat)
 	return int32(len(m.breakers) - 1)
 }
@@ -208,12 +192,16 @@ func (m *sim) firstAttempt(r int32) {
 // now.
 func (m *sim) sendAttempt(r int32) {
 	c := m.reqs[r].cs
-	if m.client.bk >= 0 && !m.breakers[m.client.bk].allow(m.now) {
-		m.cstates[c].done = true
-		s := m.cstates[c]
-		m.freeRequest(r)
-		m.attemptOutcome(s, outRejected)
-		return
+	if m.client.bk >= 0 {
+		g, ok := m.breakers[m.client.bk].allow(m.now)
+		if !ok {
+			m.cstates[c].done = true
+			s := m.cstates[c]
+			m.freeRequest(r)
+			m.attemptOutcome(s, outRejected)
+			return
+		}
+		m.cstates[c].bkGen = g
 	}
 	m.cstates[c].sent = true
 	if m.client.timeout > 0 {
@@ -262,7 +250,7 @@ func (m *sim) attemptBack(r int32) {
 // policy allows, and otherwise o is the request's outcome.
 func (m *sim) attemptOutcome(s callState, o int) {
 	if s.sent && m.client.bk >= 0 {
-		m.breakers[m.client.bk].record(m.now, o != outCompleted)
+		m.breakers[m.client.bk].record(m.now, s.bkGen, o != outCompleted)
 	}
 	if o != outCompleted && m.client.retry >= 0 {
 		if d, ok := m.retries[m.client.retry].next(s.attempt, o); ok {
