@@ -149,13 +149,17 @@ func (m *sim) advance(r int32) {
 	sg := &m.segs[req.seg]
 	switch sg.class {
 	case segCPU:
-		if req.core {
-			m.runCPU(sv, sg, r)
-		} else if sv.freeCores > 0 {
-			sv.integrateBusy(m.now)
-			sv.freeCores--
-			req.core = true
-			m.runCPU(sv, sg, r)
+		if req.core || sv.freeCores > 0 {
+			if !req.core {
+				sv.integrateBusy(m.now)
+				sv.freeCores--
+				req.core = true
+			}
+			d := m.segTime(sv, sg)
+			if m.wasteOn {
+				m.waste(sv, r, d)
+			}
+			m.after(sg.lane, d, evCPUDone, r)
 		} else if sv.maxQueue >= 0 && int32(sv.ready.len()) >= sv.maxQueue {
 			m.rejectInside(r) // the ready queue is full (spec §12 max_queue)
 		} else {
@@ -199,17 +203,6 @@ func (m *sim) segTime(sv *server, sg *segment) float64 {
 	return d
 }
 
-// runCPU runs the CPU segment sg of request r, which holds a core of sv.
-// In a run with deadlines the part of the burst after the attempt's
-// deadline is counted as wasted (spec §14 wasted_s).
-func (m *sim) runCPU(sv *server, sg *segment, r int32) {
-	d := m.segTime(sv, sg)
-	if m.wasteOn {
-		m.waste(sv, r, d)
-	}
-	m.after(sg.lane, d, evCPUDone, r)
-}
-
 // releaseCore hands a freed core to the head of the ready queue, or returns
 // it to the pool.
 func (m *sim) releaseCore(sv *server) {
@@ -217,7 +210,12 @@ func (m *sim) releaseCore(sv *server) {
 		r := sv.ready.pop()
 		req := &m.reqs[r]
 		req.core = true
-		m.runCPU(sv, &m.segs[req.seg], r)
+		sg := &m.segs[req.seg]
+		d := m.segTime(sv, sg)
+		if m.wasteOn {
+			m.waste(sv, r, d) // the part after the attempt's deadline (wasted_s)
+		}
+		m.after(sg.lane, d, evCPUDone, r)
 		return
 	}
 	sv.integrateBusy(m.now)
