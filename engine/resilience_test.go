@@ -412,3 +412,69 @@ func TestEstimateWithRetries(t *testing.T) {
 		}
 	}
 }
+
+// With a key of spec §12 the failure at a server that is down travels
+// back over the response edge; without, it is immediate (Part I).
+func TestDownServerFailureTravelsBack(t *testing.T) {
+	for _, resilient := range []bool{false, true} {
+		call := scenario.Call{Target: "db", OnFailure: scenario.FailOnFailure}
+		sc := callScenario(closedUsers(1, 2), 5, call, cpu(fixed(0.1)))
+		sc.Topology.Edges[4].Latency = det(0.5) // db → api
+		sc.Events = []scenario.Event{{ID: "down", TargetID: "db",
+			Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 1},
+			End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 5}}}
+		// Born at 2: gen → client → api → db, fails, api → client; the
+		// user sends again 2 s after the outcome.
+		want, failed := 4*tiny, int64(2)
+		if resilient {
+			sc.Topology.Nodes.Client.TimeoutS = ptr(10.0)
+			// The failure travels db → api: back at 2.5+4·tiny; the next
+			// request fails at db at 4.5+7·tiny and is on its way back
+			// at the horizon.
+			want, failed = 0.5+4*tiny, 1
+		}
+		r := mustRun(t, sc, Options{}, nil)
+		if r.Counts.Failed != failed || r.Servers["db"].Failed != 2 || !near(r.LatencyAll.Min, want) || !near(r.LatencyAll.Max, want) {
+			t.Errorf("resilient %v: failed %d (db %d), latency_all %+v; want %d failed, db 2, every failure at %v",
+				resilient, r.Counts.Failed, r.Servers["db"].Failed, r.LatencyAll, failed, want)
+		}
+	}
+}
+
+// Per class counts add up with retries and timeouts, and a closed class's
+// user waits for the outcome after every retry.
+func TestClassesCountOutcomes(t *testing.T) {
+	s := srv("srv", 1, 1024, cpu(random(expo(0.008))))
+	s.Endpoints[0].ErrorRate = 0.3
+	open := constantRate(30)
+	open.ID = "open"
+	sc := singleServer(open, 20, tinyEdges(), s)
+	sc.MoreWorkloads = []scenario.Workload{{ID: "closed", Type: scenario.WorkloadClosed, Users: 5, ThinkTime: ptr(expo(0.2))}}
+	sc.Topology.Edges = append(sc.Topology.Edges, link("closed-client", "closed", "client", det(tiny)))
+	sc.Topology.Nodes.Client.TimeoutS = ptr(0.05)
+	sc.Topology.Nodes.Client.Retry = retryOf(3, 0.01, 2, 1, scenario.JitterFull)
+	r := mustRun(t, sc, Options{}, nil) // checks every class's conservation
+	var sum result.Counts
+	for _, c := range r.Classes {
+		addCountsForTest(&sum, c.Counts)
+	}
+	sum.Events = r.Counts.Events
+	if sum != r.Counts {
+		t.Errorf("classes sum to %+v, want %+v", sum, r.Counts)
+	}
+	if r.Counts.TimedOut == 0 || r.Counts.Failed == 0 || r.Counts.Retries == 0 {
+		t.Errorf("counts %+v: want timeouts, failures and retries", r.Counts)
+	}
+}
+
+func addCountsForTest(a *result.Counts, b result.Counts) {
+	a.Generated += b.Generated
+	a.Completed += b.Completed
+	a.Dropped += b.Dropped
+	a.Failed += b.Failed
+	a.Rejected += b.Rejected
+	a.TimedOut += b.TimedOut
+	a.InFlight += b.InFlight
+	a.Attempts += b.Attempts
+	a.Retries += b.Retries
+}
