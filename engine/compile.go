@@ -422,7 +422,7 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 		edges[m.edges[i].id] = int32(i)
 	}
 	for _, ev := range sc.Events {
-		f := fault{}
+		f := fault{t0: ev.Start.TStart, t1: ev.End.TEnd}
 		switch ev.Start.Kind {
 		case scenario.ServerDown:
 			f.outage = true

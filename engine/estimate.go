@@ -90,6 +90,9 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 				return Cost{}, fmt.Errorf("engine: estimate: %w", err)
 			}
 			perRequest += (1 - m.edges[g.out].dropout) * more
+			if f, storm := m.retryStorm(rate); f > 0 {
+				perRequest = (1-f)*perRequest + f*storm
+			}
 		}
 		n := m.expectedRequests(g)
 		requests += n
@@ -127,6 +130,118 @@ func (m *sim) moreAttempts(rate float64) (float64, error) {
 		deadline = 1
 	}
 	return a*sent*(attempt+deadline) - first + (a - 1), nil
+}
+
+// retryStorm foresees a retry storm (spec §12): a client with a deadline
+// and retries of timed-out attempts but no breaker, and a network spike on
+// the attempts' route at least as long as the deadline. During the spike
+// every attempt times out, so every request makes max_attempts attempts;
+// when those attempts ask more of the first servers' cores than they
+// have, the storm outlives the spike (a metastable failure) until the
+// horizon. It returns the share of the horizon the storm lasts (0: none)
+// and the events per request meanwhile: the servers process attempts at
+// most at their cores' pace, and the rest wait in their ready queues.
+func (m *sim) retryStorm(rate float64) (float64, float64) {
+	if m.client.timeout == 0 || m.client.retry < 0 || m.client.bk >= 0 || rate <= 0 ||
+		m.retries[m.client.retry].on&retryBit(outTimedOut) == 0 {
+		return 0, 0
+	}
+	route := m.routeEdges(m.client.out, make(map[int32]bool))
+	t0, t1 := math.Inf(1), 0.0
+	for _, f := range m.faults {
+		if !f.outage && f.spike >= m.client.timeout && route[f.target] && f.t0 < m.horizon {
+			t0, t1 = min(t0, f.t0), max(t1, min(f.t1, m.horizon))
+		}
+	}
+	if t0 >= t1 {
+		return 0, 0
+	}
+	attempt, _, err := m.edgeEvents(m.client.out, false, 1, rate)
+	if err != nil {
+		return 0, 0
+	}
+	// The first servers an attempt reaches, and their pace in attempts
+	// per second.
+	ed := &m.edges[m.client.out]
+	first, pre := []int32{ed.target}, 1.0
+	if ed.targetKind == nodeLB {
+		first, pre = m.lbs[ed.target].servers, 2
+	} else if ed.targetKind != nodeServer {
+		return 0, 0
+	}
+	pace := 0.0
+	for _, s := range first {
+		sv := &m.servers[s]
+		if d := m.cpuDemand(sv); d > 0 {
+			pace += float64(sv.cores) / d
+		} else {
+			pace = math.Inf(1)
+		}
+	}
+	n := float64(m.retries[m.client.retry].max)
+	if rate*n >= pace {
+		t1 = m.horizon // the storm outlives its trigger
+	}
+	served := min(n, pace/rate)
+	storm := 2 + n*(pre+1) + (n - 1) + served*(attempt-pre)
+	return (t1 - t0) / m.horizon, storm
+}
+
+// routeEdges returns the edges an attempt sent on e can cross: to the
+// servers, their calls and their responses.
+func (m *sim) routeEdges(e int32, seen map[int32]bool) map[int32]bool {
+	if seen[e] {
+		return seen
+	}
+	seen[e] = true
+	ed := &m.edges[e]
+	switch ed.targetKind {
+	case nodeServer:
+		sv := &m.servers[ed.target]
+		m.routeEdges(sv.out, seen)
+		for ep := sv.epLo; ep < sv.epHi; ep++ {
+			for i := m.eps[ep].lo; i < m.eps[ep].hi; i++ {
+				if sg := &m.segs[i]; sg.class == segCall {
+					for c := sg.lo; c < sg.hi; c++ {
+						m.routeEdges(m.calls[c].edge, seen)
+						if t := m.edges[m.calls[c].edge]; t.targetKind == nodeServer {
+							if r := m.respEdge[t.target*int32(len(m.servers))+ed.target]; r >= 0 {
+								m.routeEdges(r, seen)
+							}
+						}
+					}
+				}
+			}
+		}
+	case nodeLB:
+		for _, le := range m.lbs[ed.target].edges {
+			m.routeEdges(le, seen)
+		}
+	}
+	return seen
+}
+
+// cpuDemand returns the mean CPU seconds a request spends on server sv,
+// over its endpoints (weighted as the server chooses).
+func (m *sim) cpuDemand(sv *server) float64 {
+	n := sv.epHi - sv.epLo
+	sum, prev := 0.0, 0.0
+	for i := range n {
+		w := 1 / float64(n)
+		if sv.weights != nil {
+			w = (sv.weights[i] - prev) / sv.weights[n-1]
+			prev = sv.weights[i]
+		}
+		e := &m.eps[sv.epLo+i]
+		for j := e.lo; j < e.hi; j++ {
+			if sg := &m.segs[j]; sg.class == segCPU {
+				for k := sg.lo; k < sg.hi; k++ {
+					sum += w * m.steps[k].mean
+				}
+			}
+		}
+	}
+	return sum
 }
 
 // breakerSent returns the share of attempts breaker bk (-1: none) lets
