@@ -390,7 +390,7 @@ func (m *sim) callResults() map[string]result.CallStats {
 			TimedOut:  st.timedOut,
 			Latency:   result.LatencyFrom(st.moments, st.sketch),
 		}
-		cs.CircuitBreaker = m.callBreakers(int32(i))
+		cs.CircuitBreaker = m.breakerStats(int32(i))
 		out[st.key] = cs
 	}
 	return out

@@ -19,8 +19,8 @@ import (
 // a call state (m.cstates) holding its number, its deadline and its
 // outcome flags, so that the requests of other runs stay as small and
 // fast as in Part I. An attempt whose deadline passed keeps running on
-// the servers (they are not told); its call state then outlives neither
-// its request nor its pending deadline event.
+// the servers (they are not told). A call state is freed once both its
+// request and its pending deadline event are gone.
 
 // retryPolicy is a compiled `retry` key.
 type retryPolicy struct {
@@ -327,9 +327,12 @@ func (m *sim) lost(r int32) {
 	}
 	st := &m.cstates[c]
 	switch {
-	case st.done || st.parent >= 0 && !st.timer:
+	case st.done:
+		// Its waiter gave up already: nothing is left to notice.
 	case st.timer:
-		st.dropped = true
+		st.dropped = true // noticed at the deadline
+	case st.parent >= 0:
+		// A lost sub-request without a deadline: its caller waits.
 	default:
 		st.done = true
 		s := *st
@@ -461,9 +464,6 @@ func (m *sim) breakerStats(stat int32) *result.BreakerStats {
 	}
 	return out
 }
-
-// callBreakers returns the breaker figures of call stat i, or nil.
-func (m *sim) callBreakers(i int32) *result.BreakerStats { return m.breakerStats(i) }
 
 // outcomeResults adds the results of spec §14 that come with resilience
 // keys to r: latency_all, outcomes, the client's breaker, and the
