@@ -478,3 +478,71 @@ func addCountsForTest(a *result.Counts, b result.Counts) {
 	a.Attempts += b.Attempts
 	a.Retries += b.Retries
 }
+
+// The backoff before attempt k+1 is min(max_s, initial_s·multiplier^(k−1))
+// without jitter, uniform on [0, delay] with full jitter and on
+// [delay/2, delay] with equal jitter; only retry_on outcomes and attempts
+// below max_attempts are retried.
+func TestBackoff(t *testing.T) {
+	m := &sim{seed: 1}
+	r := retryOf(5, 0.1, 3, 1, scenario.JitterNone)
+	r.RetryOn = []scenario.Outcome{scenario.OutcomeTimedOut, scenario.OutcomeRejected}
+	p := &m.retries[m.compileRetry(r, "test")]
+	for k, want := range []float64{0.1, 0.3, 0.9, 1} {
+		if d, ok := p.next(int32(k+1), outTimedOut); !ok || !near(d, want) {
+			t.Errorf("after attempt %d: delay %v, %v; want %v", k+1, d, ok, want)
+		}
+	}
+	if _, ok := p.next(5, outTimedOut); ok {
+		t.Error("attempt 5 of 5 is retried")
+	}
+	if _, ok := p.next(1, outFailed); ok {
+		t.Error("failed is retried without being in retry_on")
+	}
+	if _, ok := p.next(1, outDropped); !ok {
+		t.Error("a lost attempt noticed at its deadline is not retried as timed out")
+	}
+	for _, tc := range []struct {
+		jitter scenario.Jitter
+		lo, hi float64
+	}{{scenario.JitterFull, 0, 0.9}, {scenario.JitterEqual, 0.45, 0.9}} {
+		p := &m.retries[m.compileRetry(retryOf(5, 0.1, 3, 1, tc.jitter), "test", string(tc.jitter))]
+		lo, hi, sum := math.Inf(1), 0.0, 0.0
+		const n = 10000
+		for range n {
+			d, _ := p.next(3, outFailed)
+			lo, hi, sum = min(lo, d), max(hi, d), sum+d
+		}
+		// The mean of n uniforms is within 4 standard deviations
+		// ((hi−lo)/√12/√n) of the middle.
+		mid, sd := (tc.lo+tc.hi)/2, (tc.hi-tc.lo)/math.Sqrt(12*n)
+		if lo < tc.lo || hi > tc.hi || math.Abs(sum/n-mid) > 4*sd {
+			t.Errorf("%s: delays from %v to %v, mean %v; want within [%v, %v], mean %v", tc.jitter, lo, hi, sum/n, tc.lo, tc.hi, mid)
+		}
+	}
+}
+
+// A call's breaker opens after min_calls failures and refuses the next
+// calls without sending them: they are rejected attempts of the call.
+func TestCallBreaker(t *testing.T) {
+	call := scenario.Call{Target: "db", OnFailure: scenario.ContinueOnFailure,
+		CircuitBreaker: &scenario.CircuitBreaker{FailureRate: 1, MinCalls: 2, WindowS: 60, OpenS: 100, HalfOpenCalls: 1}}
+	sc := callScenario(closedUsers(1, 1), 10, call, cpu(fixed(0.01)))
+	sc.Topology.Nodes.Servers[1].Endpoints[0].ErrorRate = 1
+	var db int
+	r := mustRun(t, sc, Options{}, &hooks{route: func(_ float64, s int32) {
+		if s == 1 {
+			db++
+		}
+	}})
+	c := r.Calls["api->db"]
+	// Two calls fail and open the breaker for the rest of the run; every
+	// later call is refused, and on_failure: continue completes the
+	// request.
+	if db != 2 || c.Failed != 2 || c.Rejected != c.Attempts-2 || c.Rejected == 0 || c.CircuitBreaker == nil || c.CircuitBreaker.Opened != 1 {
+		t.Errorf("db reached %d times, call stats %+v, breaker %+v", db, c, c.CircuitBreaker)
+	}
+	if r.Counts.Completed != r.Counts.Generated-r.Counts.InFlight {
+		t.Errorf("counts %+v: with on_failure: continue every request completes", r.Counts)
+	}
+}
