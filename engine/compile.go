@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 
@@ -46,8 +47,9 @@ func (m *sim) start(opts Options) {
 	m.sketch = result.NewSketch()
 	m.otherSketch = result.NewSketch()
 	if m.res {
-		n := int(m.horizon)
-		m.outc = &outcomeSeries{failed: make([]float64, n), rejected: make([]float64, n), timedOut: make([]float64, n)}
+		w := outcomeWindow(m.horizon)
+		n := int(math.Ceil(m.horizon / w))
+		m.outc = &outcomeSeries{window: w, failed: make([]float64, n), rejected: make([]float64, n), timedOut: make([]float64, n)}
 	}
 	if opts.Series {
 		m.latWin = newLatencyWindows(m.horizon)

@@ -112,7 +112,9 @@ func group(n int64) string {
 // MemoryBound returns the bound on the memory one run of sc with opts adds
 // to its process (docs/limits.md): FixedRunBytes, plus 8 bytes per
 // simulated second (throughput), per kept sampled value when opts.Series
-// is set, plus BytesPerInFlight per request the run may hold in flight
+// is set, 32 bytes per window of the outcomes series with resilience keys
+// (at most MaxOutcomeWindows), plus BytesPerInFlight per request the run
+// may hold in flight
 // (opts.MaxInFlight or its default). sc must be valid.
 func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
 	opts = opts.withDefaults()
@@ -128,6 +130,9 @@ func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
 			}
 		}
 		n += 8 * min(per*sampleCount(st.SamplePeriodS, float64(st.TotalSimulationTime)), maxSeriesValues)
+	}
+	if sc.HasResilience() {
+		n += 32 * int64(math.Ceil(float64(st.TotalSimulationTime)/outcomeWindow(float64(st.TotalSimulationTime)))) // the outcomes series
 	}
 	return n + BytesPerInFlight*(opts.MaxInFlight+1)
 }

@@ -399,14 +399,27 @@ func (m *sim) other(born float64) {
 	m.otherSketch.Add(lat)
 }
 
-// outcomeSeries counts the non-completed outcomes per 1 s window.
+// outcomeSeries counts the non-completed outcomes per window.
 type outcomeSeries struct {
+	window                     float64 // seconds (outcomeWindow)
 	failed, rejected, timedOut []float64
+}
+
+// MaxOutcomeWindows bounds the windows of the outcomes series: a run
+// longer than that many seconds counts outcomes per window of
+// ceil(horizon / MaxOutcomeWindows) seconds, so that the four series take
+// at most 2.8 MB, whatever the horizon.
+const MaxOutcomeWindows = 86_400
+
+// outcomeWindow returns the window of the outcomes series of a run of
+// the given horizon: 1 s, or longer beyond MaxOutcomeWindows seconds.
+func outcomeWindow(horizon float64) float64 {
+	return max(1, math.Ceil(horizon/MaxOutcomeWindows))
 }
 
 // finish records outcome o of a request of class class created at born.
 func (m *sim) finish(born float64, class uint8, o int) {
-	w := int(m.now)
+	w := int(m.now / m.outc.window)
 	switch o {
 	case outCompleted:
 		m.complete(born, class)
@@ -480,9 +493,13 @@ func (m *sim) outcomeResults(r *result.Result) {
 		r.LatencyOtherMoments, r.LatencyOtherSketch = &om, m.otherSketch
 	}
 	if m.outc != nil {
+		completed := make([]float64, len(m.outc.failed))
+		for t, x := range m.throughput {
+			completed[int(float64(t)/m.outc.window)] += x
+		}
 		r.Outcomes = &result.OutcomeSeries{
-			WindowS:   1,
-			Completed: slices.Clone(m.throughput),
+			WindowS:   m.outc.window,
+			Completed: completed,
 			Failed:    m.outc.failed,
 			Rejected:  m.outc.rejected,
 			TimedOut:  m.outc.timedOut,

@@ -546,3 +546,19 @@ func TestCallBreaker(t *testing.T) {
 		t.Errorf("counts %+v: with on_failure: continue every request completes", r.Counts)
 	}
 }
+
+// Beyond MaxOutcomeWindows seconds the outcomes series count per longer
+// windows, and still sum to the counts.
+func TestOutcomesOfALongRun(t *testing.T) {
+	s := srv("srv", 1, 1024, cpu(fixed(0.01)))
+	s.Endpoints[0].ErrorRate = 0.5
+	sc := singleServer(constantRate(0.02), 2*MaxOutcomeWindows+1, tinyEdges(), s)
+	r := mustRun(t, sc, Options{}, nil)
+	o := r.Outcomes
+	if o == nil || o.WindowS != 3 || len(o.Completed) != 57_601 || len(o.Failed) != len(o.Completed) {
+		t.Fatalf("outcomes window %v s, %d windows; want 3 s and 57,601", o.WindowS, len(o.Completed))
+	}
+	if sum(o.Completed) != float64(r.Counts.Completed) || sum(o.Failed) != float64(r.Counts.Failed) || r.Counts.Failed == 0 {
+		t.Errorf("outcomes sum to %v completed and %v failed, counts %+v", sum(o.Completed), sum(o.Failed), r.Counts)
+	}
+}
