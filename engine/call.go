@@ -171,6 +171,13 @@ func (m *sim) callState(r int32) *callState {
 	} else {
 		c = int32(len(m.cstates))
 		m.cstates = append(m.cstates, callState{})
+		if int64(len(m.cstates)) > m.maxInFlight && m.overflowT < 0 {
+			// Attempts whose deadline is pending keep their call state
+			// after their request is gone: they count as in flight, so
+			// that the limit bounds this slab too.
+			m.overflowT = m.now
+			m.nextCheck = m.events + 1
+		}
 	}
 	m.cstates[c] = callState{parent: -1, live: true}
 	m.reqs[r].cs = c

@@ -25,7 +25,10 @@ const (
 	// bytes) and its entry in the free list (4 bytes), in slices that grow
 	// by doubling (the slab) or by 1.25 (the event heap, the queues) and
 	// coexist with their old copy while they grow. Measured: 60 to 150
-	// bytes (TestHostileScenarios in the root package).
+	// bytes (TestHostileScenarios in the root package). With the keys of
+	// spec §12 an attempt also has a call state (72 bytes) and a pending
+	// deadline event, which it keeps after its response until the
+	// deadline: those count towards the limit too.
 	BytesPerInFlight = 256
 	// FixedRunBytes bounds the memory of a run besides its requests in
 	// flight, its throughput series (8 bytes per simulated second) and its
@@ -198,6 +201,9 @@ func (m *sim) inFlightError() *LimitError {
 			best = int64(ed.inFlight)
 			hint = fmt.Sprintf("edge %s carries %s of them (latency too long for the load)", ed.id, group(best))
 		}
+	}
+	if n := int64(len(m.cstates) - len(m.cfree)); n > best && n > int64(len(m.reqs)-len(m.free)) {
+		hint = fmt.Sprintf("%s attempts are waiting for their deadline (timeout_s long for the load)", group(n))
 	}
 	e.Hint = hint
 	return e

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/fastsim/fastsim/result"
@@ -560,5 +563,20 @@ func TestOutcomesOfALongRun(t *testing.T) {
 	}
 	if sum(o.Completed) != float64(r.Counts.Completed) || sum(o.Failed) != float64(r.Counts.Failed) || r.Counts.Failed == 0 {
 		t.Errorf("outcomes sum to %v completed and %v failed, counts %+v", sum(o.Completed), sum(o.Failed), r.Counts)
+	}
+}
+
+// Attempts whose deadline is pending count towards Options.MaxInFlight
+// even after their response: the limit bounds their memory too.
+func TestPendingDeadlinesCountInFlight(t *testing.T) {
+	sc := singleServer(constantRate(1000), 30, tinyEdges(), srv("srv", 4, 1024, cpu(random(expo(0.0005)))))
+	sc.Topology.Nodes.Client.TimeoutS = ptr(20.0)
+	_, err := Run(context.Background(), sc, Options{MaxInFlight: 5000})
+	var limit *LimitError
+	if !errors.As(err, &limit) || limit.Limit != LimitInFlight || !strings.Contains(limit.Hint, "deadline") {
+		t.Fatalf("err = %v, want the in-flight limit with a hint on deadlines", err)
+	}
+	if limit.SimTime < 4 || limit.SimTime > 6 {
+		t.Errorf("stopped at t=%v, want about 5 s (1000 attempts a second, each held 20 s)", limit.SimTime)
 	}
 }
