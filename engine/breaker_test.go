@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/fastsim/fastsim/result"
@@ -215,5 +219,114 @@ func TestBreakerAllocations(t *testing.T) {
 	}
 	if b.opened != 0 {
 		t.Fatalf("opened %d times, want 0", b.opened)
+	}
+}
+
+// TestBreakerProperties drives breakers with random configurations and
+// random attempts (random arrival gaps, random durations, random
+// failures, attempts finishing out of order) and checks the invariants of
+// spec §12 on every step and on the result:
+//   - transitions alternate closed → open → half_open → open or closed,
+//     each half-open exactly open_s after its opening, in time order;
+//   - an open breaker lets nothing through, and a half-open one at most
+//     half_open_calls attempts per half-open period;
+//   - opened counts the openings of the timeline, and open_s is the sum of
+//     the open periods up to the horizon.
+func TestBreakerProperties(t *testing.T) {
+	t.Parallel()
+	type pending struct {
+		end     float64
+		gen     uint32
+		failure bool
+	}
+	seen := map[string]int{}
+	for seed := range uint64(200) {
+		r := rand.New(rand.NewPCG(seed, 0xb4ea))
+		cfg := scenario.CircuitBreaker{
+			FailureRate:   0.1 + 0.9*r.Float64(),
+			MinCalls:      1 + r.IntN(10),
+			WindowS:       0.5 + 5*r.Float64(),
+			OpenS:         0.1 + 3*r.Float64(),
+			HalfOpenCalls: 1 + r.IntN(4),
+		}
+		pFail := r.Float64()
+		b := newBreaker(cfg)
+		var inFlight []pending
+		now, horizon := 0.0, 100.0
+		trials, trialGen := 0, uint32(0)
+		for {
+			if now += r.ExpFloat64() / (1 + 20*r.Float64()); now >= horizon {
+				break
+			}
+			// Finish, in time order, the attempts that ended by now.
+			slices.SortFunc(inFlight, func(x, y pending) int { return cmp.Compare(x.end, y.end) })
+			k := 0
+			for k < len(inFlight) && inFlight[k].end <= now {
+				p := inFlight[k]
+				b.record(p.end, p.gen, p.failure)
+				k++
+			}
+			inFlight = inFlight[k:]
+			g, ok := b.allow(now)
+			if b.state == breakerOpen && ok {
+				t.Fatalf("seed %d: an open breaker let an attempt through at %v", seed, now)
+			}
+			if ok && b.state == breakerHalfOpen {
+				// Every transition starts a generation: one half-open
+				// period is one generation.
+				if g != trialGen {
+					trialGen, trials = g, 0
+				}
+				trials++
+				if trials > cfg.HalfOpenCalls {
+					t.Fatalf("seed %d: %d trials in one half-open period, want at most %d", seed, trials, cfg.HalfOpenCalls)
+				}
+			}
+			if ok {
+				inFlight = append(inFlight, pending{end: now + r.ExpFloat64()*0.5, gen: g, failure: r.Float64() < pFail})
+			}
+		}
+		s := b.stats(horizon)
+		checkTimeline(t, seed, cfg, s, horizon)
+		for _, tr := range s.Timeline {
+			seen[tr.State]++
+		}
+	}
+	// The random configurations must exercise every transition often.
+	t.Logf("transitions over 200 breakers: %v", seen)
+	if seen["open"] < 1000 || seen["half_open"] < 1000 || seen["closed"] < 200 {
+		t.Errorf("transitions %v: the sequences do not exercise the breaker", seen)
+	}
+}
+
+// checkTimeline checks a breaker's figures against its own timeline.
+func checkTimeline(t *testing.T, seed uint64, cfg scenario.CircuitBreaker, s *result.BreakerStats, horizon float64) {
+	t.Helper()
+	state, last, opened, openS, openedAt := "closed", 0.0, int64(0), 0.0, 0.0
+	next := map[string][]string{"closed": {"open"}, "open": {"half_open"}, "half_open": {"open", "closed"}}
+	for i, tr := range s.Timeline {
+		if !slices.Contains(next[state], tr.State) {
+			t.Fatalf("seed %d: transition %d %s → %s", seed, i, state, tr.State)
+		}
+		if tr.T < last || tr.T >= horizon {
+			t.Fatalf("seed %d: transition %d at %v after %v (horizon %v)", seed, i, tr.T, last, horizon)
+		}
+		switch tr.State {
+		case "open":
+			opened++
+			openedAt = tr.T
+		case "half_open":
+			if tr.T != openedAt+cfg.OpenS {
+				t.Fatalf("seed %d: half-open at %v, want open_s after the opening at %v", seed, tr.T, openedAt)
+			}
+			openS += cfg.OpenS
+		}
+		state, last = tr.State, tr.T
+	}
+	if state == "open" {
+		openS += min(cfg.OpenS, horizon-openedAt)
+	}
+	if s.Opened != opened || math.Abs(s.OpenS-openS) > 1e-9 {
+		t.Fatalf("seed %d: opened %d, open_s %v; the timeline says %d, %v", seed, s.Opened, s.OpenS, opened, openS)
 	}
 }
