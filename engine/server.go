@@ -251,16 +251,37 @@ func (m *sim) ioDone(r int32) {
 
 // leave ends request r on its server after its last step: with the
 // endpoint's error_rate it responds with an error (spec §12); it releases
-// what it holds and responds to its sender.
+// what it holds (release, inline here on the hot path) and responds to
+// its sender.
 func (m *sim) leave(r int32) {
 	req := &m.reqs[r]
 	s := req.server
-	if ep := &m.eps[req.ep]; ep.errRate > 0 && ep.rngErr.Float64() < ep.errRate {
+	sv := &m.servers[s]
+	ep := &m.eps[req.ep]
+	if ep.errRate > 0 && ep.rngErr.Float64() < ep.errRate {
 		m.callState(r).resp = respFailed
-		m.servers[s].failed++
+		sv.failed++
 	}
-	m.release(r)
-	m.servers[s].served++
+	sv.inside--
+	if req.core {
+		req.core = false
+		m.releaseCore(sv)
+	}
+	sv.ramUsed -= ep.ram
+	if sv.ramWait.len() == 0 && sv.ramUsed < ramEpsilon {
+		sv.ramUsed = 0 // no drift while idle
+	}
+	for sv.ramWait.len() > 0 {
+		w := sv.ramWait.peek()
+		need := m.eps[m.reqs[w].ep].ram
+		if sv.ramUsed+need > sv.ramTotal+ramEpsilon {
+			break
+		}
+		sv.ramWait.pop()
+		sv.ramUsed += need
+		m.advance(w)
+	}
+	sv.served++
 	m.respond(r, s)
 }
 
