@@ -287,6 +287,7 @@ func (m *sim) leave(r int32) {
 
 // release releases the core and the RAM of request r and admits RAM
 // waiters in FIFO order while they fit; r is no longer inside its server.
+// leave does the same inline: a change here belongs there too.
 func (m *sim) release(r int32) {
 	req := &m.reqs[r]
 	sv := &m.servers[req.server]
