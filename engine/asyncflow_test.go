@@ -60,6 +60,7 @@ func runAsyncFlowFiles(t *testing.T, files []string) {
 			if err != nil {
 				t.Fatalf("run: %v", err)
 			}
+			checkConservation(t, r)
 			c := r.Counts
 			if c.Generated == 0 || c.Completed == 0 {
 				t.Fatalf("nothing happened: %+v", c)

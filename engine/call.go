@@ -37,14 +37,19 @@ type callSpec struct {
 	cont     bool  // on_failure: continue
 	stat     int32 // index in m.callStats ("<caller>-><target>")
 	endpoint int32 // index in m.callEPs of the per-server endpoint table, or -1
+
+	// Spec §12: the attempt's deadline in seconds (0: none), its retry
+	// policy in m.retries and its breaker in m.breakers (-1: none).
+	timeout   float64
+	retry, bk int32
 }
 
 // callStat accumulates the results of one "<caller>-><target>" pair.
 type callStat struct {
-	key                         string
-	attempts, completed, failed int64
-	moments                     result.Moments
-	sketch                      *result.Sketch
+	key                                             string
+	attempts, completed, failed, rejected, timedOut int64
+	moments                                         result.Moments
+	sketch                                          *result.Sketch
 }
 
 // compileCalls compiles the calls of one step into m.calls and returns
@@ -75,7 +80,8 @@ func (m *sim) compileCall(sc *scenario.Scenario, nodes map[string]nodeRef, calle
 			stat = int32(len(m.callStats))
 			m.callStats = append(m.callStats, callStat{key: key})
 		}
-		spec := callSpec{edge: e, cont: c.OnFailure == scenario.ContinueOnFailure, stat: stat, endpoint: -1}
+		spec := callSpec{edge: e, cont: c.OnFailure == scenario.ContinueOnFailure, stat: stat, endpoint: -1, retry: -1, bk: -1}
+		m.compileCallResilience(&spec, c, caller, len(m.calls))
 		if c.Endpoint != "" {
 			spec.endpoint = int32(len(m.callEPs))
 			for i := range m.servers {
@@ -128,8 +134,28 @@ type callState struct {
 	token      uint64 // the step the request awaits (0: none)
 	ptoken     uint64 // a sub-request's copy of its caller's token when sent
 	responding bool   // a sub-request travelling back to its caller
-	errResp    bool   // the response is an error
+	resp       uint8  // what the response carries: respOK, respFailed or respRejected
+
+	// The attempt (spec §12), in runs with resilience keys only: the
+	// attempts of the client's requests and of calls.
+	born     float64 // a client request's creation (its latency runs from it)
+	deadline float64 // when its waiter gives up; 0: never
+	attempt  int32   // its number, from 1
+	class    uint8   // a client request's class
+	sent     bool    // its breaker let it through (it was sent)
+	bkGen    uint32  // the breaker's generation when it let it through
+	timer    bool    // its deadline event is pending: the entry outlives its request
+	live     bool    // its request is in the slab
+	done     bool    // its waiter has its outcome: a late response is discarded
+	dropped  bool    // it was lost on an edge
 }
+
+// What a response carries back to the waiter (callState.resp).
+const (
+	respOK uint8 = iota
+	respFailed
+	respRejected
+)
 
 // callState returns the call state of request r, taking one from the
 // free list or growing the slab when it has none. The pointer is valid
@@ -145,8 +171,15 @@ func (m *sim) callState(r int32) *callState {
 	} else {
 		c = int32(len(m.cstates))
 		m.cstates = append(m.cstates, callState{})
+		if int64(len(m.cstates)) > m.maxInFlight && m.overflowT < 0 {
+			// Attempts whose deadline is pending keep their call state
+			// after their request is gone: they count as in flight, so
+			// that the limit bounds this slab too.
+			m.overflowT = m.now
+			m.nextCheck = m.events + 1
+		}
 	}
-	m.cstates[c] = callState{parent: -1}
+	m.cstates[c] = callState{parent: -1, live: true}
 	m.reqs[r].cs = c
 	return &m.cstates[c]
 }
@@ -176,38 +209,110 @@ func (m *sim) startCalls(r int32) {
 	st.token = token
 	st.pending = sg.hi - sg.lo
 	for c := sg.lo; c < sg.hi; c++ {
-		sub := m.newRequest() // may move the slabs: keep indices, not pointers
-		s := m.callState(sub)
-		s.parent, s.ptoken, s.call, s.from = r, token, c, from
-		m.reqs[sub].visited = true
-		m.callStats[m.calls[c].stat].attempts++
-		m.send(sub, m.calls[c].edge)
+		sub := m.newSub(r, token, c, from, 1) // may move the slabs: keep indices, not pointers
+		m.sendSub(sub)
 	}
 }
 
-// callReturn takes the response (or error) of sub-request sub at its
-// caller. A response to a step the caller no longer awaits (it failed
-// earlier, or the caller is gone) is discarded.
+// newSub returns a new sub-request, attempt number attempt of call c of
+// request parent awaiting step token on server from; it is not sent yet.
+func (m *sim) newSub(parent int32, token uint64, c, from, attempt int32) int32 {
+	sub := m.newRequest()
+	s := m.callState(sub)
+	s.parent, s.ptoken, s.call, s.from, s.attempt = parent, token, c, from, attempt
+	m.reqs[sub].visited = true
+	return sub
+}
+
+// sendSub sends sub-request sub on its call's edge: one attempt of the
+// call. An open circuit breaker refuses it at once (outcome rejected); a
+// call with timeout_s sets the attempt's deadline.
+func (m *sim) sendSub(sub int32) {
+	c := m.reqs[sub].cs
+	spec := &m.calls[m.cstates[c].call]
+	m.callStats[spec.stat].attempts++
+	if spec.bk >= 0 {
+		g, ok := m.breakers[spec.bk].allow(m.now)
+		if !ok {
+			m.cstates[c].done = true
+			s := m.cstates[c]
+			m.freeRequest(sub)
+			m.callAttemptOutcome(s, outRejected)
+			return
+		}
+		m.cstates[c].bkGen = g
+	}
+	m.cstates[c].sent = true
+	if spec.timeout > 0 {
+		m.setDeadline(c, spec.timeout)
+	}
+	m.send(sub, spec.edge)
+}
+
+// callReturn takes the response (error, rejection) of sub-request sub at
+// its caller. A response to an attempt whose deadline passed, or to a
+// step the caller no longer awaits (it failed earlier, or the caller is
+// gone), is discarded.
 func (m *sim) callReturn(sub int32) {
-	s := m.cstates[m.reqs[sub].cs]
-	spec := &m.calls[s.call]
-	st := &m.callStats[spec.stat]
-	if s.errResp {
-		st.failed++
-	} else {
-		st.completed++
+	c := m.reqs[sub].cs
+	if m.cstates[c].done {
+		m.freeRequest(sub) // the caller stopped waiting at the deadline
+		return
+	}
+	m.cstates[c].done = true
+	s := m.cstates[c]
+	o := outCompleted
+	switch s.resp {
+	case respFailed:
+		o = outFailed
+	case respRejected:
+		o = outRejected
+	}
+	if o == outCompleted {
+		st := &m.callStats[m.calls[s.call].stat]
 		lat := m.now - m.reqs[sub].born
 		st.moments.Add(lat)
 		st.sketch.Add(lat)
 	}
 	m.freeRequest(sub)
+	m.callAttemptOutcome(s, o)
+}
+
+// callAttemptOutcome records the outcome of one attempt of a call, whose
+// call state was s, and acts on it at the caller: a success counts towards
+// the step; a failure is retried when the call's retry policy allows,
+// otherwise it fails the step (on_failure: fail) or is passed over
+// (continue).
+func (m *sim) callAttemptOutcome(s callState, o int) {
+	spec := &m.calls[s.call]
+	st := &m.callStats[spec.stat]
+	switch o {
+	case outCompleted:
+		st.completed++
+	case outFailed:
+		st.failed++
+	case outRejected:
+		st.rejected++
+	default: // timed out, or lost and noticed at the deadline
+		st.timedOut++
+	}
+	if s.sent && spec.bk >= 0 {
+		m.breakers[spec.bk].record(m.now, s.bkGen, o != outCompleted)
+	}
 	pc := m.reqs[s.parent].cs
 	if pc < 0 || m.cstates[pc].token != s.ptoken {
 		return
 	}
+	if o != outCompleted && spec.retry >= 0 {
+		if d, ok := m.retries[spec.retry].next(s.attempt, o); ok {
+			sub := m.newSub(s.parent, s.ptoken, s.call, s.from, s.attempt+1)
+			m.schedule(m.now+d, prioNormal, evRetry, sub)
+			return
+		}
+	}
 	p := &m.cstates[pc]
 	server := m.reqs[s.parent].server
-	if s.errResp && !spec.cont {
+	if o != outCompleted && !spec.cont {
 		// asyncio.gather: the first failure fails the step at once; the
 		// other calls go on and their responses are discarded.
 		p.token = 0
@@ -226,17 +331,24 @@ func (m *sim) callReturn(sub int32) {
 }
 
 // failRequest ends a request that could not be served (its server is
-// down, or no server of its load balancer is up): a request from the
-// client fails; a sub-request returns an error to its caller at once.
+// down, or no server of its load balancer is up): a sub-request returns
+// an error to its caller at once; a request from the client fails (in a
+// run with resilience keys, as the outcome of its attempt).
 func (m *sim) failRequest(r int32) {
 	if m.isSub(r) {
-		m.cstates[m.reqs[r].cs].errResp = true
+		m.cstates[m.reqs[r].cs].resp = respFailed
 		m.callReturn(r)
 		return
 	}
+	if m.res {
+		m.cstates[m.reqs[r].cs].resp = respFailed
+		m.attemptBack(r)
+		return
+	}
 	m.failed++
+	m.other(m.reqs[r].born)
 	if m.perClass {
-		m.classOutcome(r, outFailed)
+		m.classOutcome(m.reqs[r].class, m.reqs[r].born, outFailed)
 	}
 	m.freeRequest(r)
 }
@@ -245,9 +357,11 @@ func (m *sim) failRequest(r int32) {
 // with on_failure: fail: it releases what it holds and responds with an
 // error to its sender.
 func (m *sim) failAtServer(r int32) {
-	m.callState(r).errResp = true
+	m.callState(r).resp = respFailed
 	m.servers[m.reqs[r].server].failed++
-	m.leave(r)
+	m.release(r)
+	m.servers[m.reqs[r].server].served++
+	m.respond(r, m.reqs[r].server)
 }
 
 // respond sends request r, done on server s, back to its sender: the
@@ -275,12 +389,16 @@ func (m *sim) callResults() map[string]result.CallStats {
 	out := make(map[string]result.CallStats, len(m.callStats))
 	for i := range m.callStats {
 		st := &m.callStats[i]
-		out[st.key] = result.CallStats{
+		cs := result.CallStats{
 			Attempts:  st.attempts,
 			Completed: st.completed,
 			Failed:    st.failed,
+			Rejected:  st.rejected,
+			TimedOut:  st.timedOut,
 			Latency:   result.LatencyFrom(st.moments, st.sketch),
 		}
+		cs.CircuitBreaker = m.breakerStats(int32(i))
+		out[st.key] = cs
 	}
 	return out
 }

@@ -32,6 +32,7 @@ func TestServiceGraphRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkConservation(t, r)
 	n := r.Counts
 	if n.Generated < 2500 || n.Completed+n.InFlight != n.Generated || n.InFlight > 20 || n.Failed != 0 || n.Dropped != 0 {
 		t.Errorf("counts = %+v", n)

@@ -12,6 +12,7 @@ import (
 // the totals.
 type classStats struct {
 	generated, completed, dropped, failed int64
+	timedOut, rejected, retries           int64
 
 	moments    result.Moments
 	sketch     *result.Sketch
@@ -26,6 +27,8 @@ const (
 	outCompleted = iota
 	outDropped
 	outFailed
+	outRejected
+	outTimedOut
 )
 
 // newGenerators creates one generator per class of sc, in document order,
@@ -126,19 +129,19 @@ func (m *sim) startWorkload() {
 	}
 }
 
-// classOutcome records the outcome of request r for its class and, for a
-// closed class, lets its user think before the next request. Callers check
-// m.perClass first, so that a single open generator pays nothing.
-func (m *sim) classOutcome(r int32, outcome int) {
-	c := m.reqs[r].class
+// classOutcome records the outcome of a request of class c created at
+// born for its class and, for a closed class, lets its user think before
+// the next request. Callers check m.perClass first, so that a single open
+// generator pays nothing.
+func (m *sim) classOutcome(c uint8, born float64, outcome int) {
 	if outcome == outCompleted && m.hooks != nil && m.hooks.classComplete != nil {
-		m.hooks.classComplete(int32(c), m.reqs[r].born, m.now)
+		m.hooks.classComplete(int32(c), born, m.now)
 	}
 	if m.cls != nil {
 		cs := &m.cls[c]
 		switch outcome {
 		case outCompleted:
-			lat := m.now - m.reqs[r].born
+			lat := m.now - born
 			cs.completed++
 			cs.moments.Add(lat)
 			cs.sketch.Add(lat)
@@ -147,11 +150,15 @@ func (m *sim) classOutcome(r int32, outcome int) {
 			cs.dropped++
 		case outFailed:
 			cs.failed++
+		case outRejected:
+			cs.rejected++
+		case outTimedOut:
+			cs.timedOut++
 		default:
 			panic(fmt.Sprintf("engine: unknown outcome %d", outcome))
 		}
 	}
-	m.userDone(r)
+	m.userDone(c)
 }
 
 // classResults returns the `classes` results, or nil with one generator.
@@ -168,7 +175,11 @@ func (m *sim) classResults() map[string]result.ClassStats {
 				Completed: cs.completed,
 				Dropped:   cs.dropped,
 				Failed:    cs.failed,
-				InFlight:  cs.generated - cs.completed - cs.dropped - cs.failed,
+				TimedOut:  cs.timedOut,
+				Rejected:  cs.rejected,
+				Attempts:  cs.generated + cs.retries,
+				Retries:   cs.retries,
+				InFlight:  cs.generated - cs.completed - cs.dropped - cs.failed - cs.timedOut - cs.rejected,
 			},
 			Latency:        result.LatencyFrom(cs.moments, cs.sketch),
 			LatencySketch:  cs.sketch,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 
@@ -24,7 +25,7 @@ type nodeRef struct {
 // checks none of them, and panics ("engine: ...") only on a broken
 // invariant, that is on a scenario that did not pass Validate.
 func compile(sc *scenario.Scenario, opts Options) *sim {
-	m := &sim{}
+	m := &sim{seed: opts.Seed}
 	st := sc.Settings
 	m.horizon = float64(st.TotalSimulationTime)
 	nodes := m.compileNodes(sc)
@@ -32,6 +33,7 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 	m.compileResponseEdges()
 	m.compileServers(sc, nodes, opts.Seed)
 	m.compileLoadBalancers(sc, nodes, opts.Seed)
+	m.compileResilience(sc)
 	m.compileSampler(sc, opts.Series)
 	m.compileWorkload(sc, opts.Seed)
 	m.compileEvents(sc, nodes)
@@ -43,6 +45,12 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 // its first arrival. Estimate compiles without starting.
 func (m *sim) start(opts Options) {
 	m.sketch = result.NewSketch()
+	m.otherSketch = result.NewSketch()
+	if m.res {
+		w := outcomeWindow(m.horizon)
+		n := int(math.Ceil(m.horizon / w))
+		m.outc = &outcomeSeries{window: w, failed: make([]float64, n), rejected: make([]float64, n), timedOut: make([]float64, n)}
+	}
 	if opts.Series {
 		m.latWin = newLatencyWindows(m.horizon)
 	}
@@ -416,7 +424,7 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 		edges[m.edges[i].id] = int32(i)
 	}
 	for _, ev := range sc.Events {
-		f := fault{}
+		f := fault{t0: ev.Start.TStart, t1: ev.End.TEnd}
 		switch ev.Start.Kind {
 		case scenario.ServerDown:
 			f.outage = true

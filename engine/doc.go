@@ -37,6 +37,20 @@
 // sample time (sampler.go). Utilisation integrates busy cores exactly over
 // time.
 //
+// # Overload and resilience
+//
+// A scenario that uses a key of spec §12 (scenario.HasResilience) runs
+// with attempts and outcomes (resilience.go): each attempt of a request,
+// or of a call, is a request of the slab with a call state in a side slab
+// holding its number, deadline and outcome flags, so that the hot path of
+// other scenarios is unchanged. A deadline is an event; a timed-out
+// attempt keeps running on its servers and its late response is
+// discarded. A retry is an event after its backoff, whose jitter draws
+// from a stream of its own. Circuit breakers (breaker.go) and token
+// buckets (tokenbucket.go) are plain values consulted when an attempt is
+// sent or a request arrives; they schedule nothing. The rules the spec
+// leaves open are listed in docs/scenario.md.
+//
 // # Limits and estimates
 //
 // A run is bounded while it runs (limits.go): Options.MaxEvents caps the
@@ -71,5 +85,6 @@
 // edge.go, events.go (injected outages and spikes), sampler.go; rv.go holds
 // the distributions of spec §2, queue.go the event heap, compile.go the
 // translation of a scenario into the flat model, engine.go Run and the loop,
-// limits.go the run-time limits, estimate.go Estimate.
+// limits.go the run-time limits, estimate.go Estimate, call.go the service
+// calls and resilience.go the attempts, outcomes, retries and admission.
 package engine

@@ -35,10 +35,14 @@ func (m *sim) send(r int32, e int32) {
 	ed := &m.edges[e]
 	if ed.dropout > 0 && ed.rngDropout.Float64() < ed.dropout {
 		ed.dropped++
+		if m.res {
+			m.lost(r)
+			return
+		}
 		if !m.isSub(r) {
 			m.dropped++ // a lost sub-request is never answered: its caller waits
 			if m.perClass {
-				m.classOutcome(r, outDropped)
+				m.classOutcome(m.reqs[r].class, m.reqs[r].born, outDropped)
 			}
 		}
 		m.freeRequest(r)

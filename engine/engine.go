@@ -83,6 +83,9 @@ type hooks struct {
 	classArrival  func(c int32, t float64)
 	classComplete func(c int32, born, t float64)
 	noLanes       bool // schedule everything in the heap
+	// end sees the run's state after its last event (tests count what
+	// is still in flight).
+	end func(m *sim)
 }
 
 // run is Run with test hooks.
@@ -113,6 +116,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	}
 	if err := m.loop(ctx, opts.Progress); err != nil {
 		return nil, err
+	}
+	if hk != nil && hk.end != nil {
+		hk.end(m)
 	}
 	r := m.result(opts)
 	if m.evWin != nil {
@@ -187,6 +193,21 @@ type sim struct {
 
 	generated, completed, dropped, failed, events int64
 
+	// Overload and resilience (spec §12, resilience.go).
+	seed         int64
+	res          bool // the scenario uses a key of spec §12 (HasResilience)
+	wasteOn      bool // some attempt has a deadline: count wasted_s
+	retries      []retryPolicy
+	breakers     []breaker
+	bkStat       []int32 // the call stat of each breaker; -1: the client's
+	callCaller   []int32 // the calling server instance of each call
+	timedOut     int64
+	rejected     int64
+	retried      int64
+	otherMoments result.Moments // latency of failed, rejected and timed-out requests
+	otherSketch  *result.Sketch
+	outc         *outcomeSeries // nil without resilience keys
+
 	// Run-time limits (Options.MaxEvents, Options.MaxInFlight). The loop
 	// does its rare checks (context, limits) when events reaches
 	// nextCheck; growSlab brings nextCheck forward when the requests in
@@ -252,7 +273,11 @@ func (m *sim) freeRequest(r int32) {
 		m.lbOut[s]--
 	}
 	if c := m.reqs[r].cs; c >= 0 {
-		m.cfree = append(m.cfree, c)
+		if m.cstates[c].timer {
+			m.cstates[c].live = false // its deadline event frees it
+		} else {
+			m.cfree = append(m.cfree, c)
+		}
 	}
 	m.free = append(m.free, r)
 }
@@ -339,6 +364,10 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 			m.faultStart(ev.a)
 		case evFaultEnd:
 			m.faultEnd(ev.a)
+		case evDeadline:
+			m.deadline(ev.a)
+		case evRetry:
+			m.retry(ev.a)
 		default:
 			panic(fmt.Sprintf("engine: unknown event kind %d", ev.kind))
 		}
@@ -394,7 +423,11 @@ func (m *sim) result(opts Options) *result.Result {
 			Completed: m.completed,
 			Dropped:   m.dropped,
 			Failed:    m.failed,
-			InFlight:  m.generated - m.completed - m.dropped - m.failed,
+			TimedOut:  m.timedOut,
+			Rejected:  m.rejected,
+			Attempts:  m.generated + m.retried,
+			Retries:   m.retried,
+			InFlight:  m.generated - m.completed - m.dropped - m.failed - m.timedOut - m.rejected,
 			Events:    m.events,
 		},
 		Latency: result.LatencyFrom(m.moments, m.sketch),
@@ -410,6 +443,7 @@ func (m *sim) result(opts Options) *result.Result {
 		LatencyMoments: m.moments,
 		Calls:          m.callResults(),
 	}
+	m.outcomeResults(r)
 	s := &m.samp
 	if opts.Series {
 		r.Series = &result.Series{
@@ -426,6 +460,8 @@ func (m *sim) result(opts Options) *result.Result {
 		st := result.ServerStats{
 			Requests:    sv.served,
 			Failed:      sv.failed,
+			Rejected:    sv.rejected,
+			WastedS:     sv.wasted,
 			Utilization: sv.busyArea / (float64(sv.cores) * m.horizon),
 		}
 		var ss result.ServerSeries

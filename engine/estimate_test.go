@@ -62,6 +62,7 @@ func TestEstimateExamples(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				checkConservation(t, r)
 				events += r.Counts.Events
 				requests += r.Counts.Generated
 			}

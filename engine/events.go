@@ -8,6 +8,7 @@ type fault struct {
 	target int32   // server index (outage) or edge index (spike)
 	count  int32   // outage: the instances target, target+1, …
 	spike  float64 // added latency of a spike
+	t0, t1 float64 // its window (Estimate)
 }
 
 // faultStart opens the window of injected event f.

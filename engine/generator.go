@@ -107,17 +107,17 @@ func (m *sim) startClosed(c int32) {
 	}
 }
 
-// userDone lets the user of closed request r think, then send its next
-// request; it is called at the request's outcome (completed, failed or
-// dropped: a drop is noticed at once, since nothing times out).
-func (m *sim) userDone(r int32) {
-	c := int32(m.reqs[r].class)
+// userDone lets the user of a closed request of class c think, then send
+// its next request; it is called at the request's outcome (completed,
+// failed, rejected, timed out, or dropped: a drop is noticed at the
+// client's deadline, or at once without one).
+func (m *sim) userDone(c uint8) {
 	g := &m.gens[c]
 	if !g.closed {
 		return
 	}
 	if t := m.now + g.think.sample(g.rngThink); t < m.horizon {
-		m.schedule(t, prioNormal, evArrival, c)
+		m.schedule(t, prioNormal, evArrival, int32(c))
 	}
 }
 

@@ -121,14 +121,45 @@ func lbScenario(w scenario.Workload, horizon int, alg scenario.Algorithm, lat sc
 	return sc
 }
 
-// mustRun runs sc with hooks and fails the test on error.
+// mustRun runs sc with hooks and fails the test on error, or when the
+// counts do not add up (checkConservation).
 func mustRun(t testing.TB, sc *scenario.Scenario, opts Options, hk *hooks) *result.Result {
 	t.Helper()
+	if hk == nil {
+		hk = &hooks{}
+	}
+	inFlight := int64(-1)
+	if hk.end == nil {
+		hk.end = func(m *sim) { inFlight = m.countInFlight() }
+	}
 	r, err := run(context.Background(), sc, opts, hk)
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
+	checkConservation(t, r)
+	if inFlight >= 0 && inFlight != r.Counts.InFlight {
+		t.Errorf("counts.in_flight = %d, but %d requests are in flight at the horizon", r.Counts.InFlight, inFlight)
+	}
 	return r
+}
+
+// checkConservation checks spec §14's conservation on the run's counts
+// and on each class's: generated = completed + failed + rejected +
+// timed_out + dropped + in_flight, every count >= 0, attempts = generated
+// + retries.
+func checkConservation(t testing.TB, r *result.Result) {
+	t.Helper()
+	check := func(what string, c result.Counts) {
+		if c.Generated != c.Completed+c.Failed+c.Rejected+c.TimedOut+c.Dropped+c.InFlight ||
+			min(c.Completed, c.Failed, c.Rejected, c.TimedOut, c.Dropped, c.InFlight, c.Retries) < 0 ||
+			c.Attempts != c.Generated+c.Retries {
+			t.Errorf("%s: counts do not add up: %+v", what, c)
+		}
+	}
+	check("counts", r.Counts)
+	for id, c := range r.Classes {
+		check("classes."+id+".counts", c.Counts)
+	}
 }
 
 // mustCompile validates sc, as Run does, and compiles it.

@@ -25,7 +25,10 @@ const (
 	// bytes) and its entry in the free list (4 bytes), in slices that grow
 	// by doubling (the slab) or by 1.25 (the event heap, the queues) and
 	// coexist with their old copy while they grow. Measured: 60 to 150
-	// bytes (TestHostileScenarios in the root package).
+	// bytes (TestHostileScenarios in the root package). With the keys of
+	// spec §12 an attempt also has a call state (72 bytes) and a pending
+	// deadline event, which it keeps after its response until the
+	// deadline: those count towards the limit too.
 	BytesPerInFlight = 256
 	// FixedRunBytes bounds the memory of a run besides its requests in
 	// flight, its throughput series (8 bytes per simulated second) and its
@@ -112,7 +115,9 @@ func group(n int64) string {
 // MemoryBound returns the bound on the memory one run of sc with opts adds
 // to its process (docs/limits.md): FixedRunBytes, plus 8 bytes per
 // simulated second (throughput), per kept sampled value when opts.Series
-// is set, plus BytesPerInFlight per request the run may hold in flight
+// is set, 32 bytes per window of the outcomes series with resilience keys
+// (at most MaxOutcomeWindows), plus BytesPerInFlight per request the run
+// may hold in flight
 // (opts.MaxInFlight or its default). sc must be valid.
 func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
 	opts = opts.withDefaults()
@@ -128,6 +133,9 @@ func MemoryBound(sc *scenario.Scenario, opts Options) int64 {
 			}
 		}
 		n += 8 * min(per*sampleCount(st.SamplePeriodS, float64(st.TotalSimulationTime)), maxSeriesValues)
+	}
+	if sc.HasResilience() {
+		n += 32 * int64(math.Ceil(float64(st.TotalSimulationTime)/outcomeWindow(float64(st.TotalSimulationTime)))) // the outcomes series
 	}
 	return n + BytesPerInFlight*(opts.MaxInFlight+1)
 }
@@ -193,6 +201,9 @@ func (m *sim) inFlightError() *LimitError {
 			best = int64(ed.inFlight)
 			hint = fmt.Sprintf("edge %s carries %s of them (latency too long for the load)", ed.id, group(best))
 		}
+	}
+	if n := int64(len(m.cstates) - len(m.cfree)); n > best && n > int64(len(m.reqs)-len(m.free)) {
+		hint = fmt.Sprintf("%s attempts are waiting for their deadline (timeout_s long for the load)", group(n))
 	}
 	e.Hint = hint
 	return e

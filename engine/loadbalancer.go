@@ -30,6 +30,8 @@ type loadBalancer struct {
 	weight  []int64    // weighted round robin: the weight of each covered server
 	current []int64    // weighted round robin: the current weights (nginx)
 	rng     *rand.Rand // random and power of two choices: the load balancer's own stream
+
+	limit *tokenBucket // rate_limit (spec §12); nil: none
 }
 
 // lbArrive routes request r to a covered server that is up and sends it on
@@ -39,6 +41,10 @@ type loadBalancer struct {
 // client, lost on an edge or failed (freeRequest).
 func (m *sim) lbArrive(r int32) {
 	lb := &m.lbs[m.edges[m.reqs[r].edge].target]
+	if lb.limit != nil && !lb.limit.take(m.now) {
+		m.lbRefuse(r) // no token: the sender learns it at once (spec §12)
+		return
+	}
 	pick := m.lbChoose(lb)
 	if pick < 0 {
 		m.failRequest(r)

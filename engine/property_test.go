@@ -112,6 +112,7 @@ func TestRandomScenariosKeepInvariants(t *testing.T) {
 		if err != nil {
 			t.Fatalf("scenario %d: %v", i, err)
 		}
+		checkConservation(t, res)
 		if _, err := json.Marshal(res); err != nil {
 			t.Errorf("scenario %d: encode result: %v", i, err)
 		}

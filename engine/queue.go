@@ -10,6 +10,8 @@ const (
 	evIODone                   // request a finishes its I/O segment
 	evFaultStart               // injected event a starts
 	evFaultEnd                 // injected event a ends
+	evDeadline                 // the deadline of the attempt with call state a passes (spec §12)
+	evRetry                    // request a, a retry, leaves its client or calling server (spec §12)
 )
 
 // Event priorities at equal times (spec §6: an end before a start); ordinary

@@ -25,6 +25,9 @@ type segment struct {
 type endpoint struct {
 	ram    float64
 	lo, hi int32
+
+	errRate float64    // error_rate (spec §12)
+	rngErr  *rand.Rand // its own stream; nil when errRate is 0
 }
 
 // server is a compiled server with its event-loop state (spec §5).
@@ -56,6 +59,14 @@ type server struct {
 	busyLast float64 // time of the last change of freeCores
 	served   int64
 	failed   int64
+
+	// Admission (spec §12).
+	inside   int32        // requests inside: admitted and not yet gone
+	maxConc  int32        // max_concurrency; 0: none
+	maxQueue int32        // max_queue; -1: none
+	limit    *tokenBucket // rate_limit; nil: none
+	rejected int64
+	wasted   float64 // core-seconds after a deadline (wasted_s)
 }
 
 // ramEpsilon absorbs floating-point drift in RAM accounting (MB).
@@ -75,12 +86,22 @@ func (m *sim) serverArrive(r int32, s int32) {
 	sv := &m.servers[s]
 	if sv.down > 0 && !sv.covered {
 		sv.failed++
+		if m.res {
+			m.refuse(r, s, respFailed) // the failure travels back (spec §12)
+			return
+		}
 		m.failRequest(r)
 		return
 	}
 	if m.hooks != nil && m.hooks.route != nil {
 		m.hooks.route(m.now, s)
 	}
+	if sv.limit != nil && !sv.limit.take(m.now) || sv.maxConc > 0 && sv.inside >= sv.maxConc {
+		sv.rejected++
+		m.refuse(r, s, respRejected)
+		return
+	}
+	sv.inside++
 	req := &m.reqs[r]
 	first := !req.visited
 	req.visited = true
@@ -128,13 +149,19 @@ func (m *sim) advance(r int32) {
 	sg := &m.segs[req.seg]
 	switch sg.class {
 	case segCPU:
-		if req.core {
-			m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
-		} else if sv.freeCores > 0 {
-			sv.integrateBusy(m.now)
-			sv.freeCores--
-			req.core = true
-			m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
+		if req.core || sv.freeCores > 0 {
+			if !req.core {
+				sv.integrateBusy(m.now)
+				sv.freeCores--
+				req.core = true
+			}
+			d := m.segTime(sv, sg)
+			if m.wasteOn {
+				m.waste(sv, r, d)
+			}
+			m.after(sg.lane, d, evCPUDone, r)
+		} else if sv.maxQueue >= 0 && int32(sv.ready.len()) >= sv.maxQueue {
+			m.rejectInside(r) // the ready queue is full (spec §12 max_queue)
 		} else {
 			sv.ready.push(r)
 		}
@@ -184,7 +211,11 @@ func (m *sim) releaseCore(sv *server) {
 		req := &m.reqs[r]
 		req.core = true
 		sg := &m.segs[req.seg]
-		m.after(sg.lane, m.segTime(sv, sg), evCPUDone, r)
+		d := m.segTime(sv, sg)
+		if m.wasteOn {
+			m.waste(sv, r, d) // the part after the attempt's deadline (wasted_s)
+		}
+		m.after(sg.lane, d, evCPUDone, r)
 		return
 	}
 	sv.integrateBusy(m.now)
@@ -218,12 +249,49 @@ func (m *sim) ioDone(r int32) {
 	m.advance(r)
 }
 
-// leave releases the core and the RAM of request r, admits RAM waiters in
-// FIFO order while they fit, and sends r on the server's outgoing edge.
+// leave ends request r on its server after its last step: with the
+// endpoint's error_rate it responds with an error (spec §12); it releases
+// what it holds (release, inline here on the hot path) and responds to
+// its sender.
 func (m *sim) leave(r int32) {
 	req := &m.reqs[r]
 	s := req.server
 	sv := &m.servers[s]
+	ep := &m.eps[req.ep]
+	if ep.errRate > 0 && ep.rngErr.Float64() < ep.errRate {
+		m.callState(r).resp = respFailed
+		sv.failed++
+	}
+	sv.inside--
+	if req.core {
+		req.core = false
+		m.releaseCore(sv)
+	}
+	sv.ramUsed -= ep.ram
+	if sv.ramWait.len() == 0 && sv.ramUsed < ramEpsilon {
+		sv.ramUsed = 0 // no drift while idle
+	}
+	for sv.ramWait.len() > 0 {
+		w := sv.ramWait.peek()
+		need := m.eps[m.reqs[w].ep].ram
+		if sv.ramUsed+need > sv.ramTotal+ramEpsilon {
+			break
+		}
+		sv.ramWait.pop()
+		sv.ramUsed += need
+		m.advance(w)
+	}
+	sv.served++
+	m.respond(r, s)
+}
+
+// release releases the core and the RAM of request r and admits RAM
+// waiters in FIFO order while they fit; r is no longer inside its server.
+// leave does the same inline: a change here belongs there too.
+func (m *sim) release(r int32) {
+	req := &m.reqs[r]
+	sv := &m.servers[req.server]
+	sv.inside--
 	if req.core {
 		req.core = false
 		m.releaseCore(sv)
@@ -242,6 +310,4 @@ func (m *sim) leave(r int32) {
 		sv.ramUsed += need
 		m.advance(w)
 	}
-	sv.served++
-	m.respond(r, s)
 }

@@ -53,6 +53,8 @@ func SumInstances(instances map[string]ServerStats) ServerStats {
 		in := instances[id]
 		s.Requests += in.Requests
 		s.Failed += in.Failed
+		s.Rejected += in.Rejected
+		s.WastedS += in.WastedS
 		s.Utilization += in.Utilization / float64(len(instances))
 		sum(&s.ReadyQueueLen, in.ReadyQueueLen)
 		sum(&s.EventLoopIOSleep, in.EventLoopIOSleep)
@@ -99,6 +101,7 @@ func mergeCalls(rs []*Result) map[string]CallStats {
 			c.Failed += x.Failed
 			c.Rejected += x.Rejected
 			c.TimedOut += x.TimedOut
+			c.CircuitBreaker = addBreaker(c.CircuitBreaker, x.CircuitBreaker)
 			if x.Latency.TotalRequests == 0 {
 				continue
 			}

@@ -20,7 +20,13 @@ import (
 //   - the throughput series, its mean and any full sampled series are
 //     averaged element-wise; the latency series as LatencySeries says;
 //   - event windows and request classes merge like the whole run: counts
-//     summed, latency moments and sketches merged, throughput averaged.
+//     summed, latency moments and sketches merged, throughput averaged;
+//   - latency_all is recomputed from the merged latencies of the completed
+//     and of the other (failed, rejected, timed-out) requests; the
+//     outcomes series are averaged element-wise like throughput; circuit
+//     breakers' opened and open_s are summed (their timelines, which
+//     belong to one run, are left out); per-server rejected and wasted_s
+//     are summed.
 //
 // The merged result carries the first result's version and seed. Merge
 // returns an error if rs is empty, holds nil, or the results disagree on
@@ -57,6 +63,11 @@ func Merge(rs []*Result) (*Result, error) {
 	}
 	out.LatencySketch = sketch
 	out.Latency = LatencyFrom(out.LatencyMoments, sketch)
+	if err := mergeLatencyAll(out, rs); err != nil {
+		return nil, err
+	}
+	out.Outcomes = mergeOutcomes(rs)
+	out.Client = mergeClient(rs)
 
 	n := float64(len(rs))
 	out.Throughput = Throughput{WindowS: first.Throughput.WindowS, Series: make([]float64, len(first.Throughput.Series))}
@@ -92,6 +103,10 @@ func addCounts(a *Counts, b Counts) {
 	a.Failed += b.Failed
 	a.InFlight += b.InFlight
 	a.Events += b.Events
+	a.TimedOut += b.TimedOut
+	a.Rejected += b.Rejected
+	a.Attempts += b.Attempts
+	a.Retries += b.Retries
 }
 
 // addScaled adds f·src to dst element-wise; the lengths are equal.
@@ -119,6 +134,8 @@ func mergeServerStats(ss []ServerStats) ServerStats {
 	for _, s := range ss {
 		out.Requests += s.Requests
 		out.Failed += s.Failed
+		out.Rejected += s.Rejected
+		out.WastedS += s.WastedS
 		out.Utilization += s.Utilization / n
 		rq, io, ram = append(rq, s.ReadyQueueLen), append(io, s.EventLoopIOSleep), append(ram, s.RAMInUse)
 	}
@@ -227,6 +244,9 @@ func compatible(a, b *Result) error {
 		return err
 	}
 	if err := compatibleClasses(a.Classes, b.Classes); err != nil {
+		return err
+	}
+	if err := compatibleOutcomes(a.Outcomes, b.Outcomes); err != nil {
 		return err
 	}
 	return compatibleSeries(a.Series, b.Series)

@@ -23,6 +23,7 @@ func replication(seed int64, k float64, lat []float64) *Result {
 		HorizonS:       4,
 		Counts:         Counts{Generated: n + 2, Completed: n, Dropped: 1, Failed: 0, InFlight: 1, Events: 10 * n},
 		Latency:        LatencyFrom(m, s),
+		LatencyAll:     LatencyFrom(m, s),
 		Throughput:     Throughput{WindowS: 1, MeanRPS: float64(n) / 4, Series: []float64{k, 2 * k, 0, 1}},
 		Servers: map[string]ServerStats{
 			"srv-1": {Requests: n, Utilization: 0.25 * k, ReadyQueueLen: &Summary{Mean: k, Max: 2 * k}, RAMInUse: &Summary{Mean: 64, Max: 128 * k}},
@@ -52,6 +53,7 @@ func TestMerge(t *testing.T) {
 		HorizonS:       4,
 		Counts:         Counts{Generated: 9, Completed: 5, Dropped: 2, InFlight: 2, Events: 50},
 		Latency:        one.Latency,
+		LatencyAll:     one.Latency,
 		Throughput:     Throughput{WindowS: 1, MeanRPS: (0.75 + 0.5) / 2, Series: []float64{2, 4, 0, 1}},
 		Servers: map[string]ServerStats{
 			"srv-1": {Requests: 5, Utilization: 0.5, ReadyQueueLen: &Summary{Mean: 2, Max: 6}, RAMInUse: &Summary{Mean: 64, Max: 384}},
@@ -100,6 +102,63 @@ func TestMergeSeries(t *testing.T) {
 		Edges:   map[string]EdgeSeries{"e1": {EdgeConcurrentConnection: []float64{2, 0.5}}, "e2": {}}}
 	if diff := cmp.Diff(want, got.Series); diff != "" {
 		t.Errorf("merged series (-want +got):\n%s", diff)
+	}
+}
+
+// TestMergeOutcomes: the counts and figures of spec §14 are summed,
+// latency_all pools the completed and the other requests, the outcomes
+// series are averaged and breaker timelines are left out.
+func TestMergeOutcomes(t *testing.T) {
+	t.Parallel()
+	mk := func(seed int64, k float64, lat, other []float64) *Result {
+		r := replication(seed, k, lat)
+		var om Moments
+		os := NewSketch()
+		for _, v := range other {
+			om.Add(v)
+			os.Add(v)
+		}
+		r.LatencyOtherMoments, r.LatencyOtherSketch = &om, os
+		r.Counts.TimedOut, r.Counts.Rejected, r.Counts.Retries = 1, int64(len(other))-1, int64(k)
+		r.Counts.Generated += int64(len(other))
+		r.Counts.Attempts = r.Counts.Generated + r.Counts.Retries
+		r.Outcomes = &OutcomeSeries{WindowS: 1, Completed: []float64{k, 0, 0, 0}, Failed: []float64{0, k, 0, 0},
+			Rejected: []float64{0, 0, k, 0}, TimedOut: []float64{0, 0, 0, k}}
+		r.Client = &ClientStats{CircuitBreaker: &BreakerStats{Opened: int64(k), OpenS: k, Timeline: []BreakerTransition{{T: 1, State: "open"}}}}
+		srv := r.Servers["srv-1"]
+		srv.Rejected, srv.WastedS = int64(k), 0.5*k
+		r.Servers["srv-1"] = srv
+		return r
+	}
+	a := mk(1, 1, []float64{0.01, 0.02}, []float64{0.5, 0.6})
+	b := mk(2, 3, []float64{0.03}, []float64{0.7, 0.8, 0.9})
+	got, err := Merge([]*Result{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := got.Counts
+	if c.TimedOut != 2 || c.Rejected != 3 || c.Retries != 4 || c.Attempts != a.Counts.Attempts+b.Counts.Attempts {
+		t.Errorf("counts = %+v", c)
+	}
+	if la := got.LatencyAll; la.TotalRequests != 8 || la.Min != 0.01 || la.Max != 0.9 {
+		t.Errorf("latency_all = %+v, want 8 latencies from 0.01 to 0.9", la)
+	}
+	if got.Latency.TotalRequests != 3 {
+		t.Errorf("latency counts %d, want the 3 completed", got.Latency.TotalRequests)
+	}
+	want := &OutcomeSeries{WindowS: 1, Completed: []float64{2, 0, 0, 0}, Failed: []float64{0, 2, 0, 0}, Rejected: []float64{0, 0, 2, 0}, TimedOut: []float64{0, 0, 0, 2}}
+	if diff := cmp.Diff(want, got.Outcomes); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&ClientStats{CircuitBreaker: &BreakerStats{Opened: 4, OpenS: 4}}, got.Client); diff != "" {
+		t.Errorf("client (-want +got):\n%s", diff)
+	}
+	if s := got.Servers["srv-1"]; s.Rejected != 4 || s.WastedS != 2 {
+		t.Errorf("server: rejected %d, wasted_s %v; want 4 and 2", s.Rejected, s.WastedS)
+	}
+	b.Outcomes = nil
+	if _, err := Merge([]*Result{a, b}); err == nil || !strings.Contains(err.Error(), "outcomes") {
+		t.Errorf("merging a result without outcomes: err = %v", err)
 	}
 }
 

@@ -54,21 +54,31 @@ type Result struct {
 	LatencySketch *Sketch `json:"latency_sketch,omitempty"`
 	// LatencyMoments are the exact moments of latency, kept for merging.
 	LatencyMoments Moments `json:"latency_moments"`
+	// LatencyOtherSketch and LatencyOtherMoments hold the latencies of
+	// the failed, rejected and timed-out requests, kept so that LatencyAll
+	// can be merged; absent when there are none.
+	LatencyOtherSketch  *Sketch  `json:"latency_other_sketch,omitempty"`
+	LatencyOtherMoments *Moments `json:"latency_other_moments,omitempty"`
 }
 
 // Counts are the run's counters.
 type Counts struct {
 	// Generated is the number of requests the generator created.
 	Generated int64 `json:"generated"`
-	// Completed is the number of requests that came back to the client.
+	// Completed is the number of requests that came back to the client
+	// with a successful response.
 	Completed int64 `json:"completed"`
-	// Dropped is the number of requests lost on edges (all edges).
+	// Dropped is the number of requests whose outcome is dropped: lost on
+	// an edge (all edges), noticed at the client's deadline or at once
+	// without one.
 	Dropped int64 `json:"dropped"`
-	// Failed is the number of requests that reached a server while it was
-	// down and no load balancer could route around it.
+	// Failed is the number of requests that failed: an error response
+	// (error_rate, a failed call) or a server that was down with no load
+	// balancer to route around it.
 	Failed int64 `json:"failed"`
-	// InFlight is the number of requests neither completed, dropped nor
-	// failed when the horizon was reached.
+	// InFlight is the number of requests without an outcome when the
+	// horizon was reached: Generated minus Completed, Failed, Rejected,
+	// TimedOut and Dropped (spec §14).
 	InFlight int64 `json:"in_flight"`
 	// Events is the number of events the engine processed.
 	Events int64 `json:"events"`
@@ -136,7 +146,9 @@ type Summary struct {
 type ServerStats struct {
 	// Requests is the number of requests the server finished.
 	Requests int64 `json:"requests"`
-	// Failed is the number of requests that reached the server while down.
+	// Failed is the number of requests that reached the server while down,
+	// error responses of its endpoints' error_rate, and requests a failed
+	// call failed.
 	Failed int64 `json:"failed"`
 	// Utilization is busy core-seconds / (cores · horizon).
 	Utilization float64 `json:"utilization"`

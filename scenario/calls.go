@@ -157,3 +157,39 @@ func (st Step) StepCalls() []Call {
 	}
 	return st.Operation.Calls
 }
+
+// HasResilience reports whether the scenario uses a key of spec §12: the
+// client's or a call's `timeout_s`, `retry` or `circuit_breaker`, a
+// server's `max_concurrency`, `max_queue` or `rate_limit`, a load
+// balancer's `rate_limit`, or an endpoint's `error_rate` above 0. The
+// engine then tracks attempts and outcomes and the result has `outcomes`;
+// without, a scenario runs as in Part I.
+func (sc *Scenario) HasResilience() bool {
+	n := &sc.Topology.Nodes
+	if c := n.Client; c.TimeoutS != nil || c.Retry != nil || c.CircuitBreaker != nil {
+		return true
+	}
+	for _, lb := range n.AllLoadBalancers() {
+		if lb.RateLimit != nil {
+			return true
+		}
+	}
+	for _, s := range n.Servers {
+		if s.RateLimit != nil || s.Resources.MaxConcurrency != nil || s.Resources.MaxQueue != nil {
+			return true
+		}
+		for _, e := range s.Endpoints {
+			if e.ErrorRate > 0 {
+				return true
+			}
+			for _, st := range e.Steps {
+				for _, c := range st.StepCalls() {
+					if c.TimeoutS != nil || c.Retry != nil || c.CircuitBreaker != nil {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

@@ -141,3 +141,44 @@ func TestCallDropoutWarning(t *testing.T) {
 		t.Errorf("warning = %v, want at %s naming edge gateway-auth", w[0], path)
 	}
 }
+
+// TestHasResilience: each key of spec §12 alone makes a scenario use
+// resilience; the three-tier graph, autoscaling aside, uses none.
+func TestHasResilience(t *testing.T) {
+	t.Parallel()
+	load := func() *scenario.Scenario {
+		data, err := os.ReadFile(filepath.Join("testdata", "graphs", "three_tier.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := scenario.Decode(data, scenario.FormatYAML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	one, rate := 1, &scenario.RateLimit{RPS: 1, Burst: 1}
+	for name, set := range map[string]func(sc *scenario.Scenario){
+		"none":                   func(*scenario.Scenario) {},
+		"client timeout_s":       func(sc *scenario.Scenario) { sc.Topology.Nodes.Client.TimeoutS = new(float64) },
+		"client retry":           func(sc *scenario.Scenario) { sc.Topology.Nodes.Client.Retry = &scenario.Retry{} },
+		"client circuit_breaker": func(sc *scenario.Scenario) { sc.Topology.Nodes.Client.CircuitBreaker = &scenario.CircuitBreaker{} },
+		"load balancer rate":     func(sc *scenario.Scenario) { sc.Topology.Nodes.LoadBalancers[0].RateLimit = rate },
+		"server rate_limit":      func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[1].RateLimit = rate },
+		"max_concurrency":        func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[1].Resources.MaxConcurrency = &one },
+		"max_queue":              func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[1].Resources.MaxQueue = &one },
+		"error_rate":             func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[2].Endpoints[0].ErrorRate = 0.1 },
+		"call timeout_s": func(sc *scenario.Scenario) {
+			sc.Topology.Nodes.Servers[0].Endpoints[0].Steps[1].Operation.Call.TimeoutS = new(float64)
+		},
+		"autoscaling (not §12)": func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[2].Autoscaling = &scenario.Autoscaling{} },
+		"cost (not §12)":        func(sc *scenario.Scenario) { sc.Topology.Nodes.Servers[2].CostPerReplicaHour = new(float64) },
+	} {
+		sc := load()
+		set(sc)
+		want := name != "none" && !strings.Contains(name, "not §12")
+		if got := sc.HasResilience(); got != want {
+			t.Errorf("%s: HasResilience = %v, want %v", name, got, want)
+		}
+	}
+}

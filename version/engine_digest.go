@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "3e444b48fb9ea087"
+const engineDigest = "92b647d6004bbe20"

@@ -123,7 +123,8 @@ func TestOpenAPIResultShape(t *testing.T) {
 	full := analysis.Replicated{
 		Result: result.Result{Series: &result.Series{}, LatencySketch: result.NewSketch(), EventWindows: []result.EventWindow{{}},
 			Classes: map[string]result.ClassStats{"c": {}}, Calls: map[string]result.CallStats{"a->b": {}},
-			Outcomes: &result.OutcomeSeries{}, Client: &result.ClientStats{}, Recovery: map[string]result.Recovery{"e": {}}},
+			Outcomes: &result.OutcomeSeries{}, Client: &result.ClientStats{}, Recovery: map[string]result.Recovery{"e": {}},
+			LatencyOtherSketch: result.NewSketch(), LatencyOtherMoments: &result.Moments{}},
 		Replications: []result.Result{{}},
 		Statistics:   &analysis.Summary{},
 	}
