@@ -7,77 +7,26 @@
 // interactive result page of a 1-hour run sampled every 10 ms).
 //
 //   npm run e2e    # CHROMIUM=/path/to/chromium to override; FASTSIM_E2E_SCREENSHOTS=dir for the screenshots
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { EMAIL, PASSWORD, assert, fastsim, repo, web } from './fastsim.mjs';
 
-const web = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = join(web, '..');
 const images = process.env.FASTSIM_E2E_SCREENSHOTS || join(repo, 'docs', 'images');
 const axeSource = readFileSync(join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const EMAIL = 'e2e@example.com';
-const PASSWORD = 'correct horse battery staple 42';
 const T = 60_000;
 
 const step = (s) => console.log(`e2e: ${s}`);
-function assert(ok, msg) {
-  if (!ok) throw new Error(`assertion failed: ${msg}`);
-}
-const freePort = () =>
-  new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-
-const tmp = mkdtempSync(join(tmpdir(), 'fastsim-e2e-'));
-const bin = join(tmp, 'fastsim');
+const harness = fastsim(step);
 let browser;
 let page;
 const failures = [];
 
-const servers = [];
-
-/** Starts fastsim serve on data and a free port; returns its base URL once ready. */
-async function startServer(data) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  step(`starting fastsim serve on ${base}`);
-  const server = spawn(
-    bin,
-    ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', data, '--workers', '2', '--rate-limit-ip', 'off', '--rate-limit-user', 'off', '--rate-limit-key', 'off', '--rate-limit-auth-ip', 'off', '--rate-limit-auth-email', 'off'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FASTSIM_LOG_LEVEL: 'warn' } },
-  );
-  servers.push(server);
-  let serverLog = '';
-  server.stderr.on('data', (d) => (serverLog += d));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/ready`)).ok) return base;
-    } catch {
-      // not up yet
-    }
-    if (i > 150) throw new Error(`fastsim serve did not become ready:\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function main() {
-  step('building fastsim');
-  execFileSync('go', ['build', '-o', bin, './cmd/fastsim'], { cwd: repo, stdio: 'inherit' });
-  const data = join(tmp, 'data');
-  mkdirSync(data);
-  execFileSync(bin, ['users', 'create', '--email', EMAIL, '--admin', '--plan', 'enterprise', '--password-stdin', '--data-dir', data], {
-    input: PASSWORD + '\n',
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  const base = await startServer(data);
+  harness.build();
+  const data = harness.dataDir('data', { admin: true });
+  const base = await harness.startServer(data);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(T);
@@ -349,9 +298,8 @@ async function main() {
   await page.getByRole('heading', { name: 'Sign in to FastSim' }).waitFor();
 
   // 12. Single-user mode: a fresh data directory, opened from this machine, needs no sign-in.
-  const solo = join(tmp, 'solo');
-  mkdirSync(solo);
-  const soloBase = await startServer(solo);
+  const solo = harness.dataDir('solo');
+  const soloBase = await harness.startServer(solo);
   if ((await fetch(`${soloBase}/api/v1/ui-config`)).ok) {
     const p2 = await context.newPage();
     await p2.goto(soloBase + '/');
@@ -377,8 +325,7 @@ try {
   if (page) await page.screenshot({ path: shot, fullPage: true }).then(() => failures.push(`screenshot of the failure: ${shot}`), () => {});
 } finally {
   await browser?.close().catch(() => {});
-  for (const s of servers) s.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
+  harness.stop();
 }
 if (failures.length) {
   console.error(`e2e: FAILED\n${failures.join('\n\n')}`);
