@@ -1,11 +1,13 @@
 // End-to-end test of the web UI in Firefox: the same real `fastsim serve` on
 // SQLite as run.mjs (shared start-up in fastsim.mjs), driven in Debian's
 // firefox-esr over WebDriver BiDi with puppeteer-core (no browser download).
-// It signs in, lists the scenarios, creates one from an example, sees the
-// validation error of a typo at its line, runs it, waits for the result page
-// with its uPlot charts drawn, and opens the account page. It fails on any
-// console error, uncaught page error or Content-Security-Policy violation,
-// and writes the screenshot docs/images/ui-firefox-result.png.
+// It signs in (HttpOnly session cookie kept across a reload), lists the
+// scenarios, creates one from an example, sees the validation error of a typo
+// at its line, runs it, waits for the result page with its uPlot charts
+// drawn, opens the account page, signs out, and signs in without a password
+// on a single-user server. It fails on any console error, uncaught page
+// error or Content-Security-Policy violation (and checks that an injected
+// inline script is caught), and writes docs/images/ui-firefox-result.png.
 //
 //   npm run e2e:firefox    # FIREFOX=/path/to/firefox to override; FASTSIM_E2E_SCREENSHOTS=dir for the screenshot
 import { mkdirSync } from 'node:fs';
@@ -34,6 +36,17 @@ const cspProbe = () => {
     console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || e.documentURI}:${e.lineNumber})`);
   });
 };
+
+/** Collects page's console errors and page errors, accepts its dialogs and installs the CSP probe in each of its documents. */
+async function watch(p) {
+  p.setDefaultTimeout(T);
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  p.on('dialog', (d) => void d.accept());
+  await p.evaluateOnNewDocument(cspProbe);
+}
 
 /** Waits until the document has an element matching selector (light DOM) whose text matches re. */
 const waitText = (selector, re) =>
@@ -68,13 +81,7 @@ async function main() {
   browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true, defaultViewport: { width: 1366, height: 900 } });
   step(`browser ${await browser.version()} (${executablePath}, WebDriver BiDi)`);
   page = await browser.newPage();
-  page.setDefaultTimeout(T);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('dialog', (d) => void d.accept());
-  await page.evaluateOnNewDocument(cspProbe);
+  await watch(page);
 
   // 1. Sign in with the password.
   const t0 = Date.now();
@@ -85,9 +92,15 @@ async function main() {
   await page.locator('input[type=password]').fill(PASSWORD);
   await page.locator('form button[type=submit]').click();
 
-  // 2. The scenarios list.
+  // 2. The scenarios list; the session is an HttpOnly, SameSite=Strict
+  // cookie that scripts cannot read and that a reload keeps.
   await waitHeading('Scenarios');
-  step(`signed in; scenarios list shown (first page ${firstLoad} ms)`);
+  const session = (await browser.cookies()).find((c) => c.name === 'fastsim_session');
+  assert(session?.httpOnly && session.sameSite === 'Strict', `fastsim_session is HttpOnly and SameSite=Strict: ${JSON.stringify(session)}`);
+  assert(!(await page.evaluate(() => document.cookie)).includes('fastsim_session'), 'the session cookie is not readable by scripts');
+  await page.reload();
+  await waitHeading('Scenarios');
+  step(`signed in (cookie session, kept across a reload); scenarios list shown (first page ${firstLoad} ms)`);
 
   // 3. Create a scenario from an example.
   const form = 'form[aria-labelledby=new-h]';
@@ -165,8 +178,24 @@ async function main() {
   assert(!(await page.evaluate(() => window.__inline)), 'the inline script did not run');
   step('CSP watch: an injected inline script is refused and reported (probe and page error)');
 
-  if (consoleErrors.length) failures.push(`console errors (CSP violations included):\n${consoleErrors.join('\n')}`);
-  if (pageErrors.length) failures.push(`page errors (Firefox reports CSP refusals here too):\n${pageErrors.join('\n')}`);
+  // 7. Sign out.
+  await page.locator('header button.link').click();
+  await waitHeading('Sign in to FastSim');
+  assert(!(await browser.cookies()).some((c) => c.name === 'fastsim_session'), 'signing out clears the session cookie');
+  step('signed out');
+
+  // 8. Single-user mode: a fresh data directory, opened from this machine in a
+  // new browser context, signs in as the local admin without a password
+  // (the local session checks the Origin that Firefox sends).
+  const soloBase = await harness.startServer(harness.dataDir('solo'));
+  const solo = await browser.createBrowserContext();
+  page = await solo.newPage();
+  await watch(page);
+  await page.goto(soloBase + '/');
+  await waitHeading('Scenarios');
+  await waitText('header .who', /^admin@localhost$/);
+  step('single-user mode: signed in as admin@localhost without a password');
+
   console.log(`e2e-firefox: first page load ${firstLoad} ms`);
 }
 
@@ -180,6 +209,8 @@ try {
   await browser?.close().catch(() => {});
   harness.stop();
 }
+if (consoleErrors.length) failures.push(`console errors (CSP violations included):\n${consoleErrors.join('\n')}`);
+if (pageErrors.length) failures.push(`page errors (Firefox reports CSP refusals here too):\n${pageErrors.join('\n')}`);
 if (failures.length) {
   console.error(`e2e-firefox: FAILED\n${failures.join('\n\n')}`);
   process.exit(1);
