@@ -2,10 +2,10 @@
 // SQLite as run.mjs (shared start-up in fastsim.mjs), driven in Debian's
 // firefox-esr over WebDriver BiDi with puppeteer-core (no browser download).
 // It signs in (HttpOnly session cookie kept across a reload), lists the
-// scenarios, creates one from an example, sees the validation error of a typo
-// at its line, runs it, waits for the result page with its uPlot charts
-// drawn, opens the account page, signs out, and signs in without a password
-// on a single-user server. It fails on any console error, uncaught page
+// scenarios, creates one from an example (its topology drawn), sees the
+// validation error of a typo at its line, runs it, waits for the result page
+// with its uPlot charts drawn, opens the account page, signs out, and signs
+// in without a password on a single-user server. It fails on any console error, uncaught page
 // error or Content-Security-Policy violation (and checks that an injected
 // inline script is caught), and writes docs/images/ui-firefox-result.png.
 //
@@ -112,7 +112,11 @@ async function main() {
   await waitText('[data-testid=validity]', /^Valid/);
   await page.locator('.editor >>> .cm-content').wait();
   assert((await editorLines()).some((l) => l.includes('cpu_cores')), 'the editor shows the scenario');
-  step('scenario "checkout" created from single_server');
+  // The topology (React Flow, laid out by dagre) is drawn beside it.
+  await page.waitForFunction(() => document.querySelectorAll('.topo-node .topo-id').length >= 3, { timeout: T });
+  const nodes = await page.$$eval('.topo-node .topo-id', (ids) => ids.map((e) => e.textContent));
+  assert(['rqs-1', 'client-1', 'srv-1'].every((n) => nodes.includes(n)), `the topology shows rqs-1, client-1, srv-1: ${nodes}`);
+  step(`scenario "checkout" created from single_server; topology nodes ${nodes.join(', ')}`);
 
   // 4. A typo: its error is listed with its line, and the gutter marks that line.
   await replace('cpu_cores', 'cpu_cors');
