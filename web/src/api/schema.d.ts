@@ -1027,6 +1027,8 @@ export interface components {
             latency: components["schemas"]["ResultLatency"];
             latency_all: components["schemas"]["ResultLatency"];
             latency_moments: components["schemas"]["ResultMoments"];
+            latency_other_moments?: components["schemas"]["ResultMoments"];
+            latency_other_sketch?: components["schemas"]["ResultSketch"];
             latency_sketch?: components["schemas"]["ResultSketch"];
             outcomes?: components["schemas"]["ResultOutcomeSeries"];
             recovery?: {
@@ -1059,6 +1061,8 @@ export interface components {
             latency: components["schemas"]["ResultLatency"];
             latency_all: components["schemas"]["ResultLatency"];
             latency_moments: components["schemas"]["ResultMoments"];
+            latency_other_moments?: components["schemas"]["ResultMoments"];
+            latency_other_sketch?: components["schemas"]["ResultSketch"];
             latency_sketch?: components["schemas"]["ResultSketch"];
             outcomes?: components["schemas"]["ResultOutcomeSeries"];
             recovery?: {
