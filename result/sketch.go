@@ -115,6 +115,14 @@ func (s *Sketch) grow(i int) {
 	s.offset, s.counts = lo, counts
 }
 
+// Reset empties the sketch and keeps its bucket array, so that a sketch
+// reused for successive samples (such as the per-second sketches of the
+// engine's recovery watch) stops allocating once its range covers them.
+func (s *Sketch) Reset() {
+	clear(s.counts)
+	s.zero, s.count = 0, 0
+}
+
 // Count returns the number of values added.
 func (s *Sketch) Count() int64 {
 	return s.count

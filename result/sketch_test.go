@@ -272,6 +272,26 @@ func TestSketchUnmarshalErrors(t *testing.T) {
 	}
 }
 
+func TestSketchReset(t *testing.T) {
+	t.Parallel()
+	s := NewSketch()
+	for _, x := range sample(3, 1000) {
+		s.Add(x)
+	}
+	s.Add(0)
+	s.Reset()
+	if s.Count() != 0 || !math.IsNaN(s.Quantile(0.5)) {
+		t.Fatalf("after Reset: count %d, median %v; want an empty sketch", s.Count(), s.Quantile(0.5))
+	}
+	if b, err := json.Marshal(s); err != nil || string(b) != `{"relative_accuracy":0.005,"zero_count":0,"offset":0,"counts":[]}` {
+		t.Errorf("after Reset encodes as %s (%v), want an empty sketch", b, err)
+	}
+	s.Add(0.25)
+	if got := s.Quantile(0.95); math.Abs(got-0.25) > RelativeAccuracy*0.25 {
+		t.Errorf("p95 after Reset and one value 0.25 = %v", got)
+	}
+}
+
 // TestSketchAddDoesNotAllocate is not parallel: AllocsPerRun forbids it.
 func TestSketchAddDoesNotAllocate(t *testing.T) {
 	s := NewSketch()
