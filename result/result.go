@@ -26,7 +26,8 @@ type Result struct {
 	// when it has none.
 	Client *ClientStats `json:"client,omitempty"`
 	// Recovery holds, per event id, how latency recovered after the event
-	// (spec §14); absent without events.
+	// (spec §14); absent without events or with more than
+	// MaxEventWindows.
 	Recovery map[string]Recovery `json:"recovery,omitempty"`
 	// Throughput is the completion rate per window.
 	Throughput Throughput `json:"throughput"`
@@ -272,7 +273,9 @@ type BreakerTransition struct {
 	State string `json:"state"`
 }
 
-// Recovery is how latency recovered after one event (spec §14).
+// Recovery is how latency recovered after one event (spec §14); see
+// RecoveryBaselineS, RecoveryWindowS and RecoveryTolerance for the exact
+// rule, and Merge for a merged result.
 type Recovery struct {
 	// BaselineP95 is the p95 of end-to-end latency over the 60 s before
 	// the event started; null when no request completed then.
@@ -280,6 +283,13 @@ type Recovery struct {
 	// RecoveredAfterS is the time after the event's end until the p95 over
 	// a sliding 10 s window first came back within 10 % of the baseline;
 	// null when it never did before the horizon (a possible metastable
-	// failure).
+	// failure), and when the baseline is null.
 	RecoveredAfterS *float64 `json:"recovered_after_s"`
+	// Replications is the number of runs a merged result combines; absent
+	// (0) for a single run.
+	Replications int `json:"replications,omitempty"`
+	// NotRecovered is, for a merged result, the number of runs that had a
+	// baseline but did not recover before the horizon; absent (0) for a
+	// single run and when every run recovered.
+	NotRecovered int `json:"not_recovered,omitempty"`
 }

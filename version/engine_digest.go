@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "8c9b2b69b6676faf"
+const engineDigest = "f4e2577df9b0f97d"
