@@ -26,7 +26,9 @@ import (
 //     outcomes series are averaged element-wise like throughput; circuit
 //     breakers' opened and open_s are summed (their timelines, which
 //     belong to one run, are left out); per-server rejected and wasted_s
-//     are summed.
+//     are summed;
+//   - recovery per event is the median over the replications, as
+//     mergeRecovery says.
 //
 // The merged result carries the first result's version and seed. Merge
 // returns an error if rs is empty, holds nil, or the results disagree on
@@ -82,6 +84,7 @@ func Merge(rs []*Result) (*Result, error) {
 		out.Edges[id] = mergeEdge(rs, id)
 	}
 	out.Calls = mergeCalls(rs)
+	out.Recovery = mergeRecovery(rs)
 	if first.Series != nil {
 		out.Series = mergeSeries(rs)
 	}
@@ -247,6 +250,9 @@ func compatible(a, b *Result) error {
 		return err
 	}
 	if err := compatibleOutcomes(a.Outcomes, b.Outcomes); err != nil {
+		return err
+	}
+	if err := compatibleRecovery(a.Recovery, b.Recovery); err != nil {
 		return err
 	}
 	return compatibleSeries(a.Series, b.Series)

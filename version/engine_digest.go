@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "f4e2577df9b0f97d"
+const engineDigest = "f193c2ca4fa692cd"
