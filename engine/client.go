@@ -46,6 +46,9 @@ func (m *sim) clientArrive(r int32) {
 	if m.evWin != nil {
 		m.evWin.add(lat)
 	}
+	if m.recov != nil {
+		m.recov.add(m.now, lat)
+	}
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(req.born, m.now)
 	}

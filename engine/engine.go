@@ -107,6 +107,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	opts = opts.withDefaults()
 	m := compile(sc, opts)
 	m.start(opts)
+	if m.evWin != nil { // the same bound as the event windows
+		m.recov = newRecoveries(sc, m.horizon)
+	}
 	m.hooks = hk
 	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight
 	m.nextCheck = min(ctxCheckEvery, m.maxEvents+1)
@@ -123,6 +126,10 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	r := m.result(opts)
 	if m.evWin != nil {
 		r.EventWindows = m.evWin.results(sc, m.horizon)
+	}
+	if m.recov != nil {
+		m.recov.finish()
+		r.Recovery = m.recov.results(sc)
 	}
 	return r, nil
 }
@@ -222,6 +229,7 @@ type sim struct {
 
 	latWin *latencyWindows // latency per window; nil unless the series are kept
 	evWin  *eventWindows   // latency per event window; nil without events
+	recov  *recoveries     // recovery after each event; nil without events
 }
 
 // schedule adds an event at time t.
@@ -269,6 +277,9 @@ func (m *sim) newRequest() int32 {
 // freeRequest returns a finished request (completed, dropped or failed) to
 // the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
+	if m.recov != nil {
+		m.recov.left(m.now, m.reqs[r].born)
+	}
 	if s := m.reqs[r].lbSlot; s >= 0 {
 		m.lbOut[s]--
 	}

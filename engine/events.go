@@ -32,6 +32,9 @@ func (m *sim) faultEnd(f int32) {
 	if m.evWin != nil {
 		m.evWin.end(f)
 	}
+	if m.recov != nil {
+		m.recov.ended(f, m.liveBornBefore(m.now))
+	}
 	ft := &m.faults[f]
 	if ft.outage {
 		for i := ft.target; i < ft.target+ft.count; i++ {

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"math"
+	"testing"
+
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// spikeEvent is a network spike of s seconds on edge during [from, to).
+func spikeEvent(id, edge string, from, to, s float64) scenario.Event {
+	return scenario.Event{ID: id, TargetID: edge,
+		Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: from, SpikeS: ptr(s)},
+		End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: to}}
+}
+
+// outageEvent is an outage of server during [from, to).
+func outageEvent(id, server string, from, to float64) scenario.Event {
+	return scenario.Event{ID: id, TargetID: server,
+		Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: from},
+		End:   scenario.EventEnd{Kind: scenario.ServerUp, TEnd: to}}
+}
+
+// TestRecoveryExact checks result.Recovery against instants known in
+// advance. The server only sleeps on I/O, so without a spike every latency
+// is exactly L = 10 ms + 3 tiny hops whatever the arrivals: the baseline
+// p95 is L (within the sketch's 0.5 %). A spike of s seconds on
+// client→srv over [100, te) delays by s every request that enters the
+// edge before te; those complete until te + s + L. The window of
+// checkpoint te + k holds [max(te, te+k−10), te+k): up to k = 10 about
+// half its completions are slow (s > 10 s of them), for k = 11…s+9 at
+// least 10 % are (the slow ones of [te+k−10, te+s+L)), and at k = s + 10
+// only those of [te+s, te+s+L), about 1 in 1,000 (100 req/s): the p95 is
+// L again. So recovered_after_s = s + 10 exactly, for every seed: the
+// margins are ≥ 5 points of share against a Poisson spread of about 1
+// point (√100 of 1,000 completions). (The requests alive at te, the
+// stragglers, are gone by te + s + L, before that checkpoint.)
+func TestRecoveryExact(t *testing.T) {
+	t.Parallel()
+	const L = 0.01 + 3*tiny
+	tests := []struct {
+		name      string
+		events    []scenario.Event
+		horizon   int
+		wantBase  map[string]float64 // absent: null
+		wantAfter map[string]float64 // absent: null
+	}{
+		{
+			name:      "SpikeRecoversTenSecondsAfterItsLastSlowCompletion",
+			events:    []scenario.Event{spikeEvent("spike", "client-srv", 100, 130, 5)},
+			horizon:   200,
+			wantBase:  map[string]float64{"spike": L},
+			wantAfter: map[string]float64{"spike": 15},
+		},
+		{
+			name:      "ShortSpike",
+			events:    []scenario.Event{spikeEvent("spike", "client-srv", 100, 101, 2)},
+			horizon:   200,
+			wantBase:  map[string]float64{"spike": L},
+			wantAfter: map[string]float64{"spike": 12},
+		},
+		{
+			// Slow completions go on until 130 + 5 + L, after the horizon
+			// at 140 the window still holds them: no checkpoint passes.
+			name:     "HorizonBeforeRecovery",
+			events:   []scenario.Event{spikeEvent("spike", "client-srv", 100, 130, 5)},
+			horizon:  144,
+			wantBase: map[string]float64{"spike": L},
+		},
+		{
+			// The checkpoint at the horizon itself counts.
+			name:      "RecoveryAtTheHorizon",
+			events:    []scenario.Event{spikeEvent("spike", "client-srv", 100, 130, 5)},
+			horizon:   145,
+			wantBase:  map[string]float64{"spike": L},
+			wantAfter: map[string]float64{"spike": 15},
+		},
+		{
+			// Nothing completes before an event at 0: no baseline, so
+			// nothing to recover to. An event that ends at the horizon
+			// has no checkpoint.
+			name:     "NoBaselineAndEndAtHorizon",
+			events:   []scenario.Event{spikeEvent("early", "client-srv", 0, 5, 1), spikeEvent("late", "srv-client", 100, 120, 1)},
+			horizon:  120,
+			wantBase: map[string]float64{"late": L},
+		},
+		{
+			// Two events overlap: each has its own baseline and
+			// recovery. b's baseline [60, 120) holds a's slow
+			// completions from 105 on, a quarter of them: its p95 is
+			// 5 s + L. Its stragglers (created before 125, slowed by
+			// a) are done just after 130, and checkpoint 131 passes
+			// against that baseline.
+			name:      "Overlapping",
+			events:    []scenario.Event{spikeEvent("a", "client-srv", 100, 130, 5), spikeEvent("b", "srv-client", 120, 125, 0.001)},
+			horizon:   200,
+			wantBase:  map[string]float64{"a": L, "b": 5 + L},
+			wantAfter: map[string]float64{"a": 15, "b": 6},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := singleServer(constantRate(100), tt.horizon, tinyEdges(), srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+			sc.Events = tt.events
+			for _, seed := range []int64{1, 2, 3} {
+				r := mustRun(t, sc, Options{Seed: seed}, nil)
+				if len(r.Recovery) != len(tt.events) {
+					t.Fatalf("seed %d: recovery for %d events, want %d: %v", seed, len(r.Recovery), len(tt.events), r.Recovery)
+				}
+				for _, ev := range tt.events {
+					got := r.Recovery[ev.ID]
+					if want, ok := tt.wantBase[ev.ID]; ok != (got.BaselineP95 != nil) || ok && math.Abs(*got.BaselineP95-want) > result.RelativeAccuracy*want {
+						t.Errorf("seed %d, %s: baseline_p95 = %v, want %v (present %v)", seed, ev.ID, fmtPtr(got.BaselineP95), want, ok)
+					}
+					if want, ok := tt.wantAfter[ev.ID]; ok != (got.RecoveredAfterS != nil) || ok && *got.RecoveredAfterS != want {
+						t.Errorf("seed %d, %s: recovered_after_s = %v, want %v (present %v)", seed, ev.ID, fmtPtr(got.RecoveredAfterS), want, ok)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRecoveryOutageRoutedAround: while srv-2 is down the load balancer
+// sends everything to srv-1, which only sleeps on I/O, so every latency
+// stays L = 10 ms + 4 tiny hops: the requests alive at the end complete
+// within L, and the first checkpoint, 1 s after the end, passes.
+func TestRecoveryOutageRoutedAround(t *testing.T) {
+	t.Parallel()
+	const L = 0.01 + 4*tiny
+	s1 := srv("srv-1", 1, 1024, io(scenario.IOWait, fixed(0.01)))
+	s2 := srv("srv-2", 1, 1024, io(scenario.IOWait, fixed(0.01)))
+	sc := lbScenario(constantRate(100), 120, scenario.RoundRobin, det(tiny), s1, s2)
+	sc.Events = []scenario.Event{outageEvent("down", "srv-2", 70, 90)}
+	for _, seed := range []int64{1, 2, 3} {
+		rec := mustRun(t, sc, Options{Seed: seed}, nil).Recovery["down"]
+		if rec.BaselineP95 == nil || math.Abs(*rec.BaselineP95-L) > result.RelativeAccuracy*L || rec.RecoveredAfterS == nil || *rec.RecoveredAfterS != 1 {
+			t.Errorf("seed %d: recovery %s / %s, want %v / 1", seed, fmtPtr(rec.BaselineP95), fmtPtr(rec.RecoveredAfterS), L)
+		}
+	}
+}
+
+// TestRecoveryOverloadedAfterOutage: two servers behind a round-robin load
+// balancer, each one core with 10 ms of CPU per request, 150 req/s (ρ =
+// 0.75 each). While srv-2 is down over [60, 90), srv-1 gets all 150 req/s
+// against its 100/s: about 1,500 requests queue up (15 s of work). After
+// the outage srv-1 gets 75 req/s again and drains at 25/s, so its
+// requests stay slow for about 60 s: half the completions, far above the
+// baseline. With the horizon 30 s after the outage it does not recover
+// (null, the case the reports flag); with a longer horizon it recovers
+// once the backlog is gone and the window holds none of it, between
+// 60 − 3σ and 60 + 10 + 3σ s after the end, σ ≈ 3 s being the spread of
+// the drain time (√(150·30) ≈ 67 requests of backlog at 25/s).
+func TestRecoveryOverloadedAfterOutage(t *testing.T) {
+	t.Parallel()
+	build := func(horizon int) *scenario.Scenario {
+		s1 := srv("srv-1", 1, 1024, cpu(fixed(0.01)))
+		s2 := srv("srv-2", 1, 1024, cpu(fixed(0.01)))
+		sc := lbScenario(constantRate(150), horizon, scenario.RoundRobin, det(tiny), s1, s2)
+		sc.Events = []scenario.Event{outageEvent("down", "srv-2", 60, 90)}
+		return sc
+	}
+	for _, seed := range []int64{1, 2, 3, 4, 5} {
+		r := mustRun(t, build(120), Options{Seed: seed}, nil)
+		rec := r.Recovery["down"]
+		if rec.BaselineP95 == nil || rec.RecoveredAfterS != nil {
+			t.Errorf("seed %d, horizon 120: recovery %s / %s, want a baseline and null", seed, fmtPtr(rec.BaselineP95), fmtPtr(rec.RecoveredAfterS))
+		}
+		r = mustRun(t, build(300), Options{Seed: seed}, nil)
+		rec = r.Recovery["down"]
+		if rec.RecoveredAfterS == nil || *rec.RecoveredAfterS < 51 || *rec.RecoveredAfterS > 79 {
+			t.Errorf("seed %d, horizon 300: recovered_after_s = %s, want in [51, 79]", seed, fmtPtr(rec.RecoveredAfterS))
+		} else {
+			t.Logf("seed %d: baseline p95 %.4g s, recovered after %v s", seed, *rec.BaselineP95, *rec.RecoveredAfterS)
+		}
+	}
+}
+
+// TestRecoveryAbsent: no events, no recovery; more events than
+// result.MaxEventWindows, none either (the bound of the event windows).
+func TestRecoveryAbsent(t *testing.T) {
+	t.Parallel()
+	sc := singleServer(constantRate(50), 10, tinyEdges(), srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+	if r := mustRun(t, sc, Options{Seed: 1}, nil); r.Recovery != nil {
+		t.Errorf("recovery %v without events", r.Recovery)
+	}
+	sc.Settings.TotalSimulationTime = 2 * (result.MaxEventWindows + 1)
+	for k := range result.MaxEventWindows + 1 {
+		sc.Events = append(sc.Events, spikeEvent("e"+itoa(k), "client-srv", float64(2*k), float64(2*k+1), 0.01))
+	}
+	if r := mustRun(t, sc, Options{Seed: 1}, nil); r.Recovery != nil {
+		t.Errorf("recovery for %d events, more than %d", len(sc.Events), result.MaxEventWindows)
+	}
+}
+
+// TestRecoveryAllocationsDoNotGrow: the recovery watches take their
+// sketches from a pool; a longer run does not allocate more. (A sketch
+// still grows its bucket array when a latency beyond its range comes, as
+// every sketch of a run does; fixed steps keep that out of the count.)
+func TestRecoveryAllocationsDoNotGrow(t *testing.T) {
+	checkAllocationsDoNotGrow(t, func(horizon int) *scenario.Scenario {
+		sc := singleServer(constantRate(200), horizon, tinyEdges(), srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01))))
+		sc.Events = []scenario.Event{spikeEvent("a", "client-srv", 2, 3, 0.05), spikeEvent("b", "srv-client", 5, 6, 0.02)}
+		return sc
+	})
+}
+
+// fmtPtr formats an optional figure.
+func fmtPtr(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return result.FormatNumber(*v)
+}
+
+// itoa formats k.
+func itoa(k int) string { return result.FormatCount(int64(k)) }
