@@ -44,11 +44,13 @@ func writeCalls(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	declared := callIDs(sc)
 	fmt.Fprintln(w, "Calls (latency in ms, sent to response received)")
 	var t textTable
-	t.add("call", "attempts", "completed", "failed", "mean", "p50", "p95", "p99", "max")
+	cols := callColumns(r)
+	t.add(slices.Concat([]string{"call", "attempts", "completed", "failed"}, cols.header(), []string{"mean", "p50", "p95", "p99", "max"})...)
 	for _, id := range ordered(declared, r.Calls) {
 		c := r.Calls[id]
 		l := c.Latency
-		t.add(id, itoa(c.Attempts), itoa(c.Completed), itoa(c.Failed), ms(l.Mean), ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max))
+		t.add(slices.Concat([]string{id, itoa(c.Attempts), itoa(c.Completed), itoa(c.Failed)}, cols.cells(c),
+			[]string{ms(l.Mean), ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max)})...)
 	}
 	t.write(w, "  ")
 	fmt.Fprintln(w)

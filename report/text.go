@@ -37,6 +37,7 @@ func WriteText(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *anal
 	writeClasses(sw, sc, r)
 	writeThroughput(sw, r)
 	writeEventWindows(sw, r)
+	writeRecovery(sw, sc, r)
 	writeServers(sw, sc, r)
 	writeCalls(sw, sc, r)
 	writeEdges(sw, sc, r)
@@ -72,12 +73,15 @@ func writeHeader(w io.Writer, sc *scenario.Scenario, r *result.Result, stats *an
 
 // writeCounts writes the request counters.
 func writeCounts(w io.Writer, r *result.Result) {
-	c := r.Counts
 	fmt.Fprintln(w, "Requests")
 	t := textTable{numeric: true}
-	t.add("generated", "completed", "dropped", "failed", "in flight", "events")
-	t.add(itoa(c.Generated), itoa(c.Completed), itoa(c.Dropped), itoa(c.Failed), itoa(c.InFlight), itoa(c.Events))
+	header, values := countCells(r)
+	t.add(header...)
+	t.add(values...)
 	t.write(w, "  ")
+	if r.Client != nil && r.Client.CircuitBreaker != nil {
+		fmt.Fprintf(w, "  client circuit breaker: %s\n", breakerText(r.Client.CircuitBreaker))
+	}
 	fmt.Fprintln(w)
 }
 
@@ -90,6 +94,15 @@ func writeLatency(w io.Writer, r *result.Result) {
 		return
 	}
 	fmt.Fprintf(w, "Latency (ms) of %s completed requests\n", itoa(l.TotalRequests))
+	writeLatencyTable(w, l)
+	if la := r.LatencyAll; overloadShown(r) && la.TotalRequests > 0 {
+		fmt.Fprintf(w, "Latency (ms) of %s %s\n", itoa(la.TotalRequests), latencyAllTitle)
+		writeLatencyTable(w, la)
+	}
+}
+
+// writeLatencyTable writes one latency table in milliseconds.
+func writeLatencyTable(w io.Writer, l result.Latency) {
 	t := textTable{numeric: true}
 	t.add("mean", "std dev", "min", "p50", "p90", "p95", "p99", "p99.9", "max")
 	t.add(ms(l.Mean), ms(l.StdDev), ms(l.Min), ms(l.P50), ms(l.P90), ms(l.P95), ms(l.P99), ms(l.P999), ms(l.Max))
@@ -127,17 +140,18 @@ func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	}
 	fmt.Fprintln(w, "Servers")
 	var t textTable
-	t.add("server", "cores", "requests", "failed", "util %", "ready q mean", "ready q max",
-		"io sleep mean", "io sleep max", "ram MB mean", "ram MB max")
+	cols := serverColumns(r)
+	t.add(append([]string{"server", "cores", "requests", "failed", "util %", "ready q mean", "ready q max",
+		"io sleep mean", "io sleep max", "ram MB mean", "ram MB max"}, cols.header()...)...)
 	for _, id := range ordered(declared, r.Servers) {
 		s := r.Servers[id]
 		c := "-"
 		if n, ok := cores[id]; ok {
 			c = n
 		}
-		t.add(serverRow(id, c, s)...)
+		t.add(append(serverRow(id, c, s), cols.cells(s)...)...)
 		for _, in := range slices.Sorted(maps.Keys(s.Instances)) {
-			t.add(serverRow("  "+in, "", s.Instances[in])...)
+			t.add(append(serverRow("  "+in, "", s.Instances[in]), cols.cells(s.Instances[in])...)...)
 		}
 	}
 	t.write(w, "  ")

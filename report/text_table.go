@@ -12,6 +12,9 @@ import (
 type textTable struct {
 	rows    [][]string
 	numeric bool
+	// textLast left-aligns the last column (a verdict in words) and
+	// leaves it unpadded.
+	textLast bool
 }
 
 // add appends a row.
@@ -41,6 +44,9 @@ func (t *textTable) write(w io.Writer, indent string) {
 				if len(row) > 1 {
 					b.WriteString(pad)
 				}
+			case k > 0 && k == len(row)-1 && t.textLast:
+				b.WriteString("  ")
+				b.WriteString(c)
 			default:
 				if k > 0 {
 					b.WriteString("  ")

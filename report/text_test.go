@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/fastsim/fastsim/analysis"
@@ -137,5 +138,75 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if err := WriteText(&bytes.Buffer{}, nil, nil, nil); err == nil {
 		t.Error("WriteText(nil result) succeeded")
+	}
+}
+
+// overloadScenario is twoServers with three events: an outage, a spike
+// and a spike that lasts until the horizon.
+func overloadScenario() *scenario.Scenario {
+	sc := twoServers()
+	sc.Events = []scenario.Event{
+		{ID: "ev-1", TargetID: "srv-1", Start: scenario.EventStart{Kind: scenario.ServerDown, TStart: 100}, End: scenario.EventEnd{Kind: scenario.ServerUp, TEnd: 160}},
+		{ID: "storm", TargetID: "lb-srv1", Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 200, SpikeS: ptrTo(0.5)}, End: scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 230}},
+		{ID: "early", TargetID: "lb-srv2", Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 0, SpikeS: ptrTo(0.1)}, End: scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 10}},
+		{ID: "last", TargetID: "lb-srv2", Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 480, SpikeS: ptrTo(0.1)}, End: scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 500}},
+	}
+	return sc
+}
+
+// overloadResult is twoServersResult with every figure of spec §14:
+// outcome counts, latency_all, a client breaker, rejections and wasted
+// work, replicas and cost, calls with a breaker, and recovery (one event
+// recovered, one not, one without baseline, one lasting to the horizon).
+func overloadResult() *result.Result {
+	r := twoServersResult()
+	r.Counts = result.Counts{Generated: 16712, Completed: 15101, Failed: 300, Rejected: 500, TimedOut: 200, Dropped: 598, InFlight: 13,
+		Attempts: 18000, Retries: 1288, Events: 154567}
+	r.LatencyAll = result.Latency{TotalRequests: 16101, Mean: 0.2, P50: 0.1, P90: 0.5, P95: 1, P99: 2, P999: 2, Min: 0.0001, Max: 2.5, StdDev: 0.3}
+	r.Client = &result.ClientStats{CircuitBreaker: &result.BreakerStats{Opened: 3, OpenS: 15}}
+	s1, s2 := r.Servers["srv-1"], r.Servers["srv-2"]
+	s1.Rejected, s1.WastedS = 500, 12.5
+	s2.Replicas, s2.Cost = &result.ReplicaStats{Mean: 2.5, Min: 2, Max: 4}, ptrTo(0.347)
+	r.Servers["srv-1"], r.Servers["srv-2"] = s1, s2
+	r.Calls = map[string]result.CallStats{
+		"srv-2->db": {Attempts: 900, Completed: 700, Failed: 50, Rejected: 100, TimedOut: 50,
+			Latency:        result.Latency{TotalRequests: 700, Mean: 0.01, P50: 0.009, P95: 0.02, P99: 0.03, Max: 0.05},
+			CircuitBreaker: &result.BreakerStats{Opened: 1, OpenS: 5}},
+	}
+	r.Recovery = map[string]result.Recovery{
+		"ev-1":  {BaselineP95: ptrTo(0.12567), RecoveredAfterS: ptrTo(4)},
+		"storm": {BaselineP95: ptrTo(0.12)},
+		"early": {},
+		"last":  {BaselineP95: ptrTo(0.125)},
+	}
+	return r
+}
+
+func ptrTo(v float64) *float64 { return &v }
+
+func TestWriteTextOverload(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := WriteText(&b, overloadScenario(), overloadResult(), nil); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "overload.txt", b.Bytes())
+	if n := strings.Count(b.String(), NotRecoveredFlag); n != 1 {
+		t.Errorf("the report flags %d events as %q, want 1 (storm)", n, NotRecoveredFlag)
+	}
+	// A merged result: the median, with how many runs did not recover.
+	r := overloadResult()
+	r.Recovery = map[string]result.Recovery{
+		"ev-1":  {BaselineP95: ptrTo(0.12567), RecoveredAfterS: ptrTo(4), Replications: 5, NotRecovered: 2},
+		"storm": {BaselineP95: ptrTo(0.12), Replications: 5, NotRecovered: 3},
+	}
+	b.Reset()
+	if err := WriteText(&b, overloadScenario(), r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"4 (median of 5 runs; 2 did not recover)", NotRecoveredFlag + " in 3 of 5 runs"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("merged report lacks %q:\n%s", want, b.String())
+		}
 	}
 }
