@@ -71,7 +71,8 @@ func ParseFormat(s string) (Format, error) {
 type Chart struct {
 	// Name identifies the chart in RenderChart, in file names
 	// (Name + ".svg") and in URLs: "dashboard", "latency", "throughput",
-	// "topology", "server-<server id>" or "edges".
+	// "latency-time", "outcomes", "breakers", "replicas", "topology",
+	// "server-<server id>" or "edges".
 	Name string `json:"name"`
 	// Title is a short human description of the chart.
 	Title string `json:"title"`
@@ -121,8 +122,11 @@ type ChartOptions struct {
 const defaultDPI = 96
 
 // Charts lists the charts available for a run of sc with result r, in a
-// stable order: the dashboard, latency, throughput, latency over time, topology, one chart per
-// server in declaration order, and the edges. Every chart can be drawn
+// stable order: the dashboard, latency, throughput, latency over time,
+// then, when the scenario uses them, outcomes over time (spec §12),
+// circuit breakers and replicas over time (§13), then the topology, one
+// chart per server in declaration order, and the edges. The list depends
+// on sc only. Every chart can be drawn
 // whether or not the result carries the full sampled series; without them
 // the time-series panels say "series not recorded". It returns nil when sc
 // or r is nil.
@@ -135,8 +139,9 @@ func Charts(sc *scenario.Scenario, r *result.Result) []Chart {
 		{ChartLatency, "Latency distribution: histogram and CDF with p50, p95 and p99"},
 		{ChartThroughput, "Throughput: completed requests per second over time"},
 		{ChartLatencyTime, "Latency over time: p50, p95 and p99 per window, event windows shaded"},
-		{ChartTopology, "Topology: generator, client, load balancer, servers and edges"},
 	}
+	cs = append(cs, overloadCharts(sc)...)
+	cs = append(cs, Chart{ChartTopology, "Topology: generator, client, load balancer, servers and edges"})
 	for _, s := range sc.Topology.Nodes.Servers {
 		cs = append(cs, Chart{ServerChartPrefix + s.ID, "Server " + s.ID + ": ready queue, I/O-sleeping requests and RAM over time"})
 	}
@@ -251,6 +256,18 @@ func buildChart(name string, in *input) (figure, error) {
 		return topologyFigure(in.sc), nil
 	case ChartEdges:
 		return edgesFigure(in), nil
+	}
+	for _, c := range overloadCharts(in.sc) {
+		if c.Name == name {
+			switch name {
+			case ChartOutcomes:
+				return outcomesFigure(in), nil
+			case ChartBreakers:
+				return breakersFigure(in), nil
+			case ChartReplicas:
+				return replicasFigure(in), nil
+			}
+		}
 	}
 	if id, ok := strings.CutPrefix(name, ServerChartPrefix); ok {
 		for k := range in.sc.Topology.Nodes.Servers {

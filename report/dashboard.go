@@ -80,6 +80,9 @@ type input struct {
 	r       *result.Result
 	horizon float64
 	windows []eventWindow
+	// noEnvelopeNote leaves the envelope explanation out of the figure
+	// header, for a chart that draws no envelope.
+	noEnvelopeNote bool
 }
 
 // eventWindow is one injected event as drawn on a time axis.
@@ -509,7 +512,7 @@ func figureHeader(dc draw.Canvas, in *input, title, subtitle string, timeSeries 
 		dc.FillPolygon(eventColour(k.outage, 90), []vg.Point{{X: x, Y: y}, {X: x + 12, Y: y}, {X: x + 12, Y: y + 9}, {X: x, Y: y + 9}})
 		x -= 14
 	}
-	if timeSeries && in.drawsEnvelopes() {
+	if timeSeries && !in.noEnvelopeNote && in.drawsEnvelopes() {
 		ns := textStyle(8, false, rgb(colGrey))
 		ns.XAlign = draw.XRight
 		note := "long series: shaded band = min–max of the samples in each pixel column, line = their mean"
