@@ -99,16 +99,17 @@ func callIDs(sc *scenario.Scenario) []string {
 	return ids
 }
 
-// callRows are the rows of the HTML report's calls table.
-func callRows(sc *scenario.Scenario, r *result.Result) [][]string {
-	var rows [][]string
+// callRows are the header and rows of the HTML report's calls table.
+func callRows(sc *scenario.Scenario, r *result.Result) (header []string, rows [][]string) {
+	cols := callColumns(r)
+	header = slices.Concat([]string{"call", "attempts", "completed", "failed"}, cols.header(), []string{"mean", "p50", "p95", "p99", "max"})
 	for _, id := range ordered(callIDs(sc), r.Calls) {
 		c := r.Calls[id]
 		l, n := c.Latency, c.Latency.TotalRequests
-		rows = append(rows, []string{id, result.FormatCount(c.Attempts), result.FormatCount(c.Completed), result.FormatCount(c.Failed),
-			secOrDash(l.Mean, n), secOrDash(l.P50, n), secOrDash(l.P95, n), secOrDash(l.P99, n), secOrDash(l.Max, n)})
+		rows = append(rows, slices.Concat([]string{id, result.FormatCount(c.Attempts), result.FormatCount(c.Completed), result.FormatCount(c.Failed)},
+			cols.cells(c), []string{secOrDash(l.Mean, n), secOrDash(l.P50, n), secOrDash(l.P95, n), secOrDash(l.P99, n), secOrDash(l.Max, n)}))
 	}
-	return rows
+	return header, rows
 }
 
 // callsText describes a call or parallel step for the scenario tables.

@@ -70,14 +70,30 @@ type htmlData struct {
 	Events   [][]string
 	Counts   []kv
 	Latency  []kv
-	Tput     []kv
+	// LatencyAll is the latency of every request with an outcome (spec
+	// §14); nil without overload figures.
+	LatencyAll []kv
+	Tput       []kv
 	// Classes is the per-class table, its first row the header; nil with
 	// a single generator.
 	Classes   [][]string
 	ResServer [][]string
-	ResEdges  [][]string
-	ResCalls  [][]string // per "<caller>-><target>" (spec §14)
-	Charts    []htmlChart
+	// ResServerExtra heads the optional server columns (rejections,
+	// wasted work, replicas, cost), which follow the fixed ones in
+	// ResServer's rows.
+	ResServerExtra []string
+	ResEdges       [][]string
+	// ResCallsHeader and ResCalls are the per-call table, per
+	// "<caller>-><target>" (spec §14).
+	ResCallsHeader []string
+	ResCalls       [][]string
+	// RecoveryTitle, RecoveryHeader and Recovery are the recovery table;
+	// RecoveryFlagged marks the rows that did not recover.
+	RecoveryTitle   string
+	RecoveryHeader  []string
+	Recovery        [][]string
+	RecoveryFlagged []bool
+	Charts          []htmlChart
 	// EventWindowHeader and EventWindows are the per-event-window table.
 	EventWindowHeader []string
 	EventWindows      [][]string
@@ -124,6 +140,9 @@ func newHTMLData(ctx context.Context, sc *scenario.Scenario, r *result.Result) (
 		{"dropped", result.FormatCount(r.Counts.Dropped)},
 		{"failed", result.FormatCount(r.Counts.Failed)},
 	}
+	if overloadShown(r) {
+		d.Headline = append(d.Headline, kv{"rejected", result.FormatCount(r.Counts.Rejected)}, kv{"timed out", result.FormatCount(r.Counts.TimedOut)})
+	}
 	topo, err := inlineSVG(ctx, topologyFigure(sc))
 	if err != nil {
 		return nil, err
@@ -133,6 +152,13 @@ func newHTMLData(ctx context.Context, sc *scenario.Scenario, r *result.Result) (
 	d.resultTables(sc, r)
 	if rows := eventWindowRows(r); rows != nil {
 		d.EventWindowHeader, d.EventWindows, d.EventWindowsTitle = eventWindowHeader, rows, eventWindowsTitle
+	}
+	if rows := recoveryRows(sc, r); rows != nil {
+		d.RecoveryTitle, d.RecoveryHeader = recoveryTitle, recoveryHeader
+		for _, row := range rows {
+			d.Recovery = append(d.Recovery, row.cells)
+			d.RecoveryFlagged = append(d.RecoveryFlagged, row.flagged)
+		}
 	}
 	for _, c := range Charts(sc, r) {
 		if c.Name == ChartDashboard || c.Name == ChartTopology {
@@ -238,13 +264,15 @@ func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 		{"dropped", result.FormatCount(c.Dropped)}, {"failed", result.FormatCount(c.Failed)},
 		{"in flight at the end", result.FormatCount(c.InFlight)}, {"events processed", result.FormatCount(c.Events)},
 	}
-	l := r.Latency
-	n := l.TotalRequests
-	d.Latency = []kv{
-		{"requests", result.FormatCount(n)}, {"mean", secOrDash(l.Mean, n)}, {"std dev", secOrDash(l.StdDev, n)},
-		{"min", secOrDash(l.Min, n)}, {"p50 (median)", secOrDash(l.P50, n)}, {"p90", secOrDash(l.P90, n)},
-		{"p95", secOrDash(l.P95, n)}, {"p99", secOrDash(l.P99, n)}, {"p99.9", secOrDash(l.P999, n)}, {"max", secOrDash(l.Max, n)},
+	if overloadShown(r) {
+		d.Counts = append(d.Counts, kv{"rejected", result.FormatCount(c.Rejected)}, kv{"timed out", result.FormatCount(c.TimedOut)},
+			kv{"attempts", result.FormatCount(c.Attempts)}, kv{"retries", result.FormatCount(c.Retries)})
+		d.LatencyAll = latencyKV(r.LatencyAll)
 	}
+	if r.Client != nil && r.Client.CircuitBreaker != nil {
+		d.Counts = append(d.Counts, kv{"client circuit breaker", breakerText(r.Client.CircuitBreaker)})
+	}
+	d.Latency = latencyKV(r.Latency)
 	t := r.Throughput
 	lo, hi := 0.0, 0.0
 	for k, v := range t.Series {
@@ -259,16 +287,29 @@ func (d *htmlData) resultTables(sc *scenario.Scenario, r *result.Result) {
 	if len(r.Classes) > 0 {
 		d.Classes = classRows(sc, r)
 	}
+	cols := serverColumns(r)
+	d.ResServerExtra = cols.header()
 	for _, id := range orderedIDs(serverIDs(sc), r.Servers) {
 		s := r.Servers[id]
-		d.ResServer = append(d.ResServer, []string{id, result.FormatCount(s.Requests), result.FormatCount(s.Failed),
-			result.FormatNumber(100*s.Utilization) + " %", summaryText(s.ReadyQueueLen), summaryText(s.EventLoopIOSleep), summaryText(s.RAMInUse)})
+		d.ResServer = append(d.ResServer, append([]string{id, result.FormatCount(s.Requests), result.FormatCount(s.Failed),
+			result.FormatNumber(100*s.Utilization) + " %", summaryText(s.ReadyQueueLen), summaryText(s.EventLoopIOSleep), summaryText(s.RAMInUse)},
+			cols.cells(s)...))
 	}
 	for _, id := range orderedIDs(edgeIDs(sc), r.Edges) {
 		e := r.Edges[id]
 		d.ResEdges = append(d.ResEdges, []string{id, result.FormatCount(e.Dropped), summaryText(e.EdgeConcurrentConnection)})
 	}
-	d.ResCalls = callRows(sc, r)
+	d.ResCallsHeader, d.ResCalls = callRows(sc, r)
+}
+
+// latencyKV lists a latency summary's figures.
+func latencyKV(l result.Latency) []kv {
+	n := l.TotalRequests
+	return []kv{
+		{"requests", result.FormatCount(n)}, {"mean", secOrDash(l.Mean, n)}, {"std dev", secOrDash(l.StdDev, n)},
+		{"min", secOrDash(l.Min, n)}, {"p50 (median)", secOrDash(l.P50, n)}, {"p90", secOrDash(l.P90, n)},
+		{"p95", secOrDash(l.P95, n)}, {"p99", secOrDash(l.P99, n)}, {"p99.9", secOrDash(l.P999, n)}, {"max", secOrDash(l.Max, n)},
+	}
 }
 
 // serverIDs returns the scenario's server ids in declaration order.
@@ -406,6 +447,7 @@ figure { margin: 0 0 20px; }
 figcaption { color: var(--muted); margin: 6px 2px 0; }
 footer { color: var(--muted); padding: 28px 24px 40px; }
 .outage { color: #b84a00; } .spike { color: #a4537f; }
+td.flag { color: #b84a00; font-weight: bold; }
 `
 
 // htmlTemplate lays the report out; the CSS is inline and nothing is
@@ -461,7 +503,8 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <div class="grid2">
 <div><h3>Requests</h3>{{template "kv" .Counts}}</div>
 <div><h3>Latency</h3>{{template "kv" .Latency}}</div>
-<div><h3>Throughput</h3>{{template "kv" .Tput}}</div>
+{{if .LatencyAll}}<div><h3 id="latency-all">Latency, every outcome</h3>{{template "kv" .LatencyAll}}</div>
+{{end}}<div><h3>Throughput</h3>{{template "kv" .Tput}}</div>
 </div>
 {{if .Classes}}<h3 id="classes">Request classes</h3>
 <table>
@@ -475,15 +518,21 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <tbody>{{range .EventWindows}}<tr>{{range $i, $c := .}}<td{{if gt $i 2}} class="num"{{end}}>{{if eq $i 0}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>{{end}}
+{{if .Recovery}}<h3 id="recovery">{{.RecoveryTitle}}</h3>
+<table>
+<thead><tr>{{range $i, $h := .RecoveryHeader}}<th{{if eq $i 1}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>{{range $k, $row := .Recovery}}<tr><td><code>{{index $row 0}}</code></td><td class="num">{{index $row 1}}</td><td{{if index $.RecoveryFlagged $k}} class="flag"{{end}}>{{index $row 2}}</td></tr>
+{{end}}</tbody>
+</table>{{end}}
 <h3>Servers</h3>
 <table>
-<thead><tr><th>server</th><th class="num">requests</th><th class="num">failed</th><th class="num">utilisation</th><th class="num">ready queue mean / max</th><th class="num">I/O sleeping mean / max</th><th class="num">RAM MB mean / max</th></tr></thead>
-<tbody>{{range .ResServer}}<tr><td><code>{{index . 0}}</code></td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td><td class="num">{{index . 4}}</td><td class="num">{{index . 5}}</td><td class="num">{{index . 6}}</td></tr>
+<thead><tr><th>server</th><th class="num">requests</th><th class="num">failed</th><th class="num">utilisation</th><th class="num">ready queue mean / max</th><th class="num">I/O sleeping mean / max</th><th class="num">RAM MB mean / max</th>{{range .ResServerExtra}}<th class="num">{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .ResServer}}<tr><td><code>{{index . 0}}</code></td>{{range slice . 1}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
 {{if .ResCalls}}<h3 id="calls">Calls</h3>
 <table>
-<thead><tr><th>call</th><th class="num">attempts</th><th class="num">completed</th><th class="num">failed</th><th class="num">mean</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th class="num">max</th></tr></thead>
+<thead><tr>{{range $i, $h := .ResCallsHeader}}<th{{if $i}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
 <tbody>{{range .ResCalls}}<tr>{{range $i, $c := .}}<td{{if $i}} class="num"{{end}}>{{if eq $i 0}}<code>{{$c}}</code>{{else}}{{$c}}{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>{{end}}

@@ -352,3 +352,37 @@ func TestWriteHTMLListsOnlyMeasuredEventMetrics(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteHTMLOverload(t *testing.T) {
+	t.Parallel()
+	sc := overloadChartScenario(t)
+	r := overloadChartResult(sc, 3000, 0.1)
+	var b bytes.Buffer
+	if err := WriteHTML(t.Context(), &b, sc, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	doc := parseHTML(t, b.Bytes())
+	for _, want := range []string{
+		"Recovery after each event", "srv-2-down", "lb-spike", NotRecoveredFlag,
+		"rejected", "timed out", "attempts", "retries", "wasted s", "replicas mean", "cost", "0.0625",
+		"client circuit breaker", "opened 2 times, open 10 s in all", "breaker opened",
+		"Outcomes over time", "Circuit breakers", "Replicas over time",
+	} {
+		if !strings.Contains(doc.text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`<td class="flag">`+NotRecoveredFlag+`</td>`)) {
+		t.Error("the metastable-failure flag is not highlighted")
+	}
+	// A Part I result of the same scenario shows none of it but recovery.
+	var plain bytes.Buffer
+	if err := WriteHTML(t.Context(), &plain, chartScenario(t, 300), syntheticResult(chartScenario(t, 300), 3000, 0.1), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, never := range []string{"timed out", "wasted s", "replicas mean", "circuit breaker", "Outcomes over time", "Latency, every outcome"} {
+		if strings.Contains(parseHTML(t, plain.Bytes()).text, never) {
+			t.Errorf("the report of a Part I result shows %q", never)
+		}
+	}
+}
