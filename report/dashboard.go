@@ -408,6 +408,9 @@ type timePanel struct {
 	// such as latency percentiles); linesMax is their largest y.
 	lines    []plot.Plotter
 	linesMax float64
+	// marks are labelled instants drawn as dashed vertical lines, their
+	// labels placed with the event labels (such as recoveries).
+	marks []flagLabel
 }
 
 // eventFlags returns the id labels of the event windows.
@@ -457,6 +460,11 @@ func (tp timePanel) plot(in *input, w, h vg.Length) *plot.Plot {
 		ymax = 1
 	}
 	flags := eventFlags(in.windows)
+	if len(tp.marks) > 0 {
+		p.Add(vlines{flags: tp.marks})
+		flags = append(flags, tp.marks...)
+		sort.SliceStable(flags, func(i, j int) bool { return flags[i].x < flags[j].x })
+	}
 	sty := eventLabelStyle()
 	rows := flagRows(flags, sty, w-50, 0, in.horizon)
 	// Reserve headroom above the data for the label rows, so that the

@@ -61,7 +61,27 @@ func (in *input) latencyTimePanel(xlabel bool) timePanel {
 		}
 	}
 	tp.linesMax = top * scale
+	tp.marks = in.recoveryMarks()
 	return tp
+}
+
+// recoveryMarks returns a mark at the instant latency recovered after
+// each event (result.Recovery), and one at the end of each event after
+// which it did not recover before the horizon.
+func (in *input) recoveryMarks() []flagLabel {
+	var out []flagLabel
+	for _, w := range in.windows {
+		rec, ok := in.r.Recovery[w.id]
+		switch {
+		case !ok || rec.BaselineP95 == nil:
+		case rec.RecoveredAfterS != nil:
+			out = append(out, flagLabel{x: w.end + *rec.RecoveredAfterS,
+				text: fmt.Sprintf("%s recovered +%s s", w.id, result.FormatNumber(*rec.RecoveredAfterS)), col: rgb(colGreen)})
+		case w.end < in.horizon:
+			out = append(out, flagLabel{x: w.end, text: w.id + ": not recovered", col: rgb(colVermillion)})
+		}
+	}
+	return out
 }
 
 // windowSegments returns the runs of consecutive windows with completions

@@ -99,6 +99,7 @@ func TestOverloadChartsRender(t *testing.T) {
 		{"BreakersMissing", ChartBreakers, bare, []string{">no breaker figures in the result<"}},
 		{"Replicas", ChartReplicas, r, []string{">srv-2: mean 2.5, min 1, max 4, cost 0.0625<", ">instances<"}},
 		{"ReplicasWithoutSeries", ChartReplicas, &noSeries, []string{">series not recorded<", ">mean 2.5 · max 4<"}},
+		{"LatencyTimeMarksRecovery", ChartLatencyTime, r, []string{">srv-2-down recovered +7 s<", ">lb-spike: not recovered<"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
