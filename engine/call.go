@@ -346,6 +346,9 @@ func (m *sim) failRequest(r int32) {
 		return
 	}
 	m.failed++
+	if m.recov != nil {
+		m.recov.left(m.now, m.reqs[r].born)
+	}
 	m.other(m.reqs[r].born)
 	if m.perClass {
 		m.classOutcome(m.reqs[r].class, m.reqs[r].born, outFailed)

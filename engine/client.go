@@ -27,6 +27,9 @@ func (m *sim) clientArrive(r int32) {
 	}
 	if req.cs >= 0 && m.cstates[req.cs].resp == respFailed {
 		m.failed++ // an error response (spec §10, on_failure: fail)
+		if m.recov != nil {
+			m.recov.left(m.now, req.born)
+		}
 		m.other(req.born)
 		if m.perClass {
 			m.classOutcome(req.class, req.born, outFailed)
@@ -47,7 +50,7 @@ func (m *sim) clientArrive(r int32) {
 		m.evWin.add(lat)
 	}
 	if m.recov != nil {
-		m.recov.add(m.now, lat)
+		m.recov.add(m.now, req.born)
 	}
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(req.born, m.now)
@@ -70,6 +73,9 @@ func (m *sim) complete(born float64, class uint8) {
 	}
 	if m.evWin != nil {
 		m.evWin.add(lat)
+	}
+	if m.recov != nil {
+		m.recov.add(m.now, born)
 	}
 	if m.hooks != nil && m.hooks.complete != nil {
 		m.hooks.complete(born, m.now)

@@ -41,6 +41,9 @@ func (m *sim) send(r int32, e int32) {
 		}
 		if !m.isSub(r) {
 			m.dropped++ // a lost sub-request is never answered: its caller waits
+			if m.recov != nil {
+				m.recov.left(m.now, m.reqs[r].born)
+			}
 			if m.perClass {
 				m.classOutcome(m.reqs[r].class, m.reqs[r].born, outDropped)
 			}

@@ -82,7 +82,10 @@ type hooks struct {
 	// is called only when the run keeps per-class results (perClass).
 	classArrival  func(c int32, t float64)
 	classComplete func(c int32, born, t float64)
-	noLanes       bool // schedule everything in the heap
+	// outcomes sees how many request outcomes the recovery watches
+	// counted, at the end of a run with events.
+	outcomes func(n int64)
+	noLanes  bool // schedule everything in the heap
 	// end sees the run's state after its last event (tests count what
 	// is still in flight).
 	end func(m *sim)
@@ -130,6 +133,9 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	if m.recov != nil {
 		m.recov.finish()
 		r.Recovery = m.recov.results(sc)
+		if hk != nil && hk.outcomes != nil {
+			hk.outcomes(m.recov.outcomes)
+		}
 	}
 	return r, nil
 }
@@ -277,9 +283,6 @@ func (m *sim) newRequest() int32 {
 // freeRequest returns a finished request (completed, dropped or failed) to
 // the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
-	if m.recov != nil {
-		m.recov.left(m.now, m.reqs[r].born)
-	}
 	if s := m.reqs[r].lbSlot; s >= 0 {
 		m.lbOut[s]--
 	}

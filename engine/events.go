@@ -33,7 +33,7 @@ func (m *sim) faultEnd(f int32) {
 		m.evWin.end(f)
 	}
 	if m.recov != nil {
-		m.recov.ended(f, m.liveBornBefore(m.now))
+		m.recov.ended(f, m.generated)
 	}
 	ft := &m.faults[f]
 	if ft.outage {

@@ -19,8 +19,9 @@ import (
 // be invisible to it: a 1 s spike that adds 2 s to each request it
 // touches has no slow completion before 1 s after its end, and the window
 // of the first checkpoint would look recovered. So a checkpoint passes
-// only once every request that was alive at the event's end (created
-// before it) has left the system: its stragglers.
+// only once every request that was in flight at the event's end has its
+// outcome: its stragglers. (Requests, not attempts or sub-requests: work
+// a client gave up on may go on.)
 type recoveryWatch struct {
 	from, start, end float64 // baseline [from, start); event [start, end)
 
@@ -72,6 +73,9 @@ type recoveries struct {
 	pool    []*result.Sketch
 	scratch *result.Sketch // the merged window of a checkpoint
 	horizon float64
+	// outcomes counts the requests with an outcome so far (add and
+	// left), so that ended knows how many are in flight.
+	outcomes int64
 }
 
 // newRecoveries returns the watches of the events of sc.
@@ -95,29 +99,38 @@ func newRecoveries(sc *scenario.Scenario, horizon float64) *recoveries {
 	return rc
 }
 
-// ended records that event f ended with n requests alive that were
-// created before its end (its stragglers).
-func (rc *recoveries) ended(f int32, n int64) {
+// ended records that event f ended now, when generated requests had been
+// created: those without an outcome yet are its stragglers.
+func (rc *recoveries) ended(f int32, generated int64) {
 	w := &rc.w[f]
-	w.stragglers, w.ended = n, true
+	w.stragglers, w.ended = generated-rc.outcomes, true
 }
 
-// left records that a request created at born left the system (completed,
-// dropped or failed) at time t: it is a straggler of every ended event
-// whose end came after born. The watches are first brought to t, so that
-// the checkpoints before t still count it.
+// left records the outcome at time t of a request created at born
+// (completed, failed, dropped, rejected or timed out): every request's
+// outcome must be recorded once, by add for a completion and by left
+// otherwise. The request is a straggler of every ended event whose end
+// came at or after born; the watches are first brought to t, so that the
+// checkpoints before t still count it. (A request created at the very
+// instant of an event's end, after the end was processed, is not one of
+// its stragglers but is counted off as one: the count stops at 0, and at
+// worst a checkpoint passes while a straggler created at that same
+// instant is still out.)
 func (rc *recoveries) left(t, born float64) {
+	rc.outcomes++
 	for _, k := range rc.active {
 		w := &rc.w[k]
-		if w.ended && w.stragglers > 0 && born < w.end {
+		if w.ended && w.stragglers > 0 && born <= w.end {
 			rc.advance(w, t)
 			w.stragglers--
 		}
 	}
 }
 
-// add records a completion at time t with latency lat.
-func (rc *recoveries) add(t, lat float64) {
+// add records the completion at time t of a request created at born.
+func (rc *recoveries) add(t, born float64) {
+	rc.left(t, born)
+	lat := t - born
 	rc.activate(t)
 	for k := 0; k < len(rc.active); {
 		w := &rc.w[rc.active[k]]
@@ -264,19 +277,3 @@ func (rc *recoveries) results(sc *scenario.Scenario) map[string]result.Recovery 
 
 // ptrTo returns a pointer to a copy of v.
 func ptrTo(v float64) *float64 { return &v }
-
-// liveBornBefore counts the requests alive now (in the slab, not free)
-// that were created before t. It scans the slab, once per event end.
-func (m *sim) liveBornBefore(t float64) int64 {
-	free := make([]bool, len(m.reqs))
-	for _, r := range m.free {
-		free[r] = true
-	}
-	var n int64
-	for r := range m.reqs {
-		if !free[r] && m.reqs[r].born < t {
-			n++
-		}
-	}
-	return n
-}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/fastsim/fastsim/result"
@@ -174,6 +175,34 @@ func TestRecoveryOverloadedAfterOutage(t *testing.T) {
 			t.Errorf("seed %d, horizon 300: recovered_after_s = %s, want in [51, 79]", seed, fmtPtr(rec.RecoveredAfterS))
 		} else {
 			t.Logf("seed %d: baseline p95 %.4g s, recovered after %v s", seed, *rec.BaselineP95, *rec.RecoveredAfterS)
+		}
+	}
+}
+
+// TestRecoveryCountsEveryOutcome: the watches see every request's
+// outcome exactly once (completed, failed at a down server, lost on an
+// edge, failed call), so that their count of requests in flight at an
+// event's end is right.
+func TestRecoveryCountsEveryOutcome(t *testing.T) {
+	t.Parallel()
+	s1 := srv("srv-1", 1, 1024, io(scenario.IOWait, random(expo(0.01))))
+	s2 := srv("srv-2", 1, 1024, cpu(random(expo(0.004))))
+	sc := lbScenario(constantRate(150), 60, scenario.RoundRobin, expo(0.002), s1, s2)
+	for k := range sc.Topology.Edges {
+		sc.Topology.Edges[k].DropoutRate = 0.01
+	}
+	sc.Events = []scenario.Event{outageEvent("down", "srv-2", 10, 20), spikeEvent("spike", "lb-srv-1", 30, 40, 0.05)}
+	// An outage of auth, which the gateway calls directly: failed calls
+	// fail their requests (an error response).
+	graph := loadScenario(t, filepath.Join(repoRoot(t), "examples", "three_tier.yml"))
+	graph.Settings.TotalSimulationTime = 60
+	graph.Events = []scenario.Event{outageEvent("auth-down", "auth", 20, 30)}
+	for _, sc := range []*scenario.Scenario{sc, graph} {
+		var n int64
+		r := mustRun(t, sc, Options{Seed: 3}, &hooks{outcomes: func(v int64) { n = v }})
+		c := r.Counts
+		if want := c.Completed + c.Failed + c.Dropped; n != want || c.Dropped+c.Failed == 0 {
+			t.Errorf("the recovery watches counted %d outcomes, want %d (completed %d + failed %d + dropped %d)", n, want, c.Completed, c.Failed, c.Dropped)
 		}
 	}
 }

@@ -439,6 +439,9 @@ func (m *sim) finish(born float64, class uint8, o int) {
 	case outDropped:
 		m.dropped++
 	}
+	if m.recov != nil {
+		m.recov.left(m.now, born)
+	}
 	if m.perClass {
 		m.classOutcome(class, born, o)
 	}
