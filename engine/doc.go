@@ -81,8 +81,15 @@
 // Sample k at time k·sample_period_s sees every event at or before that
 // time. Events at or after the horizon are not processed.
 //
+// Recovery after each event (result.Recovery, spec §14) is computed
+// without scheduling anything (recovery.go): the completions feed, per
+// event, a baseline sketch over the 60 s before it and a ring of
+// per-second sketches after its end, whose checkpoints are evaluated when
+// the next completion or outcome passes them, and at the horizon.
+//
 // One file per actor: generator.go, client.go, loadbalancer.go, server.go,
-// edge.go, events.go (injected outages and spikes), sampler.go; rv.go holds
+// edge.go, events.go (injected outages and spikes), sampler.go; recovery.go
+// the recovery watches; rv.go holds
 // the distributions of spec §2, queue.go the event heap, compile.go the
 // translation of a scenario into the flat model, engine.go Run and the loop,
 // limits.go the run-time limits, estimate.go Estimate, call.go the service

@@ -118,6 +118,7 @@ func (rc *recoveries) ended(f int32, generated int64) {
 // instant is still out.)
 func (rc *recoveries) left(t, born float64) {
 	rc.outcomes++
+	rc.activate(t)
 	for _, k := range rc.active {
 		w := &rc.w[k]
 		if w.ended && w.stragglers > 0 && born <= w.end {
@@ -129,9 +130,8 @@ func (rc *recoveries) left(t, born float64) {
 
 // add records the completion at time t of a request created at born.
 func (rc *recoveries) add(t, born float64) {
-	rc.left(t, born)
+	rc.left(t, born) // activates the watches whose baseline has started
 	lat := t - born
-	rc.activate(t)
 	for k := 0; k < len(rc.active); {
 		w := &rc.w[rc.active[k]]
 		rc.advance(w, t)

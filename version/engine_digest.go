@@ -4,4 +4,4 @@ package version
 
 // engineDigest is the first 16 hex digits of the SHA-256 of the engine's
 // sources (see Engine).
-const engineDigest = "6e0aa6413b344646"
+const engineDigest = "324d21ff18e5bbeb"
