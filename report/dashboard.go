@@ -602,11 +602,16 @@ func tileWidth(cols int) vg.Length {
 }
 
 // dashboardFigure is the one-page overview: the latency distribution,
-// throughput, latency over time, and for every server its ready queue,
+// throughput, latency over time, the outcomes over time (when the
+// scenario uses a key of spec §12), and for every server its ready queue,
 // I/O-sleeping requests and RAM in use.
 func dashboardFigure(in *input) figure {
 	servers := in.sc.Topology.Nodes.Servers
 	height := headerHeight + latencyHeight + tputHeight + latencyTimeHeight + vg.Length(len(servers))*serverRowH + figurePad
+	outcomes := usesOverload(in.sc)
+	if outcomes {
+		height += tputHeight
+	}
 	return figure{width: figureWidth, height: height, draw: func(dc draw.Canvas) {
 		c := figureHeader(dc, in, "FastSim run dashboard", runSubtitle(in), true)
 		top, c := split(c, latencyHeight)
@@ -616,6 +621,10 @@ func dashboardFigure(in *input) figure {
 		in.alignTiles(top, [][]*plot.Plot{{in.throughputPanel(true).plot(in, tileWidth(1), tputHeight)}})
 		top, c = split(c, latencyTimeHeight)
 		in.alignTiles(top, [][]*plot.Plot{{in.latencyTimePanel(true).plot(in, tileWidth(1), latencyTimeHeight)}})
+		if outcomes {
+			top, c = split(c, tputHeight)
+			in.alignTiles(top, [][]*plot.Plot{{in.outcomesPanel().plot(in, tileWidth(1), tputHeight)}})
+		}
 		if len(servers) == 0 {
 			return
 		}

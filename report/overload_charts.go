@@ -271,6 +271,12 @@ func (in *input) breakerPanel(b breaker, xlabel bool) *plot.Plot {
 		p.Add(message{text: "no breaker figures in the result"})
 		return p
 	}
+	if len(st.Timeline) == 0 && st.Opened > 0 {
+		// Merging replications sums opened and open_s but keeps no
+		// timeline, which belongs to one run.
+		p.Add(message{text: "no timeline in the result (a merged result keeps none)"})
+		return p
+	}
 	p.Add(stateBands{timeline: st.Timeline, horizon: in.horizon})
 	return p
 }

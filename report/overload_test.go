@@ -88,6 +88,8 @@ func TestOverloadChartsRender(t *testing.T) {
 	noSeries := *r
 	noSeries.Series = nil
 	bare := syntheticResult(sc, 3000, 0.1) // a result without the figures
+	merged := overloadChartResult(sc, 3000, 0.1)
+	merged.Client = &result.ClientStats{CircuitBreaker: &result.BreakerStats{Opened: 4, OpenS: 20}}
 	tests := []struct {
 		name, chart string
 		r           *result.Result
@@ -97,6 +99,8 @@ func TestOverloadChartsRender(t *testing.T) {
 		{"OutcomesMissing", ChartOutcomes, bare, []string{">no outcome series in the result<"}},
 		{"BreakersBands", ChartBreakers, r, []string{">client: opened 2 times, open 10 s in all<", ">call srv-1-&gt;srv-3: opened 1 time, open 10 s in all<"}},
 		{"BreakersMissing", ChartBreakers, bare, []string{">no breaker figures in the result<"}},
+		{"BreakersMerged", ChartBreakers, merged, []string{">no timeline in the result (a merged result keeps none)<"}},
+		{"DashboardHasOutcomes", ChartDashboard, r, []string{">Requests per second by outcome: completed (blue), failed (vermillion), rejected (orange), timed out (purple)<"}},
 		{"Replicas", ChartReplicas, r, []string{">srv-2: mean 2.5, min 1, max 4, cost 0.0625<", ">instances<"}},
 		{"ReplicasWithoutSeries", ChartReplicas, &noSeries, []string{">series not recorded<", ">mean 2.5 · max 4<"}},
 		{"LatencyTimeMarksRecovery", ChartLatencyTime, r, []string{">srv-2-down recovered +7 s<", ">lb-spike: not recovered<"}},
