@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/fastsim/fastsim/result"
@@ -246,3 +249,130 @@ func fmtPtr(v *float64) string {
 
 // itoa formats k.
 func itoa(k int) string { return result.FormatCount(int64(k)) }
+
+// TestRecoveryWatchAgainstReference drives the recovery watch with random
+// outcome sequences and compares it with a direct evaluation of the rule
+// of result.Recovery: every checkpoint end + k ≤ horizon in turn, its
+// window's completions put in a fresh sketch, and the stragglers (created
+// before the end, outcome at or after it) checked one by one. Latencies
+// take a few values far apart, and the load and the latencies change
+// around the event, so that windows pass and fail, empty windows and long
+// gaps occur, and stragglers sometimes outlive the horizon.
+func TestRecoveryWatchAgainstReference(t *testing.T) {
+	t.Parallel()
+	type outcome = recOutcome
+	var recovered, notRecovered, noBaseline int
+	rng := rand.New(rand.NewPCG(5, 8))
+	for trial := range 300 {
+		horizon := 30 + rng.Float64()*170
+		start := rng.Float64() * horizon * 0.7
+		end := start + rng.Float64()*(horizon-start)
+		rate := []float64{0.5, 5, 40}[rng.IntN(3)]
+		var outs []outcome
+		var generatedBeforeEnd int64
+		for born := rng.ExpFloat64() / rate; born < horizon; born += rng.ExpFloat64() / rate {
+			lat := []float64{0.01, 0.012, 0.3, 4}[rng.IntN(2)]
+			if born >= start && born < end+rng.Float64()*20 && rng.IntN(3) > 0 {
+				lat = []float64{0.3, 4, 25}[rng.IntN(3)] // degraded around the event
+			}
+			if born < end {
+				generatedBeforeEnd++
+			}
+			if born+lat < horizon {
+				outs = append(outs, outcome{t: born + lat, born: born, completed: rng.IntN(10) > 0})
+			}
+		}
+		slices.SortFunc(outs, func(a, b outcome) int { return cmp.Compare(a.t, b.t) })
+
+		// The watch, fed as the engine feeds it.
+		rc := &recoveries{w: []recoveryWatch{{from: max(0, start-result.RecoveryBaselineS), start: start, end: end}},
+			order: []int32{0}, horizon: horizon, scratch: result.NewSketch()}
+		ended := false
+		for _, o := range outs {
+			if !ended && o.t >= end {
+				rc.ended(0, generatedBeforeEnd)
+				ended = true
+			}
+			if o.completed {
+				rc.add(o.t, o.born)
+			} else {
+				rc.left(o.t, o.born)
+			}
+		}
+		if !ended && end < horizon {
+			rc.ended(0, generatedBeforeEnd)
+		}
+		rc.finish()
+		got := rc.results(&scenario.Scenario{Events: []scenario.Event{{ID: "e"}}})["e"]
+
+		// The reference.
+		var want result.Recovery
+		base := result.NewSketch()
+		for _, o := range outs {
+			if o.completed && o.t >= max(0, start-result.RecoveryBaselineS) && o.t < start {
+				base.Add(o.t - o.born)
+			}
+		}
+		if base.Count() > 0 {
+			b := base.Quantile(0.95)
+			want.BaselineP95 = &b
+			for k := 1; end < horizon && end+float64(k) <= horizon; k++ {
+				cp := end + float64(k)
+				win := result.NewSketch()
+				straggling := false
+				for _, o := range outs {
+					if o.completed && o.t >= max(end, cp-result.RecoveryWindowS) && o.t < cp {
+						win.Add(o.t - o.born)
+					}
+					if o.born < end && o.t >= end && o.t >= cp {
+						straggling = true
+					}
+				}
+				// Requests created before the end that never get an
+				// outcome straggle until the horizon.
+				if int64(countBornBefore(outs, end)) < generatedBeforeEnd {
+					straggling = true
+				}
+				if !straggling && win.Count() > 0 && win.Quantile(0.95) <= (1+result.RecoveryTolerance)*b {
+					v := float64(k)
+					want.RecoveredAfterS = &v
+					break
+				}
+			}
+		}
+		switch {
+		case want.BaselineP95 == nil:
+			noBaseline++
+		case want.RecoveredAfterS == nil:
+			notRecovered++
+		default:
+			recovered++
+		}
+		if fmtPtr(got.BaselineP95) != fmtPtr(want.BaselineP95) || fmtPtr(got.RecoveredAfterS) != fmtPtr(want.RecoveredAfterS) {
+			t.Fatalf("trial %d (event [%.3f, %.3f), horizon %.3f, rate %v, %d outcomes): got %s / %s, want %s / %s",
+				trial, start, end, horizon, rate, len(outs), fmtPtr(got.BaselineP95), fmtPtr(got.RecoveredAfterS),
+				fmtPtr(want.BaselineP95), fmtPtr(want.RecoveredAfterS))
+		}
+	}
+	t.Logf("300 trials: %d recovered, %d did not, %d without baseline", recovered, notRecovered, noBaseline)
+	if recovered < 30 || notRecovered < 30 {
+		t.Errorf("the trials cover too few cases: %d recovered, %d did not", recovered, notRecovered)
+	}
+}
+
+// recOutcome is one request's outcome in TestRecoveryWatchAgainstReference.
+type recOutcome struct {
+	t, born   float64
+	completed bool
+}
+
+// countBornBefore counts the outcomes of requests created before t.
+func countBornBefore(outs []recOutcome, t float64) int {
+	n := 0
+	for _, o := range outs {
+		if o.born < t {
+			n++
+		}
+	}
+	return n
+}
