@@ -18,7 +18,9 @@ import (
 // WriteHTML writes a self-contained HTML report of a run of sc with result
 // r to w: the scenario (topology diagram, workload, settings, servers with
 // their endpoints and steps, load balancer, edges, events), the result
-// tables (counts, latency, throughput, servers, edges) and the charts as
+// tables (counts, latency, throughput, event windows, recovery with
+// NotRecoveredFlag highlighted, servers, calls, edges, with the figures of
+// spec §12–§14 when the result has them, as WriteText) and the charts as
 // inline SVG. It fetches nothing: no scripts, style sheets, fonts or
 // images from elsewhere, so the file can be attached to a review and
 // opened offline. The output depends only on sc, r and stats.

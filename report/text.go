@@ -15,9 +15,14 @@ import (
 // WriteText writes the human-readable report of r, a run of sc: a header
 // summarising the scenario, request counts, a latency table (ms), the
 // throughput, the latency and throughput inside each event window against
-// outside (when the scenario has events), a per-server table (cores, requests, utilisation, ready queue,
+// outside (when the scenario has events), the recovery after each event
+// (flagging NotRecoveredFlag), a per-server table (cores, requests, utilisation, ready queue,
 // I/O sleeping and RAM) and a per-edge table (drops and connections in
-// transit). Servers and edges are listed in the scenario's declaration
+// transit). With the figures of spec §12–§14 it adds every outcome count,
+// attempts and retries, the client's circuit breaker, the latency of every
+// request with an outcome, per-server rejections, wasted work, replicas
+// and cost, and per-call rejections, timeouts and breakers; a Part I
+// result reads as before. Servers and edges are listed in the scenario's declaration
 // order. sc may be nil, in which case the scenario lines and the core
 // counts are left out. A sampled metric that was not enabled shows "-".
 //
