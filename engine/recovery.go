@@ -10,9 +10,9 @@ import (
 
 // recoveryWatch follows one event for result.Recovery: its baseline
 // before the event, then the sliding window after its end (the rule is
-// documented with result.RecoveryBaselineS). It is fed the completions in
-// time order and needs no scheduled event: each completion first closes
-// the phases and evaluates the checkpoints that lie before it, and
+// documented with result.RecoveryBaselineS). It is fed the requests'
+// outcomes in time order and needs no scheduled event: each outcome first
+// closes the phases and evaluates the checkpoints that lie before it, and
 // finish does the same up to the horizon.
 //
 // A window sees only completions, so a slow request still in flight would
@@ -38,8 +38,8 @@ type recoveryWatch struct {
 	cur    int
 	inRing int64
 
-	// stragglers counts the requests alive at the event's end that have
-	// not left the system yet; a checkpoint passes only when it is 0.
+	// stragglers counts the requests in flight at the event's end that
+	// have no outcome yet; a checkpoint passes only when it is 0.
 	stragglers int64
 	ended      bool // the end has been seen (ended was called)
 
