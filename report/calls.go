@@ -57,11 +57,13 @@ func writeCalls(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 }
 
 // serverGraphLines are the topology box lines of a server's replicas and
-// calls (spec §10, §13): "× n replicas" and "calls a, b" in the order of
-// its steps.
+// calls (spec §10, §13): "× n replicas" (or "× min–max replicas,
+// autoscaled") and "calls a, b" in the order of its steps.
 func serverGraphLines(s scenario.Server) []string {
 	var lines []string
-	if n := s.ReplicaCount(); n > 1 {
+	if a := s.Autoscaling; a != nil {
+		lines = append(lines, fmt.Sprintf("× %d–%d replicas, autoscaled", a.MinReplicas, a.MaxReplicas))
+	} else if n := s.ReplicaCount(); n > 1 {
 		lines = append(lines, fmt.Sprintf("× %d replicas (%s#1…#%d)", n, s.ID, n))
 	}
 	var targets []string
@@ -110,6 +112,19 @@ func callRows(sc *scenario.Scenario, r *result.Result) (header []string, rows []
 			cols.cells(c), []string{secOrDash(l.Mean, n), secOrDash(l.P50, n), secOrDash(l.P95, n), secOrDash(l.P99, n), secOrDash(l.Max, n)}))
 	}
 	return header, rows
+}
+
+// replicasText is how the server tables show a server's instances: ""
+// for one, "x3" for fixed replicas and "x1–6" for an autoscaled server
+// (min to max replicas), after the cores of one instance.
+func replicasText(s scenario.Server) string {
+	if a := s.Autoscaling; a != nil {
+		return fmt.Sprintf("x%d–%d", a.MinReplicas, a.MaxReplicas)
+	}
+	if n := s.ReplicaCount(); n > 1 {
+		return fmt.Sprintf("x%d", n)
+	}
+	return ""
 }
 
 // callsText describes a call or parallel step for the scenario tables.

@@ -222,7 +222,9 @@ func (d *htmlData) scenarioTables(sc *scenario.Scenario) {
 	}
 	for _, s := range sc.Topology.Nodes.Servers {
 		hs := htmlServer{ID: s.ID, Cores: fmt.Sprint(s.Resources.CPUCores), RAM: fmt.Sprintf("%d MB", s.Resources.RAMMB), Pool: "—"}
-		if n := s.ReplicaCount(); n > 1 {
+		if a := s.Autoscaling; a != nil {
+			hs.Cores += fmt.Sprintf(" × %d–%d replicas (autoscaled)", a.MinReplicas, a.MaxReplicas)
+		} else if n := s.ReplicaCount(); n > 1 {
 			hs.Cores += fmt.Sprintf(" × %d replicas", n)
 		}
 		if p := s.Resources.DBConnectionPool; p != nil {

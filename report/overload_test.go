@@ -203,3 +203,31 @@ func TestReportsFromEngineRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoscaledServerLabels: an autoscaled server shows its range of
+// replicas, not only the count it starts with, in the text and HTML
+// tables and in the topology.
+func TestAutoscaledServerLabels(t *testing.T) {
+	t.Parallel()
+	sc := overloadChartScenario(t) // srv-2: 2 cores, autoscaled 1–4
+	r := overloadChartResult(sc, 3000, 0.1)
+	var text, html, topo bytes.Buffer
+	if err := WriteText(&text, sc, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(t.Context(), &html, sc, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderChart(t.Context(), &topo, ChartTopology, SVG, sc, r, ChartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ doc, want string }{
+		{text.String(), "  srv-2   2 x1–4"},
+		{parseHTML(t, html.Bytes()).text, "2 × 1–4 replicas (autoscaled)"},
+		{topo.String(), ">× 1–4 replicas, autoscaled<"},
+	} {
+		if !strings.Contains(c.doc, c.want) {
+			t.Errorf("lacks %q", c.want)
+		}
+	}
+}

@@ -137,8 +137,8 @@ func writeServers(w io.Writer, sc *scenario.Scenario, r *result.Result) {
 	if sc != nil {
 		for _, s := range sc.Topology.Nodes.Servers {
 			cores[s.ID] = strconv.Itoa(s.Resources.CPUCores)
-			if n := s.ReplicaCount(); n > 1 {
-				cores[s.ID] += " x" + strconv.Itoa(n)
+			if x := replicasText(s); x != "" {
+				cores[s.ID] += " " + x
 			}
 			declared = append(declared, s.ID)
 		}
