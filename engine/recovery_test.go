@@ -93,14 +93,14 @@ func TestRecoveryExact(t *testing.T) {
 			// Two events overlap: each has its own baseline and
 			// recovery. b's baseline [60, 120) holds a's slow
 			// completions from 105 on, a quarter of them: its p95 is
-			// 5 s + L. Its stragglers (created before 125, slowed by
-			// a) are done just after 130, and checkpoint 131 passes
-			// against that baseline.
+			// 5 s + L. At b's end, 135, its stragglers are the last
+			// requests a slowed, done by 135 + L, and the window
+			// [135, 136) is within 10 % of that baseline.
 			name:      "Overlapping",
-			events:    []scenario.Event{spikeEvent("a", "client-srv", 100, 130, 5), spikeEvent("b", "srv-client", 120, 125, 0.001)},
+			events:    []scenario.Event{spikeEvent("a", "client-srv", 100, 130, 5), spikeEvent("b", "srv-client", 120, 135, 0.0001)},
 			horizon:   200,
 			wantBase:  map[string]float64{"a": L, "b": 5 + L},
-			wantAfter: map[string]float64{"a": 15, "b": 6},
+			wantAfter: map[string]float64{"a": 15, "b": 1},
 		},
 	}
 	for _, tt := range tests {
@@ -154,9 +154,12 @@ func TestRecoveryOutageRoutedAround(t *testing.T) {
 // requests stay slow for about 60 s: half the completions, far above the
 // baseline. With the horizon 30 s after the outage it does not recover
 // (null, the case the reports flag); with a longer horizon it recovers
-// once the backlog is gone and the window holds none of it, between
-// 60 − 3σ and 60 + 10 + 3σ s after the end, σ ≈ 3 s being the spread of
-// the drain time (√(150·30) ≈ 67 requests of backlog at 25/s).
+// once the backlog is gone (about 60 s, σ ≈ 4 s: √(150·30) ≈ 67
+// requests of backlog and √(75·60) ≈ 67 arrivals at 25/s), the window
+// holds none of it (10 s more) and its p95 at ρ = 0.75 falls within
+// 10 % of the baseline's (a few seconds more, skewed). Measured over
+// seeds 1–40: 63 to 91 s, mean 72, standard deviation 6; the band
+// [55, 120] s leaves at least 1.3σ below and 4.5σ above.
 func TestRecoveryOverloadedAfterOutage(t *testing.T) {
 	t.Parallel()
 	build := func(horizon int) *scenario.Scenario {
@@ -174,10 +177,8 @@ func TestRecoveryOverloadedAfterOutage(t *testing.T) {
 		}
 		r = mustRun(t, build(300), Options{Seed: seed}, nil)
 		rec = r.Recovery["down"]
-		if rec.RecoveredAfterS == nil || *rec.RecoveredAfterS < 51 || *rec.RecoveredAfterS > 79 {
-			t.Errorf("seed %d, horizon 300: recovered_after_s = %s, want in [51, 79]", seed, fmtPtr(rec.RecoveredAfterS))
-		} else {
-			t.Logf("seed %d: baseline p95 %.4g s, recovered after %v s", seed, *rec.BaselineP95, *rec.RecoveredAfterS)
+		if rec.RecoveredAfterS == nil || *rec.RecoveredAfterS < 55 || *rec.RecoveredAfterS > 120 {
+			t.Errorf("seed %d, horizon 300: recovered_after_s = %s, want in [55, 120]", seed, fmtPtr(rec.RecoveredAfterS))
 		}
 	}
 }
@@ -375,4 +376,42 @@ func countBornBefore(outs []recOutcome, t float64) int {
 		}
 	}
 	return n
+}
+
+// TestRecoveryWithResilience: with the keys of spec §12 a request's
+// outcome may be rejected or timed out, and the attempts a client gave up
+// on go on; the watches count requests, not attempts. A 5 s spike on the
+// only path under a 1 s client timeout with one retry 0.1 s later (no
+// jitter): a request created in [128.9, 130) has its first attempt
+// slowed and timed out, and its retry, sent after the end, completes
+// fast but 1.1 s + L after the request's creation, until 131.1 s + L.
+// Those are about 11 % of the window [130, 140) and 1 % of [131, 141):
+// recovered_after_s = 11 exactly (the margins are 6 and 4 points of
+// share against a Poisson spread of about 1). Every other request slowed
+// by the spike times out before 131.1 s, so its stragglers are gone by
+// then.
+func TestRecoveryWithResilience(t *testing.T) {
+	t.Parallel()
+	const L = 0.01 + 3*tiny
+	s := srv("srv", 1, 1024, io(scenario.IOWait, fixed(0.01)))
+	s.Resources.MaxConcurrency = ptr(400)
+	sc := singleServer(constantRate(100), 200, tinyEdges(), s)
+	sc.Topology.Nodes.Client.TimeoutS = ptr(1.0)
+	sc.Topology.Nodes.Client.Retry = &scenario.Retry{MaxAttempts: 2,
+		Backoff: scenario.Backoff{InitialS: ptr(0.1), Multiplier: 2, MaxS: ptr(10.0), Jitter: scenario.JitterNone},
+		RetryOn: []scenario.Outcome{scenario.OutcomeTimedOut, scenario.OutcomeRejected, scenario.OutcomeFailed}}
+	sc.Events = []scenario.Event{spikeEvent("spike", "client-srv", 100, 130, 5)}
+	for _, seed := range []int64{1, 2, 3} {
+		var n int64
+		r := mustRun(t, sc, Options{Seed: seed}, &hooks{outcomes: func(v int64) { n = v }})
+		c := r.Counts
+		if want := c.Completed + c.Failed + c.Dropped + c.Rejected + c.TimedOut; n != want || c.TimedOut+c.Rejected == 0 {
+			t.Errorf("seed %d: the watches counted %d outcomes, want %d (%+v)", seed, n, want, c)
+		}
+		rec := r.Recovery["spike"]
+		if rec.BaselineP95 == nil || math.Abs(*rec.BaselineP95-L) > result.RelativeAccuracy*L ||
+			rec.RecoveredAfterS == nil || *rec.RecoveredAfterS != 11 {
+			t.Errorf("seed %d: recovery %s / %s, want %v / 11", seed, fmtPtr(rec.BaselineP95), fmtPtr(rec.RecoveredAfterS), L)
+		}
+	}
 }
