@@ -1221,8 +1221,12 @@ export interface components {
         ResultRecovery: {
             /** Format: double */
             baseline_p95: number | null;
+            /** Format: int64 */
+            not_recovered?: number;
             /** Format: double */
             recovered_after_s: number | null;
+            /** Format: int64 */
+            replications?: number;
         };
         ResultReplicaStats: {
             /** Format: int64 */
