@@ -8,4 +8,8 @@ export function sig(v: number): string {
 }
 export const pct = (f: number) => `${sig(f * 100)} %`;
 export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '–');
-export const shortId = (id: string) => id.slice(0, 8);
+/**
+ * The last 8 hex digits of an id: ids are UUIDv7, whose first digits are the
+ * creation time (equal for everything made in the same minute), the last random.
+ */
+export const shortId = (id: string) => id.slice(-8);
