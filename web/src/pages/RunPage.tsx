@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, api, raw, usesMemoryToken } from '../api/client';
+import { ApiError, api } from '../api/client';
+import { ApiLink } from '../components/ApiLink';
 import { streamEvents } from '../api/sse';
 import { finished, type Estimate, type Result, type Run, type Series } from '../api/types';
 import { Loading, Problem } from '../components/Problem';
@@ -112,27 +113,6 @@ function Fig({ label, value, est, fmt }: { label: string; value: number; est?: E
         {est && <span className="ci"> ± {fmt(est.ci95_half_width)}</span>}
       </dd>
     </div>
-  );
-}
-
-/** Opens an API document in a new tab, with the in-memory token if that is how we authenticate. */
-function ApiLink({ href, children, download }: { href: string; children: string; download?: string }) {
-  async function open(e: React.MouseEvent) {
-    if (!usesMemoryToken()) return;
-    e.preventDefault();
-    const res = await raw(href);
-    const url = URL.createObjectURL(await res.blob());
-    if (download) {
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = download;
-      a.click();
-    } else window.open(url, '_blank', 'noopener');
-  }
-  return (
-    <a href={href} target="_blank" rel="noopener" download={download} onClick={(e) => void open(e)}>
-      {children}
-    </a>
   );
 }
 
