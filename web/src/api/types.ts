@@ -60,3 +60,16 @@ export interface UIConfig {
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'cancelled';
+
+export type Study = S['Study'];
+export type StudyPage = S['StudyPage'];
+export type StudyResult = S['StudyResultBody'];
+export type CreateStudyBody = S['CreateStudyBody'];
+export type SLA = S['AnalysisSLA'];
+export type SweepStudy = S['AnalysisSweepStudy'];
+export type SweepPoint = S['AnalysisSweepPoint'];
+export type Evaluation = S['AnalysisEvaluation'];
+export type Comparison = S['CompareBody'];
+export type FigureDiff = S['AnalysisFigureDiff'];
+export type ScenarioChange = S['ScenarioChange'];
+export type SweepParam = S['SweepParam'];
