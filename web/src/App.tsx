@@ -11,6 +11,7 @@ import { Account } from './pages/Account';
 const ScenarioPage = lazy(() => import('./pages/ScenarioPage'));
 const DiffPage = lazy(() => import('./pages/DiffPage'));
 const RunPage = lazy(() => import('./pages/RunPage'));
+const ComparePage = lazy(() => import('./pages/ComparePage'));
 
 export function App() {
   return (
@@ -37,6 +38,7 @@ function Shell() {
           <nav aria-label="Main">
             <NavLink to="/scenarios">Scenarios</NavLink>
             <NavLink to="/runs">Runs</NavLink>
+            <NavLink to="/compare">Compare</NavLink>
             <NavLink to="/account">Account</NavLink>
           </nav>
         )}
@@ -66,6 +68,7 @@ function Shell() {
               <Route path="/scenarios/:id/diff" element={<DiffPage />} />
               <Route path="/runs" element={<Runs />} />
               <Route path="/runs/:id" element={<RunPage />} />
+              <Route path="/compare" element={<ComparePage />} />
               <Route path="/account" element={<Account />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

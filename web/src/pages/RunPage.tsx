@@ -239,6 +239,7 @@ function ResultView({ run }: { run: Run }) {
         <ApiLink href={`/api/v1/runs/${run.id}/report.html`}>HTML report</ApiLink>
         <ApiLink href={`/api/v1/runs/${run.id}/result`}>Result JSON</ApiLink>
         <ApiLink href={`/api/v1/runs/${run.id}/series`}>Series JSON</ApiLink>
+        <Link to={`/compare?a=${run.id}`}>Compare with…</Link>
         <button type="button" className="link" onClick={csv} disabled={!ser.data}>
           Series CSV
         </button>
