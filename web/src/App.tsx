@@ -6,11 +6,13 @@ import { Login } from './pages/Login';
 import { Scenarios } from './pages/Scenarios';
 import { Runs } from './pages/Runs';
 import { Account } from './pages/Account';
+import { Studies } from './pages/Studies';
 
 // The pages that carry the editor, the graph and the charts load on demand.
 const ScenarioPage = lazy(() => import('./pages/ScenarioPage'));
 const DiffPage = lazy(() => import('./pages/DiffPage'));
 const RunPage = lazy(() => import('./pages/RunPage'));
+const StudyPage = lazy(() => import('./pages/StudyPage'));
 const ComparePage = lazy(() => import('./pages/ComparePage'));
 
 export function App() {
@@ -39,6 +41,7 @@ function Shell() {
             <NavLink to="/scenarios">Scenarios</NavLink>
             <NavLink to="/runs">Runs</NavLink>
             <NavLink to="/compare">Compare</NavLink>
+            <NavLink to="/studies">Studies</NavLink>
             <NavLink to="/account">Account</NavLink>
           </nav>
         )}
@@ -69,6 +72,8 @@ function Shell() {
               <Route path="/runs" element={<Runs />} />
               <Route path="/runs/:id" element={<RunPage />} />
               <Route path="/compare" element={<ComparePage />} />
+              <Route path="/studies" element={<Studies />} />
+              <Route path="/studies/:id" element={<StudyPage />} />
               <Route path="/account" element={<Account />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

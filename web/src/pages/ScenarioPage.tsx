@@ -218,6 +218,7 @@ export default function ScenarioPage() {
           {dirty && <p className="muted">Save the changes first: a run runs a stored version.</p>}
           <Problem error={runError} title="Could not start the run" />
           <Link to={`/runs?scenario_id=${id}`}>Runs of this scenario</Link>
+          <Link to={`/studies?scenario=${id}`}>Size or sweep it (new study)</Link>
         </form>
 
         <div className="card stack">
