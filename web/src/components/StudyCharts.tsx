@@ -19,6 +19,10 @@ function ciBars(bars: { lo: (number | null)[]; hi: (number | null)[]; series: nu
           const { ctx } = u;
           const cap = 4 * devicePixelRatio;
           ctx.save();
+          const { left, top, width, height } = u.bbox;
+          ctx.beginPath();
+          ctx.rect(left, top, width, height);
+          ctx.clip();
           ctx.lineWidth = 1.5 * devicePixelRatio;
           for (const b of bars) {
             if (!u.series[b.series]?.show) continue;
@@ -78,13 +82,17 @@ export function CurveChart({ table, figure, axis = 0 }: { table: StudyTable; fig
     }
     // The y range covers every bar and the SLA line.
     const ys = [...c.lines.flatMap((l) => [...l.lo, ...l.hi]), c.sla].filter((v): v is number => v != null);
-    const lo = Math.min(0, ...ys);
+    // Figures that cannot be negative (all of them but differences) start at 0; bars below are clipped.
+    const means = c.lines.flatMap((l) => l.mean).filter((v): v is number => v != null);
+    const lo = means.every((v) => v >= 0) ? 0 : Math.min(...ys);
     const hi = Math.max(...ys, 0) * 1.08 || 1;
+    // Whole-number parameters (cores, replicas, users) get whole-number ticks.
+    const whole = c.xs.every((v) => Number.isInteger(v));
     const opts: Options = {
       width,
       height: 280,
       series,
-      axes: [{ label: xLabel }, { label: `${figLabel(figure)} (${unit})`, size: 64 }],
+      axes: [whole ? { label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : { label: xLabel }, { label: `${figLabel(figure, table.sla)} (${unit})`, size: 64 }],
       scales: { x: { time: false }, y: { range: [lo, hi] } },
       plugins: [ciBars(bars)],
       cursor: { drag: { x: true, y: false } },
@@ -97,10 +105,10 @@ export function CurveChart({ table, figure, axis = 0 }: { table: StudyTable; fig
   return (
     <figure className="chart" data-testid="study-curve">
       <figcaption>
-        {figLabel(figure)} against {xLabel}
+        {figLabel(figure, table.sla)} against {xLabel}
         <span className="muted"> · bars: 95 % confidence intervals{c.sla !== undefined ? '; dashed: the SLA' : ''}</span>
       </figcaption>
-      <div ref={host} role="img" aria-label={`${figLabel(figure)} against ${table.params[axis]}, with 95 % confidence bars. Values are in the table below.`} />
+      <div ref={host} role="img" aria-label={`${figLabel(figure, table.sla)} against ${table.params[axis]}, with 95 % confidence bars. Values are in the table below.`} />
     </figure>
   );
 }
@@ -114,7 +122,7 @@ export function HeatMap({ table, figure }: { table: StudyTable; figure: string }
     <div className="heat-wrap" data-testid="study-heatmap">
       <table className="heat">
         <caption>
-          {figLabel(figure)} ({unit}) over {paramLabel(table.params[0]!)} (columns) and {paramLabel(table.params[1]!)} (rows)
+          {figLabel(figure, table.sla)} ({unit}) over {paramLabel(table.params[0]!)} (columns) and {paramLabel(table.params[1]!)} (rows)
           {table.sla ? '; ✗ fails the SLA' : ''}
         </caption>
         <thead>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyResult } from '../api/types';
-import { curve, defaultAxis, figText, heatColour, heatmap, parseValues, sizingAnswer, slaFigure, studyBody, studyTable, type StudyForm } from './studies';
+import { curve, defaultAxis, figLabel, figText, heatColour, heatmap, parseValues, sizingAnswer, slaFigure, studyBody, studyTable, type StudyForm } from './studies';
 
 const est = (mean: number, ci95_half_width = 0) => ({ mean, ci95_half_width });
 const figures = (p99: number, half: number, err = 0) => ({
@@ -130,8 +130,13 @@ describe('sizing', () => {
     expect(t.params).toEqual(['cpu_cores of srv']);
     expect(t.candidates.map((c) => c.values[0])).toEqual([4, 6, 7, 8]);
     expect(t.candidates[2]!.figures.latency_p99).toEqual(est(0.2, 0.002));
-    expect(slaFigure(t)).toBe('latency_p99');
-    expect(curve(t, 'latency_p99').sla).toBe(250);
+    // An evaluation's latency is the SLA percentile's, judged against the SLA.
+    expect(t.candidates[2]!.figures.sla_latency).toEqual(est(0.2 / 3));
+    expect(t.figures).not.toContain('latency_mean');
+    expect(slaFigure(t)).toBe('sla_latency');
+    expect(figLabel('sla_latency', t.sla)).toBe("p99 (the SLA's)");
+    expect(curve(t, 'sla_latency').sla).toBe(250);
+    expect(curve(t, 'latency_p99').sla).toBeUndefined();
   });
 
   it('answers with the evidence: the answer passes, the candidate below fails', () => {

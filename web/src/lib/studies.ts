@@ -39,8 +39,9 @@ export function figText(name: string, v: number): string {
   return `${sig(scaled(name, v))} ${u}`;
 }
 
-/** A human label of a figure name. */
-export function figLabel(name: string): string {
+/** A human label of a figure name; with the SLA, sla_latency is named by its percentile. */
+export function figLabel(name: string, sla?: SLA): string {
+  if (name === 'sla_latency' && sla) return `p${sig(sla.percentile * 100)} (the SLA's)`;
   const fixed: Record<string, string> = {
     latency_mean: 'Latency mean',
     latency_p50: 'p50',
@@ -82,8 +83,9 @@ function flatFigures(f: Record<string, unknown>): Record<string, Estimate> {
   return out;
 }
 
+// An evaluation's latency is the SLA percentile's; it has no mean.
 const evaluationNames: Record<string, string> = {
-  latency: 'latency_mean',
+  latency: 'sla_latency',
   p50: 'latency_p50',
   p95: 'latency_p95',
   p99: 'latency_p99',
@@ -174,7 +176,7 @@ export function curve(t: StudyTable, figure: string, xi = 0): Curve {
   const groups = new Map<string, Candidate[]>();
   const ordered = t.params.length > 1 ? [...t.candidates].sort((a, b) => a.values[li]! - b.values[li]!) : t.candidates;
   for (const c of ordered) {
-    const key = t.params.length > 1 ? `${paramLabel(t.params[li]!)} = ${sig(c.values[li]!)}` : figLabel(figure);
+    const key = t.params.length > 1 ? `${paramLabel(t.params[li]!)} = ${sig(c.values[li]!)}` : figLabel(figure, t.sla);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   const lines = [...groups].map(([label, cs]) => {

@@ -156,7 +156,7 @@ function StudyResultView({ study }: { study: Study }) {
           <select value={fig} onChange={(e) => setFigure(e.target.value)}>
             {table.figures.map((n) => (
               <option key={n} value={n}>
-                {figLabel(n)}
+                {figLabel(n, table.sla)}
               </option>
             ))}
           </select>
@@ -195,7 +195,7 @@ function Evidence({ c, table }: { c: Candidate; table: StudyTable }) {
       {table.params.map((p, i) => `${paramLabel(p)} = ${sig(c.values[i]!)}`).join(', ')}:{' '}
       {e && (
         <>
-          {figLabel(f!)} {figText(f!, e.mean)} ± {figText(f!, e.ci95_half_width)}{' '}
+          {figLabel(f!, table.sla)} {figText(f!, e.mean)} ± {figText(f!, e.ci95_half_width)}{' '}
         </>
       )}
       {c.figures.error_ratio && <>· errors {figText('error_ratio', c.figures.error_ratio.mean)} </>}
@@ -205,7 +205,7 @@ function Evidence({ c, table }: { c: Candidate; table: StudyTable }) {
   );
 }
 
-const tableFigures = ['latency_mean', 'latency_p50', 'latency_p95', 'latency_p99', 'throughput_rps', 'error_ratio'];
+const tableFigures = ['sla_latency', 'latency_mean', 'latency_p50', 'latency_p95', 'latency_p99', 'throughput_rps', 'error_ratio'];
 
 function CandidateTable({ table }: { table: StudyTable }) {
   const figs = [...tableFigures.filter((n) => table.figures.includes(n)), ...table.figures.filter((n) => n.startsWith('utilization.'))];
@@ -222,7 +222,7 @@ function CandidateTable({ table }: { table: StudyTable }) {
           <th scope="col">Rate</th>
           {figs.map((n) => (
             <th scope="col" key={n}>
-              {figLabel(n)}
+              {figLabel(n, table.sla)}
             </th>
           ))}
           {table.sla && <th scope="col">SLA</th>}
