@@ -287,6 +287,23 @@ async function main() {
   await page.getByRole('heading', { name: 'Studies', exact: true }).waitFor();
   assert((await page.locator(`a[href="/studies/${studyId}"]`).count()) === 0, 'the deleted study is gone from the list');
   step('study listed and deleted');
+
+  // A sizing study: the fewest cores of srv-1 meeting p99 ≤ 200 ms, with its evidence.
+  await page.getByLabel('Base scenario').selectOption({ label: 'busy (v3)' });
+  await page.getByRole('radio', { name: 'sizing' }).check();
+  await page.getByLabel('Replications per candidate').fill('2');
+  await page.getByRole('combobox', { name: /^Server/ }).selectOption('srv-1');
+  await page.getByLabel('Largest candidate').fill('4');
+  await page.getByLabel('Latency at most (ms)').fill('200');
+  await page.getByRole('button', { name: 'Start study' }).click();
+  await page.waitForURL(/\/studies\/[0-9a-f-]{36}$/);
+  await page.getByTestId('study-status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 300_000 });
+  const answer = await page.getByTestId('study-answer').textContent();
+  assert(answer.includes('2 cores of srv-1 meet the SLA.'), `the sizing answer is 2 cores: ${answer}`);
+  assert(/cpu_cores of srv-1 = 2: p99 \(the SLA's\) [\d.]+ ms ± [\d.]+ ms .*passes/.test(answer) && /cpu_cores of srv-1 = 1: p99 \(the SLA's\) .*fails/.test(answer), `the evidence: 2 cores pass, 1 fails: ${answer}`);
+  step(`sizing study: ${answer}`);
+  await axe('sizing study');
+  await shot('study-sizing', true);
   await page.getByRole('link', { name: 'Scenarios', exact: true }).click();
   await page.getByRole('link', { name: 'checkout', exact: true }).click();
 
@@ -344,6 +361,20 @@ async function main() {
   await page.getByRole('button', { name: 'Cancel run' }).click();
   await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
   step('long run cancelled');
+
+  // Cancel a study of day-long candidate runs while it runs.
+  await page.getByRole('link', { name: 'Studies', exact: true }).click();
+  await page.getByLabel('Base scenario').selectOption({ label: 'checkout (v4)' });
+  await page.getByLabel('Replications per candidate').fill('1');
+  await page.getByLabel('Parameter 1 (path)').fill('topology_graph.nodes.servers[id=srv-1].server_resources.cpu_cores');
+  await page.getByLabel('Values 1').fill('1,2');
+  await page.getByRole('button', { name: 'Start study' }).click();
+  await page.waitForURL(/\/studies\/[0-9a-f-]{36}$/);
+  await page.getByTestId('study-status').filter({ hasText: 'running' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel study' }).click();
+  await page.getByTestId('study-status').filter({ hasText: 'cancelled' }).waitFor();
+  assert((await page.getByText('Candidate runs: 0 of 2').count()) === 1, 'the cancelled study finished none of its 2 day-long runs');
+  step('study of day-long runs cancelled');
 
   // 9. Account: create a key (shown once), use it, revoke it.
   await page.getByRole('link', { name: 'Account' }).click();
