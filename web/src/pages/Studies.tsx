@@ -192,7 +192,7 @@ function NewStudy() {
   }
 
   return (
-    <form className="card stack" onSubmit={(e) => void submit(e)} aria-labelledby="new-study">
+    <form className="card stack study-form" onSubmit={(e) => void submit(e)} aria-labelledby="new-study">
       <h2 id="new-study">New study</h2>
       <div className="row">
         <label>
