@@ -230,7 +230,11 @@ async function main() {
   assert(/ms ± [\d.]+ ms$/.test(p99Diff), `p99's difference has its interval: ${p99Diff}`);
   const half = (t) => Number(/± ([\d.,]+)/.exec(t)[1].replace(/,/g, ''));
   assert(half(p99Unpaired) > half(p99Diff), `the paired interval of p99 (${p99Diff}) is narrower than the unpaired one (${p99Unpaired})`);
-  step(`compare busy 1 core → 2 cores: p99 ${p99Diff}, unpaired ${p99Unpaired}`);
+  // Common random numbers pay off most where both runs see the same arrivals: the server's utilisation.
+  const utilCells = await page.getByTestId('figure-diffs').locator('tr', { has: page.getByRole('rowheader', { name: 'Utilisation srv-1' }) }).locator('td').allTextContents();
+  const wider = Number(/\(([\d.]+)× wider\)/.exec(utilCells[4])?.[1]);
+  assert(wider >= 1.5, `the unpaired interval of the utilisation is at least 1.5× the paired one: ${utilCells.join(' | ')}`);
+  step(`compare busy 1 core → 2 cores: p99 ${p99Diff}, unpaired ${p99Unpaired}; utilisation ${utilCells[2]}, unpaired ${utilCells[4]}`);
   await axe('compare');
   await shot('compare', true);
   const [cmpReport] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'HTML report' }).click()]);
