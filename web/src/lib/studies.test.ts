@@ -148,6 +148,30 @@ describe('sizing', () => {
     expect(a.below!.reason).toBe('p99 over the limit');
   });
 
+  it('answers a load sizing with its knee, the first failing level above as evidence', () => {
+    const load: StudyResult = {
+      kind: 'sizing',
+      study_id: 's',
+      sizing: {
+        load: {
+          base_rate_rps: 50,
+          conservative: false,
+          knee: 1.5,
+          knee_rate_rps: 75,
+          seeds: [1, 2],
+          sla: { percentile: 0.99, latency_s: 0.25 },
+          levels: [ev(0.5, 0.1, true), ev(1, 0.12, true), ev(1.5, 0.2, true), ev(2, 0.9, false)],
+        },
+      },
+    };
+    const t = studyTable(load);
+    expect(t.params).toEqual(['load']);
+    const a = sizingAnswer(load, t)!;
+    expect(a.text).toBe('The knee is at 1.5 × the load (75 req/s): the highest load meeting the SLA.');
+    expect(a.answer!.values).toEqual([1.5]);
+    expect(a.below!.values).toEqual([2]);
+  });
+
   it('says when no candidate meets the SLA', () => {
     const un = { ...sizing, unreachable: 'no candidate up to 64 cores meets p99 ≤ 1 ms' };
     expect(sizingAnswer(un, studyTable(un))).toMatchObject({ reached: false, text: 'no candidate up to 64 cores meets p99 ≤ 1 ms' });
@@ -196,6 +220,13 @@ describe('the request of the form', () => {
           conservative: undefined,
         },
       },
+    });
+  });
+
+  it('takes a --set-style PATH=VALUES in the path field', () => {
+    const r = studyBody({ ...form, params: [{ path: 'load=0.5,1,2', values: '' }, { path: 'rqs_input.avg_active_users.mean=10..30:10', values: '' }] });
+    expect(r).toMatchObject({
+      body: { sweep: { params: [{ path: 'load', values: [0.5, 1, 2] }, { path: 'rqs_input.avg_active_users.mean', from: 10, to: 30, step: 10 }] } },
     });
   });
 

@@ -346,7 +346,10 @@ export function studyBody(f: StudyForm): { body: CreateStudyBody } | { errors: R
     }
   } else {
     const params: SweepParam[] = [];
-    f.params.forEach((p, i) => {
+    f.params.forEach((given, i) => {
+      // `--set`-style "PATH=VALUES" in the path field is split as the CLI splits it.
+      const eq = given.path.indexOf('=');
+      const p = eq > 0 && !given.values.trim() ? { path: given.path.slice(0, eq), values: given.path.slice(eq + 1) } : given;
       if (i > 0 && !p.path.trim() && !p.values.trim()) return;
       if (!p.path.trim()) errors[`param${i}.path`] = 'Give the path of the parameter.';
       const v = parseValues(p.values);
