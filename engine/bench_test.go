@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 )
 
@@ -39,9 +40,11 @@ func BenchmarkSingleServer(b *testing.B) {
 	s := b.Elapsed().Seconds()
 	b.ReportMetric(float64(reqs)/s, "requests/s")
 	b.ReportMetric(float64(events)/s, "events/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
 	b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
 	if cpu > 0 {
 		b.ReportMetric(float64(reqs)/cpu, "requests/cpu-s")
+		b.ReportMetric(float64(events)/cpu, "events/cpu-s")
 	}
 }
 
@@ -125,6 +128,14 @@ func BenchmarkServiceGraph(b *testing.B) {
 // includes waiting for a core; the process's CPU time does not).
 func benchRuns(b *testing.B, sc *scenario.Scenario) (reqs, events int64, cpu float64) {
 	b.Helper()
+	c, cpu := benchCounts(b, sc)
+	return c.Generated, c.Events, cpu
+}
+
+// benchCounts is benchRuns returning the sums of the runs' counts
+// (requests, attempts, events, outcomes).
+func benchCounts(b *testing.B, sc *scenario.Scenario) (sum result.Counts, cpu float64) {
+	b.Helper()
 	b.ReportAllocs()
 	cpu0 := cpuSeconds()
 	for i := 0; b.Loop(); i++ {
@@ -132,8 +143,68 @@ func benchRuns(b *testing.B, sc *scenario.Scenario) (reqs, events int64, cpu flo
 		if err != nil {
 			b.Fatal(err)
 		}
-		reqs += r.Counts.Generated
-		events += r.Counts.Events
+		c := r.Counts
+		sum.Generated += c.Generated
+		sum.Attempts += c.Attempts
+		sum.Events += c.Events
+		sum.Completed += c.Completed
+		sum.TimedOut += c.TimedOut
+		sum.Rejected += c.Rejected
+		sum.Failed += c.Failed
 	}
-	return reqs, events, cpuSeconds() - cpu0
+	return sum, cpuSeconds() - cpu0
+}
+
+// retryStormAllOn is examples/retry_storm.yml with every mechanism of spec
+// §12 switched on, for BenchmarkRetryStorm: the client's timeout, retries
+// (now with full jitter) and a circuit breaker; on the api → db call a
+// timeout, a retry and a breaker of its own; on the api max_concurrency,
+// max_queue and a rate limit; on the db an error rate. The slowdown of
+// the api → db edge (t = 60 to 90 s) still makes attempts time out, be
+// retried, trip both breakers and be rejected.
+func retryStormAllOn(tb testing.TB, horizon int) *scenario.Scenario {
+	sc := loadScenario(tb, filepath.Join(repoRoot(tb), "examples", "retry_storm.yml"))
+	sc.Settings.TotalSimulationTime = horizon
+	c := &sc.Topology.Nodes.Client
+	c.Retry.Backoff.Jitter = scenario.JitterFull
+	c.CircuitBreaker = &scenario.CircuitBreaker{FailureRate: 0.5, MinCalls: 20, WindowS: 10, OpenS: 5, HalfOpenCalls: 3}
+	for i := range sc.Topology.Nodes.Servers {
+		s := &sc.Topology.Nodes.Servers[i]
+		switch s.ID {
+		case "api":
+			s.Resources.MaxConcurrency = ptr(2000)
+			s.Resources.MaxQueue = ptr(500)
+			s.RateLimit = &scenario.RateLimit{RPS: 300, Burst: 50}
+			call := s.Endpoints[0].Steps[1].Operation.Call
+			call.TimeoutS = ptr(0.8)
+			call.Retry = &scenario.Retry{MaxAttempts: 2,
+				Backoff: scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(0.1), Jitter: scenario.JitterEqual},
+				RetryOn: []scenario.Outcome{scenario.OutcomeTimedOut, scenario.OutcomeFailed}}
+			call.CircuitBreaker = &scenario.CircuitBreaker{FailureRate: 0.5, MinCalls: 20, WindowS: 10, OpenS: 2, HalfOpenCalls: 2}
+		case "db":
+			s.Endpoints[0].ErrorRate = 0.01
+		}
+	}
+	return sc
+}
+
+// BenchmarkRetryStorm simulates 600 s of retryStormAllOn per op (100
+// requests/s, a 30 s slowdown of the dependency; about 60,000 requests)
+// and reports simulated requests and attempts per second and the cost of
+// an event, to compare with BenchmarkSingleServer's ns/event (spec §15:
+// at most 2×).
+//
+//	go test -run '^$' -bench 'RetryStorm$|SingleServer$' -benchtime 5x ./engine
+func BenchmarkRetryStorm(b *testing.B) {
+	sc := retryStormAllOn(b, 600)
+	c, cpu := benchCounts(b, sc)
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(c.Generated)/s, "requests/s")
+	b.ReportMetric(float64(c.Attempts)/s, "attempts/s")
+	b.ReportMetric(float64(c.Events)/s, "events/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(c.Events), "ns/event")
+	b.ReportMetric(float64(c.Events)/float64(c.Generated), "events/request")
+	if cpu > 0 {
+		b.ReportMetric(float64(c.Events)/cpu, "events/cpu-s")
+	}
 }
