@@ -108,3 +108,85 @@ func TestClientBreakerTimeline(t *testing.T) {
 		t.Errorf("latency_all count %d, min %v, max %v, mean %v; want 61, 0.0625, 0.5625, %v", l.TotalRequests, l.Min, l.Max, l.Mean, wantMean)
 	}
 }
+
+// TestCallBreakerTimeline is TestClientBreakerTimeline with the timeout and
+// the breaker on a call: the closed user's request goes to a gateway "gw"
+// whose endpoint is one call to "be" (0.0625 s of CPU then 0.0625 s of
+// I/O) with timeout_s 0.5, on_failure fail and the same breaker; every
+// edge takes 0.0625 s and the user thinks 0.5625 s; the spike of 1 s is on
+// the gw→be edge during [20, 35).
+//
+// Healthy, a request created at b sends its call at b+0.125, the call
+// completes at b+0.375 and the request at b+0.4375: calls are sent at
+// 0.6875 + k and complete at 0.9375 + k (k = 0..19). Spiked, the call times
+// out 0.5 s after it was sent, the request fails at the client 0.0625 s
+// later, and the cycle is 1.25 s: timeouts at 21.1875, 22.4375, 23.6875,
+// 24.9375 (window (14.9375, 24.9375]: 5 successes, 4 failures) and
+// 26.1875 (4 successes, 5 failures): OPEN at 26.1875. Open, the call is
+// rejected at once and the request fails (on_failure fail): the cycle is
+// 0.75 s, calls at 26.9375 … 30.6875 are rejected (6); the call at
+// 31.4375 is the trial (HALF-OPEN dated 31.1875), still spiked: it times
+// out and the breaker OPENS at 31.9375; calls at 32.6875 … 36.4375 are
+// rejected (6); the call at 37.1875 (HALF-OPEN dated 36.9375) completes
+// at 37.4375: CLOSED. Then requests complete at 37.5 + j, j = 0..22.
+//
+// Totals: call attempts 61 = 43 completed + 6 timed out + 12 rejected;
+// requests 61 = 43 completed + 18 failed; be wastes its whole CPU step on
+// each timed-out call (it arrives 1.0625 s after being sent): 0.375.
+func TestCallBreakerTimeline(t *testing.T) {
+	t.Parallel()
+	const q = 0.0625
+	w := scenario.Workload{ID: "gen", Type: scenario.WorkloadClosed, Users: 1, ThinkTime: ptr(det(0.5625))}
+	call := to("be")
+	call.TimeoutS = ptr(0.5)
+	call.CircuitBreaker = &scenario.CircuitBreaker{FailureRate: 0.5, MinCalls: 4, WindowS: 10, OpenS: 5, HalfOpenCalls: 1}
+	sc := graph(w, 60, srv("gw", 1, 1024, callOf(call)), srv("be", 1, 1024, cpu(fixed(q)), io(scenario.IOWait, fixed(q))))
+	for i := range sc.Topology.Edges {
+		sc.Topology.Edges[i].Latency = det(q)
+	}
+	sc.Events = []scenario.Event{{ID: "slow", TargetID: "gw-be",
+		Start: scenario.EventStart{Kind: scenario.NetworkSpikeStart, TStart: 20, SpikeS: ptr(1.0)},
+		End:   scenario.EventEnd{Kind: scenario.NetworkSpikeEnd, TEnd: 35}}}
+	r := runOverload(t, sc, 1)
+
+	if c := r.Counts; c.Generated != 61 || c.Completed != 43 || c.Failed != 18 || c.InFlight != 0 || c.Rejected != 0 || c.TimedOut != 0 {
+		t.Errorf("counts %+v, want generated 61, completed 43, failed 18", c)
+	}
+	cs, ok := r.Calls["gw->be"]
+	if !ok {
+		t.Fatalf("calls has no gw->be: %v", r.Calls)
+	}
+	if cs.Attempts != 61 || cs.Completed != 43 || cs.TimedOut != 6 || cs.Rejected != 12 || cs.Failed != 0 {
+		t.Errorf("calls[gw->be] attempts %d, completed %d, timed_out %d, rejected %d, failed %d; want 61, 43, 6, 12, 0",
+			cs.Attempts, cs.Completed, cs.TimedOut, cs.Rejected, cs.Failed)
+	}
+	if cs.CircuitBreaker == nil {
+		t.Fatal("calls[gw->be].circuit_breaker is missing")
+	}
+	b := cs.CircuitBreaker
+	want := []result.BreakerTransition{
+		{T: 26.1875, State: "open"}, {T: 31.1875, State: "half_open"},
+		{T: 31.9375, State: "open"}, {T: 36.9375, State: "half_open"},
+		{T: 37.4375, State: "closed"},
+	}
+	if b.Opened != 2 || b.OpenS != 10 {
+		t.Errorf("circuit_breaker opened %d, open_s %v; want 2, 10", b.Opened, b.OpenS)
+	}
+	if len(b.Timeline) != len(want) {
+		t.Errorf("timeline\n got %v\nwant %v", b.Timeline, want)
+	}
+	for i := range min(len(b.Timeline), len(want)) {
+		if b.Timeline[i] != want[i] {
+			t.Errorf("transition %d = %+v, want %+v", i, b.Timeline[i], want[i])
+		}
+	}
+	if r.Client != nil && r.Client.CircuitBreaker != nil {
+		t.Errorf("client.circuit_breaker present without a client breaker: %+v", r.Client.CircuitBreaker)
+	}
+	if got := r.Servers["be"].WastedS; got != 0.375 {
+		t.Errorf("servers.be.wasted_s = %v, want 0.375", got)
+	}
+	if got := r.Servers["gw"].Failed; got != 18 {
+		t.Errorf("servers.gw.failed = %d, want 18 (failed calls fail the request there)", got)
+	}
+}
