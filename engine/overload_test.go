@@ -283,6 +283,37 @@ func closedFormCases() []closedForm {
 		})
 	}
 
+	// The same retries applied by a calling server to its call (spec §10,
+	// §12): a gateway whose endpoint is one call to a pure-I/O backend
+	// with error_rate p, retried up to n attempts, on_failure fail. Each
+	// request makes one call: (1−pⁿ)/(1−p) call attempts per request, and
+	// the request fails with probability pⁿ. SD over seeds 1–10: 0.0023
+	// and 0.00072; tolerances 0.01 and 0.0035.
+	{
+		const lambda, p, n = 500.0, 0.3, 3
+		be := pureIOServer(fixed(0.01))
+		be.ID = "be"
+		be.Endpoints[0].ErrorRate = p
+		c := to("be")
+		c.Retry = &scenario.Retry{
+			MaxAttempts: n,
+			Backoff:     scenario.Backoff{InitialS: ptr(0.01), Multiplier: 2, MaxS: ptr(1.0), Jitter: scenario.JitterNone},
+			RetryOn:     []scenario.Outcome{scenario.OutcomeFailed},
+		}
+		sc := graph(constantRate(lambda), 100, srv("gw", 1, 1024, callOf(c)), be)
+		pn := math.Pow(p, n)
+		cases = append(cases, closedForm{
+			name: "CallRetriesP0.3N3",
+			sc:   sc,
+			figures: []figure{
+				{"call attempts per request", func(r *result.Result) float64 {
+					return float64(r.Calls["gw->be"].Attempts) / float64(r.Counts.Generated)
+				}, (1 - pn) / (1 - p), 0.01},
+				{"failed share", func(r *result.Result) float64 { return float64(r.Counts.Failed) / finished(r) }, pn, 0.0035},
+			},
+		})
+	}
+
 	// Token bucket (rps 100, burst 10) on a pure-I/O server and on a load
 	// balancer over two of them: the accepted rate (requests not rejected,
 	// over the horizon) is min(λ, rps). Below the limit (λ = 50/s) the
