@@ -283,6 +283,50 @@ func closedFormCases() []closedForm {
 		})
 	}
 
+	// Backoff and jitter. Every attempt fails (error_rate 1) after a fixed
+	// 10 ms of I/O, max_attempts 4, backoff 0.1 s doubling, capped at
+	// 0.3 s: the delays are d = 0.1, 0.2, 0.3 s, drawn as d (none),
+	// uniform on [0, d] (full: mean d/2, variance d²/12) or d/2 + uniform
+	// on [0, d/2] (equal: mean 3d/4, variance d²/48). A request's latency
+	// (latency_all: it fails) is tiny to reach the client, 4 attempts of
+	// 10 ms + 2·tiny, and the three delays: with jitter none exactly
+	// 0.6409 s; full 0.3409 s on average, with SD √(0.14/12) = 0.108 s
+	// per request, so 0.0011 s over 10,000 requests; equal 0.4909 s, SD
+	// 0.0005 s. SD over seeds 1–10: 0.0016 (full) and 0.00076 (equal),
+	// the Poisson number of requests adding its share; tolerances 0.0065
+	// and 0.0032 (about 4 SD).
+	for _, tc := range []struct {
+		jitter    scenario.Jitter
+		mean, tol float64
+	}{
+		{scenario.JitterNone, 0.6, 1e-12},
+		{scenario.JitterFull, 0.3, 0.0065},
+		{scenario.JitterEqual, 0.45, 0.0032},
+	} {
+		s := pureIOServer(fixed(0.01))
+		s.Endpoints[0].ErrorRate = 1
+		sc := singleServer(constantRate(100), 100, tinyEdges(), s)
+		sc.Topology.Nodes.Client.Retry = &scenario.Retry{
+			MaxAttempts: 4,
+			Backoff:     scenario.Backoff{InitialS: ptr(0.1), Multiplier: 2, MaxS: ptr(0.3), Jitter: tc.jitter},
+			RetryOn:     []scenario.Outcome{scenario.OutcomeFailed},
+		}
+		cases = append(cases, closedForm{
+			name: "BackoffJitter" + string(tc.jitter),
+			sc:   sc,
+			figures: []figure{{"mean latency of failed requests", func(r *result.Result) float64 { return r.LatencyAll.Mean },
+				tiny + 4*(0.01+2*tiny) + tc.mean, tc.tol}},
+			exact: func(t *testing.T, r *result.Result) {
+				if c := r.Counts; c.Completed != 0 || c.Failed+c.InFlight != c.Generated {
+					t.Errorf("counts %+v: every request should fail after 4 attempts", c)
+				}
+				if c := r.Counts; c.Attempts-c.Generated < 3*c.Failed {
+					t.Errorf("retries %d < 3 · failed %d", c.Attempts-c.Generated, c.Failed)
+				}
+			},
+		})
+	}
+
 	// The same retries applied by a calling server to its call (spec §10,
 	// §12): a gateway whose endpoint is one call to a pure-I/O backend
 	// with error_rate p, retried up to n attempts, on_failure fail. Each
