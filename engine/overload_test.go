@@ -11,9 +11,10 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// Closed-form checks of spec §12 (admission, timeouts, retries, rate
-// limits), through the public path: a scenario built in Go, engine.Run,
-// and the result keys of spec §14 only.
+// Closed-form checks of spec §12 (admission, timeouts, retries and
+// backoff, lost attempts, rate limits), through the public path: a
+// scenario built in Go, engine.Run, and the result keys of spec §14 only.
+// Every run is also checked for conservation (checkOutcomeConservation).
 //
 // Every run has Poisson arrivals at a constant rate λ (constantRate) and
 // deterministic edges of tiny = 0.1 ms, so a request spends exactly tiny on
@@ -28,8 +29,9 @@ import (
 // tolerance is below 3 SD (too tight: it would fail on other seeds) or when
 // the 10 seeds' mean is off the closed form by more than half the
 // tolerance (a bias, not noise). The ordinary tests run one seed each
-// and take well under a second together; under -short they are skipped
-// (skipStatistical) since their tolerances hold only at full length.
+// (about 2 s of CPU together, the longest case 0.4 s); under -short they
+// are skipped (skipStatistical): their tolerances hold only at full
+// length.
 
 // overloadSeed is the seed of the ordinary closed-form tests.
 const overloadSeed = 1
