@@ -20,8 +20,7 @@ func TestOverloadExamples(t *testing.T) {
 	}{
 		// A retry storm that outlives its 30 s trigger (t = 60 to 90 s):
 		// after it nothing completes, every request times out after
-		// several attempts, the api wastes its core, and recovery says
-		// it never recovered.
+		// several attempts, and the api wastes its core.
 		{"retry_storm.yml", func(t *testing.T, r *result.Result) {
 			c := r.Counts
 			if perReq := float64(c.Attempts) / float64(c.Generated); perReq < 2.5 {
@@ -33,24 +32,17 @@ func TestOverloadExamples(t *testing.T) {
 			if w := r.Servers["api"].WastedS; w < 60 {
 				t.Errorf("servers.api.wasted_s = %v, want over 60 core-seconds", w)
 			}
-			rec, ok := r.Recovery["slow-db"]
-			if !ok || rec.BaselineP95 == nil {
-				t.Fatalf("recovery.slow-db = %+v, want a baseline", rec)
-			}
-			if rec.RecoveredAfterS != nil {
-				t.Errorf("recovery.slow-db.recovered_after_s = %v, want null (never recovered)", *rec.RecoveredAfterS)
-			}
 		}},
 		// The same incident with jittered backoff and a breaker: it
-		// opens during the slowdown, closes after it, and latency
-		// recovers within 30 s of the end.
+		// opens during the slowdown, closes after it, and requests
+		// complete at the full rate again from t = 100 s.
 		{"retry_storm_mitigated.yml", func(t *testing.T, r *result.Result) {
 			if r.Client == nil || r.Client.CircuitBreaker == nil {
 				t.Fatal("client.circuit_breaker is missing")
 			}
 			b := r.Client.CircuitBreaker
 			if b.Opened < 1 || len(b.Timeline) == 0 || b.Timeline[len(b.Timeline)-1].State != "closed" {
-				t.Errorf("breaker opened %d times, timeline %v: want it opened and closed at the end", b.Opened, b.Timeline)
+				t.Fatalf("breaker opened %d times, timeline %v: want it opened and closed at the end", b.Opened, b.Timeline)
 			}
 			if first := b.Timeline[0]; first.T < 60 || first.T > 70 {
 				t.Errorf("breaker first opened at %v, want during the slowdown's first 10 s", first.T)
@@ -58,9 +50,8 @@ func TestOverloadExamples(t *testing.T) {
 			if r.Counts.Rejected == 0 {
 				t.Error("no request rejected: the breaker shed nothing")
 			}
-			rec := r.Recovery["slow-db"]
-			if rec.RecoveredAfterS == nil || *rec.RecoveredAfterS > 30 {
-				t.Errorf("recovery.slow-db = %+v, want recovered within 30 s", rec)
+			if rate := sumFrom(r.Outcomes.Completed, 100) / 80; rate < 95 {
+				t.Errorf("%.1f requests/s completed after t = 100 s, want the offered 100/s", rate)
 			}
 		}},
 		// A rate-limited API under a 5× spike: rejections only around the
