@@ -9,7 +9,14 @@ import (
 )
 
 // instanceCount returns the number of server instances of sc.
-func instanceCount(sc *scenario.Scenario) int { return sc.InstanceCount() }
+// An autoscaled server has max_replicas of them, all allocated at compile.
+func instanceCount(sc *scenario.Scenario) int {
+	n := 0
+	for i := range sc.Topology.Nodes.Servers {
+		n += instanceSlots(&sc.Topology.Nodes.Servers[i])
+	}
+	return n
+}
 
 // instanceID names the j-th (from 0) instance of a replicated server.
 func instanceID(id string, j int) string {
@@ -371,6 +378,9 @@ func (m *sim) failAtServer(r int32) {
 // calling server over the response edge for a sub-request, the server's
 // outgoing edge otherwise.
 func (m *sim) respond(r int32, s int32) {
+	if m.reqs[r].scHeld {
+		m.scaledExit(r)
+	}
 	if !m.isSub(r) {
 		m.send(r, m.servers[s].out)
 		return

@@ -32,6 +32,7 @@ func compile(sc *scenario.Scenario, opts Options) *sim {
 	m.compileEdges(sc, nodes, opts.Seed)
 	m.compileResponseEdges()
 	m.compileServers(sc, nodes, opts.Seed)
+	m.compileGroups(sc, opts.Seed)
 	m.compileLoadBalancers(sc, nodes, opts.Seed)
 	m.compileResilience(sc)
 	m.compileSampler(sc, opts.Series)
@@ -64,6 +65,12 @@ func (m *sim) start(opts Options) {
 		m.callStats[i].sketch = result.NewSketch()
 	}
 	m.startWorkload()
+	m.startGroups()
+	if opts.Series {
+		for i := range m.groups {
+			m.groups[i].replicaSeries.series = make([]float64, 0, m.samp.n)
+		}
+	}
 }
 
 // checkSeries returns an error when keeping the full sampled series of sc
@@ -72,6 +79,11 @@ func (m *sim) start(opts Options) {
 func checkSeries(sc *scenario.Scenario) error {
 	servers, edges := instanceCount(sc), len(sc.Topology.Edges)
 	per := 0
+	for i := range sc.Topology.Nodes.Servers {
+		if grouped(&sc.Topology.Nodes.Servers[i]) {
+			per++ // its `replicas` series
+		}
+	}
 	for _, x := range sc.Settings.EnabledSampleMetrics {
 		if x == scenario.EdgeConcurrentConnection {
 			per += edges
@@ -151,13 +163,14 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 	m.inst = make([]int32, len(n.Servers))
 	m.base = make([]int32, len(m.servers))
 	k := int32(0)
-	for i, s := range n.Servers {
+	for i := range n.Servers {
+		s := &n.Servers[i]
 		nodes[s.ID] = nodeRef{kind: nodeServer, idx: k}
 		m.inst[i] = k
-		reps := s.ReplicaCount()
+		reps, named := instanceSlots(s), grouped(s)
 		for j := 0; j < reps; j++ {
 			id := s.ID
-			if reps > 1 {
+			if named {
 				id = instanceID(s.ID, j)
 				nodes[id] = nodeRef{kind: nodeServer, idx: k}
 				m.servers[k].group = s.ID
@@ -370,7 +383,7 @@ func (m *sim) compileLoadBalancer(lb *loadBalancer, lbs *scenario.LoadBalancer, 
 		}
 		// Every instance of a replicated server is a choice of its own,
 		// over the server's one edge.
-		for j := int32(0); j < int32(sc.Topology.Nodes.Servers[m.base[s]].ReplicaCount()); j++ {
+		for j := int32(0); j < int32(instanceSlots(&sc.Topology.Nodes.Servers[m.base[s]])); j++ {
 			lb.edges = append(lb.edges, int32(i))
 			lb.servers = append(lb.servers, s+j)
 			m.servers[s+j].covered = true
@@ -430,7 +443,7 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 			f.outage = true
 			f.target, f.count = nodes[ev.TargetID].idx, 1
 			if i, ok := serverIndex(sc, ev.TargetID); ok {
-				f.count = int32(sc.Topology.Nodes.Servers[i].ReplicaCount()) // every instance
+				f.count = int32(instanceSlots(&sc.Topology.Nodes.Servers[i])) // every instance
 			}
 		case scenario.NetworkSpikeStart:
 			f.target = edges[ev.TargetID]

@@ -89,6 +89,11 @@ type hooks struct {
 	// end sees the run's state after its last event (tests count what
 	// is still in flight).
 	end func(m *sim)
+	// scale sees every action of an autoscaler (autoscale.go).
+	scale func(t float64, e scaleEvent)
+	// arrivals, when not nil, replaces the open generators' arrivals:
+	// generator 0 creates one request at each of these times.
+	arrivals []float64
 }
 
 // run is Run with test hooks.
@@ -109,11 +114,14 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	}
 	opts = opts.withDefaults()
 	m := compile(sc, opts)
+	m.hooks = hk
 	m.start(opts)
+	if hk != nil && hk.arrivals != nil {
+		m.scriptArrivals(hk.arrivals)
+	}
 	if m.evWin != nil { // the same bound as the event windows
 		m.recov = newRecoveries(sc, m.horizon)
 	}
-	m.hooks = hk
 	m.maxEvents, m.maxInFlight = opts.MaxEvents, opts.MaxInFlight
 	m.nextCheck = min(ctxCheckEvery, m.maxEvents+1)
 	m.overflowT = -1
@@ -140,19 +148,36 @@ func run(ctx context.Context, sc *scenario.Scenario, opts Options, hk *hooks) (*
 	return r, nil
 }
 
+// scriptArrivals replaces the arrivals of the open generators by one
+// request of generator 0 at each of the times ts (hooks.arrivals): the
+// generators' pending arrivals are withdrawn and they draw no more.
+func (m *sim) scriptArrivals(ts []float64) {
+	for i := range m.gens {
+		g := &m.gens[i]
+		g.pending, g.rate, g.winEnd = false, 0, math.Inf(1)
+	}
+	for _, t := range ts {
+		if t < m.horizon {
+			m.schedule(t, prioNormal, evArrival, 0)
+		}
+	}
+}
+
 // request is one request in the slab.
 type request struct {
-	born    float64 // creation time
-	edge    int32   // edge it travels on
-	server  int32   // server it is on
-	ep      int32   // endpoint chosen on that server
-	seg     int32   // current segment
-	lbSlot  int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
-	cs      int32   // its call state in m.cstates (spec §10), or -1
-	class   uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
-	visited bool    // it has been on a server
-	core    bool    // it holds a core
-	db      bool    // it holds a database connection
+	born     float64 // creation time
+	edge     int32   // edge it travels on
+	server   int32   // server it is on
+	ep       int32   // endpoint chosen on that server
+	seg      int32   // current segment
+	lbSlot   int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
+	cs       int32   // its call state in m.cstates (spec §10), or -1
+	class    uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
+	visited  bool    // it has been on a server
+	core     bool    // it holds a core
+	db       bool    // it holds a database connection
+	scHeld   bool    // a load balancer sent it to an autoscaled instance that has not answered it yet
+	scInside bool    // scHeld, and arrived at that instance
 }
 
 // sim is the compiled model and the state of one run.
@@ -183,6 +208,8 @@ type sim struct {
 	lbEdge   []int32
 	lbServer []int32
 	servers  []server
+	groups   []replicaGroup // servers with replicas or autoscaling (autoscale.go)
+	scalers  []autoscaler   // their autoscalers
 	edges    []edge
 	faults   []fault
 	eps      []endpoint
@@ -283,6 +310,9 @@ func (m *sim) newRequest() int32 {
 // freeRequest returns a finished request (completed, dropped or failed) to
 // the free list; it stops counting as outstanding at the load balancer.
 func (m *sim) freeRequest(r int32) {
+	if m.reqs[r].scHeld {
+		m.scaledExit(r) // lost on its way to an autoscaled instance
+	}
 	if s := m.reqs[r].lbSlot; s >= 0 {
 		m.lbOut[s]--
 	}
@@ -382,6 +412,10 @@ func (m *sim) loop(ctx context.Context, progress func(Progress)) error {
 			m.deadline(ev.a)
 		case evRetry:
 			m.retry(ev.a)
+		case evScaleDecide:
+			m.scaleDecide(ev.a)
+		case evScaleReady:
+			m.instanceReady(ev.a)
 		default:
 			panic(fmt.Sprintf("engine: unknown event kind %d", ev.kind))
 		}
@@ -513,6 +547,7 @@ func (m *sim) result(opts Options) *result.Result {
 	if r.Series != nil {
 		m.sumInstanceSeries(r.Series)
 	}
+	m.groupResults(r)
 	for i := range m.edges {
 		ed := &m.edges[i]
 		st := result.EdgeStats{Dropped: ed.dropped}

@@ -4,14 +4,16 @@ package engine
 type evKind uint8
 
 const (
-	evArrival    evKind = iota // the generator creates a request
-	evEdgeArrive               // request a reaches the target of the edge it travels on
-	evCPUDone                  // request a finishes its CPU segment
-	evIODone                   // request a finishes its I/O segment
-	evFaultStart               // injected event a starts
-	evFaultEnd                 // injected event a ends
-	evDeadline                 // the deadline of the attempt with call state a passes (spec §12)
-	evRetry                    // request a, a retry, leaves its client or calling server (spec §12)
+	evArrival     evKind = iota // the generator creates a request
+	evEdgeArrive                // request a reaches the target of the edge it travels on
+	evCPUDone                   // request a finishes its CPU segment
+	evIODone                    // request a finishes its I/O segment
+	evFaultStart                // injected event a starts
+	evFaultEnd                  // injected event a ends
+	evScaleDecide               // autoscaler a decides (autoscale.go)
+	evScaleReady                // starting instance a takes traffic
+	evDeadline                  // the deadline of the attempt with call state a passes (spec §12)
+	evRetry                     // request a, a retry, leaves its client or calling server (spec §12)
 )
 
 // Event priorities at equal times (spec §6: an end before a start); ordinary

@@ -110,6 +110,9 @@ func (m *sim) sampleUpTo(t float64) {
 	for i := range s.edgeInFlight {
 		s.edgeInFlight[i].add(float64(m.edges[i].inFlight), c)
 	}
+	if m.groups != nil {
+		m.sampleGroups(c)
+	}
 	s.k = end
 	if s.k >= s.n {
 		s.nextT = math.Inf(1)

@@ -1,0 +1,471 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
+)
+
+// Replica groups and autoscaling (spec §13).
+//
+// A server with replicas or autoscaling is compiled into a group of
+// instances <id>#1 … <id>#n, contiguous in m.servers. An autoscaled
+// server's group holds max_replicas instances from the start (allocated
+// once, at compile); an instance is off, starting, in service or
+// draining. Only an instance in service takes traffic: every other one
+// has its server.down count raised by one, so that every load-balancing
+// algorithm skips it exactly as it skips a server that is down, and the
+// load balancers' code and speed do not change.
+//
+// The rules the spec leaves open (docs/scenario.md, "Autoscaling"):
+//
+//   - observed utilization over a period is the busy core-seconds of all
+//     the group's instances in the period (draining ones included: their
+//     work is the service's) divided by the core-seconds of the instances
+//     in service in it (cores × the time each took traffic);
+//     observed concurrency is the time integral of the requests inside
+//     the group's instances (arrived and not yet answered) divided by
+//     the same in-service instance-seconds. A period with no instance in
+//     service (impossible with min_replicas ≥ 1, but cheap to guard)
+//     makes no decision.
+//   - desired = ceil(current · observed / target − 1e-9), clamped to
+//     [min_replicas, max_replicas]; the 1e-9 absorbs the rounding of the
+//     integrals, so a load exactly at the target does not scale up.
+//   - a scale-up starts the lowest-numbered instances that are off; a
+//     scale-down removes the newest instances first (latest decision,
+//     then highest number), starting ones before those in service: a
+//     starting instance stops at once, an instance in service leaves the
+//     load balancers at once and drains. At least one instance that is not
+//     draining is always kept.
+//   - an instance drains until the requests the load balancers sent it
+//     (in transit to it included) have been answered; it then stops.
+//   - startup_s is drawn per started instance from the autoscaler's own
+//     stream; a start-up of 0 puts the instance in service at once.
+
+// Defaults of the autoscaling keys (spec §13), used when the scenario
+// leaves them unset (scenario.ApplyDefaults normally sets them).
+const (
+	defaultEveryS        = 15
+	defaultDownCooldownS = 300
+)
+
+// Instance lifecycle states.
+const (
+	instOff      uint8 = iota // not running: never started, or stopped
+	instStarting              // decided, not yet taking traffic
+	instServing               // in service: taking traffic
+	instDraining              // out of the load balancers, finishing its requests
+)
+
+// replicaGroup is a server with replicas or autoscaling: its instances
+// m.servers[first : first+n] and the count of running ones over time.
+type replicaGroup struct {
+	id     string // the server's id
+	first  int32  // its first instance in m.servers
+	n      int32  // its instances (max_replicas with autoscaling)
+	init   int32  // the instances in service at time 0
+	scaler int32  // its autoscaler in m.scalers, or -1 (fixed replicas)
+	price  float64
+	priced bool // cost_per_replica_hour is set
+
+	count         int32   // running instances: starting, in service or draining
+	serving       int32   // instances in service
+	minC, maxC    int32   // the least and the most running instances
+	area, last    float64 // integral of count over time, up to last
+	serveArea     float64 // integral of serving over time, up to serveLast
+	serveLast     float64
+	replicaSeries acc // the sampled count
+}
+
+// autoscaler is a compiled `autoscaling` key (spec §13).
+type autoscaler struct {
+	group       int32 // its replica group in m.groups
+	min, max    int32
+	concurrency bool // the metric is concurrency, not utilization
+	target      float64
+	every       float64
+	upCool      float64
+	downCool    float64
+	startup     rv
+	rngStartup  *rand.Rand
+
+	lastUp, lastChange float64 // -Inf before the first
+	seq                uint64  // decisions that started instances, for "newest"
+	// The group's integrals at the last decision.
+	busyMark, insideMark, serveMark float64
+}
+
+// scaleEvent is what a test hook sees of an autoscaler's actions.
+type scaleEvent struct {
+	kind     string  // "decide", "start", "ready", "cancel", "drain", "stop"
+	inst     int32   // the instance (index in m.servers); -1 for "decide"
+	count    int32   // running instances after the action
+	observed float64 // "decide": the observed metric
+	desired  int32   // "decide": the clamped desired count
+}
+
+// instanceSlots returns the instances the engine allocates for scenario
+// server s: max_replicas with autoscaling, its replica count otherwise.
+func instanceSlots(s *scenario.Server) int {
+	if s.Autoscaling != nil {
+		return max(s.Autoscaling.MaxReplicas, initialReplicas(s))
+	}
+	return s.ReplicaCount()
+}
+
+// initialReplicas returns the instances server s runs at time 0:
+// `replicas`, which defaults to min_replicas with autoscaling (spec §13).
+func initialReplicas(s *scenario.Server) int {
+	if s.Autoscaling != nil && s.Replicas == nil {
+		return s.Autoscaling.MinReplicas
+	}
+	return s.ReplicaCount()
+}
+
+// grouped reports whether server s is compiled as a replica group whose
+// instances are named <id>#k.
+func grouped(s *scenario.Server) bool {
+	return s.Autoscaling != nil || s.ReplicaCount() > 1
+}
+
+// compileGroups compiles the replica groups and the autoscalers; the
+// instances are already laid out by compileNodes.
+func (m *sim) compileGroups(sc *scenario.Scenario, seed int64) {
+	for i := range sc.Topology.Nodes.Servers {
+		s := &sc.Topology.Nodes.Servers[i]
+		if !grouped(s) {
+			continue
+		}
+		g := replicaGroup{id: s.ID, first: m.inst[i], n: int32(instanceSlots(s)), init: int32(initialReplicas(s)), scaler: -1}
+		if s.CostPerReplicaHour != nil {
+			g.price, g.priced = *s.CostPerReplicaHour, true
+		}
+		gi := int32(len(m.groups))
+		if a := s.Autoscaling; a != nil {
+			as := autoscaler{
+				group:       gi,
+				min:         int32(a.MinReplicas),
+				max:         int32(a.MaxReplicas),
+				concurrency: a.Metric == scenario.MetricConcurrency,
+				target:      a.Target,
+				every:       a.EveryS,
+				upCool:      a.UpCooldownS,
+				downCool:    defaultDownCooldownS,
+				startup:     constRV(0),
+				lastUp:      math.Inf(-1),
+				lastChange:  math.Inf(-1),
+			}
+			if a.DownCooldownS != nil {
+				as.downCool = *a.DownCooldownS
+			}
+			if a.EveryS <= 0 {
+				as.every = defaultEveryS
+			}
+			if q := a.StartupS; q != nil {
+				as.startup = constRV(q.Value)
+				if q.RV != nil {
+					as.startup = compileRV(*q.RV, scenario.RoleTime)
+				}
+			}
+			as.rngStartup = newStream(seed, "autoscaling", s.ID, "startup")
+			g.scaler = int32(len(m.scalers))
+			m.scalers = append(m.scalers, as)
+		}
+		for k := g.first; k < g.first+g.n; k++ {
+			m.servers[k].group = s.ID
+			m.servers[k].grp = gi
+		}
+		m.groups = append(m.groups, g)
+	}
+}
+
+// startGroups puts each group's initial instances in service at time 0,
+// leaves the others off (out of the load balancers), and schedules the
+// first decision of every autoscaler, at every_s.
+func (m *sim) startGroups() {
+	for gi := range m.groups {
+		g := &m.groups[gi]
+		init := g.init
+		for k := g.first; k < g.first+g.n; k++ {
+			sv := &m.servers[k]
+			sv.scaled = g.scaler >= 0
+			if k-g.first < init {
+				sv.life = instServing
+				sv.ranSince = 0
+				sv.ran = true
+				continue
+			}
+			sv.life = instOff
+			sv.down++ // out of the load balancers
+		}
+		g.count, g.serving, g.minC, g.maxC = init, init, init, init
+	}
+	for i := range m.scalers {
+		if as := &m.scalers[i]; as.every < m.horizon {
+			m.schedule(as.every, prioNormal, evScaleDecide, int32(i))
+		}
+	}
+}
+
+// setCount integrates a group's counts up to now and sets them.
+func (m *sim) setCount(g *replicaGroup, count, serving int32) {
+	g.area += float64(g.count) * (m.now - g.last)
+	g.last = m.now
+	g.serveArea += float64(g.serving) * (m.now - g.serveLast)
+	g.serveLast = m.now
+	g.count, g.serving = count, serving
+	g.minC, g.maxC = min(g.minC, count), max(g.maxC, count)
+}
+
+// integrateInside accumulates the requests inside instance sv up to now.
+func (sv *server) integrateInside(now float64) {
+	sv.scInsideArea += float64(sv.scInside) * (now - sv.scInsideLast)
+	sv.scInsideLast = now
+}
+
+// scaledEnter counts request r as inside autoscaled instance s.
+func (m *sim) scaledEnter(r int32, s int32) {
+	sv := &m.servers[s]
+	sv.integrateInside(m.now)
+	sv.scInside++
+	m.reqs[r].scInside = true
+}
+
+// scaledExit ends what request r holds on the autoscaled instance a load
+// balancer sent it to: it counts no longer as inside it nor as its
+// in-flight request; a draining instance whose last in-flight request
+// this was stops. Called when the instance answers r (respond) or when r
+// is freed before that (lost on its way to the instance).
+func (m *sim) scaledExit(r int32) {
+	req := &m.reqs[r]
+	if !req.scHeld {
+		return
+	}
+	s := m.lbServer[req.lbSlot]
+	sv := &m.servers[s]
+	if req.scInside {
+		sv.integrateInside(m.now)
+		sv.scInside--
+		req.scInside = false
+	}
+	req.scHeld = false
+	sv.scHeld--
+	if sv.scHeld == 0 && sv.life == instDraining {
+		m.stopInstance(s)
+	}
+}
+
+// scaleDecide is autoscaler a's decision at k·every_s (spec §13).
+func (m *sim) scaleDecide(a int32) {
+	as := &m.scalers[a]
+	g := &m.groups[as.group]
+	if t := m.now + as.every; t < m.horizon {
+		m.schedule(t, prioNormal, evScaleDecide, a)
+	}
+	m.setCount(g, g.count, g.serving)
+	busy, inside := 0.0, 0.0
+	for k := g.first; k < g.first+g.n; k++ {
+		sv := &m.servers[k]
+		sv.integrateBusy(m.now)
+		sv.integrateInside(m.now)
+		busy += sv.busyArea
+		inside += sv.scInsideArea
+	}
+	capacity := g.serveArea - as.serveMark // in-service instance-seconds
+	used := inside - as.insideMark
+	if !as.concurrency {
+		capacity *= float64(m.servers[g.first].cores)
+		used = busy - as.busyMark
+	}
+	as.busyMark, as.insideMark, as.serveMark = busy, inside, g.serveArea
+	if capacity <= 0 {
+		return
+	}
+	observed := used / capacity
+	desired := int32(math.Ceil(float64(g.count)*observed/as.target - 1e-9))
+	desired = min(max(desired, as.min), as.max)
+	m.scaleHook(scaleEvent{kind: "decide", inst: -1, count: g.count, observed: observed, desired: desired})
+	switch {
+	case desired > g.count && m.now-as.lastUp >= as.upCool:
+		as.lastUp, as.lastChange = m.now, m.now
+		as.seq++
+		for n := desired - g.count; n > 0; n-- {
+			m.startInstance(as, g)
+		}
+	case desired < g.count && m.now-as.lastChange >= as.downCool:
+		changed := false
+		for n := g.count - desired; n > 0; n-- {
+			if !m.removeNewest(g) {
+				break
+			}
+			changed = true
+		}
+		if changed {
+			as.lastChange = m.now
+		}
+	}
+}
+
+// startInstance starts the lowest-numbered instance of g that is off: it
+// takes traffic after its start-up delay.
+func (m *sim) startInstance(as *autoscaler, g *replicaGroup) {
+	k := g.first
+	for m.servers[k].life != instOff {
+		k++
+		if k == g.first+g.n {
+			panic("engine: autoscaling: no instance left to start")
+		}
+	}
+	sv := &m.servers[k]
+	sv.life = instStarting
+	sv.decided = as.seq
+	sv.ranSince = m.now
+	sv.ran = true
+	m.setCount(g, g.count+1, g.serving)
+	d := max(as.startup.sample(as.rngStartup), 0)
+	sv.readyAt = m.now + d
+	m.scaleHook(scaleEvent{kind: "start", inst: k, count: g.count})
+	if d == 0 {
+		m.instanceReady(k)
+		return
+	}
+	m.schedule(sv.readyAt, prioNormal, evScaleReady, k)
+}
+
+// instanceReady puts starting instance k in service, unless it was
+// removed (or removed and started again) since its start was scheduled.
+func (m *sim) instanceReady(k int32) {
+	sv := &m.servers[k]
+	if sv.life != instStarting || sv.readyAt != m.now {
+		return
+	}
+	g := &m.groups[sv.grp]
+	sv.life = instServing
+	sv.down--
+	m.setCount(g, g.count, g.serving+1)
+	m.scaleHook(scaleEvent{kind: "ready", inst: k, count: g.count})
+}
+
+// removeNewest removes the newest instance of g that is starting or in
+// service (latest decision, then highest number), keeping at least one of
+// them; it reports whether it removed one.
+func (m *sim) removeNewest(g *replicaGroup) bool {
+	pick, live := int32(-1), 0
+	for k := g.first; k < g.first+g.n; k++ {
+		sv := &m.servers[k]
+		if sv.life != instStarting && sv.life != instServing {
+			continue
+		}
+		live++
+		if pick < 0 || sv.decided >= m.servers[pick].decided {
+			pick = k
+		}
+	}
+	if live <= 1 {
+		return false
+	}
+	sv := &m.servers[pick]
+	if sv.life == instStarting {
+		m.stopInstance(pick) // never took traffic: nothing to drain
+		m.scaleHook(scaleEvent{kind: "cancel", inst: pick, count: g.count})
+		return true
+	}
+	sv.life = instDraining
+	sv.down++ // leaves the load balancers at once
+	m.setCount(g, g.count, g.serving-1)
+	m.scaleHook(scaleEvent{kind: "drain", inst: pick, count: g.count})
+	if sv.scHeld == 0 {
+		m.stopInstance(pick)
+	}
+	return true
+}
+
+// stopInstance stops a starting or draining instance k: it no longer
+// counts as running.
+func (m *sim) stopInstance(k int32) {
+	sv := &m.servers[k]
+	g := &m.groups[sv.grp]
+	draining := sv.life == instDraining
+	sv.life = instOff
+	sv.ranS += m.now - sv.ranSince
+	m.setCount(g, g.count-1, g.serving)
+	if draining {
+		m.scaleHook(scaleEvent{kind: "stop", inst: k, count: g.count})
+	}
+}
+
+// scaleHook passes e to the test hook, if any.
+func (m *sim) scaleHook(e scaleEvent) {
+	if m.hooks != nil && m.hooks.scale != nil {
+		m.hooks.scale(m.now, e)
+	}
+}
+
+// sampleGroups records c samples of every group's running instances.
+func (m *sim) sampleGroups(c int64) {
+	for i := range m.groups {
+		m.groups[i].replicaSeries.add(float64(m.groups[i].count), c)
+	}
+}
+
+// groupResults completes the results of the replica groups (spec §14):
+// `replicas`, `cost`, the `replicas` series, and for an autoscaled server
+// its instances that ran and its utilization over the time they ran.
+func (m *sim) groupResults(r *result.Result) {
+	for gi := range m.groups {
+		g := &m.groups[gi]
+		m.setCount(g, g.count, g.serving) // integrate up to the horizon
+		st := r.Servers[g.id]
+		st.Replicas = &result.ReplicaStats{Mean: g.area / m.horizon, Min: int(g.minC), Max: int(g.maxC)}
+		if g.priced {
+			cost := g.area / 3600 * g.price
+			st.Cost = &cost
+		}
+		if g.scaler >= 0 {
+			m.scaledInstanceResults(g, &st)
+		}
+		r.Servers[g.id] = st
+		if r.Series != nil {
+			ss := r.Series.Servers[g.id]
+			ss.Replicas = g.replicaSeries.series
+			if ss.Replicas == nil {
+				ss.Replicas = []float64{}
+			}
+			r.Series.Servers[g.id] = ss
+		}
+	}
+}
+
+// scaledInstanceResults keeps, under an autoscaled server's instances,
+// only those that ran (an instance never started has no figures), each
+// with its utilization over the time it ran, and sets the server's
+// utilization to its busy core-seconds over the core-seconds of its
+// running instances.
+func (m *sim) scaledInstanceResults(g *replicaGroup, st *result.ServerStats) {
+	busy := 0.0
+	cores := float64(m.servers[g.first].cores)
+	for k := g.first; k < g.first+g.n; k++ {
+		sv := &m.servers[k]
+		if !sv.ran {
+			delete(st.Instances, sv.id)
+			continue
+		}
+		ran := sv.ranS
+		if sv.life != instOff {
+			ran += m.horizon - sv.ranSince
+		}
+		busy += sv.busyArea
+		in := st.Instances[sv.id]
+		in.Utilization = 0
+		if ran > 0 {
+			in.Utilization = sv.busyArea / (cores * ran)
+		}
+		st.Instances[sv.id] = in
+	}
+	st.Utilization = 0
+	if g.area > 0 {
+		st.Utilization = busy / (cores * g.area)
+	}
+}
