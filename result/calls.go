@@ -70,15 +70,48 @@ func mergeInstances(ss []ServerStats) map[string]ServerStats {
 	if ss[0].Instances == nil {
 		return nil
 	}
-	out := make(map[string]ServerStats, len(ss[0].Instances))
-	for id := range ss[0].Instances {
+	// An autoscaled server lists only the instances that ran, which
+	// differ from run to run: merge over the union, an instance absent
+	// from a run counting as idle (zero figures) in it.
+	ids := map[string]bool{}
+	for _, s := range ss {
+		for id := range s.Instances {
+			ids[id] = true
+		}
+	}
+	out := make(map[string]ServerStats, len(ids))
+	for id := range ids {
 		per := make([]ServerStats, len(ss))
+		var shape ServerStats // an instance's enabled sampled metrics
+		for _, s := range ss {
+			if in, ok := s.Instances[id]; ok {
+				shape = in
+			}
+		}
 		for i, s := range ss {
-			per[i] = s.Instances[id]
+			in, ok := s.Instances[id]
+			if !ok {
+				in = idleLike(shape)
+			}
+			per[i] = in
 		}
 		out[id] = mergeServerStats(per)
 	}
 	return out
+}
+
+// idleLike returns the figures of an instance that did not run, with the
+// sampled metrics that s has enabled, at zero.
+func idleLike(s ServerStats) ServerStats {
+	var z ServerStats
+	zero := func(x *Summary) *Summary {
+		if x == nil {
+			return nil
+		}
+		return &Summary{}
+	}
+	z.ReadyQueueLen, z.EventLoopIOSleep, z.RAMInUse = zero(s.ReadyQueueLen), zero(s.EventLoopIOSleep), zero(s.RAMInUse)
+	return z
 }
 
 // mergeCalls merges the calls over the runs: counts are summed, minimum

@@ -28,7 +28,10 @@ import (
 //     belong to one run, are left out); per-server rejected and wasted_s
 //     are summed;
 //   - recovery per event is the median over the replications, as
-//     mergeRecovery says.
+//     mergeRecovery says;
+//   - a server's replica counts and cost are averaged (min and max are the
+//     extremes), and its instances are merged over the union of the runs'
+//     (an autoscaled server lists only the instances that ran).
 //
 // The merged result carries the first result's version and seed. Merge
 // returns an error if rs is empty, holds nil, or the results disagree on
@@ -146,7 +149,38 @@ func mergeServerStats(ss []ServerStats) ServerStats {
 	out.EventLoopIOSleep = mergeSummaries(io)
 	out.RAMInUse = mergeSummaries(ram)
 	out.Instances = mergeInstances(ss)
+	mergeReplicas(ss, &out)
 	return out
+}
+
+// mergeReplicas merges a replicated or autoscaled server's replica counts
+// and cost over the runs (spec §14): the mean count and the cost are
+// averaged (the cost is per run of the horizon), the minimum and the
+// maximum are the extremes over the runs. Both stay nil when the first
+// run has none.
+func mergeReplicas(ss []ServerStats, out *ServerStats) {
+	n := float64(len(ss))
+	if ss[0].Replicas != nil {
+		r := *ss[0].Replicas
+		r.Mean = 0
+		for _, s := range ss {
+			if s.Replicas == nil {
+				continue
+			}
+			r.Mean += s.Replicas.Mean / n
+			r.Min, r.Max = min(r.Min, s.Replicas.Min), max(r.Max, s.Replicas.Max)
+		}
+		out.Replicas = &r
+	}
+	if ss[0].Cost != nil {
+		c := 0.0
+		for _, s := range ss {
+			if s.Cost != nil {
+				c += *s.Cost / n
+			}
+		}
+		out.Cost = &c
+	}
 }
 
 // mergeEdge merges edge id over rs.
@@ -201,6 +235,7 @@ func mergeSeries(rs []*Result) *Series {
 			ReadyQueueLen:    avg(func(s *Series) []float64 { return s.Servers[id].ReadyQueueLen }),
 			EventLoopIOSleep: avg(func(s *Series) []float64 { return s.Servers[id].EventLoopIOSleep }),
 			RAMInUse:         avg(func(s *Series) []float64 { return s.Servers[id].RAMInUse }),
+			Replicas:         avg(func(s *Series) []float64 { return s.Servers[id].Replicas }),
 		}
 	}
 	for id := range first.Edges {
@@ -277,7 +312,7 @@ func compatibleSeries(a, b *Series) error {
 	}
 	for _, id := range slices.Sorted(maps.Keys(a.Servers)) {
 		x, y := a.Servers[id], b.Servers[id]
-		if !sameShape(x.ReadyQueueLen, y.ReadyQueueLen) || !sameShape(x.EventLoopIOSleep, y.EventLoopIOSleep) || !sameShape(x.RAMInUse, y.RAMInUse) {
+		if !sameShape(x.ReadyQueueLen, y.ReadyQueueLen) || !sameShape(x.EventLoopIOSleep, y.EventLoopIOSleep) || !sameShape(x.RAMInUse, y.RAMInUse) || !sameShape(x.Replicas, y.Replicas) {
 			return fmt.Errorf("series.servers.%s: series lengths differ", id)
 		}
 	}
