@@ -50,7 +50,10 @@ type Cost struct {
 //     endpoints' error rates and, with a deadline, the edges' dropout;
 //     congestion, rate limits and breakers are not foreseen); each retry
 //     costs its own event and each attempt with a deadline one more. Calls
-//     with retries and timeouts are counted the same way.
+//     with retries and timeouts are counted the same way;
+//   - each autoscaling decision inside the horizon (spec §13), but not
+//     the end of a new instance's start-up, at most one per instance
+//     started.
 //
 // Periodic samples and user-sampling windows cost no event: the loop takes
 // them between events.
@@ -103,6 +106,9 @@ func Estimate(sc *scenario.Scenario) (Cost, error) {
 		perRequest = events / requests
 	}
 	events += float64(m.q.len()) // the faults compile scheduled
+	for i := range m.scalers {
+		events += float64(sampleCount(m.scalers[i].every, m.horizon) - 1) // decisions at k·every_s, k ≥ 1
+	}
 	return Cost{Requests: ceilInt64(requests), EventsPerRequest: perRequest, Events: ceilInt64(events)}, nil
 }
 
