@@ -44,13 +44,6 @@ import (
 //   - startup_s is drawn per started instance from the autoscaler's own
 //     stream; a start-up of 0 puts the instance in service at once.
 
-// Defaults of the autoscaling keys (spec §13), used when the scenario
-// leaves them unset (scenario.ApplyDefaults normally sets them).
-const (
-	defaultEveryS        = 15
-	defaultDownCooldownS = 300
-)
-
 // Instance lifecycle states.
 const (
 	instOff      uint8 = iota // not running: never started, or stopped
@@ -106,39 +99,15 @@ type scaleEvent struct {
 	desired  int32   // "decide": the clamped desired count
 }
 
-// instanceSlots returns the instances the engine allocates for scenario
-// server s: max_replicas with autoscaling, its replica count otherwise.
-func instanceSlots(s *scenario.Server) int {
-	if s.Autoscaling != nil {
-		return max(s.Autoscaling.MaxReplicas, initialReplicas(s))
-	}
-	return s.ReplicaCount()
-}
-
-// initialReplicas returns the instances server s runs at time 0:
-// `replicas`, which defaults to min_replicas with autoscaling (spec §13).
-func initialReplicas(s *scenario.Server) int {
-	if s.Autoscaling != nil && s.Replicas == nil {
-		return s.Autoscaling.MinReplicas
-	}
-	return s.ReplicaCount()
-}
-
-// grouped reports whether server s is compiled as a replica group whose
-// instances are named <id>#k.
-func grouped(s *scenario.Server) bool {
-	return s.Autoscaling != nil || s.ReplicaCount() > 1
-}
-
 // compileGroups compiles the replica groups and the autoscalers; the
 // instances are already laid out by compileNodes.
 func (m *sim) compileGroups(sc *scenario.Scenario, seed int64) {
 	for i := range sc.Topology.Nodes.Servers {
 		s := &sc.Topology.Nodes.Servers[i]
-		if !grouped(s) {
+		if !s.Scaled() {
 			continue
 		}
-		g := replicaGroup{id: s.ID, first: m.inst[i], n: int32(instanceSlots(s)), init: int32(initialReplicas(s)), scaler: -1}
+		g := replicaGroup{id: s.ID, first: m.inst[i], n: int32(s.MaxInstances()), init: int32(s.ReplicaCount()), scaler: -1}
 		if s.CostPerReplicaHour != nil {
 			g.price, g.priced = *s.CostPerReplicaHour, true
 		}
@@ -152,7 +121,7 @@ func (m *sim) compileGroups(sc *scenario.Scenario, seed int64) {
 				target:      a.Target,
 				every:       a.EveryS,
 				upCool:      a.UpCooldownS,
-				downCool:    defaultDownCooldownS,
+				downCool:    scenario.DefaultDownCooldownS,
 				startup:     constRV(0),
 				lastUp:      math.Inf(-1),
 				lastChange:  math.Inf(-1),
@@ -161,7 +130,7 @@ func (m *sim) compileGroups(sc *scenario.Scenario, seed int64) {
 				as.downCool = *a.DownCooldownS
 			}
 			if a.EveryS <= 0 {
-				as.every = defaultEveryS
+				as.every = scenario.DefaultEveryS
 			}
 			if q := a.StartupS; q != nil {
 				as.startup = constRV(q.Value)

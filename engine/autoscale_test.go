@@ -295,13 +295,7 @@ func TestAutoscaledOutages(t *testing.T) {
 		all[2][0]+all[2][1]+all[3][0]+all[3][1] != 0 || all[4][0] != 50 || all[4][1] != 50 {
 		t.Errorf("api down over [12, 25): picks %v", all)
 	}
-	sc := build("api#2", 5, 15)
-	if err := sc.Validate(); err != nil {
-		// TODO(format11): instance ids up to max_replicas are accepted
-		// once the autoscaling keys are validated.
-		t.Skipf("an event on an autoscaled instance id: %v", err)
-	}
-	one := picks(sc)
+	one := picks(build("api#2", 5, 15))
 	if one[0][1] != 0 || one[1][1] != 0 || one[2][1] != 0 || one[1][0] != 30 || one[3][1] != 100 {
 		t.Errorf("api#2 down over [5, 15): picks %v", one)
 	}

@@ -10,13 +10,7 @@ import (
 
 // instanceCount returns the number of server instances of sc.
 // An autoscaled server has max_replicas of them, all allocated at compile.
-func instanceCount(sc *scenario.Scenario) int {
-	n := 0
-	for i := range sc.Topology.Nodes.Servers {
-		n += instanceSlots(&sc.Topology.Nodes.Servers[i])
-	}
-	return n
-}
+func instanceCount(sc *scenario.Scenario) int { return sc.InstanceCount() }
 
 // instanceID names the j-th (from 0) instance of a replicated server.
 func instanceID(id string, j int) string {

@@ -80,7 +80,7 @@ func checkSeries(sc *scenario.Scenario) error {
 	servers, edges := instanceCount(sc), len(sc.Topology.Edges)
 	per := 0
 	for i := range sc.Topology.Nodes.Servers {
-		if grouped(&sc.Topology.Nodes.Servers[i]) {
+		if sc.Topology.Nodes.Servers[i].Scaled() {
 			per++ // its `replicas` series
 		}
 	}
@@ -167,7 +167,7 @@ func (m *sim) compileNodes(sc *scenario.Scenario) map[string]nodeRef {
 		s := &n.Servers[i]
 		nodes[s.ID] = nodeRef{kind: nodeServer, idx: k}
 		m.inst[i] = k
-		reps, named := instanceSlots(s), grouped(s)
+		reps, named := s.MaxInstances(), s.Scaled()
 		for j := 0; j < reps; j++ {
 			id := s.ID
 			if named {
@@ -383,7 +383,7 @@ func (m *sim) compileLoadBalancer(lb *loadBalancer, lbs *scenario.LoadBalancer, 
 		}
 		// Every instance of a replicated server is a choice of its own,
 		// over the server's one edge.
-		for j := int32(0); j < int32(instanceSlots(&sc.Topology.Nodes.Servers[m.base[s]])); j++ {
+		for j := int32(0); j < int32(sc.Topology.Nodes.Servers[m.base[s]].MaxInstances()); j++ {
 			lb.edges = append(lb.edges, int32(i))
 			lb.servers = append(lb.servers, s+j)
 			m.servers[s+j].covered = true
@@ -443,7 +443,7 @@ func (m *sim) compileEvents(sc *scenario.Scenario, nodes map[string]nodeRef) {
 			f.outage = true
 			f.target, f.count = nodes[ev.TargetID].idx, 1
 			if i, ok := serverIndex(sc, ev.TargetID); ok {
-				f.count = int32(instanceSlots(&sc.Topology.Nodes.Servers[i])) // every instance
+				f.count = int32(sc.Topology.Nodes.Servers[i].MaxInstances()) // every instance
 			}
 		case scenario.NetworkSpikeStart:
 			f.target = edges[ev.TargetID]
