@@ -32,7 +32,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, name := range []string{"single_server.yml", "lb_two_servers.yml", "outage_and_spike.yml", "db_pool.yml", "overload.yml",
 		"two_classes.yml", "diurnal.yml", "closed.yml", "three_tier.yml", "fan_out.yml",
-		"retry_storm.yml", "retry_storm_mitigated.yml", "rate_limited_api.yml"} {
+		"retry_storm.yml", "retry_storm_mitigated.yml", "rate_limited_api.yml", "autoscaled_diurnal.yml"} {
 		if !seen[name] {
 			t.Errorf("examples/%s is missing", name)
 		}
