@@ -184,6 +184,12 @@ type Evaluation struct {
 	InFlight Estimate `json:"in_flight"`
 	// Utilization is each server's utilisation, by server id.
 	Utilization map[string]Estimate `json:"utilization"`
+	// Replicas is the time-averaged instance count of each server with
+	// replicas or autoscaling (spec §14 `replicas.mean`); absent without.
+	Replicas map[string]Estimate `json:"replicas,omitempty"`
+	// Cost is the cost of each server with cost_per_replica_hour, per
+	// run; absent without.
+	Cost map[string]Estimate `json:"cost,omitempty"`
 	// Pass reports whether the candidate meets the SLA.
 	Pass bool `json:"pass"`
 	// Reason says why the candidate fails; empty when it passes.
@@ -239,8 +245,41 @@ func (e evaluator) evaluate(ctx context.Context, sc *scenario.Scenario, value fl
 	for _, id := range slices.Sorted(maps.Keys(rs[0].Servers)) {
 		ev.Utilization[id] = of(func(r *result.Result) float64 { return r.Servers[id].Utilization })
 	}
+	ev.Replicas, ev.Cost = replicaEstimates(rs, of)
 	ev.Pass, ev.Reason = e.judge(ev, rs)
 	return ev, nil
+}
+
+// replicaEstimates returns, per server of rs with replicas or
+// autoscaling, the estimate of its mean instance count, and per priced
+// server the estimate of its cost; nil maps when there are none.
+func replicaEstimates(rs []*result.Result, of func(func(*result.Result) float64) Estimate) (replicas, cost map[string]Estimate) {
+	for _, id := range slices.Sorted(maps.Keys(rs[0].Servers)) {
+		st := rs[0].Servers[id]
+		if st.Replicas != nil {
+			if replicas == nil {
+				replicas = map[string]Estimate{}
+			}
+			replicas[id] = of(func(r *result.Result) float64 {
+				if x := r.Servers[id].Replicas; x != nil {
+					return x.Mean
+				}
+				return 0
+			})
+		}
+		if st.Cost != nil {
+			if cost == nil {
+				cost = map[string]Estimate{}
+			}
+			cost[id] = of(func(r *result.Result) float64 {
+				if x := r.Servers[id].Cost; x != nil {
+					return *x
+				}
+				return 0
+			})
+		}
+	}
+	return replicas, cost
 }
 
 // judge decides whether an evaluation meets the SLA and, if not, why.

@@ -14,7 +14,8 @@ import (
 // every candidate evaluated on the way, so that the whole curve is visible
 // and not only the answer.
 type SizeResult struct {
-	// What is "cores" or "replicas".
+	// What is "cores", "replicas" or, for an autoscaled server,
+	// "max_replicas".
 	What string `json:"what"`
 	// Server is the sized server's id; empty when SizeCores sized every
 	// server together.
@@ -88,6 +89,14 @@ func SizeCores(ctx context.Context, sc *scenario.Scenario, serverID string, sla 
 // empty. Events that target the server are not copied: copies never go
 // down. serverID may be empty when the scenario has a single server.
 //
+// A server with `autoscaling` (spec §13) is already replicated behind its
+// load balancer: SizeReplicas then sizes its max_replicas instead (What is
+// "max_replicas"). Candidate n sets max_replicas to n and lowers
+// min_replicas and replicas to n when they are above it; the autoscaler
+// decides the rest, so the answer is the smallest ceiling with which
+// autoscaling meets the SLA (the cost of each candidate is in its runs'
+// `servers.<id>.cost`).
+//
 // The search, the decision rule and the errors are those of SizeCores;
 // in addition SizeReplicas returns an error when the scenario has no load
 // balancer, when the load balancer has no edge to the server, or when a
@@ -100,11 +109,36 @@ func SizeReplicas(ctx context.Context, sc *scenario.Scenario, serverID string, s
 		}
 		serverID = servers[0].ID
 	}
+	si, err := serverIndex(sc, serverID)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Topology.Nodes.Servers[si].Autoscaling != nil {
+		apply := func(n int) (*scenario.Scenario, error) { return capReplicas(sc, si, n) }
+		return search(ctx, "max_replicas", serverID, sla, o, apply)
+	}
 	if _, err := replicate(sc, serverID, 1); err != nil {
 		return nil, err
 	}
 	apply := func(n int) (*scenario.Scenario, error) { return replicate(sc, serverID, n) }
 	return search(ctx, "replicas", serverID, sla, o, apply)
+}
+
+// capReplicas returns a copy of sc in which autoscaled server si has
+// max_replicas n, its min_replicas and replicas lowered to n when above.
+func capReplicas(sc *scenario.Scenario, si, n int) (*scenario.Scenario, error) {
+	c := sc.Clone()
+	s := &c.Topology.Nodes.Servers[si]
+	a := s.Autoscaling
+	a.MaxReplicas = n
+	a.MinReplicas = min(a.MinReplicas, n)
+	if s.Replicas != nil && *s.Replicas > n {
+		s.Replicas = &n
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("analysis: the scenario with max_replicas %d on server %q is invalid: %w", n, s.ID, err)
+	}
+	return c, nil
 }
 
 // replicate returns a copy of sc in which server id runs as n identical

@@ -72,6 +72,7 @@ func newSizeCmd(a *app) *cobra.Command {
 		Long: "size answers capacity questions about the scenario in FILE by re-running it:\n\n" +
 			"  --what cores     the fewest cpu_cores of --server (of every server without --server)\n" +
 			"  --what replicas  the fewest identical copies of --server behind the load balancer\n" +
+			"                   (of an autoscaled server: the lowest max_replicas)\n" +
 			"  --what load      the degradation curve at --loads multipliers of the arrival rate\n" +
 			"                   (or at --rates req/s), and the knee: the highest load meeting the SLA\n\n" +
 			"The SLA is a latency percentile at most a duration (--p99 250ms, or --percentile 0.999\n" +
