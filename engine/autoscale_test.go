@@ -300,3 +300,17 @@ func TestAutoscaledOutages(t *testing.T) {
 		t.Errorf("api#2 down over [5, 15): picks %v", one)
 	}
 }
+
+// TestAutoscalingAllocations: scaling up and down allocates nothing per
+// event (the instances are allocated at compile): a run ten times longer
+// allocates (almost) nothing more. Poisson load with a concurrency of
+// about 6 against a target of 2 per instance, decided every second
+// without cooldowns, makes the count move all the time.
+func TestAutoscalingAllocations(t *testing.T) {
+	checkAllocationsDoNotGrow(t, func(horizon int) *scenario.Scenario {
+		api := srv("api", 1, 4096, cpu(random(expo(0.01))), io(scenario.IOWait, random(expo(0.02))))
+		api.Autoscaling = &scenario.Autoscaling{MinReplicas: 1, MaxReplicas: 20, Metric: scenario.MetricConcurrency,
+			Target: 2, EveryS: 1, UpCooldownS: 0, DownCooldownS: ptr(0.0), StartupS: ptr(random(expo(0.5)))}
+		return lbScenario(constantRate(200), horizon, scenario.RoundRobin, expo(0.001), api)
+	})
+}
