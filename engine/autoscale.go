@@ -72,6 +72,24 @@ type replicaGroup struct {
 	replicaSeries acc // the sampled count
 }
 
+// instance is the state of one server as an instance of a replica group,
+// kept apart from the server so that servers stay as small as without
+// replicas.
+type instance struct {
+	grp        int32   // its group in m.groups; -1 for a server of no group
+	life       uint8   // instOff, instStarting, instServing or instDraining
+	scaled     bool    // an instance of an autoscaled server
+	ran        bool    // it has run (been started) at some time
+	held       int32   // requests the load balancers sent it, not yet answered
+	inside     int32   // of those, the ones that arrived
+	insideArea float64 // integral of inside over time
+	insideLast float64 // time of the last change of inside
+	decided    uint64  // the scale-up decision that started it (0: at time 0)
+	readyAt    float64 // when a starting instance takes traffic
+	ranSince   float64 // when it last started
+	ranS       float64 // seconds it ran before it last stopped
+}
+
 // autoscaler is a compiled `autoscaling` key (spec §13).
 type autoscaler struct {
 	group       int32 // its replica group in m.groups
@@ -142,9 +160,15 @@ func (m *sim) compileGroups(sc *scenario.Scenario, seed int64) {
 			g.scaler = int32(len(m.scalers))
 			m.scalers = append(m.scalers, as)
 		}
+		if m.insts == nil {
+			m.insts = make([]instance, len(m.servers))
+			for k := range m.insts {
+				m.insts[k].grp = -1
+			}
+		}
 		for k := g.first; k < g.first+g.n; k++ {
 			m.servers[k].group = s.ID
-			m.servers[k].grp = gi
+			m.insts[k].grp = gi
 		}
 		m.groups = append(m.groups, g)
 	}
@@ -158,16 +182,16 @@ func (m *sim) startGroups() {
 		g := &m.groups[gi]
 		init := g.init
 		for k := g.first; k < g.first+g.n; k++ {
-			sv := &m.servers[k]
-			sv.scaled = g.scaler >= 0
+			in := &m.insts[k]
+			in.scaled = g.scaler >= 0
 			if k-g.first < init {
-				sv.life = instServing
-				sv.ranSince = 0
-				sv.ran = true
+				in.life = instServing
+				in.ranSince = 0
+				in.ran = true
 				continue
 			}
-			sv.life = instOff
-			sv.down++ // out of the load balancers
+			in.life = instOff
+			m.servers[k].down++ // out of the load balancers
 		}
 		g.count, g.serving, g.minC, g.maxC = init, init, init, init
 	}
@@ -188,18 +212,18 @@ func (m *sim) setCount(g *replicaGroup, count, serving int32) {
 	g.minC, g.maxC = min(g.minC, count), max(g.maxC, count)
 }
 
-// integrateInside accumulates the requests inside instance sv up to now.
-func (sv *server) integrateInside(now float64) {
-	sv.scInsideArea += float64(sv.scInside) * (now - sv.scInsideLast)
-	sv.scInsideLast = now
+// integrateInside accumulates the requests inside instance in up to now.
+func (in *instance) integrateInside(now float64) {
+	in.insideArea += float64(in.inside) * (now - in.insideLast)
+	in.insideLast = now
 }
 
 // scaledEnter counts request r as inside autoscaled instance s.
 func (m *sim) scaledEnter(r int32, s int32) {
-	sv := &m.servers[s]
-	sv.integrateInside(m.now)
-	sv.scInside++
-	m.reqs[r].scInside = true
+	in := &m.insts[s]
+	in.integrateInside(m.now)
+	in.inside++
+	m.reqs[r].scIn = true
 }
 
 // scaledExit ends what request r holds on the autoscaled instance a load
@@ -213,15 +237,15 @@ func (m *sim) scaledExit(r int32) {
 		return
 	}
 	s := m.lbServer[req.lbSlot]
-	sv := &m.servers[s]
-	if req.scInside {
-		sv.integrateInside(m.now)
-		sv.scInside--
-		req.scInside = false
+	in := &m.insts[s]
+	if req.scIn {
+		in.integrateInside(m.now)
+		in.inside--
+		req.scIn = false
 	}
 	req.scHeld = false
-	sv.scHeld--
-	if sv.scHeld == 0 && sv.life == instDraining {
+	in.held--
+	if in.held == 0 && in.life == instDraining {
 		m.stopInstance(s)
 	}
 }
@@ -236,11 +260,11 @@ func (m *sim) scaleDecide(a int32) {
 	m.setCount(g, g.count, g.serving)
 	busy, inside := 0.0, 0.0
 	for k := g.first; k < g.first+g.n; k++ {
-		sv := &m.servers[k]
+		sv, in := &m.servers[k], &m.insts[k]
 		sv.integrateBusy(m.now)
-		sv.integrateInside(m.now)
+		in.integrateInside(m.now)
 		busy += sv.busyArea
-		inside += sv.scInsideArea
+		inside += in.insideArea
 	}
 	capacity := g.serveArea - as.serveMark // in-service instance-seconds
 	used := inside - as.insideMark
@@ -281,38 +305,38 @@ func (m *sim) scaleDecide(a int32) {
 // takes traffic after its start-up delay.
 func (m *sim) startInstance(as *autoscaler, g *replicaGroup) {
 	k := g.first
-	for m.servers[k].life != instOff {
+	for m.insts[k].life != instOff {
 		k++
 		if k == g.first+g.n {
 			panic("engine: autoscaling: no instance left to start")
 		}
 	}
-	sv := &m.servers[k]
-	sv.life = instStarting
-	sv.decided = as.seq
-	sv.ranSince = m.now
-	sv.ran = true
+	in := &m.insts[k]
+	in.life = instStarting
+	in.decided = as.seq
+	in.ranSince = m.now
+	in.ran = true
 	m.setCount(g, g.count+1, g.serving)
 	d := max(as.startup.sample(as.rngStartup), 0)
-	sv.readyAt = m.now + d
+	in.readyAt = m.now + d
 	m.scaleHook(scaleEvent{kind: "start", inst: k, count: g.count})
 	if d == 0 {
 		m.instanceReady(k)
 		return
 	}
-	m.schedule(sv.readyAt, prioNormal, evScaleReady, k)
+	m.schedule(in.readyAt, prioNormal, evScaleReady, k)
 }
 
 // instanceReady puts starting instance k in service, unless it was
 // removed (or removed and started again) since its start was scheduled.
 func (m *sim) instanceReady(k int32) {
-	sv := &m.servers[k]
-	if sv.life != instStarting || sv.readyAt != m.now {
+	in := &m.insts[k]
+	if in.life != instStarting || in.readyAt != m.now {
 		return
 	}
-	g := &m.groups[sv.grp]
-	sv.life = instServing
-	sv.down--
+	g := &m.groups[in.grp]
+	in.life = instServing
+	m.servers[k].down--
 	m.setCount(g, g.count, g.serving+1)
 	m.scaleHook(scaleEvent{kind: "ready", inst: k, count: g.count})
 }
@@ -323,29 +347,29 @@ func (m *sim) instanceReady(k int32) {
 func (m *sim) removeNewest(g *replicaGroup) bool {
 	pick, live := int32(-1), 0
 	for k := g.first; k < g.first+g.n; k++ {
-		sv := &m.servers[k]
-		if sv.life != instStarting && sv.life != instServing {
+		in := &m.insts[k]
+		if in.life != instStarting && in.life != instServing {
 			continue
 		}
 		live++
-		if pick < 0 || sv.decided >= m.servers[pick].decided {
+		if pick < 0 || in.decided >= m.insts[pick].decided {
 			pick = k
 		}
 	}
 	if live <= 1 {
 		return false
 	}
-	sv := &m.servers[pick]
-	if sv.life == instStarting {
+	in := &m.insts[pick]
+	if in.life == instStarting {
 		m.stopInstance(pick) // never took traffic: nothing to drain
 		m.scaleHook(scaleEvent{kind: "cancel", inst: pick, count: g.count})
 		return true
 	}
-	sv.life = instDraining
-	sv.down++ // leaves the load balancers at once
+	in.life = instDraining
+	m.servers[pick].down++ // leaves the load balancers at once
 	m.setCount(g, g.count, g.serving-1)
 	m.scaleHook(scaleEvent{kind: "drain", inst: pick, count: g.count})
-	if sv.scHeld == 0 {
+	if in.held == 0 {
 		m.stopInstance(pick)
 	}
 	return true
@@ -354,11 +378,11 @@ func (m *sim) removeNewest(g *replicaGroup) bool {
 // stopInstance stops a starting or draining instance k: it no longer
 // counts as running.
 func (m *sim) stopInstance(k int32) {
-	sv := &m.servers[k]
-	g := &m.groups[sv.grp]
-	draining := sv.life == instDraining
-	sv.life = instOff
-	sv.ranS += m.now - sv.ranSince
+	in := &m.insts[k]
+	g := &m.groups[in.grp]
+	draining := in.life == instDraining
+	in.life = instOff
+	in.ranS += m.now - in.ranSince
 	m.setCount(g, g.count-1, g.serving)
 	if draining {
 		m.scaleHook(scaleEvent{kind: "stop", inst: k, count: g.count})
@@ -416,22 +440,22 @@ func (m *sim) scaledInstanceResults(g *replicaGroup, st *result.ServerStats) {
 	busy := 0.0
 	cores := float64(m.servers[g.first].cores)
 	for k := g.first; k < g.first+g.n; k++ {
-		sv := &m.servers[k]
-		if !sv.ran {
+		sv, in := &m.servers[k], &m.insts[k]
+		if !in.ran {
 			delete(st.Instances, sv.id)
 			continue
 		}
-		ran := sv.ranS
-		if sv.life != instOff {
-			ran += m.horizon - sv.ranSince
+		ran := in.ranS
+		if in.life != instOff {
+			ran += m.horizon - in.ranSince
 		}
 		busy += sv.busyArea
-		in := st.Instances[sv.id]
-		in.Utilization = 0
+		is := st.Instances[sv.id]
+		is.Utilization = 0
 		if ran > 0 {
-			in.Utilization = sv.busyArea / (cores * ran)
+			is.Utilization = sv.busyArea / (cores * ran)
 		}
-		st.Instances[sv.id] = in
+		st.Instances[sv.id] = is
 	}
 	st.Utilization = 0
 	if g.area > 0 {

@@ -87,9 +87,16 @@
 // per-second sketches after its end, whose checkpoints are evaluated when
 // the next completion or outcome passes them, and at the horizon.
 //
+// A server with replicas or autoscaling (spec §13) is a group of
+// instances, contiguous in the server array; an autoscaled one has its
+// max_replicas instances from the start, and those not in service (off,
+// starting or draining) count as down, so the load balancers skip them
+// with no extra work (autoscale.go).
+//
 // One file per actor: generator.go, client.go, loadbalancer.go, server.go,
 // edge.go, events.go (injected outages and spikes), sampler.go; recovery.go
-// the recovery watches; rv.go holds
+// the recovery watches, autoscale.go the replica groups and autoscalers;
+// rv.go holds
 // the distributions of spec §2, queue.go the event heap, compile.go the
 // translation of a scenario into the flat model, engine.go Run and the loop,
 // limits.go the run-time limits, estimate.go Estimate, call.go the service

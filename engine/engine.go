@@ -165,19 +165,19 @@ func (m *sim) scriptArrivals(ts []float64) {
 
 // request is one request in the slab.
 type request struct {
-	born     float64 // creation time
-	edge     int32   // edge it travels on
-	server   int32   // server it is on
-	ep       int32   // endpoint chosen on that server
-	seg      int32   // current segment
-	lbSlot   int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
-	cs       int32   // its call state in m.cstates (spec §10), or -1
-	class    uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
-	visited  bool    // it has been on a server
-	core     bool    // it holds a core
-	db       bool    // it holds a database connection
-	scHeld   bool    // a load balancer sent it to an autoscaled instance that has not answered it yet
-	scInside bool    // scHeld, and arrived at that instance
+	born    float64 // creation time
+	edge    int32   // edge it travels on
+	server  int32   // server it is on
+	ep      int32   // endpoint chosen on that server
+	seg     int32   // current segment
+	lbSlot  int32   // the load-balancer choice (index in m.lbOut) that sent it, or -1
+	cs      int32   // its call state in m.cstates (spec §10), or -1
+	class   uint8   // its generator, an index in sim.gens (scenario.MaxGenerators <= 256)
+	visited bool    // it has been on a server
+	core    bool    // it holds a core
+	db      bool    // it holds a database connection
+	scHeld  bool    // a load balancer sent it to an autoscaled instance that has not answered it yet
+	scIn    bool    // scHeld, and arrived at that instance
 }
 
 // sim is the compiled model and the state of one run.
@@ -209,6 +209,7 @@ type sim struct {
 	lbServer []int32
 	servers  []server
 	groups   []replicaGroup // servers with replicas or autoscaling (autoscale.go)
+	insts    []instance     // the state of every server as an instance; nil without groups
 	scalers  []autoscaler   // their autoscalers
 	edges    []edge
 	faults   []fault

@@ -57,8 +57,8 @@ func (m *sim) lbArrive(r int32) {
 	lb.lastPick[pick] = lb.picks
 	lb.outstanding[pick]++
 	m.reqs[r].lbSlot = lb.base + int32(pick)
-	if m.scalers != nil && m.servers[lb.servers[pick]].scaled {
-		m.servers[lb.servers[pick]].scHeld++
+	if m.scalers != nil && m.insts[lb.servers[pick]].scaled {
+		m.insts[lb.servers[pick]].held++
 		m.reqs[r].scHeld = true
 	}
 	m.send(r, lb.edges[pick])

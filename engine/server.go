@@ -67,19 +67,6 @@ type server struct {
 	limit    *tokenBucket // rate_limit; nil: none
 	rejected int64
 	wasted   float64 // core-seconds after a deadline (wasted_s)
-	// An instance of a replica group (autoscale.go).
-	grp          int32   // its group in m.groups, when group != ""
-	life         uint8   // instOff, instStarting, instServing or instDraining
-	scaled       bool    // an instance of an autoscaled server
-	ran          bool    // it has run (been started) at some time
-	scHeld       int32   // requests the load balancers sent it, not yet answered
-	scInside     int32   // of those, the ones that arrived
-	scInsideArea float64 // integral of scInside over time
-	scInsideLast float64 // time of the last change of scInside
-	decided      uint64  // the scale-up decision that started it (0: at time 0)
-	readyAt      float64 // when a starting instance takes traffic
-	ranSince     float64 // when it last started
-	ranS         float64 // seconds it ran before it last stopped
 }
 
 // ramEpsilon absorbs floating-point drift in RAM accounting (MB).
@@ -116,7 +103,7 @@ func (m *sim) serverArrive(r int32, s int32) {
 	}
 	sv.inside++
 	req := &m.reqs[r]
-	if req.scHeld && !req.scInside {
+	if req.scHeld && !req.scIn {
 		m.scaledEnter(r, s)
 	}
 	first := !req.visited
