@@ -38,6 +38,7 @@ func WriteSizing(w io.Writer, r *analysis.SizeResult) error {
 	writeWithVerdicts(sw, t, verdicts)
 	if r.Answer > 0 {
 		fmt.Fprintf(sw, "Answer  %d %s, the fewest that meet the SLA\n", r.Answer, unit(r.What, r.Answer))
+		writeAnswerReplicas(sw, r)
 	} else {
 		fmt.Fprintf(sw, "Answer  none: the SLA is not met with up to %d %s\n", r.Max, r.What)
 	}
@@ -48,6 +49,27 @@ func WriteSizing(w io.Writer, r *analysis.SizeResult) error {
 		return fmt.Errorf("report: writing sizing table: %w", sw.err)
 	}
 	return nil
+}
+
+// writeAnswerReplicas writes, when the sized server has replicas or
+// autoscaling, the instances it ran on average at the answer and, when
+// priced, their cost per run.
+func writeAnswerReplicas(w io.Writer, r *analysis.SizeResult) {
+	for _, ev := range r.Evaluations {
+		if int(ev.Value) != r.Answer {
+			continue
+		}
+		rep, ok := ev.Replicas[r.Server]
+		if !ok {
+			return
+		}
+		line := fmt.Sprintf("At the answer  %s instances on average", fixed(rep.Mean, 2))
+		if c, ok := ev.Cost[r.Server]; ok {
+			line += fmt.Sprintf(", cost %s per run", strconv.FormatFloat(c.Mean, 'g', 4, 64))
+		}
+		fmt.Fprintln(w, line)
+		return
+	}
 }
 
 // WriteSweep writes the outcome of analysis.Sweep, the degradation curve:

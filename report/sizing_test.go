@@ -29,6 +29,13 @@ func ev(value, p float64, pass bool, reason string, util map[string]float64) ana
 	return e
 }
 
+// withReplicas gives e the mean instances and the cost of server api.
+func withReplicas(e analysis.Evaluation, replicas, cost float64) analysis.Evaluation {
+	e.Replicas = map[string]analysis.Estimate{"api": {Mean: replicas}}
+	e.Cost = map[string]analysis.Estimate{"api": {Mean: cost}}
+	return e
+}
+
 func TestWriteSizing(t *testing.T) {
 	t.Parallel()
 	sla := analysis.SLA{Percentile: 0.99, LatencyS: 0.25}
@@ -45,6 +52,14 @@ func TestWriteSizing(t *testing.T) {
 				ev(3, 0.21, true, "", map[string]float64{"api": 0.3, "api-2": 0.3, "api-3": 0.3, "db": 0.1}),
 			},
 			Warnings: []string{"not monotone: example"},
+		}},
+		{"sizing_max_replicas.txt", &analysis.SizeResult{
+			What: "max_replicas", Server: "api", SLA: sla, Seeds: []int64{42, 1, 2}, Max: 8, Answer: 4,
+			Evaluations: []analysis.Evaluation{
+				withReplicas(ev(2, 0.9, false, "p99 mean 900.000 ms > 250.000 ms", map[string]float64{"api": 0.8}), 2, 0.02),
+				withReplicas(ev(4, 0.2, true, "", map[string]float64{"api": 0.55}), 3.125, 0.03125),
+				withReplicas(ev(5, 0.19, true, "", map[string]float64{"api": 0.5}), 3.5, 0.035),
+			},
 		}},
 		{"sizing_unreachable.txt", &analysis.SizeResult{
 			What: "cores", SLA: analysis.SLA{Percentile: 0.999, LatencyS: 0.01, MinCompletedRatio: 0.95}, Seeds: []int64{42}, Conservative: true, Max: 2,
