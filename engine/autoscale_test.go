@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -313,4 +315,21 @@ func TestAutoscalingAllocations(t *testing.T) {
 			Target: 2, EveryS: 1, UpCooldownS: 0, DownCooldownS: ptr(0.0), StartupS: ptr(random(expo(0.5)))}
 		return lbScenario(constantRate(200), horizon, scenario.RoundRobin, expo(0.001), api)
 	})
+}
+
+// TestAutoscalingIsDeterministic: the autoscaled example gives
+// byte-identical results for a seed (series included), whether constant
+// delays wait in lanes or in the heap, and another seed changes them.
+func TestAutoscalingIsDeterministic(t *testing.T) {
+	t.Parallel()
+	sc := loadScenario(t, filepath.Join(repoRoot(t), "examples", "autoscaled_diurnal.yml"))
+	a := encode(t, mustRun(t, sc, Options{Seed: 3, Series: true}, nil))
+	b := encode(t, mustRun(t, sc, Options{Seed: 3, Series: true}, &hooks{noLanes: true}))
+	c := encode(t, mustRun(t, sc, Options{Seed: 4, Series: true}, nil))
+	if !bytes.Equal(a, b) {
+		t.Errorf("lanes change the result:\n%s", cmp.Diff(string(b), string(a)))
+	}
+	if bytes.Equal(a, c) {
+		t.Error("seeds 3 and 4 give the same result")
+	}
 }
