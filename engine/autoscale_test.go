@@ -130,6 +130,7 @@ func TestAutoscalingTimelineOnADeterministicStepLoad(t *testing.T) {
 			sc.Topology.Nodes.LoadBalancer.Algorithm = alg
 			var log scaleLog
 			r := mustRun(t, sc, Options{Series: true}, &hooks{arrivals: scriptedSteps(130, rate), scale: log.hook})
+			want := want
 			if alg != scenario.RoundRobin {
 				// Least connection spreads the last requests differently:
 				// only the decisions are the same.
