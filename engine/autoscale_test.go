@@ -32,7 +32,6 @@ func scriptedSteps(horizon int, rate func(k int) int) []float64 {
 // each: time, action, instance name, running count, and for a decision
 // the observed metric and the desired count (9 decimals).
 type scaleLog struct {
-	m     *sim
 	lines []string
 }
 
