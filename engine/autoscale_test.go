@@ -333,3 +333,47 @@ func TestAutoscalingIsDeterministic(t *testing.T) {
 		t.Error("seeds 3 and 4 give the same result")
 	}
 }
+
+// TestAutoscalingRandomStartUp: an RV start-up is drawn per started
+// instance from the autoscaler's own stream: uniform on [2, 8] (mean 5,
+// variance 3), each ready time is its start plus a draw in that range,
+// the two instances started together get different draws, and the draws
+// are the same for the same seed whatever the server's service times.
+func TestAutoscalingRandomStartUp(t *testing.T) {
+	t.Parallel()
+	startups := func(cpuS float64) []float64 {
+		api := srv("api", 2, 4096, cpu(fixed(cpuS)), io(scenario.IOWait, fixed(1)))
+		api.Autoscaling = &scenario.Autoscaling{MinReplicas: 1, MaxReplicas: 4, Metric: scenario.MetricUtilization,
+			Target: 0.1, EveryS: 10, UpCooldownS: 0, DownCooldownS: ptr(300.0),
+			StartupS: ptr(random(scenario.RV{Mean: 5, Distribution: scenario.Uniform, Variance: ptr(3.0)}))}
+		sc := lbScenario(constantRate(1), 30, scenario.RoundRobin, det(0.001), api)
+		start := map[int32]float64{}
+		var ds []float64
+		hk := &hooks{arrivals: scriptedSteps(30, func(int) int { return 6 }), scale: func(t float64, e scaleEvent) {
+			switch e.kind {
+			case "start":
+				start[e.inst] = t
+			case "ready":
+				ds = append(ds, t-start[e.inst])
+			}
+		}}
+		mustRun(t, sc, Options{Seed: 9}, hk)
+		return ds
+	}
+	// 6/s of 0.1 s on one 2-core instance: utilization 0.3 against 0.1 →
+	// ceil(3) = 3 at 10 s: #2 and #3 start together (and later ones with
+	// the slower CPU too; the draws come in the same order).
+	a, b := startups(0.1), startups(0.12)
+	if len(a) < 2 || len(b) < 2 || a[0] == a[1] {
+		t.Fatalf("start-ups %v, want two different draws at least", a)
+	}
+	for k := range min(len(a), len(b)) {
+		// The ready time minus the start time: equal to rounding.
+		checkClose(t, fmt.Sprintf("start-up %d", k), b[k], a[k], 1e-12)
+	}
+	for _, d := range a {
+		if d < 2 || d > 8 {
+			t.Errorf("start-up %v outside [2, 8]", d)
+		}
+	}
+}
