@@ -35,7 +35,7 @@ import (
 //     integrals, so a load exactly at the target does not scale up.
 //   - a scale-up starts the lowest-numbered instances that are off; a
 //     scale-down removes the newest instances first (latest decision,
-//     then highest number), starting ones before those in service: a
+//     then highest number; the newest are usually still starting): a
 //     starting instance stops at once, an instance in service leaves the
 //     load balancers at once and drains. At least one instance that is not
 //     draining is always kept.
