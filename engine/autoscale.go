@@ -102,6 +102,7 @@ type autoscaler struct {
 	startup     rv
 	rngStartup  *rand.Rand
 
+	k                  int64   // decisions made: the next is at (k+1)·every
 	lastUp, lastChange float64 // -Inf before the first
 	seq                uint64  // decisions that started instances, for "newest"
 	// The group's integrals at the last decision.
@@ -254,8 +255,9 @@ func (m *sim) scaledExit(r int32) {
 func (m *sim) scaleDecide(a int32) {
 	as := &m.scalers[a]
 	g := &m.groups[as.group]
-	if t := m.now + as.every; t < m.horizon {
-		m.schedule(t, prioNormal, evScaleDecide, a)
+	as.k++
+	if t := float64(as.k+1) * as.every; t < m.horizon {
+		m.schedule(t, prioNormal, evScaleDecide, a) // k·every_s, not a sum that drifts
 	}
 	m.setCount(g, g.count, g.serving)
 	busy, inside := 0.0, 0.0

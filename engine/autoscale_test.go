@@ -377,3 +377,26 @@ func TestAutoscalingRandomStartUp(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoscalingDecisionInstants: decisions are at exactly k·every_s
+// (a product, not a running sum, which would drift for every_s = 0.1).
+func TestAutoscalingDecisionInstants(t *testing.T) {
+	t.Parallel()
+	api := stepAPI(scenario.Autoscaling{MinReplicas: 1, MaxReplicas: 2, Metric: scenario.MetricUtilization,
+		Target: 0.5, EveryS: 0.1, DownCooldownS: ptr(300.0), StartupS: ptr(fixed(0))})
+	sc := lbScenario(constantRate(1), 20, scenario.RoundRobin, det(0.001), api)
+	var ts []float64
+	mustRun(t, sc, Options{}, &hooks{arrivals: []float64{}, scale: func(t float64, e scaleEvent) {
+		if e.kind == "decide" {
+			ts = append(ts, t)
+		}
+	}})
+	if len(ts) != 199 {
+		t.Fatalf("%d decisions, want 199 (0.1 … 19.9)", len(ts))
+	}
+	for k, got := range ts {
+		if want := float64(k+1) * 0.1; got != want {
+			t.Fatalf("decision %d at %v, want %v", k+1, got, want)
+		}
+	}
+}
