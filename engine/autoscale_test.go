@@ -400,3 +400,25 @@ func TestAutoscalingDecisionInstants(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryAlgorithmPicksOnlyInstancesInService: with 2 of 4 instances
+// running (a target the load never reaches), every load-balancing
+// algorithm sends every request to #1 or #2, and to both.
+func TestEveryAlgorithmPicksOnlyInstancesInService(t *testing.T) {
+	t.Parallel()
+	for _, alg := range scenario.Algorithms {
+		t.Run(string(alg), func(t *testing.T) {
+			t.Parallel()
+			api := srv("api", 1, 1024, cpu(random(expo(0.001))))
+			api.Replicas = ptr(2)
+			api.Autoscaling = &scenario.Autoscaling{MinReplicas: 2, MaxReplicas: 4, Metric: scenario.MetricUtilization,
+				Target: 1, EveryS: 5, DownCooldownS: ptr(300.0), StartupS: ptr(fixed(0))}
+			sc := lbScenario(constantRate(100), 30, alg, expo(0.001), api)
+			picks := map[int32]int{}
+			mustRun(t, sc, Options{Seed: 3}, &hooks{lbPick: func(_ float64, s int32) { picks[s]++ }})
+			if len(picks) != 2 || picks[0] < 1000 || picks[1] < 1000 {
+				t.Errorf("picks per instance %v, want #1 and #2 (0 and 1) only, over 1000 each", picks)
+			}
+		})
+	}
+}
