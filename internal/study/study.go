@@ -128,10 +128,31 @@ func Check(ctx context.Context, kind store.StudyKind, base *scenario.Scenario, s
 	}
 	p.Servers = p.Scenarios[0].InstanceCount()
 	if sp.What == "replicas" {
-		p.Servers += maxN - 1
+		p.Servers = replicasSearchServers(base, sp.Server, maxN)
 	}
 	p.Runs = p.Candidates * len(sp.Seeds)
 	return p, nil
+}
+
+// replicasSearchServers returns the most server instances a replicas
+// search of server id (the only server when id is empty) can run, as
+// analysis.SizeReplicas builds its candidates: the base plus maxN − 1
+// copies of the server, each with the server's own instances; for an
+// autoscaled server, whose max_replicas the search sizes, the base with
+// that server at maxN instances at most.
+func replicasSearchServers(base *scenario.Scenario, id string, maxN int) int {
+	n := base.InstanceCount()
+	servers := base.Topology.Nodes.Servers
+	for _, s := range servers {
+		if s.ID != id && (id != "" || len(servers) != 1) {
+			continue
+		}
+		if s.Autoscaling != nil {
+			return n - s.MaxInstances() + maxN
+		}
+		return n + (maxN-1)*s.MaxInstances()
+	}
+	return n + maxN - 1
 }
 
 // searchBound is the most candidates the doubling-then-bisection search

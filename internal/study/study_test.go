@@ -3,6 +3,8 @@ package study_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,6 +65,19 @@ func TestCheck(t *testing.T) {
 	}
 	if _, err := study.Check(context.Background(), store.KindSizing, base, sweep(analysis.Param{Path: cores, Values: []float64{1}})); err == nil {
 		t.Error("sweep settings for a sizing study: no error")
+	}
+	// A replicas search of an autoscaled server sizes its max_replicas
+	// (10 in the example): its largest candidate runs at most max = 4
+	// instances, not 10 + 3 copies.
+	yml, err := os.ReadFile(filepath.Join("..", "..", "examples", "autoscaled_diurnal.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaled, _ := testenv.Canonical(t, string(yml))
+	rs := sizing("replicas", 4)
+	rs.Sizing.Server = "api"
+	if p, err := study.Check(context.Background(), store.KindSizing, scaled, rs); err != nil || p.Servers != 4 {
+		t.Errorf("replicas of an autoscaled server: plan %+v, error %v; want 4 servers at most", p, err)
 	}
 	bad := sizing("cores", 4)
 	bad.Sizing.Server = "nope"
