@@ -96,8 +96,7 @@
 // One file per actor: generator.go, client.go, loadbalancer.go, server.go,
 // edge.go, events.go (injected outages and spikes), sampler.go; recovery.go
 // the recovery watches, autoscale.go the replica groups and autoscalers;
-// rv.go holds
-// the distributions of spec §2, queue.go the event heap, compile.go the
+// rv.go holds the distributions of spec §2, queue.go the event heap, compile.go the
 // translation of a scenario into the flat model, engine.go Run and the loop,
 // limits.go the run-time limits, estimate.go Estimate, call.go the service
 // calls and resilience.go the attempts, outcomes, retries and admission.
