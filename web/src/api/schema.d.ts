@@ -690,6 +690,9 @@ export interface components {
         };
         AnalysisEvaluation: {
             completed_ratio: components["schemas"]["AnalysisEstimate"];
+            cost?: {
+                [key: string]: components["schemas"]["AnalysisEstimate"];
+            };
             dropped: components["schemas"]["AnalysisEstimate"];
             error_ratio?: components["schemas"]["AnalysisEstimate"];
             failed: components["schemas"]["AnalysisEstimate"];
@@ -703,6 +706,9 @@ export interface components {
             rate_rps: number;
             reason?: string;
             rejected?: components["schemas"]["AnalysisEstimate"];
+            replicas?: {
+                [key: string]: components["schemas"]["AnalysisEstimate"];
+            };
             throughput_rps: components["schemas"]["AnalysisEstimate"];
             timed_out?: components["schemas"]["AnalysisEstimate"];
             utilization: {
