@@ -83,20 +83,12 @@ type breaker struct {
 	timeline []result.BreakerTransition
 }
 
-// Spec §12 defaults of a circuit breaker, applied by newBreaker to unset
-// (zero) fields.
-const (
-	defaultBreakerFailureRate   = 0.5
-	defaultBreakerMinCalls      = 20
-	defaultBreakerWindowS       = 10
-	defaultBreakerOpenS         = 5
-	defaultBreakerHalfOpenCalls = 1
-)
-
 // newBreaker returns a closed breaker with cfg's parameters; a zero field
-// (unset; validation refuses zero values) takes the spec §12 default.
+// (unset: validation refuses zero values) takes its spec §12 default, by
+// the scenario's own rule (scenario.CircuitBreaker.WithDefaults).
 func newBreaker(cfg scenario.CircuitBreaker) breaker {
-	b := breaker{
+	cfg = cfg.WithDefaults()
+	return breaker{
 		failureRate:   cfg.FailureRate,
 		minCalls:      cfg.MinCalls,
 		windowS:       cfg.WindowS,
@@ -104,22 +96,6 @@ func newBreaker(cfg scenario.CircuitBreaker) breaker {
 		halfOpenCalls: cfg.HalfOpenCalls,
 		ring:          make([]breakerOutcome, 16),
 	}
-	if b.failureRate == 0 {
-		b.failureRate = defaultBreakerFailureRate
-	}
-	if b.minCalls == 0 {
-		b.minCalls = defaultBreakerMinCalls
-	}
-	if b.windowS == 0 {
-		b.windowS = defaultBreakerWindowS
-	}
-	if b.openS == 0 {
-		b.openS = defaultBreakerOpenS
-	}
-	if b.halfOpenCalls == 0 {
-		b.halfOpenCalls = defaultBreakerHalfOpenCalls
-	}
-	return b
 }
 
 // allow reports whether an attempt at now may be sent and, when it may,

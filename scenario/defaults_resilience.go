@@ -68,6 +68,13 @@ func (b *Backoff) applyDefaults() {
 	}
 }
 
+// WithDefaults returns cb with every zero key set to its spec §12
+// default (none of them accepts 0), as ApplyDefaults does.
+func (cb CircuitBreaker) WithDefaults() CircuitBreaker {
+	cb.applyDefaults()
+	return cb
+}
+
 // applyDefaults fills every zero key of a circuit breaker (none of them
 // accepts 0).
 func (cb *CircuitBreaker) applyDefaults() {
