@@ -37,27 +37,7 @@ func (m *sim) clientArrive(r int32) {
 		m.freeRequest(r)
 		return
 	}
-	// complete's body, kept inline on Part I's hot path.
-	lat := m.now - req.born
-	m.completed++
-	m.moments.Add(lat)
-	m.sketch.Add(lat)
-	m.throughput[int(m.now)]++
-	if m.latWin != nil {
-		m.latWin.add(m.now, lat)
-	}
-	if m.evWin != nil {
-		m.evWin.add(lat)
-	}
-	if m.recov != nil {
-		m.recov.add(m.now, req.born)
-	}
-	if m.hooks != nil && m.hooks.complete != nil {
-		m.hooks.complete(req.born, m.now)
-	}
-	if m.perClass {
-		m.classOutcome(req.class, req.born, outCompleted)
-	}
+	m.complete(req.born, req.class)
 	m.freeRequest(r)
 }
 
