@@ -608,7 +608,7 @@ func tileWidth(cols int) vg.Length {
 func dashboardFigure(in *input) figure {
 	servers := in.sc.Topology.Nodes.Servers
 	height := headerHeight + latencyHeight + tputHeight + latencyTimeHeight + vg.Length(len(servers))*serverRowH + figurePad
-	outcomes := usesOverload(in.sc)
+	outcomes := in.sc.HasResilience()
 	if outcomes {
 		height += tputHeight
 	}

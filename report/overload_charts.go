@@ -31,38 +31,6 @@ const (
 	ChartReplicas = "replicas"
 )
 
-// usesOverload reports whether sc uses a key of spec §12, so that its
-// results carry outcomes (result.Result.Outcomes).
-func usesOverload(sc *scenario.Scenario) bool {
-	cl := sc.Topology.Nodes.Client
-	if cl.TimeoutS != nil || cl.Retry != nil || cl.CircuitBreaker != nil {
-		return true
-	}
-	for _, lb := range sc.Topology.Nodes.AllLoadBalancers() {
-		if lb.RateLimit != nil {
-			return true
-		}
-	}
-	for _, s := range sc.Topology.Nodes.Servers {
-		if s.RateLimit != nil || s.Resources.MaxConcurrency != nil || s.Resources.MaxQueue != nil {
-			return true
-		}
-		for _, e := range s.Endpoints {
-			if e.ErrorRate > 0 {
-				return true
-			}
-			for _, st := range e.Steps {
-				for _, c := range st.StepCalls() {
-					if c.TimeoutS != nil || c.Retry != nil || c.CircuitBreaker != nil {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
-}
-
 // breaker is one circuit breaker of the scenario: the client's or a
 // call's, with its result key.
 type breaker struct {
@@ -107,7 +75,7 @@ func replicated(sc *scenario.Scenario) []scenario.Server {
 // overloadCharts returns the charts of spec §12–§14 that sc has.
 func overloadCharts(sc *scenario.Scenario) []Chart {
 	var cs []Chart
-	if usesOverload(sc) {
+	if sc.HasResilience() {
 		cs = append(cs, Chart{ChartOutcomes, "Outcomes over time: completed, failed, rejected and timed-out requests per second, stacked"})
 	}
 	if len(breakers(sc)) > 0 {
