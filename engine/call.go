@@ -229,23 +229,11 @@ func (m *sim) newSub(parent int32, token uint64, c, from, attempt int32) int32 {
 // call. An open circuit breaker refuses it at once (outcome rejected); a
 // call with timeout_s sets the attempt's deadline.
 func (m *sim) sendSub(sub int32) {
-	c := m.reqs[sub].cs
-	spec := &m.calls[m.cstates[c].call]
+	spec := &m.calls[m.cstates[m.reqs[sub].cs].call]
 	m.callStats[spec.stat].attempts++
-	if spec.bk >= 0 {
-		g, ok := m.breakers[spec.bk].allow(m.now)
-		if !ok {
-			m.cstates[c].done = true
-			s := m.cstates[c]
-			m.freeRequest(sub)
-			m.callAttemptOutcome(s, outRejected)
-			return
-		}
-		m.cstates[c].bkGen = g
-	}
-	m.cstates[c].sent = true
-	if spec.timeout > 0 {
-		m.setDeadline(c, spec.timeout)
+	if s, ok := m.guardAttempt(sub, spec.bk, spec.timeout); !ok {
+		m.callAttemptOutcome(s, outRejected)
+		return
 	}
 	m.send(sub, spec.edge)
 }

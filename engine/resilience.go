@@ -187,25 +187,37 @@ func (m *sim) firstAttempt(r int32) {
 	m.sendAttempt(r)
 }
 
-// sendAttempt sends attempt r from the client: an open breaker refuses it
-// at once (outcome rejected, not sent); with timeout_s its deadline starts
-// now.
-func (m *sim) sendAttempt(r int32) {
+// guardAttempt passes attempt r (of the client or of a call) through its
+// circuit breaker bk (-1: none) and starts its deadline of timeout seconds
+// (0: none), before it is sent. When the open breaker refuses it, the
+// attempt is done and freed without being sent, and guardAttempt returns
+// its call state and false: the caller records the outcome rejected.
+func (m *sim) guardAttempt(r, bk int32, timeout float64) (callState, bool) {
 	c := m.reqs[r].cs
-	if m.client.bk >= 0 {
-		g, ok := m.breakers[m.client.bk].allow(m.now)
+	if bk >= 0 {
+		g, ok := m.breakers[bk].allow(m.now)
 		if !ok {
 			m.cstates[c].done = true
 			s := m.cstates[c]
 			m.freeRequest(r)
-			m.attemptOutcome(s, outRejected)
-			return
+			return s, false
 		}
 		m.cstates[c].bkGen = g
 	}
 	m.cstates[c].sent = true
-	if m.client.timeout > 0 {
-		m.setDeadline(c, m.client.timeout)
+	if timeout > 0 {
+		m.setDeadline(c, timeout)
+	}
+	return callState{}, true
+}
+
+// sendAttempt sends attempt r from the client: an open breaker refuses it
+// at once (outcome rejected, not sent); with timeout_s its deadline starts
+// now.
+func (m *sim) sendAttempt(r int32) {
+	if s, ok := m.guardAttempt(r, m.client.bk, m.client.timeout); !ok {
+		m.attemptOutcome(s, outRejected)
+		return
 	}
 	m.send(r, m.client.out)
 }
