@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -351,13 +350,7 @@ func (s *server) listUsers(ctx context.Context, in *listUsersInput) (*listUsersO
 	for i, u := range page.Items {
 		out.Body.Items[i] = toUser(u)
 	}
-	if page.NextCursor != "" {
-		q := url.Values{"limit": {fmt.Sprint(in.Limit)}, "cursor": {page.NextCursor}}
-		if in.Email != "" {
-			q.Set("email", in.Email)
-		}
-		out.Link = "</api/v1/admin/users?" + q.Encode() + `>; rel="next"`
-	}
+	out.Link = nextLink("/api/v1/admin/users", in.Limit, page.NextCursor, "email", in.Email)
 	return out, nil
 }
 

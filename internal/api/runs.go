@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/fastsim/fastsim"
@@ -285,16 +283,11 @@ type listRunsOutput struct {
 }
 
 func (s *server) listRuns(ctx context.Context, in *listRunsInput) (*listRunsOutput, error) {
-	p := store.ListRunsParams{ScenarioID: in.ScenarioID, Limit: in.Limit, Cursor: in.Cursor}
-	if in.Status != "" {
-		for _, name := range strings.Split(in.Status, ",") {
-			st, err := store.ParseRunStatus(strings.TrimSpace(name))
-			if err != nil {
-				return nil, newFieldError(errBadRequest, "query.status", "%q is not a status; use queued, running, succeeded, failed or cancelled", name)
-			}
-			p.Status = append(p.Status, st)
-		}
+	status, err := parseStatusFilter(in.Status)
+	if err != nil {
+		return nil, err
 	}
+	p := store.ListRunsParams{ScenarioID: in.ScenarioID, Status: status, Limit: in.Limit, Cursor: in.Cursor}
 	page, err := s.Store.ListRuns(ctx, actor(ctx), p)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
@@ -303,16 +296,7 @@ func (s *server) listRuns(ctx context.Context, in *listRunsInput) (*listRunsOutp
 	for i, r := range page.Items {
 		out.Body.Items[i] = toRun(r)
 	}
-	if page.NextCursor != "" {
-		q := url.Values{"limit": {fmt.Sprint(in.Limit)}, "cursor": {page.NextCursor}}
-		if in.Status != "" {
-			q.Set("status", in.Status)
-		}
-		if in.ScenarioID != "" {
-			q.Set("scenario_id", in.ScenarioID)
-		}
-		out.Link = "</api/v1/runs?" + q.Encode() + `>; rel="next"`
-	}
+	out.Link = nextLink("/api/v1/runs", in.Limit, page.NextCursor, "status", in.Status, "scenario_id", in.ScenarioID)
 	return out, nil
 }
 
@@ -335,15 +319,10 @@ func (s *server) succeededRun(ctx context.Context, id string) (store.Run, error)
 	if err != nil {
 		return store.Run{}, fmt.Errorf("get run %s: %w", id, err)
 	}
-	switch r.Status {
-	case store.StatusSucceeded:
-		return r, nil
-	case store.StatusFailed, store.StatusCancelled:
-		return store.Run{}, fmt.Errorf("run %s is %s (%s) and has no result: %w", id, r.Status, r.Error, store.ErrConflict)
-	default:
-		return store.Run{}, fmt.Errorf("run %s is %s; its result exists once it has succeeded (follow %s/events): %w",
-			id, r.Status, "/api/v1/runs/"+id, store.ErrConflict)
+	if err := requireSucceeded("run", id, r.Status, r.Error, "/api/v1/runs/"+id); err != nil {
+		return store.Run{}, err
 	}
+	return r, nil
 }
 
 func (s *server) getResult(ctx context.Context, in *idInput) (*resultOutput, error) {

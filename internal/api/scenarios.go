@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/fastsim/fastsim/internal/store"
@@ -194,12 +193,6 @@ func (s *server) listScenarios(ctx context.Context, in *listScenariosInput) (*li
 	for i, sc := range page.Items {
 		out.Body.Items[i] = toScenario(sc)
 	}
-	if page.NextCursor != "" {
-		q := url.Values{"limit": {fmt.Sprint(in.Limit)}, "cursor": {page.NextCursor}}
-		if in.Name != "" {
-			q.Set("name", in.Name)
-		}
-		out.Link = "</api/v1/scenarios?" + q.Encode() + `>; rel="next"`
-	}
+	out.Link = nextLink("/api/v1/scenarios", in.Limit, page.NextCursor, "name", in.Name)
 	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -306,15 +305,11 @@ func (s *server) listStudies(ctx context.Context, in *listStudiesInput) (*listSt
 		}
 		p.Kind = k
 	}
-	if in.Status != "" {
-		for _, name := range strings.Split(in.Status, ",") {
-			st, err := store.ParseRunStatus(strings.TrimSpace(name))
-			if err != nil {
-				return nil, newFieldError(errBadRequest, "query.status", "%q is not a status; use queued, running, succeeded, failed or cancelled", name)
-			}
-			p.Status = append(p.Status, st)
-		}
+	status, err := parseStatusFilter(in.Status)
+	if err != nil {
+		return nil, err
 	}
+	p.Status = status
 	page, err := s.Store.ListStudies(ctx, actor(ctx), p)
 	if err != nil {
 		return nil, fmt.Errorf("list studies: %w", err)
@@ -323,16 +318,7 @@ func (s *server) listStudies(ctx context.Context, in *listStudiesInput) (*listSt
 	for i, st := range page.Items {
 		out.Body.Items[i] = toStudy(st)
 	}
-	if page.NextCursor != "" {
-		q := url.Values{"limit": {fmt.Sprint(in.Limit)}, "cursor": {page.NextCursor}}
-		if in.Status != "" {
-			q.Set("status", in.Status)
-		}
-		if in.Kind != "" {
-			q.Set("kind", in.Kind)
-		}
-		out.Link = "</api/v1/studies?" + q.Encode() + `>; rel="next"`
-	}
+	out.Link = nextLink("/api/v1/studies", in.Limit, page.NextCursor, "status", in.Status, "kind", in.Kind)
 	return out, nil
 }
 
@@ -355,15 +341,10 @@ func (s *server) succeededStudy(ctx context.Context, id string) (store.Study, er
 	if err != nil {
 		return store.Study{}, fmt.Errorf("get study %s: %w", id, err)
 	}
-	switch st.Status {
-	case store.StatusSucceeded:
-		return st, nil
-	case store.StatusFailed, store.StatusCancelled:
-		return store.Study{}, fmt.Errorf("study %s is %s (%s) and has no result: %w", id, st.Status, st.Error, store.ErrConflict)
-	default:
-		return store.Study{}, fmt.Errorf("study %s is %s; its result exists once it has succeeded (follow /api/v1/studies/%s/events): %w",
-			id, st.Status, id, store.ErrConflict)
+	if err := requireSucceeded("study", id, st.Status, st.Error, "/api/v1/studies/"+id); err != nil {
+		return store.Study{}, err
 	}
+	return st, nil
 }
 
 // studyResult loads the result of a succeeded study.
