@@ -114,11 +114,7 @@ var (
 // ErrNotFound when the run does not exist (for actor), ErrConflict
 // otherwise.
 func StateError(ctx context.Context, c Conn, actor store.Actor, id, op string) error {
-	var status string
-	if err := c.QueryRow(ctx, runStatusSQL, id, actor.Admin, OwnerArg(actor)).Scan(&status); err != nil {
-		return NotFound(c, err, "run", id)
-	}
-	return fmt.Errorf("%s run %q: run is %s: %w", op, id, status, store.ErrConflict)
+	return stateError(ctx, c, runStatusSQL, "run", actor, id, op)
 }
 
 // runningReplications returns the replication count of a running run,
@@ -265,27 +261,7 @@ func (s Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRuns
 
 // CountRuns implements store.Store.CountRuns.
 func (s Store) CountRuns(ctx context.Context) (map[store.RunStatus]int, error) {
-	rows, err := s.DB.Query(ctx, countRunsSQL)
-	if err != nil {
-		return nil, fmt.Errorf("%s: count runs: %w", s.DB.Name(), err)
-	}
-	type count struct {
-		status string
-		n      int
-	}
-	counts, err := CollectRows(rows, func(r Row) (count, error) {
-		var c count
-		err := r.Scan(&c.status, &c.n)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: count runs: %w", s.DB.Name(), err)
-	}
-	out := map[store.RunStatus]int{}
-	for _, c := range counts {
-		out[store.RunStatus(c.status)] = c.n
-	}
-	return out, nil
+	return countByStatus(ctx, s.DB, countRunsSQL, "runs")
 }
 
 // MarkRunning implements store.Store.MarkRunning.
@@ -375,17 +351,7 @@ func (s Store) RequestCancel(ctx context.Context, actor store.Actor, id string) 
 
 // SetRunJobID implements store.Store.SetRunJobID.
 func (s Store) SetRunJobID(ctx context.Context, id string, jobID int64) error {
-	if !ValidID(id) {
-		return fmt.Errorf("run %q: %w", id, store.ErrNotFound)
-	}
-	n, err := s.DB.Exec(ctx, setJobIDSQL, id, jobID)
-	if err != nil {
-		return fmt.Errorf("%s: set job id of run %q: %w", s.DB.Name(), id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("run %q: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return setJobID(ctx, s.DB, setJobIDSQL, "run", id, jobID)
 }
 
 // FindSucceededRunByCacheKey implements store.Store.FindSucceededRunByCacheKey.

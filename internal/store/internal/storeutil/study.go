@@ -117,11 +117,7 @@ func StudyKey(st store.Study) Cursor { return Cursor{CreatedAt: st.CreatedAt, ID
 // no row: ErrNotFound when it does not exist (for actor), ErrConflict
 // otherwise.
 func studyStateError(ctx context.Context, c Conn, actor store.Actor, id, op string) error {
-	var status string
-	if err := c.QueryRow(ctx, studyStatusSQL, id, actor.Admin, OwnerArg(actor)).Scan(&status); err != nil {
-		return NotFound(c, err, "study", id)
-	}
-	return fmt.Errorf("%s study %q: study is %s: %w", op, id, status, store.ErrConflict)
+	return stateError(ctx, c, studyStatusSQL, "study", actor, id, op)
 }
 
 // CreateStudy implements store.Store.CreateStudy.
@@ -243,17 +239,7 @@ const StudyCancelMessage = "study cancelled on request"
 
 // SetStudyJobID implements store.Store.SetStudyJobID.
 func (s Store) SetStudyJobID(ctx context.Context, id string, jobID int64) error {
-	if !ValidID(id) {
-		return fmt.Errorf("study %q: %w", id, store.ErrNotFound)
-	}
-	n, err := s.DB.Exec(ctx, setStudyJobIDSQL, id, jobID)
-	if err != nil {
-		return fmt.Errorf("%s: set job id of study %q: %w", s.DB.Name(), id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("study %q: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return setJobID(ctx, s.DB, setStudyJobIDSQL, "study", id, jobID)
 }
 
 // MarkStudyRunning implements store.Store.MarkStudyRunning.
@@ -328,27 +314,7 @@ func (s Store) GetStudyResult(ctx context.Context, actor store.Actor, id string)
 
 // CountStudies implements store.Store.CountStudies.
 func (s Store) CountStudies(ctx context.Context) (map[store.RunStatus]int, error) {
-	rows, err := s.DB.Query(ctx, countStudiesSQL)
-	if err != nil {
-		return nil, fmt.Errorf("%s: count studies: %w", s.DB.Name(), err)
-	}
-	type count struct {
-		status string
-		n      int
-	}
-	counts, err := CollectRows(rows, func(r Row) (count, error) {
-		var c count
-		err := r.Scan(&c.status, &c.n)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: count studies: %w", s.DB.Name(), err)
-	}
-	out := map[store.RunStatus]int{}
-	for _, c := range counts {
-		out[store.RunStatus(c.status)] = c.n
-	}
-	return out, nil
+	return countByStatus(ctx, s.DB, countStudiesSQL, "studies")
 }
 
 // lockStudy returns the status of study id, locked in tx (see
