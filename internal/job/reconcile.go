@@ -46,43 +46,25 @@ func (c *Client) Reconcile(ctx context.Context) (int, error) {
 	if err != nil || len(runs) == 0 {
 		return 0, err
 	}
-	rows, err := c.listJobs(ctx, rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
-	if err != nil {
-		return 0, fmt.Errorf("job: reconcile: list jobs: %w", err)
-	}
-	jobs := map[string]*runJobs{}
-	for _, row := range rows {
+	jobs, err := c.tallyJobs(ctx, func(row *rivertype.JobRow) string {
 		var args struct {
 			RunID string `json:"run_id"`
 		}
-		if err := json.Unmarshal(row.EncodedArgs, &args); err != nil || args.RunID == "" {
-			continue // not one of ours
+		if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+			return "" // not one of ours
 		}
-		j := jobs[args.RunID]
-		if j == nil {
-			j = &runJobs{}
-			jobs[args.RunID] = j
-		}
-		switch {
-		case liveStates[row.State]:
-			j.live = true
-		case row.State == rivertype.JobStateDiscarded:
-			j.discarded = max(j.discarded, row.Attempt)
-		case row.State == rivertype.JobStateCancelled:
-			j.cancelled = true
-		}
+		return args.RunID
+	})
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for _, run := range runs {
 		j := jobs[run.ID]
-		if j == nil {
-			j = &runJobs{}
-		}
 		if j.live {
 			continue
 		}
-		f := abandoned(run, *j)
+		f := abandoned(run, j)
 		_, err := c.store.FinishRun(ctx, run.ID, f)
 		switch {
 		case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
@@ -115,19 +97,73 @@ func abandoned(run store.Run, j runJobs) store.Finish {
 
 // unfinishedRuns lists every queued or running run, of every user.
 func (c *Client) unfinishedRuns(ctx context.Context) ([]store.Run, error) {
-	var runs []store.Run
-	p := store.ListRunsParams{Status: []store.RunStatus{store.StatusQueued, store.StatusRunning}, Limit: 1000}
-	for {
-		page, err := c.store.ListRuns(ctx, store.System(), p)
-		if err != nil {
-			return nil, fmt.Errorf("job: reconcile: list unfinished runs: %w", err)
-		}
-		runs = append(runs, page.Items...)
-		if page.NextCursor == "" {
-			return runs, nil
-		}
-		p.Cursor = page.NextCursor
+	runs, err := allPages(func(cursor string) (store.Page[store.Run], error) {
+		p := store.ListRunsParams{Status: []store.RunStatus{store.StatusQueued, store.StatusRunning}, Limit: 1000, Cursor: cursor}
+		return c.store.ListRuns(ctx, store.System(), p)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job: reconcile: list unfinished runs: %w", err)
 	}
+	return runs, nil
+}
+
+// unfinishedStudies lists every queued or running study, of every user.
+func (c *Client) unfinishedStudies(ctx context.Context) ([]store.Study, error) {
+	studies, err := allPages(func(cursor string) (store.Page[store.Study], error) {
+		p := store.ListStudiesParams{Status: []store.RunStatus{store.StatusQueued, store.StatusRunning}, Limit: 1000, Cursor: cursor}
+		return c.store.ListStudies(ctx, store.System(), p)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job: reconcile: list unfinished studies: %w", err)
+	}
+	return studies, nil
+}
+
+// allPages returns the items of every page that list returns, from the
+// first (cursor "") to the last.
+func allPages[T any](list func(cursor string) (store.Page[T], error)) ([]T, error) {
+	var items []T
+	cursor := ""
+	for {
+		page, err := list(cursor)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, page.Items...)
+		if page.NextCursor == "" {
+			return items, nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// tallyJobs lists the River jobs that are live, discarded or cancelled and
+// tallies them by the run or study that key names for each (a job whose
+// key is "" is left out).
+func (c *Client) tallyJobs(ctx context.Context, key func(*rivertype.JobRow) string) (map[string]runJobs, error) {
+	rows, err := c.listJobs(ctx, rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+	if err != nil {
+		return nil, fmt.Errorf("job: reconcile: list jobs: %w", err)
+	}
+	jobs := map[string]runJobs{}
+	for _, row := range rows {
+		k := key(row)
+		if k == "" {
+			continue
+		}
+		j := jobs[k]
+		switch {
+		case liveStates[row.State]:
+			j.live = true
+		case row.State == rivertype.JobStateDiscarded:
+			j.discarded = max(j.discarded, row.Attempt)
+		case row.State == rivertype.JobStateCancelled:
+			j.cancelled = true
+		}
+		jobs[k] = j
+	}
+	return jobs, nil
 }
 
 // reconcileLoop calls Reconcile every Config.ReconcileInterval until ctx

@@ -481,57 +481,26 @@ func (c *Client) simulateCandidate(ctx context.Context, st store.Study, r store.
 // many studies it finished. Like Reconcile, it is idempotent and runs on
 // every worker at once (every Config.ReconcileInterval).
 func (c *Client) ReconcileStudies(ctx context.Context) (int, error) {
-	var studies []store.Study
-	p := store.ListStudiesParams{Status: []store.RunStatus{store.StatusQueued, store.StatusRunning}, Limit: 1000}
-	for {
-		page, err := c.store.ListStudies(ctx, store.System(), p)
-		if err != nil {
-			return 0, fmt.Errorf("job: reconcile: list unfinished studies: %w", err)
-		}
-		studies = append(studies, page.Items...)
-		if page.NextCursor == "" {
-			break
-		}
-		p.Cursor = page.NextCursor
+	studies, err := c.unfinishedStudies(ctx)
+	if err != nil || len(studies) == 0 {
+		return 0, err
 	}
-	if len(studies) == 0 {
-		return 0, nil
-	}
-	rows, err := c.listJobs(ctx, rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+	jobs, err := c.tallyJobs(ctx, func(row *rivertype.JobRow) string {
+		if row.Kind != KindStudy {
+			return ""
+		}
+		return targetOf(row).studyID
+	})
 	if err != nil {
-		return 0, fmt.Errorf("job: reconcile: list jobs: %w", err)
-	}
-	jobs := map[string]*runJobs{}
-	for _, row := range rows {
-		t := targetOf(row)
-		if row.Kind != KindStudy || t.studyID == "" {
-			continue
-		}
-		j := jobs[t.studyID]
-		if j == nil {
-			j = &runJobs{}
-			jobs[t.studyID] = j
-		}
-		switch {
-		case liveStates[row.State]:
-			j.live = true
-		case row.State == rivertype.JobStateDiscarded:
-			j.discarded = max(j.discarded, row.Attempt)
-		case row.State == rivertype.JobStateCancelled:
-			j.cancelled = true
-		}
+		return 0, err
 	}
 	n := 0
 	for _, st := range studies {
 		j := jobs[st.ID]
-		if j == nil {
-			j = &runJobs{}
-		}
 		if j.live {
 			continue
 		}
-		f := studyAbandoned(st, *j)
+		f := studyAbandoned(st, j)
 		_, err := c.store.FinishStudy(ctx, st.ID, f)
 		switch {
 		case errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound):
