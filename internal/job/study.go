@@ -445,27 +445,10 @@ func (c *Client) simulateCandidate(ctx context.Context, st store.Study, r store.
 		}
 		return true
 	})
-	maxEvents, maxInFlight, setBy, err := c.runLimits(ctx, store.Run{ID: st.ID, OwnerID: st.OwnerID})
+	res, err := c.runScenario(ctx, simCtx, store.Run{ID: st.ID, OwnerID: st.OwnerID}, sc, nil, fastsim.WithSeed(r.Seed))
 	if err != nil {
 		return nil, err
 	}
-	var lastEvents int64
-	progress := func(p fastsim.Progress) {
-		c.metrics.addEvents(p.Events - lastEvents)
-		lastEvents = p.Events
-	}
-	res, err := fastsim.Run(simCtx, sc, fastsim.WithSeed(r.Seed), fastsim.WithProgress(progress),
-		fastsim.WithMaxEvents(maxEvents), fastsim.WithMaxInFlight(maxInFlight))
-	if err != nil {
-		if cause := context.Cause(simCtx); cause == errCancelled || cause == errTimeout {
-			return nil, cause
-		}
-		if errors.Is(err, fastsim.ErrLimitExceeded) {
-			return nil, fmt.Errorf("%w; the limit is that of %s", err, setBy)
-		}
-		return nil, err
-	}
-	c.metrics.addEvents(res.Counts.Events - lastEvents)
 	res.Series = nil
 	body, err := json.Marshal(res)
 	if err != nil {

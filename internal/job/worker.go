@@ -298,10 +298,7 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 	go c.watchCancel(simCtx, run.ID, cancel)
 
 	var lastWrite time.Time
-	var lastEvents int64
 	progress := func(p fastsim.Progress) {
-		c.metrics.addEvents(p.Events - lastEvents)
-		lastEvents = p.Events
 		if now := time.Now(); now.Sub(lastWrite) >= c.cfg.ProgressInterval && p.Horizon > 0 {
 			lastWrite = now
 			err := c.store.UpdateProgress(simCtx, run.ID, index, p.SimTime/p.Horizon)
@@ -313,17 +310,34 @@ func (c *Client) simulate(ctx context.Context, run store.Run, index int) (*resul
 			}
 		}
 	}
-	maxEvents, maxInFlight, setBy, err := c.runLimits(ctx, run)
-	if err != nil {
-		return nil, err
-	}
-	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(run.Seed, index)), fastsim.WithProgress(progress),
-		fastsim.WithMaxEvents(maxEvents), fastsim.WithMaxInFlight(maxInFlight)}
+	opts := []fastsim.Option{fastsim.WithSeed(fastsim.ReplicationSeed(run.Seed, index))}
 	if index == 0 {
 		// Only replication 0 keeps its full series: they are large, and
 		// they serve GET /runs/{id}/series.
 		opts = append(opts, fastsim.WithSeries())
 	}
+	return c.runScenario(ctx, simCtx, run, sc, progress, opts...)
+}
+
+// runScenario runs sc under simCtx with opts and the run-time limits of
+// run's owner (see runLimits), counting its events in the metrics and
+// calling onProgress, if not nil, on each progress report. A simulation
+// that simCtx stopped returns its cause, errCancelled or errTimeout; one
+// that crossed a limit says whose limit it is.
+func (c *Client) runScenario(ctx, simCtx context.Context, run store.Run, sc *scenario.Scenario, onProgress func(fastsim.Progress), opts ...fastsim.Option) (*result.Result, error) {
+	maxEvents, maxInFlight, setBy, err := c.runLimits(ctx, run)
+	if err != nil {
+		return nil, err
+	}
+	var lastEvents int64
+	progress := func(p fastsim.Progress) {
+		c.metrics.addEvents(p.Events - lastEvents)
+		lastEvents = p.Events
+		if onProgress != nil {
+			onProgress(p)
+		}
+	}
+	opts = append(opts, fastsim.WithProgress(progress), fastsim.WithMaxEvents(maxEvents), fastsim.WithMaxInFlight(maxInFlight))
 	r, err := fastsim.Run(simCtx, sc, opts...)
 	if err != nil {
 		if cause := context.Cause(simCtx); cause == errCancelled || cause == errTimeout {
