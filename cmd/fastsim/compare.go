@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -82,12 +82,11 @@ func (a *app) compare(ctx context.Context, pathA, pathB string, f compareFlags) 
 		}
 	}
 	if f.htmlPath != "" {
-		var buf bytes.Buffer
-		if err := report.WriteComparisonHTML(ctx, &buf, c, pathA, pathB); err != nil {
-			return fmt.Errorf("--html: rendering the HTML report: %w", err)
-		}
-		if err := os.WriteFile(f.htmlPath, buf.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("--html: writing %s: %w", f.htmlPath, err)
+		err := writeHTML("--html", f.htmlPath, func(w io.Writer) error {
+			return report.WriteComparisonHTML(ctx, w, c, pathA, pathB)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if f.quiet || f.jsonPath == "-" {

@@ -145,13 +145,25 @@ func writeCharts(ctx context.Context, sc *scenario.Scenario, out *analysis.Repli
 		}
 	}
 	if f.reportPath != "" {
-		var buf bytes.Buffer
-		if err := report.WriteHTML(ctx, &buf, sc, r, out.Statistics); err != nil {
-			return fmt.Errorf("--report: rendering the HTML report: %w", err)
+		err := writeHTML("--report", f.reportPath, func(w io.Writer) error {
+			return report.WriteHTML(ctx, w, sc, r, out.Statistics)
+		})
+		if err != nil {
+			return err
 		}
-		if err := os.WriteFile(f.reportPath, buf.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("--report: writing %s: %w", f.reportPath, err)
-		}
+	}
+	return nil
+}
+
+// writeHTML renders an HTML report with render and writes it to path, the
+// value of flag; nothing is written when rendering fails.
+func writeHTML(flag, path string, render func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return fmt.Errorf("%s: rendering the HTML report: %w", flag, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("%s: writing %s: %w", flag, path, err)
 	}
 	return nil
 }

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -145,12 +144,11 @@ func (a *app) sweep(ctx context.Context, path string, f sweepFlags, latencySet b
 		}
 	}
 	if f.htmlPath != "" {
-		var buf bytes.Buffer
-		if err := report.WriteSweepHTML(ctx, &buf, sc, st); err != nil {
-			return fmt.Errorf("--html: rendering the HTML report: %w", err)
-		}
-		if err := os.WriteFile(f.htmlPath, buf.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("--html: writing %s: %w", f.htmlPath, err)
+		err := writeHTML("--html", f.htmlPath, func(w io.Writer) error {
+			return report.WriteSweepHTML(ctx, w, sc, st)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if f.quiet || f.jsonPath == "-" {
