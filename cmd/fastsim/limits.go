@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -8,10 +9,13 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fastsim/fastsim"
+	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/engine"
 	"github.com/fastsim/fastsim/internal/api"
 	"github.com/fastsim/fastsim/internal/config"
 	"github.com/fastsim/fastsim/internal/ratelimit"
+	"github.com/fastsim/fastsim/result"
+	"github.com/fastsim/fastsim/scenario"
 )
 
 // newLimiter returns the rate limiter of serve: on Redis when --redis-url
@@ -58,6 +62,14 @@ func (l *limitFlags) register(fl *pflag.FlagSet) {
 // options returns the run options of the limits.
 func (l limitFlags) options() []fastsim.Option {
 	return []fastsim.Option{fastsim.WithMaxEvents(l.maxEvents), fastsim.WithMaxInFlight(l.maxInFlight)}
+}
+
+// runFunc returns the analysis.RunFunc of `fastsim size` and `fastsim
+// sweep`: fastsim.Run with the limits and the given seed.
+func (l limitFlags) runFunc() analysis.RunFunc {
+	return func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
+		return fastsim.Run(ctx, sc, append(l.options(), fastsim.WithSeed(seed))...)
+	}
 }
 
 // explain adds to a run's error, when a limit stopped it, the flag that

@@ -14,7 +14,6 @@ import (
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/report"
-	"github.com/fastsim/fastsim/result"
 	"github.com/fastsim/fastsim/scenario"
 	"github.com/fastsim/fastsim/version"
 )
@@ -141,26 +140,11 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	if f.what != "cores" && f.what != "replicas" && f.what != "load" {
 		return fmt.Errorf("--what must be cores, replicas or load, got %q", f.what)
 	}
-	sc, err := a.loadScenario(ctx, path)
+	sc, err := a.loadWithHorizon(ctx, path, f.horizon)
 	if err != nil {
 		return err
 	}
-	if f.horizon != 0 {
-		sc.Settings.TotalSimulationTime = f.horizon
-		if err := sc.Validate(); err != nil {
-			return &exitError{code: exitInvalid, err: fmt.Errorf("--horizon %d: %w", f.horizon, err)}
-		}
-	}
-	for _, w := range sc.Warnings() {
-		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
-	}
-	seeds := make([]int64, f.replications)
-	for i := range seeds {
-		seeds[i] = fastsim.ReplicationSeed(f.seed, i)
-	}
-	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
-		return fastsim.Run(ctx, sc, append(f.limits.options(), fastsim.WithSeed(seed))...)
-	}
+	seeds := replicationSeeds(f.seed, f.replications)
 	spec := analysis.SizingSpec{What: f.what, Server: f.server, SLA: sla, Seeds: seeds, Max: f.max, Conservative: f.conservative}
 	if f.what == "load" {
 		if spec.Loads, err = f.multipliers(sc); err != nil {
@@ -173,7 +157,7 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 		write func() error
 	)
 	// The service answers the same spec with the same function.
-	res, err := spec.Run(ctx, sc, analysis.Options{Run: run})
+	res, err := spec.Run(ctx, sc, analysis.Options{Run: f.limits.runFunc()})
 	switch {
 	case res != nil && res.Load != nil:
 		out = sweepJSON{FastsimVersion: version.Version, Seed: f.seed, HorizonS: horizon, SweepResult: res.Load}
@@ -201,6 +185,36 @@ func (a *app) size(ctx context.Context, path string, f sizeFlags, latencySet boo
 	// err is nil or the SLA was not met: the table above shows every
 	// candidate, the error says so in one line.
 	return err
+}
+
+// loadWithHorizon loads the scenario of `fastsim size` and `fastsim
+// sweep` at path, with total_simulation_time set to horizon seconds unless
+// horizon is 0, and prints its warnings.
+func (a *app) loadWithHorizon(ctx context.Context, path string, horizon int) (*scenario.Scenario, error) {
+	sc, err := a.loadScenario(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if horizon != 0 {
+		sc.Settings.TotalSimulationTime = horizon
+		if err := sc.Validate(); err != nil {
+			return nil, &exitError{code: exitInvalid, err: fmt.Errorf("--horizon %d: %w", horizon, err)}
+		}
+	}
+	for _, w := range sc.Warnings() {
+		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
+	}
+	return sc, nil
+}
+
+// replicationSeeds returns the seeds of n replications from seed, those
+// of `fastsim run --seed seed --replications n`.
+func replicationSeeds(seed int64, n int) []int64 {
+	seeds := make([]int64, n)
+	for i := range seeds {
+		seeds[i] = fastsim.ReplicationSeed(seed, i)
+	}
+	return seeds
 }
 
 // sla builds the SLA from exactly one of --p99, --p95 or --percentile

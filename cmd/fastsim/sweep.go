@@ -11,8 +11,6 @@ import (
 	"github.com/fastsim/fastsim"
 	"github.com/fastsim/fastsim/analysis"
 	"github.com/fastsim/fastsim/report"
-	"github.com/fastsim/fastsim/result"
-	"github.com/fastsim/fastsim/scenario"
 	"github.com/fastsim/fastsim/version"
 )
 
@@ -103,34 +101,19 @@ func (a *app) sweep(ctx context.Context, path string, f sweepFlags, latencySet b
 		}
 		spec.SLA = &sla
 	}
-	spec.Seeds = make([]int64, f.replications)
-	for i := range spec.Seeds {
-		spec.Seeds[i] = fastsim.ReplicationSeed(f.seed, i)
-	}
+	spec.Seeds = replicationSeeds(f.seed, f.replications)
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	sc, err := a.loadScenario(ctx, path)
+	sc, err := a.loadWithHorizon(ctx, path, f.horizon)
 	if err != nil {
 		return err
-	}
-	if f.horizon != 0 {
-		sc.Settings.TotalSimulationTime = f.horizon
-		if err := sc.Validate(); err != nil {
-			return &exitError{code: exitInvalid, err: fmt.Errorf("--horizon %d: %w", f.horizon, err)}
-		}
-	}
-	for _, w := range sc.Warnings() {
-		fmt.Fprintf(a.stderr, "fastsim: %s: warning: %s\n", path, w.String())
 	}
 	// Every path and value is checked before anything runs.
 	if _, err := spec.Candidates(sc); err != nil {
 		return fmt.Errorf("--set: %w", err)
 	}
-	run := func(ctx context.Context, sc *scenario.Scenario, seed int64) (*result.Result, error) {
-		return fastsim.Run(ctx, sc, append(f.limits.options(), fastsim.WithSeed(seed))...)
-	}
-	st, err := analysis.RunSweep(ctx, sc, spec, analysis.Options{Run: run})
+	st, err := analysis.RunSweep(ctx, sc, spec, analysis.Options{Run: f.limits.runFunc()})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("sweep interrupted, nothing written: %w", err)
