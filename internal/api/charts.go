@@ -120,12 +120,8 @@ func (s *server) renderDocument(ctx context.Context, id, file, chart, contentTyp
 		if err != nil {
 			return nil, err
 		}
-		if chart != "" && !slices.ContainsFunc(chartNames(sc), func(c report.Chart) bool { return c.Name == chart }) {
-			var names []string
-			for _, c := range chartNames(sc) {
-				names = append(names, c.Name)
-			}
-			return nil, &report.UnknownChartError{Name: chart, Available: names}
+		if err := checkChart(chart, chartNames(sc)); err != nil {
+			return nil, err
 		}
 		doc, err = s.renders.render(ctx, key, func(ctx context.Context) ([]byte, error) {
 			r, stats, err := s.runResult(ctx, run)
@@ -142,7 +138,52 @@ func (s *server) renderDocument(ctx context.Context, id, file, chart, contentTyp
 			return nil, err
 		}
 	}
-	return &fileOutput{ContentType: contentType, CacheControl: "private, max-age=86400", CSP: renderCSP, Body: doc}, nil
+	return renderedFile(contentType, doc), nil
+}
+
+// renderedFile answers a rendered document: documents of succeeded runs
+// and studies never change, so the browser may keep them a day.
+func renderedFile(contentType string, doc []byte) *fileOutput {
+	return &fileOutput{ContentType: contentType, CacheControl: "private, max-age=86400", CSP: renderCSP, Body: doc}
+}
+
+// checkChart returns nil when chart is "" (the report) or one of charts,
+// else a report.UnknownChartError listing them.
+func checkChart(chart string, charts []report.Chart) error {
+	if chart == "" || slices.ContainsFunc(charts, func(c report.Chart) bool { return c.Name == chart }) {
+		return nil
+	}
+	var names []string
+	for _, c := range charts {
+		names = append(names, c.Name)
+	}
+	return &report.UnknownChartError{Name: chart, Available: names}
+}
+
+// chartLinks lists charts with their URLs under base, the path of the run
+// or study. Names hold component ids ("server-<id>"), which may contain
+// "/", "?" or "#": each path segment is escaped.
+func chartLinks(base string, charts []report.Chart) []ChartLink {
+	links := []ChartLink{}
+	for _, c := range charts {
+		links = append(links, ChartLink{
+			Name: c.Name, Title: c.Title,
+			SVG: base + "/charts/" + url.PathEscape(c.Name+".svg"),
+			PNG: base + "/charts/" + url.PathEscape(c.Name+".png"),
+		})
+	}
+	return links
+}
+
+// parseChartFile splits a chart file name, <name>.svg or <name>.png, into
+// the chart's name and format; any other name is a 404.
+func parseChartFile(file string) (string, report.Format, error) {
+	ext := path.Ext(file)
+	format, err := report.ParseFormat(ext)
+	if ext == "" || err != nil {
+		return "", format, newFieldError(store.ErrNotFound, "path.file", "%q is not a chart file; use <name>.svg or <name>.png", file)
+	}
+	return strings.TrimSuffix(file, ext), format, nil
 }
 
 func (s *server) listCharts(ctx context.Context, in *idInput) (*chartListOutput, error) {
@@ -155,29 +196,17 @@ func (s *server) listCharts(ctx context.Context, in *idInput) (*chartListOutput,
 		return nil, err
 	}
 	out := &chartListOutput{}
-	// Names hold component ids ("server-<id>"), which may contain "/",
-	// "?" or "#": each path segment is escaped.
 	base := "/api/v1/runs/" + url.PathEscape(in.ID)
 	out.Body.RunID = in.ID
 	out.Body.Report = base + "/report.html"
-	out.Body.Charts = []ChartLink{}
-	for _, c := range chartNames(sc) {
-		out.Body.Charts = append(out.Body.Charts, ChartLink{
-			Name: c.Name, Title: c.Title,
-			SVG: base + "/charts/" + url.PathEscape(c.Name+".svg"),
-			PNG: base + "/charts/" + url.PathEscape(c.Name+".png"),
-		})
-	}
+	out.Body.Charts = chartLinks(base, chartNames(sc))
 	return out, nil
 }
 
 func (s *server) getChart(ctx context.Context, in *chartInput) (*fileOutput, error) {
-	ext := path.Ext(in.File)
-	name := strings.TrimSuffix(in.File, ext)
-	format, err := report.ParseFormat(ext)
-	if ext == "" || err != nil {
-		return nil, newFieldError(store.ErrNotFound, "path.file",
-			"%q is not a chart file; use <name>.svg or <name>.png", in.File)
+	name, format, err := parseChartFile(in.File)
+	if err != nil {
+		return nil, err
 	}
 	return s.renderDocument(ctx, in.ID, in.File, name, format.ContentType(),
 		func(ctx context.Context, w *bytes.Buffer, sc *scenario.Scenario, r *result.Result, _ *analysis.Summary) error {

@@ -123,7 +123,7 @@ func (s *server) renderComparison(ctx context.Context, a, b, file, contentType s
 			return nil, err
 		}
 	}
-	return &fileOutput{ContentType: contentType, CacheControl: "private, max-age=86400", CSP: renderCSP, Body: doc}, nil
+	return renderedFile(contentType, doc), nil
 }
 
 func (s *server) getCompareChart(ctx context.Context, in *compareFileInput) (*fileOutput, error) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 
@@ -93,14 +92,7 @@ func (s *server) listStudyCharts(ctx context.Context, in *idInput) (*studyChartL
 	base := "/api/v1/studies/" + url.PathEscape(in.ID)
 	out.Body.StudyID = in.ID
 	out.Body.Report = base + "/report.html"
-	out.Body.Charts = []ChartLink{}
-	for _, c := range studyCharts(res) {
-		out.Body.Charts = append(out.Body.Charts, ChartLink{
-			Name: c.Name, Title: c.Title,
-			SVG: base + "/charts/" + url.PathEscape(c.Name+".svg"),
-			PNG: base + "/charts/" + url.PathEscape(c.Name+".png"),
-		})
-	}
+	out.Body.Charts = chartLinks(base, studyCharts(res))
 	return out, nil
 }
 
@@ -121,13 +113,8 @@ func (s *server) renderStudyDocument(ctx context.Context, id, file, chart, conte
 		if err != nil {
 			return nil, err
 		}
-		charts := studyCharts(res)
-		if chart != "" && !slices.ContainsFunc(charts, func(c report.Chart) bool { return c.Name == chart }) {
-			var names []string
-			for _, c := range charts {
-				names = append(names, c.Name)
-			}
-			return nil, &report.UnknownChartError{Name: chart, Available: names}
+		if err := checkChart(chart, studyCharts(res)); err != nil {
+			return nil, err
 		}
 		doc, err = s.renders.render(ctx, key, func(ctx context.Context) ([]byte, error) {
 			var buf bytes.Buffer
@@ -140,15 +127,13 @@ func (s *server) renderStudyDocument(ctx context.Context, id, file, chart, conte
 			return nil, err
 		}
 	}
-	return &fileOutput{ContentType: contentType, CacheControl: "private, max-age=86400", CSP: renderCSP, Body: doc}, nil
+	return renderedFile(contentType, doc), nil
 }
 
 func (s *server) getStudyChart(ctx context.Context, in *chartInput) (*fileOutput, error) {
-	ext := path.Ext(in.File)
-	name := strings.TrimSuffix(in.File, ext)
-	format, err := report.ParseFormat(ext)
-	if ext == "" || err != nil {
-		return nil, newFieldError(store.ErrNotFound, "path.file", "%q is not a chart file; use <name>.svg or <name>.png", in.File)
+	name, format, err := parseChartFile(in.File)
+	if err != nil {
+		return nil, err
 	}
 	return s.renderStudyDocument(ctx, in.ID, in.File, name, format.ContentType(),
 		func(ctx context.Context, w *bytes.Buffer, _ store.Study, sw *analysis.SweepStudy) error {
