@@ -2,6 +2,8 @@ package storeutil
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/fastsim/fastsim/internal/store"
@@ -59,6 +61,80 @@ func setJobID(ctx context.Context, c Conn, setSQL Query, what, id string, jobID 
 	}
 	if n == 0 {
 		return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// lifecycle describes runs or studies for the helpers below.
+type lifecycle[T any] struct {
+	what      string               // "run" or "study", as errors name it
+	statusSQL Query                // selects the status by id, admin and owner
+	scan      func(Row) (T, error) // scans a row of the record's columns
+}
+
+var (
+	runRecords   = lifecycle[store.Run]{what: "run", statusSQL: runStatusSQL, scan: scanRun}
+	studyRecords = lifecycle[store.Study]{what: "study", statusSQL: studyStatusSQL, scan: scanStudy}
+)
+
+// get reads the record id with getSQL, which takes (id, admin, owner), as
+// actor sees it: ErrNotFound when it does not exist for actor.
+func (l lifecycle[T]) get(ctx context.Context, c Conn, getSQL Query, actor store.Actor, id string) (T, error) {
+	var zero T
+	if !ValidID(id) {
+		return zero, fmt.Errorf("%s %q: %w", l.what, id, store.ErrNotFound)
+	}
+	v, err := l.scan(c.QueryRow(ctx, getSQL, id, actor.Admin, OwnerArg(actor)))
+	if err != nil {
+		return zero, NotFound(c, err, l.what, id)
+	}
+	return v, nil
+}
+
+// update runs the conditional update q (op, e.g. "start", names it in
+// errors) of the record id, with id and then args as its arguments, and
+// returns the updated record; when no row matched, stateError says why,
+// as actor sees the record.
+func (l lifecycle[T]) update(ctx context.Context, c Conn, actor store.Actor, op, id string, q Query, args ...any) (T, error) {
+	var zero T
+	v, err := l.scan(c.QueryRow(ctx, q, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return zero, stateError(ctx, c, l.statusSQL, l.what, actor, id, op)
+	}
+	if err != nil {
+		return zero, fmt.Errorf("%s: %s %s %q: %w", c.Name(), op, l.what, id, err)
+	}
+	return v, nil
+}
+
+// list runs the list query q, whose args ask for limit+1 rows, and
+// returns the page of at most limit records (see NewPage); plural names
+// the records in errors.
+func (l lifecycle[T]) list(ctx context.Context, c Conn, plural string, limit int, key func(T) Cursor, q Query, args ...any) (store.Page[T], error) {
+	rows, err := c.Query(ctx, q, args...)
+	if err != nil {
+		return store.Page[T]{}, fmt.Errorf("%s: list %s: %w", c.Name(), plural, err)
+	}
+	items, err := CollectRows(rows, l.scan)
+	if err != nil {
+		return store.Page[T]{}, fmt.Errorf("%s: list %s: %w", c.Name(), plural, err)
+	}
+	return NewPage(items, limit, key), nil
+}
+
+// checkScenarioRef checks, in tx, that the scenario a run or study refers
+// to (id nil: none) exists for actor, with the version, when given, among
+// its versions; it share-locks the scenario (see scenarioOfRunSQL).
+func checkScenarioRef(ctx context.Context, tx Conn, actor store.Actor, id *string, version *int) error {
+	if id == nil {
+		return nil
+	}
+	var latest int
+	if err := tx.QueryRow(ctx, scenarioOfRunSQL, *id, actor.Admin, OwnerArg(actor)).Scan(&latest); err != nil {
+		return NotFound(tx, err, "scenario", *id)
+	}
+	if version != nil && (*version < 1 || *version > latest) {
+		return fmt.Errorf("scenario %q version %d: %w", *id, *version, store.ErrNotFound)
 	}
 	return nil
 }

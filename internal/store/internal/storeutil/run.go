@@ -199,15 +199,8 @@ func (s Store) insertRun(ctx context.Context, tx Conn, actor store.Actor, run st
 	if err := s.checkQuota(ctx, tx, run); err != nil {
 		return err
 	}
-	if run.ScenarioID != nil {
-		var latest int
-		err := tx.QueryRow(ctx, scenarioOfRunSQL, *run.ScenarioID, actor.Admin, OwnerArg(actor)).Scan(&latest)
-		if err != nil {
-			return NotFound(tx, err, "scenario", *run.ScenarioID)
-		}
-		if run.ScenarioVersion != nil && (*run.ScenarioVersion < 1 || *run.ScenarioVersion > latest) {
-			return fmt.Errorf("scenario %q version %d: %w", *run.ScenarioID, *run.ScenarioVersion, store.ErrNotFound)
-		}
+	if err := checkScenarioRef(ctx, tx, actor, run.ScenarioID, run.ScenarioVersion); err != nil {
+		return err
 	}
 	_, err := tx.Exec(ctx, insertRunSQL,
 		run.ID, run.ScenarioID, run.ScenarioVersion, run.Scenario, run.Seed, run.Replications, string(run.Status),
@@ -220,14 +213,7 @@ func (s Store) insertRun(ctx context.Context, tx Conn, actor store.Actor, run st
 
 // GetRun implements store.Store.GetRun.
 func (s Store) GetRun(ctx context.Context, actor store.Actor, id string) (store.Run, error) {
-	if !ValidID(id) {
-		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
-	}
-	r, err := scanRun(s.DB.QueryRow(ctx, getRunSQL, id, actor.Admin, OwnerArg(actor)))
-	if err != nil {
-		return store.Run{}, NotFound(s.DB, err, "run", id)
-	}
-	return r, nil
+	return runRecords.get(ctx, s.DB, getRunSQL, actor, id)
 }
 
 // ListRuns implements store.Store.ListRuns.
@@ -248,15 +234,8 @@ func (s Store) ListRuns(ctx context.Context, actor store.Actor, p store.ListRuns
 		scenarioID = &p.ScenarioID
 	}
 	curAt, curID := CursorArgs(cur, hasCur)
-	rows, err := s.DB.Query(ctx, listRunsSQL, statuses, scenarioID, curAt, curID, limit+1, actor.Admin, OwnerArg(actor))
-	if err != nil {
-		return store.Page[store.Run]{}, fmt.Errorf("%s: list runs: %w", s.DB.Name(), err)
-	}
-	items, err := CollectRows(rows, scanRun)
-	if err != nil {
-		return store.Page[store.Run]{}, fmt.Errorf("%s: list runs: %w", s.DB.Name(), err)
-	}
-	return NewPage(items, limit, RunKey), nil
+	return runRecords.list(ctx, s.DB, "runs", limit, RunKey,
+		listRunsSQL, statuses, scenarioID, curAt, curID, limit+1, actor.Admin, OwnerArg(actor))
 }
 
 // CountRuns implements store.Store.CountRuns.
@@ -269,14 +248,7 @@ func (s Store) MarkRunning(ctx context.Context, id string) (store.Run, error) {
 	if !ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
-	r, err := scanRun(s.DB.QueryRow(ctx, markRunningSQL, id, Now(s.Now)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Run{}, StateError(ctx, s.DB, store.System(), id, "start")
-	}
-	if err != nil {
-		return store.Run{}, fmt.Errorf("%s: start run %q: %w", s.DB.Name(), id, err)
-	}
-	return r, nil
+	return runRecords.update(ctx, s.DB, store.System(), "start", id, markRunningSQL, Now(s.Now))
 }
 
 // UpdateProgress implements store.Store.UpdateProgress.
@@ -313,12 +285,9 @@ func (s Store) FinishRun(ctx context.Context, id string, f store.Finish) (store.
 	var r store.Run
 	err := s.DB.InTx(ctx, func(tx TxConn) error {
 		var err error
-		r, err = scanRun(tx.QueryRow(ctx, finishRunSQL, id, string(f.Status), f.Error, Now(s.Now)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return StateError(ctx, tx, store.System(), id, "finish")
-		}
+		r, err = runRecords.update(ctx, tx, store.System(), "finish", id, finishRunSQL, string(f.Status), f.Error, Now(s.Now))
 		if err != nil {
-			return fmt.Errorf("%s: finish run %q: %w", tx.Name(), id, err)
+			return err
 		}
 		if _, err := tx.Exec(ctx, deleteReplicationsSQL, id); err != nil {
 			return fmt.Errorf("%s: finish run %q: %w", tx.Name(), id, err)
@@ -339,14 +308,7 @@ func (s Store) RequestCancel(ctx context.Context, actor store.Actor, id string) 
 	if !ValidID(id) {
 		return store.Run{}, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
 	}
-	r, err := scanRun(s.DB.QueryRow(ctx, requestCancelSQL, id, Now(s.Now), CancelMessage, actor.Admin, OwnerArg(actor)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Run{}, StateError(ctx, s.DB, actor, id, "cancel")
-	}
-	if err != nil {
-		return store.Run{}, fmt.Errorf("%s: cancel run %q: %w", s.DB.Name(), id, err)
-	}
-	return r, nil
+	return runRecords.update(ctx, s.DB, actor, "cancel", id, requestCancelSQL, Now(s.Now), CancelMessage, actor.Admin, OwnerArg(actor))
 }
 
 // SetRunJobID implements store.Store.SetRunJobID.

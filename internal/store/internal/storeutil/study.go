@@ -2,7 +2,6 @@ package storeutil
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -130,15 +129,8 @@ func (s Store) CreateStudy(ctx context.Context, actor store.Actor, st store.Stud
 		if err := s.checkStudyQuota(ctx, tx, st); err != nil {
 			return err
 		}
-		if st.ScenarioID != nil {
-			var latest int
-			err := tx.QueryRow(ctx, scenarioOfRunSQL, *st.ScenarioID, actor.Admin, OwnerArg(actor)).Scan(&latest)
-			if err != nil {
-				return NotFound(tx, err, "scenario", *st.ScenarioID)
-			}
-			if st.ScenarioVersion != nil && (*st.ScenarioVersion < 1 || *st.ScenarioVersion > latest) {
-				return fmt.Errorf("scenario %q version %d: %w", *st.ScenarioID, *st.ScenarioVersion, store.ErrNotFound)
-			}
+		if err := checkScenarioRef(ctx, tx, actor, st.ScenarioID, st.ScenarioVersion); err != nil {
+			return err
 		}
 		_, err := tx.Exec(ctx, insertStudySQL, st.ID, st.OwnerID, string(st.Kind), st.ScenarioID, st.ScenarioVersion,
 			st.Scenario, st.Settings, string(st.Status), st.RunsTotal, st.CreatedAt)
@@ -161,14 +153,7 @@ func (s Store) CreateStudy(ctx context.Context, actor store.Actor, st store.Stud
 
 // GetStudy implements store.Store.GetStudy.
 func (s Store) GetStudy(ctx context.Context, actor store.Actor, id string) (store.Study, error) {
-	if !ValidID(id) {
-		return store.Study{}, fmt.Errorf("study %q: %w", id, store.ErrNotFound)
-	}
-	st, err := scanStudy(s.DB.QueryRow(ctx, getStudySQL, id, actor.Admin, OwnerArg(actor)))
-	if err != nil {
-		return store.Study{}, NotFound(s.DB, err, "study", id)
-	}
-	return st, nil
+	return studyRecords.get(ctx, s.DB, getStudySQL, actor, id)
 }
 
 // ListStudies implements store.Store.ListStudies.
@@ -187,15 +172,8 @@ func (s Store) ListStudies(ctx context.Context, actor store.Actor, p store.ListS
 		}
 	}
 	curAt, curID := CursorArgs(cur, hasCur)
-	rows, err := s.DB.Query(ctx, listStudiesSQL, statuses, string(p.Kind), curAt, curID, limit+1, actor.Admin, OwnerArg(actor))
-	if err != nil {
-		return store.Page[store.Study]{}, fmt.Errorf("%s: list studies: %w", s.DB.Name(), err)
-	}
-	items, err := CollectRows(rows, scanStudy)
-	if err != nil {
-		return store.Page[store.Study]{}, fmt.Errorf("%s: list studies: %w", s.DB.Name(), err)
-	}
-	return NewPage(items, limit, StudyKey), nil
+	return studyRecords.list(ctx, s.DB, "studies", limit, StudyKey,
+		listStudiesSQL, statuses, string(p.Kind), curAt, curID, limit+1, actor.Admin, OwnerArg(actor))
 }
 
 // DeleteStudy implements store.Store.DeleteStudy.
@@ -224,14 +202,7 @@ func (s Store) RequestStudyCancel(ctx context.Context, actor store.Actor, id str
 	if !ValidID(id) {
 		return store.Study{}, fmt.Errorf("study %q: %w", id, store.ErrNotFound)
 	}
-	st, err := scanStudy(s.DB.QueryRow(ctx, cancelStudySQL, id, Now(s.Now), StudyCancelMessage, actor.Admin, OwnerArg(actor)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Study{}, studyStateError(ctx, s.DB, actor, id, "cancel")
-	}
-	if err != nil {
-		return store.Study{}, fmt.Errorf("%s: cancel study %q: %w", s.DB.Name(), id, err)
-	}
-	return st, nil
+	return studyRecords.update(ctx, s.DB, actor, "cancel", id, cancelStudySQL, Now(s.Now), StudyCancelMessage, actor.Admin, OwnerArg(actor))
 }
 
 // StudyCancelMessage is the error message of a study cancelled on request.
@@ -247,14 +218,7 @@ func (s Store) MarkStudyRunning(ctx context.Context, id string) (store.Study, er
 	if !ValidID(id) {
 		return store.Study{}, fmt.Errorf("study %q: %w", id, store.ErrNotFound)
 	}
-	st, err := scanStudy(s.DB.QueryRow(ctx, markStudyRunningSQL, id, Now(s.Now)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Study{}, studyStateError(ctx, s.DB, store.System(), id, "start")
-	}
-	if err != nil {
-		return store.Study{}, fmt.Errorf("%s: start study %q: %w", s.DB.Name(), id, err)
-	}
-	return st, nil
+	return studyRecords.update(ctx, s.DB, store.System(), "start", id, markStudyRunningSQL, Now(s.Now))
 }
 
 // FinishStudy implements store.Store.FinishStudy.
@@ -275,12 +239,9 @@ func (s Store) FinishStudy(ctx context.Context, id string, f store.StudyFinish) 
 	var st store.Study
 	err = s.DB.InTx(ctx, func(tx TxConn) error {
 		var err error
-		st, err = scanStudy(tx.QueryRow(ctx, finishStudySQL, id, string(f.Status), f.Error, Now(s.Now), f.RunsTotal))
-		if errors.Is(err, sql.ErrNoRows) {
-			return studyStateError(ctx, tx, store.System(), id, "finish")
-		}
+		st, err = studyRecords.update(ctx, tx, store.System(), "finish", id, finishStudySQL, string(f.Status), f.Error, Now(s.Now), f.RunsTotal)
 		if err != nil {
-			return fmt.Errorf("%s: finish study %q: %w", tx.Name(), id, err)
+			return err
 		}
 		if blob == nil {
 			return nil
