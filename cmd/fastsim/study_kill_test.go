@@ -18,29 +18,6 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// mmcStudyScenario is the M/M/c sizing case (Poisson arrivals at 500
-// req/s, exponential CPU time of mean 10 ms, 0.1 ms hops) over horizon
-// simulated seconds: by Erlang C, p95 ≤ 37.5 ms needs 7 cores.
-func mmcStudyScenario(t *testing.T, horizon int) *scenario.Scenario {
-	t.Helper()
-	const hop = 0.0001
-	cpu := scenario.ExpRV(0.01)
-	sc, err := scenario.New().
-		Workload(scenario.Workload{ID: "gen", AvgActiveUsers: scenario.NormalRV(500, 0), AvgRequestPerMinutePerUser: scenario.PoissonRV(60)}).
-		Client("client").
-		Edge("gen-client", "gen", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Horizon(horizon).
-		SamplePeriod(0.1).
-		Server(scenario.NewServer("srv-1").Endpoint("work", scenario.CPUStep(scenario.CPUBoundOperation, scenario.Quantity{Value: cpu.Mean, RV: &cpu}))).
-		Edge("client-srv-1", "client", "srv-1", scenario.DetRV(hop), scenario.Dropout(0)).
-		Edge("srv-1-client", "srv-1", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
-}
-
 // TestStudySurvivesKill9 runs a sizing study on two `fastsim worker`
 // processes and kills (kill -9) the one running the study's coordinator
 // mid-study, on each database: the other worker takes the coordinator
@@ -62,7 +39,7 @@ func TestStudySurvivesKill9(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sc := mmcStudyScenario(t, 200)
+			sc := testenv.MMc(t, 200)
 			seeds := []int64{fastsim.ReplicationSeed(42, 0), fastsim.ReplicationSeed(42, 1), fastsim.ReplicationSeed(42, 2)}
 			spec := analysis.SizingSpec{What: "cores", Server: "srv-1", SLA: analysis.SLA{Percentile: 0.95, LatencyS: 0.0375}, Seeds: seeds, Max: 16}
 			settings := study.Settings{Sizing: &spec}

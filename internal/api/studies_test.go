@@ -24,29 +24,6 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// mmcScenario is analysis's TestSizeCoresMMc scenario (M/M/c, 500 req/s,
-// exponential 10 ms of CPU, 60 s): by Erlang C, p95 ≤ 37.5 ms needs 7
-// cores.
-func mmcScenario(t *testing.T) *scenario.Scenario {
-	t.Helper()
-	const hop = 0.0001
-	cpu := scenario.ExpRV(0.01)
-	sc, err := scenario.New().
-		Workload(scenario.Workload{ID: "gen", AvgActiveUsers: scenario.NormalRV(500, 0), AvgRequestPerMinutePerUser: scenario.PoissonRV(60)}).
-		Client("client").
-		Edge("gen-client", "gen", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Horizon(60).
-		SamplePeriod(0.1).
-		Server(scenario.NewServer("srv-1").Endpoint("work", scenario.CPUStep(scenario.CPUBoundOperation, scenario.Quantity{Value: cpu.Mean, RV: &cpu}))).
-		Edge("client-srv-1", "client", "srv-1", scenario.DetRV(hop), scenario.Dropout(0)).
-		Edge("srv-1-client", "srv-1", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
-}
-
 func studyPath(id string, suffix ...string) string {
 	return "/api/v1/studies/" + id + strings.Join(suffix, "")
 }
@@ -103,7 +80,7 @@ func TestSizingStudyLifecycle(t *testing.T) {
 			b := setup(t, setupOpts{dialect: dialect, workers: 2, jobConfig: func(c *job.Config) { c.CancelPollInterval = 20 * time.Millisecond }})
 			srv := httptest.NewServer(b.handler)
 			t.Cleanup(srv.Close)
-			sc := mmcScenario(t)
+			sc := testenv.MMc(t, 60)
 			body, err := scenario.Canonical(sc)
 			if err != nil {
 				t.Fatal(err)

@@ -21,31 +21,6 @@ import (
 	"github.com/fastsim/fastsim/scenario"
 )
 
-// mmc is an M/M/c queue: Poisson arrivals at 500 req/s (a constant 500
-// users sending a Poisson 60 requests a minute each) to one server whose
-// single endpoint takes an exponential CPU time of mean 10 ms, with
-// 0.1 ms deterministic hops, for 60 s. It is analysis's TestSizeCoresMMc
-// scenario: by Erlang C, p95 ≤ 37.5 ms needs 7 cores.
-func mmc(t *testing.T) *scenario.Scenario {
-	t.Helper()
-	const hop = 0.0001
-	cpu := scenario.ExpRV(0.01)
-	sc, err := scenario.New().
-		Workload(scenario.Workload{ID: "gen", AvgActiveUsers: scenario.NormalRV(500, 0), AvgRequestPerMinutePerUser: scenario.PoissonRV(60)}).
-		Client("client").
-		Edge("gen-client", "gen", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Horizon(60).
-		SamplePeriod(0.1).
-		Server(scenario.NewServer("srv-1").Endpoint("work", scenario.CPUStep(scenario.CPUBoundOperation, scenario.Quantity{Value: cpu.Mean, RV: &cpu}))).
-		Edge("client-srv-1", "client", "srv-1", scenario.DetRV(hop), scenario.Dropout(0)).
-		Edge("srv-1-client", "srv-1", "client", scenario.DetRV(hop), scenario.Dropout(0)).
-		Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
-}
-
 func replicationSeeds(seed int64, n int) []int64 {
 	out := make([]int64, n)
 	for i := range out {
@@ -140,7 +115,7 @@ func TestSizingStudyAnswersAsTheLibrary(t *testing.T) {
 			t.Parallel()
 			b := setup(t, dialect, job.Config{Workers: 1, Owner: "worker-a", CancelPollInterval: 20 * time.Millisecond})
 			startOther(t, b.st, job.Config{Workers: 1, Owner: "worker-b", CancelPollInterval: 20 * time.Millisecond})
-			sc := mmc(t)
+			sc := testenv.MMc(t, 60)
 			spec := analysis.SizingSpec{What: "cores", Server: "srv-1", SLA: analysis.SLA{Percentile: 0.95, LatencyS: 0.0375},
 				Seeds: replicationSeeds(42, 3), Max: 16}
 			s := study.Settings{Sizing: &spec}

@@ -53,3 +53,29 @@ func Canonical(t testing.TB, yml string) (*scenario.Scenario, []byte) {
 	}
 	return sc, b
 }
+
+// MMc is an M/M/c queue for sizing studies: Poisson arrivals at 500 req/s
+// (a constant 500 users sending a Poisson 60 requests a minute each) to
+// one server, srv-1, whose single endpoint takes an exponential CPU time
+// of mean 10 ms, with 0.1 ms deterministic hops, over horizon simulated
+// seconds. It is analysis's TestSizeCoresMMc scenario: by Erlang C,
+// p95 ≤ 37.5 ms needs 7 cores.
+func MMc(t testing.TB, horizon int) *scenario.Scenario {
+	t.Helper()
+	const hop = 0.0001
+	cpu := scenario.ExpRV(0.01)
+	sc, err := scenario.New().
+		Workload(scenario.Workload{ID: "gen", AvgActiveUsers: scenario.NormalRV(500, 0), AvgRequestPerMinutePerUser: scenario.PoissonRV(60)}).
+		Client("client").
+		Edge("gen-client", "gen", "client", scenario.DetRV(hop), scenario.Dropout(0)).
+		Horizon(horizon).
+		SamplePeriod(0.1).
+		Server(scenario.NewServer("srv-1").Endpoint("work", scenario.CPUStep(scenario.CPUBoundOperation, scenario.Quantity{Value: cpu.Mean, RV: &cpu}))).
+		Edge("client-srv-1", "client", "srv-1", scenario.DetRV(hop), scenario.Dropout(0)).
+		Edge("srv-1-client", "srv-1", "client", scenario.DetRV(hop), scenario.Dropout(0)).
+		Build()
+	if err != nil {
+		t.Fatalf("testenv: build the M/M/c scenario: %v", err)
+	}
+	return sc
+}
