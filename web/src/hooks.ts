@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError } from './api/client';
 
 export interface Loaded<T> {
@@ -44,4 +45,28 @@ export function useTitle(t: string) {
   useEffect(() => {
     document.title = t ? `${t} · FastSim` : 'FastSim';
   }, [t]);
+}
+
+/** Calls reload every ms milliseconds while active (a list with a queued or running item). */
+export function useRefreshWhile(active: boolean, reload: () => void, ms = 2000) {
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(reload, ms);
+    return () => clearInterval(t);
+  }, [active, reload, ms]);
+}
+
+/** The page's query string and a setter of one parameter (an empty value removes it), replacing the history entry. */
+export function useQueryParams(): [URLSearchParams, (k: string, v: string) => void] {
+  const [q, setQ] = useSearchParams();
+  const set = useCallback(
+    (k: string, v: string) => {
+      const n = new URLSearchParams(q);
+      if (v) n.set(k, v);
+      else n.delete(k);
+      setQ(n, { replace: true });
+    },
+    [q, setQ],
+  );
+  return [q, set];
 }

@@ -1,16 +1,16 @@
-import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { RunPage, Run } from '../api/types';
 import { Loading, Problem } from '../components/Problem';
 import { pct, shortId, sig, when } from '../format';
-import { useLoad, useTitle } from '../hooks';
+import { useLoad, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
 
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 export function Runs() {
   useTitle('Runs');
-  const [q, setQ] = useSearchParams();
+  const [q, set] = useQueryParams();
   const status = (q.get('status') ?? '').split(',').filter(Boolean);
   const scenario = q.get('scenario_id') ?? '';
   const [extra, setExtra] = useState<Run[]>([]);
@@ -28,18 +28,8 @@ export function Runs() {
   // While a listed run is queued or running, the list refreshes itself every 2 s.
   const active = runs.some((r) => r.status === 'queued' || r.status === 'running');
   const { reload } = list;
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(reload, 2000);
-    return () => clearInterval(t);
-  }, [active, reload]);
+  useRefreshWhile(active, reload);
 
-  function set(k: string, v: string) {
-    const n = new URLSearchParams(q);
-    if (v) n.set(k, v);
-    else n.delete(k);
-    setQ(n, { replace: true });
-  }
   function toggle(s: string) {
     set('status', (status.includes(s) ? status.filter((x) => x !== s) : [...status, s]).join(','));
   }

@@ -1,17 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { ScenarioPage, ScenarioWithVersion, Study, StudyPage } from '../api/types';
 import { Problem } from '../components/Problem';
 import { pct, shortId, sig, when } from '../format';
-import { useLoad, useTitle } from '../hooks';
+import { useLoad, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
 import { studyBody, studySummary, suggestedPaths, type StudyForm } from '../lib/studies';
 
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 export function Studies() {
   useTitle('Studies');
-  const [q, setQ] = useSearchParams();
+  const [q, set] = useQueryParams();
   const status = q.get('status') ?? '';
   const kind = q.get('kind') ?? '';
   const [extra, setExtra] = useState<Study[]>([]);
@@ -28,17 +28,7 @@ export function Studies() {
   const studies = [...(list.data?.items ?? []), ...extra];
   const active = studies.some((s) => s.status === 'queued' || s.status === 'running');
   const { reload } = list;
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(reload, 2000);
-    return () => clearInterval(t);
-  }, [active, reload]);
-  function set(k: string, v: string) {
-    const n = new URLSearchParams(q);
-    if (v) n.set(k, v);
-    else n.delete(k);
-    setQ(n, { replace: true });
-  }
+  useRefreshWhile(active, reload);
   async function more() {
     const p = await api<StudyPage>('/api/v1/studies', { query: { status, kind, limit: 50, cursor } });
     setExtra((x) => [...x, ...(p.items ?? [])]);
