@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError } from './api/client';
+import { ApiError, api } from './api/client';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -69,4 +69,47 @@ export function useQueryParams(): [URLSearchParams, (k: string, v: string) => vo
     [q, setQ],
   );
   return [q, set];
+}
+
+/** One page of a listing endpoint (runs, studies, …). */
+interface Page<T> {
+  items?: T[] | null;
+  next_cursor?: string;
+}
+
+/** A listing loaded page by page: the first page when query changes, later ones by more(). */
+export interface Paged<T> extends Loaded<Page<T>> {
+  /** The items of every page loaded so far. */
+  items: T[];
+  /** Whether another page exists. */
+  hasMore: boolean;
+  /** Loads the next page and appends its items. */
+  more(): Promise<void>;
+}
+
+/** Loads path's listing, 50 items a page, filtered by query (an empty value is no filter). */
+export function usePaged<T>(path: string, query: Record<string, string>): Paged<T> {
+  const [extra, setExtra] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const key = JSON.stringify(query);
+  const list = useLoad(
+    async (signal) => {
+      const p = await api<Page<T>>(path, { query: { ...query, limit: 50 }, signal });
+      setExtra([]);
+      setCursor(p.next_cursor);
+      return p;
+    },
+    [path, key],
+  );
+  async function more() {
+    const p = await api<Page<T>>(path, { query: { ...query, limit: 50, cursor } });
+    setExtra((x) => [...x, ...(p.items ?? [])]);
+    setCursor(p.next_cursor);
+  }
+  return { ...list, items: [...(list.data?.items ?? []), ...extra], hasMore: !!cursor, more };
+}
+
+/** Whether a run or a study is still queued or running. */
+export function isActive(x: { status: string }): boolean {
+  return x.status === 'queued' || x.status === 'running';
 }

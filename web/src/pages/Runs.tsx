@@ -1,10 +1,8 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
-import type { RunPage, Run } from '../api/types';
+import type { Run } from '../api/types';
 import { Loading, Problem } from '../components/Problem';
 import { pct, shortId, sig, when } from '../format';
-import { useLoad, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
+import { isActive, usePaged, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
 
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -13,32 +11,14 @@ export function Runs() {
   const [q, set] = useQueryParams();
   const status = (q.get('status') ?? '').split(',').filter(Boolean);
   const scenario = q.get('scenario_id') ?? '';
-  const [extra, setExtra] = useState<Run[]>([]);
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(
-    async (signal) => {
-      const p = await api<RunPage>('/api/v1/runs', { query: { status: status.join(','), scenario_id: scenario, limit: 50 }, signal });
-      setExtra([]);
-      setCursor(p.next_cursor);
-      return p;
-    },
-    [status.join(','), scenario],
-  );
-  const runs = [...(list.data?.items ?? []), ...extra];
+  const list = usePaged<Run>('/api/v1/runs', { status: status.join(','), scenario_id: scenario });
+  const runs = list.items;
   // While a listed run is queued or running, the list refreshes itself every 2 s.
-  const active = runs.some((r) => r.status === 'queued' || r.status === 'running');
-  const { reload } = list;
-  useRefreshWhile(active, reload);
+  useRefreshWhile(runs.some(isActive), list.reload);
 
   function toggle(s: string) {
     set('status', (status.includes(s) ? status.filter((x) => x !== s) : [...status, s]).join(','));
   }
-  async function more() {
-    const p = await api<RunPage>('/api/v1/runs', { query: { status: status.join(','), scenario_id: scenario, limit: 50, cursor } });
-    setExtra((x) => [...x, ...(p.items ?? [])]);
-    setCursor(p.next_cursor);
-  }
-
   return (
     <section>
       <h1>Runs</h1>
@@ -105,8 +85,8 @@ export function Runs() {
           </tbody>
         </table>
       )}
-      {cursor && (
-        <button type="button" onClick={() => void more()}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           More
         </button>
       )}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
-import type { ScenarioPage, ScenarioWithVersion, Study, StudyPage } from '../api/types';
+import type { ScenarioPage, ScenarioWithVersion, Study } from '../api/types';
 import { Problem } from '../components/Problem';
 import { pct, shortId, sig, when } from '../format';
-import { useLoad, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
+import { isActive, useLoad, usePaged, useQueryParams, useRefreshWhile, useTitle } from '../hooks';
 import { studyBody, studySummary, suggestedPaths, type StudyForm } from '../lib/studies';
 
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -14,26 +14,9 @@ export function Studies() {
   const [q, set] = useQueryParams();
   const status = q.get('status') ?? '';
   const kind = q.get('kind') ?? '';
-  const [extra, setExtra] = useState<Study[]>([]);
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(
-    async (signal) => {
-      const p = await api<StudyPage>('/api/v1/studies', { query: { status, kind, limit: 50 }, signal });
-      setExtra([]);
-      setCursor(p.next_cursor);
-      return p;
-    },
-    [status, kind],
-  );
-  const studies = [...(list.data?.items ?? []), ...extra];
-  const active = studies.some((s) => s.status === 'queued' || s.status === 'running');
-  const { reload } = list;
-  useRefreshWhile(active, reload);
-  async function more() {
-    const p = await api<StudyPage>('/api/v1/studies', { query: { status, kind, limit: 50, cursor } });
-    setExtra((x) => [...x, ...(p.items ?? [])]);
-    setCursor(p.next_cursor);
-  }
+  const list = usePaged<Study>('/api/v1/studies', { status, kind });
+  const studies = list.items;
+  useRefreshWhile(studies.some(isActive), list.reload);
 
   return (
     <section>
@@ -106,8 +89,8 @@ export function Studies() {
           </tbody>
         </table>
       )}
-      {cursor && (
-        <button type="button" onClick={() => void more()}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           More
         </button>
       )}
